@@ -1,0 +1,149 @@
+"""The ``coursepack`` command line: thin commands over :mod:`builder.pipeline`.
+
+Exit codes: 0 success, 1 the build failed (disk, permissions, an internal error), 2 invalid
+input (course sources, a package, or the command line itself). Diagnostics go to stderr as
+``path:line:col: error: message`` lines, every problem at once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from builder import __version__
+from builder.problems import CoursepackError, InvalidCourse, Problems, display_path
+
+SCHEMAS_ENV = "COURSEPACK_SCORM12_SCHEMAS"
+HELP_OUT = "Folder for the packages (created if needed)."
+HELP_SCHEMAS = (f"Folder with the official SCORM 1.2 XSDs (adlcp_rootv1p2.xsd …) to validate the manifest "
+                f"against. Default: ${SCHEMAS_ENV}, else only coursepack's own checks run.")
+
+
+def _schemas(value):
+    value = value or os.environ.get(SCHEMAS_ENV)
+    return Path(value) if value else None
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+
+
+def _report_problems(problems, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in problems]}, indent=2))
+    for problem in sorted(problems, key=lambda p: (p.file, p.line or 0, p.col or 0)):
+        click.echo(problem.format(), err=True)
+
+
+def _run(fn):
+    """Run a command body, turning our errors into messages and exit codes, never tracebacks."""
+    try:
+        return fn()
+    except InvalidCourse:
+        raise
+    except CoursepackError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # an internal defect: one line, the traceback on request
+        if os.environ.get("COURSEPACK_DEBUG"):
+            raise
+        click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("    hint: re-run with COURSEPACK_DEBUG=1 for the traceback, and report it", err=True)
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="coursepack")
+def main():
+    """Compile a course (outline, lesson HTML, quiz) into packages that LMSs track."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path), help=HELP_OUT)
+@click.option("--schemas", type=click.Path(path_type=Path), help=HELP_SCHEMAS)
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
+def build(sources, out_dir, schemas, quiet, as_json):
+    """Build each course folder in SOURCES into a SCORM 1.2 zip."""
+    from builder.pipeline import build as run_build
+
+    try:
+        result = _run(lambda: run_build(sources, out_dir, ("scorm12",), _schemas(schemas)))
+    except InvalidCourse as exc:
+        problems = Problems(exc.problems)
+        _report_problems(problems, as_json)
+        errors = len(problems.errors)
+        click.echo(f"error: {errors} problem{'s' if errors != 1 else ''} found; nothing was written", err=True)
+        sys.exit(2)
+    for warning in result.warnings:
+        if not quiet:
+            click.echo(warning.format(), err=True)
+    if as_json:
+        click.echo(json.dumps({
+            "ok": True,
+            "seconds": round(result.seconds, 3),
+            "packages": [{"course": p.course.id, "version": p.course.version, "format": p.format,
+                          "path": display_path(p.path), "size": p.size, "files": len(p.entries), "sha256": p.sha256}
+                         for p in result.packages],
+            "warnings": [w.as_dict() for w in result.warnings],
+        }, indent=2))
+    if not quiet:
+        for p in result.packages:
+            click.echo(f"built {display_path(p.path)} ({p.format}, {len(p.entries)} files, {_size(p.size)})", err=True)
+        n = len(result.packages)
+        warn = len(result.warnings)
+        click.echo(f"{n} package{'s' if n != 1 else ''} built in {result.seconds:.2f} s"
+                   f"{f' ({warn} warning' + ('s' if warn != 1 else '') + ')' if warn else ''}", err=True)
+
+
+@main.command()
+@click.argument("target", type=click.Path(path_type=Path, exists=True))
+@click.option("--schemas", type=click.Path(path_type=Path), help=HELP_SCHEMAS)
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON on stdout.")
+def validate(target, schemas, as_json):
+    """Check a course folder or a built zip without writing anything."""
+    schemas_dir = _schemas(schemas)
+    problems = Problems()
+    started = time.perf_counter()
+
+    def check():
+        if target.is_dir():
+            from builder.pipeline import prepare
+
+            try:
+                result = prepare([target], Path(".coursepack-validate"), ("scorm12",), schemas_dir)
+            except InvalidCourse as exc:
+                problems.extend(exc.problems)
+                return None
+            problems.extend(result.warnings)
+            return f"{len(result.packages[0].entries)} files would be packaged"
+        from builder.scorm.checkzip import check_zip
+
+        count = check_zip(target, problems, schemas_dir)
+        return f"{count} files" if count is not None else None
+
+    summary = _run(check)
+    if problems:
+        _report_problems(problems, as_json)
+    if problems.errors:
+        n = len(problems.errors)
+        click.echo(f"error: {display_path(target)}: {n} problem{'s' if n != 1 else ''} found", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps({"ok": True, "problems": [p.as_dict() for p in problems]}, indent=2))
+    schema_note = "manifest valid against the SCORM 1.2 schemas" if schemas_dir else "schemas not checked (use --schemas)"
+    click.echo(f"ok: {display_path(target)} ({summary}; {schema_note}) in {time.perf_counter() - started:.2f} s", err=True)

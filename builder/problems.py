@@ -1,0 +1,99 @@
+"""Problems found in course sources, and the errors that carry them.
+
+Every check appends a :class:`Problem` to a list instead of raising, so an author sees every
+problem in one run. The pipeline raises :class:`InvalidCourse` once, at the end of a stage.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, List, Optional
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the source allows."""
+
+    file: str
+    message: str
+    line: Optional[int] = None
+    col: Optional[int] = None
+    hint: Optional[str] = None
+    level: str = "error"
+    code: str = ""
+
+    def format(self) -> str:
+        """Render as ``path:line:col: error: message`` plus an indented hint line."""
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        text = f"{where}: {self.level}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "level": self.level,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class Problems(list):
+    """A list of problems with helpers for adding them."""
+
+    def add(self, file, message, line=None, col=None, hint=None, level="error", code=""):
+        self.append(Problem(str(file), message, line, col, hint, level, code))
+
+    @property
+    def errors(self) -> List[Problem]:
+        return [p for p in self if p.level == "error"]
+
+    @property
+    def warnings(self) -> List[Problem]:
+        return [p for p in self if p.level == "warning"]
+
+
+class CoursepackError(Exception):
+    """Base of the errors the command line reports without a traceback."""
+
+    exit_code = 1
+
+
+class InvalidCourse(CoursepackError):
+    """The course sources (or a package) have problems; nothing was written."""
+
+    exit_code = 2
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__(f"{len(self.problems)} problem(s) found")
+
+
+class BuildFailed(CoursepackError):
+    """The build could not finish for a reason other than bad input (disk, permissions)."""
+
+    exit_code = 1
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> Optional[str]:
+    """Return ``"did you mean 'x'?"`` for the closest choice, or None."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def display_path(path: Path) -> str:
+    """A path as the author typed it: relative to the working directory when possible."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()

@@ -1,0 +1,1 @@
+"""The SCORM 1.2 packager."""

@@ -1,0 +1,443 @@
+"""Read a course folder (``course.yaml``, lessons, ``quiz.yaml``) into the course model.
+
+This is the only module that reads course sources. Every problem is collected with its file,
+line and column; :func:`load_course` raises :class:`InvalidCourse` once, after reading
+everything it can, so an author sees all problems in one run.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from builder import yamldoc
+from builder.lessons import decode_utf8, process_lesson
+from builder.model import (COMPLETION_RULES, DEFAULT_STATUS_RULE, QUESTION_TYPES, STATUS_RULES, Asset,
+                           Author, CECredit, Course, Lesson, Module, Question, Quiz)
+from builder.problems import InvalidCourse, Problems, did_you_mean, display_path
+from builder.render import available_languages, load_strings
+
+COURSE_FILE = "course.yaml"
+
+COURSE_ID = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
+LESSON_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$")
+
+COURSE_KEYS = ("id", "title", "version", "language", "description", "authors", "duration_minutes", "ce",
+               "pass_mark", "status_rule", "mastery_score_in_manifest", "completion", "lessons", "modules", "quiz")
+QUIZ_KEYS = ("title", "attempts", "questions")
+QUESTION_KEYS = ("id", "type", "text", "answer", "weight", "explanation")
+
+
+def _where(path: Sequence[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class Reader:
+    """Typed access to a YAML document that reports located problems instead of raising."""
+
+    def __init__(self, doc: yamldoc.Document, problems: Problems):
+        self.doc = doc
+        self.problems = problems
+
+    def error(self, path, message, hint=None, key=False, level="error"):
+        line, col = self.doc.key_pos(path) if key else self.doc.pos(path)
+        label = _where(path)
+        self.problems.add(self.doc.file, f"{label}: {message}" if label else message, line, col, hint, level)
+
+    def mapping(self, value, path, allowed: Sequence[str], required: Sequence[str] = ()) -> Optional[dict]:
+        """Check that *value* is a mapping with known keys; report unknown and missing ones."""
+        if not isinstance(value, dict):
+            self.error(path, f"expected a mapping of keys, found {_kind(value)}",
+                       hint="write it as 'key: value' lines, indented under this entry")
+            return None
+        for key in value:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or "known keys: " + ", ".join(allowed)
+                self.error(tuple(path) + (key,), f"unknown key '{key}'", hint=hint, key=True)
+        for key in required:
+            if key not in value:
+                self.error(path, f"'{key}' is missing", hint=f"add '{key}: …' here")
+        return value
+
+    def text(self, m, path, key, required=True, max_len=None, pattern=None, pattern_hint=None, default=""):
+        if key not in m:
+            return None if required else default
+        value = m[key]
+        p = tuple(path) + (key,)
+        if isinstance(value, str) and required and not value.strip():
+            self.error(p, "must not be empty", hint=f"write the {key}, or remove the key")
+            return None
+        if not isinstance(value, str):
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and key == "version":
+                self.error(p, f"must be a semantic version in quotes, found the number {value}",
+                           hint='write it in quotes with three parts, e.g. version: "1.0.0"')
+            else:
+                self.error(p, f"expected text, found {_kind(value)}",
+                           hint="put the text in quotes if it contains ':' or starts with a special character")
+            return None
+        value = value.strip()
+        if max_len and len(value) > max_len:
+            self.error(p, f"is {len(value)} characters long; at most {max_len} are allowed", hint="shorten it")
+            return None
+        if pattern and not pattern.match(value):
+            self.error(p, f"'{value}' is not allowed here", hint=pattern_hint)
+            return None
+        return value
+
+    def number(self, m, path, key, required=True, minimum=None, maximum=None, integer=False, default=None,
+               exclusive_minimum=False):
+        if key not in m:
+            return None if required else default
+        value = m[key]
+        p = tuple(path) + (key,)
+        kind = "a whole number" if integer else "a number"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
+            self.error(p, f"expected {kind}, found {_kind(value)}", hint=f"write {kind} without quotes")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.error(p, "expected a finite number")
+            return None
+        too_small = minimum is not None and (value <= minimum if exclusive_minimum else value < minimum)
+        if too_small or (maximum is not None and value > maximum):
+            low = f"more than {minimum}" if exclusive_minimum else f"at least {minimum}"
+            bounds = low if maximum is None else f"{low} and at most {maximum}"
+            self.error(p, f"{value} is out of range; it must be {bounds}")
+            return None
+        return value
+
+    def boolean(self, m, path, key, required=True, default=None):
+        if key not in m:
+            return None if required else default
+        value = m[key]
+        if not isinstance(value, bool):
+            self.error(tuple(path) + (key,), f"expected true or false, found {_kind(value)}",
+                       hint="write true or false without quotes")
+            return None
+        return value
+
+    def choice(self, m, path, key, choices, default):
+        if key not in m:
+            return default
+        value = m[key]
+        if value not in choices:
+            hint = did_you_mean(value, choices) if isinstance(value, str) else None
+            self.error(tuple(path) + (key,), f"'{value}' is not one of: {', '.join(choices)}",
+                       hint=hint or f"use one of: {', '.join(choices)}")
+            return None
+        return value
+
+    def sequence(self, m, path, key, required=True):
+        if key not in m:
+            if required:
+                self.error(path, f"'{key}' is missing", hint=f"add a '{key}:' list")
+            return None
+        value = m[key]
+        if not isinstance(value, list) or not value:
+            self.error(tuple(path) + (key,), f"expected a non-empty list, found {_kind(value)}",
+                       hint="write each entry on its own line starting with '- '")
+            return None
+        return value
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'} (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'" if len(value) < 40 else "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _read_text(path: Path, shown: str, problems: Problems) -> Optional[str]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add(shown, f"cannot be read: {exc.strerror}")
+        return None
+    return decode_utf8(data, shown, problems)
+
+
+def _inside(root: Path, rel: str) -> Optional[Path]:
+    """The file *rel* inside *root*, or None when it escapes the folder (also via links)."""
+    candidate = (root / rel)
+    try:
+        candidate.resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    if Path(rel).is_absolute():
+        return None
+    return candidate
+
+
+def load_course(src: Path) -> Tuple[Course, List]:
+    """Read and check the course in folder *src*; return the course and its warnings.
+
+    :raises InvalidCourse: with every problem found, when any is an error.
+    """
+    problems = Problems()
+    course = _load(Path(src), problems)
+    if problems.errors or course is None:
+        raise InvalidCourse(problems)
+    return course, problems.warnings
+
+
+def _load(src: Path, problems: Problems) -> Optional[Course]:
+    shown_root = display_path(src)
+    course_file = src / COURSE_FILE
+    shown = f"{shown_root}/{COURSE_FILE}"
+    if not src.is_dir():
+        problems.add(shown_root, "is not a folder", hint="give the course folder, the one that holds course.yaml")
+        return None
+    if not course_file.is_file():
+        problems.add(shown, "is missing", hint="every course folder needs a course.yaml; 'coursepack new NAME' writes a starter")
+        return None
+    text = _read_text(course_file, shown, problems)
+    if text is None:
+        return None
+    doc = yamldoc.load(text, shown, problems)
+    if doc is None:
+        return None
+    r = Reader(doc, problems)
+    m = r.mapping(doc.data, (), COURSE_KEYS, required=("id", "title", "version", "language"))
+    if m is None:
+        return None
+
+    course_id = r.text(m, (), "id", pattern=COURSE_ID,
+                       pattern_hint="use lowercase letters, digits and '-', starting with a letter (at most 64)")
+    title = r.text(m, (), "title", max_len=200)
+    version = r.text(m, (), "version", pattern=SEMVER, pattern_hint="use a semantic version such as 1.0.0")
+    language = r.text(m, (), "language", pattern=LANGUAGE, pattern_hint="use a language code such as en or es")
+    strings = None
+    if language:
+        base = language.split("-")[0]
+        if base not in available_languages():
+            r.error(("language",), f"there are no player strings for '{language}'",
+                    hint="available: " + ", ".join(available_languages()))
+        else:
+            strings = load_strings(base)
+    description = r.text(m, (), "description", required=False, max_len=4000) or ""
+    if "mastery_score_in_manifest" not in m:
+        r.error((), "'mastery_score_in_manifest' is missing",
+                hint="add 'mastery_score_in_manifest: false' (recommended; see the README, 'Status and mastery score')")
+    mastery = r.boolean(m, (), "mastery_score_in_manifest", required=False)
+    duration = r.number(m, (), "duration_minutes", required=False, minimum=1, integer=True)
+    status_rule = r.choice(m, (), "status_rule", tuple(STATUS_RULES), DEFAULT_STATUS_RULE)
+
+    authors = []
+    if "authors" in m:
+        items = r.sequence(m, (), "authors")
+        for i, item in enumerate(items or []):
+            path = ("authors", i)
+            a = r.mapping(item, path, ("name", "role"), required=("name",))
+            if a is None:
+                continue
+            name = r.text(a, path, "name", max_len=200)
+            role = r.choice(a, path, "role", ("author", "presenter"), "author")
+            if name and role:
+                authors.append(Author(name, role))
+
+    ce = None
+    if "ce" in m:
+        c = r.mapping(m["ce"], ("ce",), ("credit_hours", "provider", "approval"), required=("credit_hours", "provider"))
+        if c is not None:
+            hours = r.number(c, ("ce",), "credit_hours", minimum=0, maximum=1000)
+            provider = r.text(c, ("ce",), "provider", max_len=300)
+            approval = r.text(c, ("ce",), "approval", required=False, max_len=2000) or ""
+            if hours is not None and provider:
+                ce = CECredit(float(hours), provider, approval)
+
+    # Lessons, possibly grouped in modules.
+    modules = []
+    lesson_entries: List[Tuple[Tuple, dict, Optional[str]]] = []
+    if "lessons" in m and "modules" in m:
+        r.error(("modules",), "give either 'lessons' or 'modules', not both", key=True,
+                hint="put every lesson inside a module, or remove 'modules'")
+    elif "modules" in m:
+        for i, item in enumerate(r.sequence(m, (), "modules") or []):
+            path = ("modules", i)
+            mm = r.mapping(item, path, ("id", "title", "lessons"), required=("id", "title", "lessons"))
+            if mm is None:
+                continue
+            mid = r.text(mm, path, "id", pattern=LESSON_ID,
+                         pattern_hint="use lowercase letters, digits, '-' and '_' (at most 64)")
+            mtitle = r.text(mm, path, "title", max_len=200)
+            entries = r.sequence(mm, path, "lessons", required=False) or []
+            modules.append((mid, mtitle, [(path + ("lessons", j), e) for j, e in enumerate(entries)], path))
+    elif "lessons" in m:
+        entries = r.sequence(m, (), "lessons") or []
+        modules.append((None, None, [(("lessons", j), e) for j, e in enumerate(entries)], ()))
+    else:
+        r.error((), "the course has no lessons", hint="add a 'lessons:' list (or 'modules:' with lessons inside)")
+
+    root = src
+    ids_seen: Dict[str, Tuple] = {}
+    lesson_specs = []  # (path, id, title, rel, module_id)
+    for mid, mtitle, entries, mpath in modules:
+        if mid:
+            if mid in ids_seen:
+                r.error(mpath + ("id",), f"the id '{mid}' is used twice (also at line {doc.pos(ids_seen[mid])[0]})",
+                        hint="give every module and lesson its own id")
+            else:
+                ids_seen[mid] = mpath + ("id",)
+        for path, entry in entries:
+            e = r.mapping(entry, path, ("id", "title", "file"), required=("id", "title", "file"))
+            if e is None:
+                continue
+            lid = r.text(e, path, "id", pattern=LESSON_ID,
+                         pattern_hint="use lowercase letters, digits, '-' and '_' (at most 64)")
+            ltitle = r.text(e, path, "title", max_len=200)
+            rel = r.text(e, path, "file")
+            if lid:
+                if lid in ids_seen:
+                    r.error(path + ("id",), f"the id '{lid}' is used twice (also at line {doc.pos(ids_seen[lid])[0]})",
+                            hint="give every module and lesson its own id")
+                else:
+                    ids_seen[lid] = path + ("id",)
+            if rel:
+                rel = rel.replace("\\", "/")
+                target = _inside(root, rel)
+                if target is None:
+                    r.error(path + ("file",), f"'{rel}' is outside the course folder",
+                            hint="keep lesson files inside the course folder, e.g. lessons/intro.html")
+                    rel = None
+                elif not target.is_file():
+                    folder = target.parent
+                    close = did_you_mean(target.name, sorted(p.name for p in folder.iterdir())) if folder.is_dir() else None
+                    hint = close.replace("'", "'" + posixpath.dirname(rel) + "/", 1) if close and posixpath.dirname(rel) else close
+                    r.error(path + ("file",), f"'{rel}' does not exist",
+                            hint=hint or "check the path; it is relative to the course folder")
+                    rel = None
+                elif target.suffix.lower() not in (".html", ".htm"):
+                    r.error(path + ("file",), f"'{rel}' is not an .html file", hint="lessons are HTML fragments in .html files")
+                    rel = None
+                else:
+                    rel = posixpath.normpath(Path(rel).as_posix())
+            lesson_specs.append((path, lid, ltitle, rel, mid))
+
+    # Lesson bodies: check and rewrite them once every lesson file is known.
+    lesson_files = {rel: lid for (_, lid, _, rel, _) in lesson_specs if rel and lid}
+    assets: Dict[str, Asset] = {}
+    built_lessons: Dict[Tuple, Lesson] = {}
+    number = 0
+    for path, lid, ltitle, rel, mid in lesson_specs:
+        number += 1
+        if not (lid and ltitle and rel and strings):
+            continue
+        shown_lesson = f"{shown_root}/{rel}"
+        body = _read_text(root / rel, shown_lesson, problems)
+        if body is None:
+            continue
+        result = process_lesson(body, shown_lesson, rel, root, lesson_files, strings, problems)
+        for asset_rel in sorted(result.assets):
+            if asset_rel not in assets:
+                source = (root / asset_rel).resolve()
+                assets[asset_rel] = Asset(asset_rel, source, source.stat().st_size)
+        built_lessons[path] = Lesson(lid, ltitle, rel, number, result.html, mid)
+
+    built_modules = tuple(
+        Module(mid, mtitle, tuple(built_lessons[p] for p, _ in entries if p in built_lessons))
+        for mid, mtitle, entries, _ in modules)
+
+    quiz = None
+    if "quiz" in m:
+        quiz_rel = r.text(m, (), "quiz")
+        if quiz_rel:
+            target = _inside(root, quiz_rel)
+            if target is None:
+                r.error(("quiz",), f"'{quiz_rel}' is outside the course folder", hint="keep quiz.yaml inside the course folder")
+            elif not target.is_file():
+                r.error(("quiz",), f"'{quiz_rel}' does not exist",
+                        hint=did_you_mean(target.name, sorted(p.name for p in target.parent.iterdir()))
+                        if target.parent.is_dir() else None)
+            else:
+                quiz = _load_quiz(target, f"{shown_root}/{Path(quiz_rel).as_posix()}", problems)
+
+    completion_default = "both" if "quiz" in m else "lessons"
+    completion = r.choice(m, (), "completion", COMPLETION_RULES, completion_default)
+    if completion in ("quiz", "both") and "quiz" not in m:
+        r.error(("completion",), f"'{completion}' needs a quiz, but the course has none",
+                hint="add 'quiz: quiz.yaml', or set 'completion: lessons'")
+    pass_mark = r.number(m, (), "pass_mark", required=False, minimum=0, maximum=100)
+    if "quiz" in m and "pass_mark" not in m:
+        r.error((), "'pass_mark' is missing; a course with a quiz needs one",
+                hint="add 'pass_mark: 75' (the percentage a learner needs to pass)")
+    if mastery and "quiz" not in m:
+        r.error(("mastery_score_in_manifest",), "a mastery score needs a quiz to score against",
+                hint="set it to false, or add a quiz")
+
+    if problems.errors:
+        return None
+    return Course(
+        id=course_id, title=title, version=version, language=language, description=description,
+        authors=tuple(authors), duration_minutes=duration, ce=ce,
+        pass_mark=float(pass_mark) if pass_mark is not None else 0.0,
+        status_rule=status_rule, mastery_score_in_manifest=bool(mastery), completion=completion,
+        modules=built_modules,
+        quiz=quiz, assets=tuple(assets[k] for k in sorted(assets)), source_dir=src.resolve(),
+    )
+
+
+def _load_quiz(path: Path, shown: str, problems: Problems) -> Optional[Quiz]:
+    text = _read_text(path, shown, problems)
+    if text is None:
+        return None
+    doc = yamldoc.load(text, shown, problems)
+    if doc is None:
+        return None
+    r = Reader(doc, problems)
+    m = r.mapping(doc.data, (), QUIZ_KEYS, required=("title", "questions"))
+    if m is None:
+        return None
+    title = r.text(m, (), "title", max_len=200)
+    attempts = r.number(m, (), "attempts", required=False, minimum=0, maximum=99, integer=True, default=0)
+    questions = []
+    seen: Dict[str, int] = {}
+    for i, item in enumerate(r.sequence(m, (), "questions") or []):
+        path = ("questions", i)
+        q = r.mapping(item, path, QUESTION_KEYS, required=("id", "type", "text", "answer"))
+        if q is None:
+            continue
+        qid = r.text(q, path, "id", pattern=QUESTION_ID,
+                     pattern_hint="use lowercase letters, digits and '_', starting with a letter (at most 32); "
+                                  "the id is sent to the LMS as the interaction id")
+        if qid:
+            if qid in seen:
+                r.error(path + ("id",), f"the id '{qid}' is used twice (also at line {seen[qid]})",
+                        hint="give every question its own id")
+            else:
+                seen[qid] = doc.pos(path + ("id",))[0]
+        qtype = q.get("type")
+        if "type" in q and qtype not in QUESTION_TYPES:
+            close = did_you_mean(qtype, QUESTION_TYPES) if isinstance(qtype, str) else None
+            r.error(path + ("type",), f"question type '{qtype}' is not supported",
+                    hint=close or "supported types: " + ", ".join(QUESTION_TYPES))
+        qtext = r.text(q, path, "text", max_len=2000)
+        explanation = r.text(q, path, "explanation", required=False, max_len=2000) or ""
+        weight = r.number(q, path, "weight", required=False, minimum=0, maximum=100, exclusive_minimum=True, default=1)
+        answer = q.get("answer")
+        if "answer" in q and not isinstance(answer, bool):
+            hint = "write true or false without quotes"
+            r.error(path + ("answer",), f"a true-false question needs the answer true or false, found {_kind(answer)}",
+                    hint=hint)
+            answer = None
+        if qid and qtext and qtype in QUESTION_TYPES and isinstance(answer, bool) and weight is not None:
+            questions.append(Question(qid, qtype, qtext, answer, len(questions) + 1, float(weight), explanation))
+    if problems.errors or not title:
+        return None
+    return Quiz(title, int(attempts), tuple(questions))

@@ -1,0 +1,1 @@
+"""xAPI support (statements, Tin Can packages). Not built yet."""
