@@ -1,0 +1,46 @@
+"""The installed wheel carries its templates and runtime, and builds the sample course."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "course_src" / "self-compassion"
+
+
+def run(*args, **kw):
+    result = subprocess.run([str(a) for a in args], capture_output=True, text=True, **kw)
+    assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def test_wheel_installs_into_a_fresh_venv_and_builds_the_sample(tmp_path):
+    wheels = tmp_path / "wheels"
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, REPO)
+    (wheel,) = wheels.glob("coursepack-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    for needed in ("builder/templates/player.html", "builder/templates/locales/en.json",
+                   "builder/templates/runtime/scorm12.js", "builder/templates/runtime/player.js",
+                   "builder/templates/static/player.css"):
+        assert needed in names
+
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    run(python, "-m", "pip", "install", "-q", wheel)
+    out = tmp_path / "dist"
+    # Run from an unrelated folder, so nothing can be found through the working directory.
+    run(env_dir / "bin" / "coursepack", "build", SAMPLE, "-o", out, cwd=tmp_path)
+    (package,) = out.glob("self-compassion-*-scorm12.zip")
+    with zipfile.ZipFile(package) as zf:
+        names = set(zf.namelist())
+    assert {"imsmanifest.xml", "index.html", "assets/player.js", "assets/scorm12.js", "assets/player.css"} <= names
+    # The installed copy builds the same bytes as the source checkout.
+    source_out = tmp_path / "dist-source"
+    run(sys.executable, "-m", "builder", "build", SAMPLE, "-o", source_out, cwd=REPO)
+    assert (source_out / package.name).read_bytes() == package.read_bytes()
