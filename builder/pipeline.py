@@ -88,12 +88,20 @@ def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("s
 
 
 def build(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("scorm12",),
-          schemas: Optional[Path] = None) -> BuildResult:
-    """Build every course in *sources* into *out_dir*."""
+          schemas: Optional[Path] = None, jobs: Optional[int] = None, progress=None,
+          digest: bool = False) -> BuildResult:
+    """Build every course in *sources* into *out_dir*.
+
+    :param jobs: threads that deflate; the output is identical whatever the number.
+    :param progress: a callable ``progress(package, files_done, bytes_done)`` for long builds.
+    :param digest: compute each package's sha256.
+    """
     started = time.perf_counter()
     result = prepare(sources, out_dir, formats, schemas)
     for package in result.packages:
-        package.size, package.sha256 = write_zip(package.entries, package.path)
+        report = (lambda files, done, p=package: progress(p, files, done)) if progress else None
+        package.size, package.sha256 = write_zip(package.entries, package.path, jobs=jobs, progress=report,
+                                                 digest=digest)
         log.info("wrote %s", display_path(package.path))
     result.seconds = time.perf_counter() - started
     return result
