@@ -15,6 +15,9 @@ import yaml
 
 from builder.problems import Problems
 
+#: libyaml's parser when PyYAML was built with it (about ten times faster), else the pure-Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Path_ = Tuple[Any, ...]
 Pos = Tuple[int, int]
 
@@ -49,7 +52,7 @@ def _mark(node) -> Pos:
 def load(text: str, file: str, problems: Problems) -> Optional[Document]:
     """Parse *text*; on a syntax error add a located problem and return None."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
