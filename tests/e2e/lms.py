@@ -1,0 +1,189 @@
+"""Test-side view of one LMS session: the LMS page in Chromium plus what the server recorded."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+from playwright.sync_api import BrowserContext, FrameLocator, Page
+
+from .lms_server import Commit, LmsServer
+
+#: API functions that only inspect the error state (allowed after LMSFinish to check its result).
+ERROR_FNS = {"LMSGetLastError", "LMSGetErrorString", "LMSGetDiagnostic"}
+
+DEFAULT_LEARNER = {"student_id": "learner_1", "student_name": "Student, Sam"}
+
+
+def seed_cmi(
+    *,
+    entry: str = "ab-initio",
+    lesson_status: str | None = None,
+    lesson_location: str | None = None,
+    suspend_data: str | None = None,
+    lesson_mode: str = "normal",
+    credit: str = "credit",
+    score_raw: str | None = None,
+    score_min: str | None = None,
+    score_max: str | None = None,
+    mastery_score: str | None = None,
+    **learner: str,
+) -> dict:
+    """Stored CMI data for a launch, in scorm-again's ``loadFromJSON`` shape (values as the LMS keeps them)."""
+    core: dict[str, Any] = {**DEFAULT_LEARNER, **learner, "entry": entry, "lesson_mode": lesson_mode, "credit": credit}
+    if lesson_status is not None:
+        core["lesson_status"] = lesson_status
+    if lesson_location is not None:
+        core["lesson_location"] = lesson_location
+    score = {k: v for k, v in (("raw", score_raw), ("min", score_min), ("max", score_max)) if v is not None}
+    if score:
+        core["score"] = score
+    cmi: dict[str, Any] = {"core": core}
+    if suspend_data is not None:
+        cmi["suspend_data"] = suspend_data
+    if mastery_score is not None:
+        cmi["student_data"] = {"mastery_score": mastery_score}
+    return cmi
+
+
+def interactions(cmi: dict) -> list[dict]:
+    """``cmi.interactions`` as a list (scorm-again serialises arrays as ``{"0": {...}, "1": ...}``)."""
+    arr = cmi.get("interactions") or {}
+    assert set(arr) == {str(i) for i in range(len(arr))}, f"interaction indices are not 0..n-1: {sorted(arr)}"
+    return [arr[str(i)] for i in range(len(arr))]
+
+
+class LmsSession:
+    """One launch of a package from the test LMS page (one ``run`` on the server)."""
+
+    def __init__(self, server: LmsServer, context: BrowserContext, *, cmi: dict | None = None,
+                 pkg: str = "/pkg/index.html", wrap: bool = False, settings: dict | None = None) -> None:
+        self.server = server
+        self.context = context
+        self.run = uuid.uuid4().hex[:12]
+        self.wrap = wrap
+        self.cfg = {"run": self.run, "pkg": pkg, "wrap": wrap, "cmi": cmi if cmi is not None else seed_cmi(),
+                    "settings": settings or {}}
+        self.page: Page = context.new_page()
+        self.page_errors: list[str] = []
+        self.console_errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+        self.page.on("console", self._on_console)
+        self.closed = False
+
+    def _on_console(self, msg: Any) -> None:
+        if msg.type == "error":
+            self.console_errors.append(msg.text)
+
+    @property
+    def url(self) -> str:
+        return f"{self.server.url}/lms.html?cfg={quote(json.dumps(self.cfg))}"
+
+    def open(self) -> "LmsSession":
+        self.page.goto(self.url)
+        return self
+
+    @property
+    def sco(self) -> FrameLocator:
+        """The package's frame (``iframe#scorm_object``, one level deeper when wrapped)."""
+        if self.wrap:
+            return self.page.frame_locator("#wrapper").frame_locator("#scorm_object")
+        return self.page.frame_locator("#scorm_object")
+
+    # ------------------------------------------------------------ LMS state
+    def cmi(self) -> dict:
+        """The live CMI data model held by scorm-again (``JSON.parse(JSON.stringify(API.cmi))``)."""
+        assert not self.closed, "the LMS page is closed: use the committed data"
+        return self.page.evaluate("() => JSON.parse(JSON.stringify(window.API.cmi))")
+
+    def log(self) -> list[dict]:
+        """API call log: from the live page while open, else the server's mirror of it."""
+        if not self.closed:
+            return self.page.evaluate("() => window.lmsLog")
+        return self.server.api_log(self.run)
+
+    def messages(self) -> list[dict]:
+        """scorm-again's log messages (warnings and errors)."""
+        if self.closed:
+            return self.server.messages(self.run)
+        return self.page.evaluate("() => window.lmsMessages")
+
+    def commits(self) -> list[Commit]:
+        return self.server.commits(self.run)
+
+    def last_commit(self) -> Commit:
+        commits = self.commits()
+        assert commits, "the LMS received no commit"
+        return commits[-1]
+
+    def wait_for_commit(self, predicate, timeout: float = 10.0, what: str = "a matching commit") -> Commit:
+        """Bounded wait for a commit satisfying ``predicate(commit)``; returns the newest such."""
+        def find():
+            matching = [c for c in self.commits() if predicate(c)]
+            return matching[-1] if matching else None
+        try:
+            return self.server.wait_for(find, timeout, what)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{self.describe()}") from None
+
+    def describe(self) -> str:
+        """What the LMS has: for failure messages."""
+        commits = self.commits()
+        lines = [f"commits received: {len(commits)}"]
+        if commits:
+            last = commits[-1]
+            try:
+                core = {k: v for k, v in last.cmi["core"].items() if k not in ("student_id", "student_name")}
+                lines.append(f"last commit (terminate={last.terminate}): core={core} "
+                             f"suspend_data={last.cmi.get('suspend_data')!r} "
+                             f"interactions={len(last.cmi.get('interactions') or {})}")
+            except AssertionError as exc:
+                lines.append(str(exc))
+        try:
+            log = self.log()
+        except Exception as exc:  # the page may be gone
+            log = []
+            lines.append(f"(API log unavailable: {exc})")
+        lines.append(f"API calls: {len(log)}; with errors: "
+                     f"{[(e['fn'], e['args'], e['err']) for e in self.errors(log)][:10]}")
+        lines.append(f"page errors: {self.page_errors[:5]}")
+        return "\n".join(lines)
+
+    def close(self, timeout: float = 10.0) -> Commit:
+        """Close the LMS window the way a learner closes the tab (beforeunload, pagehide run),
+        then wait until the LMS has received the LMSFinish commit and the mirrored call log."""
+        self.page.close(run_before_unload=True)
+        self.closed = True
+        finish = self.wait_for_commit(lambda c: c.terminate, timeout, "the LMSFinish (terminate) commit")
+
+        def log_complete():
+            log = self.server.api_log(self.run)
+            return bool(log) and [e["seq"] for e in log] == list(range(1, len(log) + 1)) \
+                and any(e["fn"] == "LMSFinish" for e in log)
+        self.server.wait_for(log_complete, timeout, "the mirrored API log up to LMSFinish")
+        # Calls after LMSFinish (a defect the tests look for) would arrive right behind it.
+        self.server.wait_quiet(self.run, quiet=0.5, timeout=timeout)
+        return finish
+
+    # --------------------------------------------------------- log helpers
+    @staticmethod
+    def calls(log: list[dict], fn: str) -> list[dict]:
+        return [e for e in log if e["fn"] == fn]
+
+    @staticmethod
+    def sets(log: list[dict]) -> list[tuple[str, str]]:
+        return [(e["args"][0], e["args"][1]) for e in log if e["fn"] == "LMSSetValue"]
+
+    @staticmethod
+    def errors(log: list[dict]) -> list[dict]:
+        return [e for e in log if e["err"] != "0" or e.get("thrown")]
+
+    @staticmethod
+    def calls_after_finish(log: list[dict]) -> list[dict]:
+        """Calls after LMSFinish other than error inspection of the LMSFinish result."""
+        idx = [i for i, e in enumerate(log) if e["fn"] == "LMSFinish"]
+        if not idx:
+            return []
+        return [e for e in log[idx[0] + 1:] if e["fn"] not in ERROR_FNS]
