@@ -44,6 +44,16 @@
     return node;
   }
 
+  // Player events for optional reporters (assets/xapi.js): one DOM event, 'coursepack', whose
+  // detail is {type, ...}. Types: start, view, scored, status, end. Listeners must not throw.
+  function emit(type, detail = {}) {
+    try {
+      document.dispatchEvent(new CustomEvent('coursepack', { detail: { type, ...detail } }));
+    } catch (error) {
+      if (DEBUG) console.warn('[coursepack] event listener failed', error);
+    }
+  }
+
   function notice(name, message) {
     const box = $(`[data-notice="${name}"]`);
     if (box) box.textContent = message;
@@ -161,6 +171,7 @@
     if (session.connected && !(state.tracking && session.set('cmi.core.lesson_status', next))) return false;
     const changed = next !== state.status;
     state.status = next;
+    if (changed) emit('status', { status: next });
     if (TERMINAL.includes(next)) notice('complete', text('course_complete'));
     return changed;
   }
@@ -239,6 +250,7 @@
     }
     renderNav();
     saveProgress();
+    emit('view', { key: views[index].key, lessonId: index === QUIZ_VIEW ? null : lessons[index].id });
     if (state.tracking) {
       if (statusChanged) session.commitNow();
       else session.requestCommit();
@@ -372,6 +384,17 @@
     q.used += 1;
     q.phase = 's';
     q.score = Math.floor(result.score);       // stored as an integer; the exact score is re-computed
+    const now = new Date();
+    emit('scored', {
+      attempt: q.used,
+      score: result.score,
+      passed: result.passed,
+      attemptsLeft: quiz.attempts ? attemptsLeft() : null,
+      answers: questions.map((question, i) => ({
+        id: question.id, type: question.type, response: q.answers[i], correct: result.correct[i],
+        latencyMs: (answeredAt[i] || now) - (attemptShownAt || now),
+      })),
+    });
     if (state.tracking) record(result);
     else setStatus(wantedStatus());
     renderQuiz();
@@ -431,6 +454,7 @@
 
   // ------------------------------------------------------------------ session end
   function finish() {
+    emit('end', { status: state.status, exit: exitFor(state.status), sessionMs: Date.now() - clock.start - clock.paused });
     if (!session.connected) return;
     saveProgress();
     session.finish({
@@ -458,14 +482,16 @@
   });
 
   // ------------------------------------------------------------------ start
+  const learner = { id: '', name: '' };
+
   function start() {
     let entry = '';
     let location = '';
     let stored = '';
     state.lms = session.connected;
     if (session.connected) {
-      session.get('cmi.core.student_id');     // read as the contract asks; never kept or logged
-      session.get('cmi.core.student_name');
+      learner.id = session.get('cmi.core.student_id') || '';    // handed to reporters only; never logged
+      learner.name = session.get('cmi.core.student_name') || '';
       entry = session.get('cmi.core.entry') || '';
       location = session.get('cmi.core.lesson_location') || '';
       stored = session.get('cmi.suspend_data') || '';
@@ -527,6 +553,8 @@
       renderQuiz();
     }
 
+    emit('start', { entry, mode: state.lms ? state.mode : 'no-lms', resumed: Boolean(restored),
+      learner: { id: learner.id, name: learner.name }, status: state.status });
     const target = viewIndex(location);
     if (entry === 'resume' && target >= 0 && restored) showResumePrompt(target);
     else go(0, { focus: false });
