@@ -124,13 +124,16 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json):
             "ok": True,
             "seconds": round(result.seconds, 3),
             "packages": [{"course": p.course.id, "version": p.course.version, "format": p.format,
-                          "path": display_path(p.path), "size": p.size, "files": len(p.entries), "sha256": p.sha256}
+                          "path": display_path(p.path), "size": p.size, "files": len(p.entries), "sha256": p.sha256,
+                          "runtime_gzip_bytes": p.runtime_gzip_bytes, "suspend_data_worst_case": p.suspend_worst_case}
                          for p in result.packages],
             "warnings": [w.as_dict() for w in result.warnings],
         }, indent=2))
     if not quiet:
         for p in result.packages:
-            click.echo(f"built {display_path(p.path)} ({p.format}, {len(p.entries)} files, {_size(p.size)})", err=True)
+            click.echo(f"built {display_path(p.path)} ({p.format}, {len(p.entries)} files, {_size(p.size)}; "
+                       f"runtime {_size(p.runtime_gzip_bytes)} gzipped; "
+                       f"suspend_data at most {p.suspend_worst_case} of 4096 characters)", err=True)
         n = len(result.packages)
         warn = len(result.warnings)
         click.echo(f"{n} package{'s' if n != 1 else ''} built in {result.seconds:.2f} s"

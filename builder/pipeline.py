@@ -33,6 +33,24 @@ class Package:
     size: int = 0
     sha256: str = ""
 
+    @property
+    def runtime_gzip_bytes(self) -> int:
+        """What the learner's browser downloads for the player: its JavaScript and CSS, gzipped."""
+        import gzip
+
+        total = 0
+        for entry in self.entries:
+            if entry.name.startswith("assets/") and entry.name.endswith((".js", ".css")):
+                data = entry.data if entry.data is not None else entry.source.read_bytes()
+                total += len(gzip.compress(data, 9, mtime=0))
+        return total
+
+    @property
+    def suspend_worst_case(self) -> int:
+        from builder.suspend import worst_case_length
+
+        return worst_case_length(self.course)
+
 
 @dataclass
 class BuildResult:

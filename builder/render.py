@@ -59,6 +59,9 @@ def make_environment():
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        # Compiled templates are cached in the per-user temp folder, keyed by the template's
+        # checksum: a stale entry is never used, and the output is the same with or without it.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
         undefined=jinja2.StrictUndefined,
         auto_reload=False,

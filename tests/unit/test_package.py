@@ -242,7 +242,14 @@ def test_json_summary_and_quiet(runner, tmp_path):
 
 def test_summary_line_names_the_package(runner, tmp_path):
     result = build_sample(runner, tmp_path / "out")
-    assert re.search(r"built .*self-compassion-[\d.]+-scorm12\.zip \(scorm12, \d+ files, [\d.]+ kB\)", result.stderr)
+    line = re.search(r"built .*self-compassion-[\d.]+-scorm12\.zip \(scorm12, \d+ files, [\d.]+ kB; "
+                     r"runtime ([\d.]+) kB gzipped; suspend_data at most (\d+) of 4096 characters\)", result.stderr)
+    assert line, result.stderr
+    assert 1 < float(line.group(1)) < 100
+    from builder.source import load_course
+    from builder.suspend import worst_case_length
+
+    assert int(line.group(2)) == worst_case_length(load_course(SAMPLE)[0])
     assert re.search(r"1 package built in \d+\.\d\d s", result.stderr)
 
 
