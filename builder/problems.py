@@ -6,7 +6,6 @@ problem in one run. The pipeline raises :class:`InvalidCourse` once, at the end 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List, Optional
@@ -25,13 +24,15 @@ class Problem:
     code: str = ""
 
     def format(self) -> str:
-        """Render as ``path:line:col: error: message`` plus an indented hint line."""
+        """Render as ``path:line:col: error: message [code]`` plus an indented hint line."""
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
         text = f"{where}: {self.level}: {self.message}"
+        if self.code:
+            text += f" [{self.code}]"  # the code that lint.ignore in course.yaml silences
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
@@ -87,6 +88,8 @@ class BuildFailed(CoursepackError):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> Optional[str]:
     """Return ``"did you mean 'x'?"`` for the closest choice, or None."""
+    import difflib
+
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 

@@ -23,7 +23,6 @@ import struct
 import tempfile
 import time
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, List, Optional, Tuple
@@ -35,6 +34,9 @@ STORED_SUFFIXES = frozenset("""
 """.split())
 
 CHUNK = 1 << 20  #: deflate chunk and read size; part of the output format, never tuned per run
+#: Below this much data to deflate, threads cost more than they save (and their import slows
+#: start-up); the bytes are the same either way.
+THREADS_FROM = 4 << 20
 WINDOW = 1 << 15  #: deflate's window: the dictionary handed from one chunk to the next
 LEVEL = 6
 
@@ -166,6 +168,34 @@ class ZipStream:
                                   min(cd_size, ZIP64_LIMIT), min(start, ZIP64_LIMIT), 0))
 
 
+class _Inline:
+    """Runs each job at once: a stand-in for a thread pool on small builds."""
+
+    class _Done:
+        def __init__(self, value):
+            self.value = value
+
+        def result(self):
+            return self.value
+
+    def submit(self, fn, *args):
+        return self._Done(fn(*args))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _pool(entries: List[Entry], jobs: int):
+    if jobs > 1 and sum(e.size for e in entries if not e.stored) >= THREADS_FROM:
+        from concurrent.futures import ThreadPoolExecutor
+
+        return ThreadPoolExecutor(max_workers=jobs)
+    return _Inline()
+
+
 def _tasks(entries: List[Entry], pool, in_flight: int):
     """Yield (entry, record-start flag, future-or-bytes, raw size) in order, compressing ahead."""
     queue = collections.deque()
@@ -210,7 +240,7 @@ def write_zip(entries: Iterable[Entry], target: Path, jobs: Optional[int] = None
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as fh, ThreadPoolExecutor(max_workers=jobs) as pool:
+        with os.fdopen(fd, "wb") as fh, _pool(entries, jobs) as pool:
             stream = ZipStream(fh, build_timestamp())
             rec = None
             files = done = 0
