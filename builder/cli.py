@@ -18,6 +18,7 @@ import click
 
 from builder import __version__
 from builder.problems import CoursepackError, InvalidCourse, Problems, display_path
+from builder.xapi import cli as xapi_cli
 
 SCHEMAS_ENV = "COURSEPACK_SCORM12_SCHEMAS"
 HELP_OUT = "Folder for the packages (created if needed)."
@@ -100,14 +101,20 @@ def main():
               help="Threads that compress (default: all cores). The zip is identical whatever the number.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (with sha256) on stdout.")
-def build(sources, out_dir, schemas, jobs, quiet, as_json):
-    """Build each course folder in SOURCES into a SCORM 1.2 zip."""
+@click.option("--format", "formats", default="scorm12", show_default=True, callback=xapi_cli.parse_formats,
+              help=xapi_cli.HELP_FORMAT)
+@click.option("--xapi-embed-endpoint", metavar="URL", help=xapi_cli.HELP_EMBED)
+@click.option("--xapi-key-env", metavar="NAME", default=xapi_cli.KEY_ENV, show_default=True,
+              help=xapi_cli.HELP_KEY_ENV)
+def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_embed_endpoint, xapi_key_env):
+    """Build each course folder in SOURCES into a package per format (default: a SCORM 1.2 zip)."""
     from builder.pipeline import build as run_build
 
     progress = _Progress() if not quiet and sys.stderr.isatty() else None
     try:
-        result = _run(lambda: run_build(sources, out_dir, ("scorm12",), _schemas(schemas), jobs=jobs,
-                                        progress=progress, digest=as_json))
+        result = _run(lambda: run_build(sources, out_dir, formats, _schemas(schemas), jobs=jobs,
+                                        progress=progress, digest=as_json,
+                                        xapi_embed=xapi_cli.build_embed(xapi_embed_endpoint, xapi_key_env)))
     except InvalidCourse as exc:
         problems = Problems(exc.problems)
         _report_problems(problems, as_json)
@@ -117,7 +124,7 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json):
     if progress:
         progress.clear()
     for warning in result.warnings:
-        if not quiet:
+        if not quiet or warning.code == xapi_cli.EMBED_WARNING:  # a baked-in key is always said
             click.echo(warning.format(), err=True)
     if as_json:
         click.echo(json.dumps({
@@ -144,8 +151,12 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json):
 @click.argument("target", type=click.Path(path_type=Path, exists=True))
 @click.option("--schemas", type=click.Path(path_type=Path), help=HELP_SCHEMAS)
 @click.option("--json", "as_json", is_flag=True, help="Print findings as JSON on stdout.")
-def validate(target, schemas, as_json):
-    """Check a course folder or a built zip without writing anything."""
+@click.option("--strict", is_flag=True, help="Treat warnings (lint findings) as errors: exit 2 if there are any.")
+def validate(target, schemas, as_json, strict):
+    """Check a course folder or a built zip without writing anything.
+
+    A course folder also gets the lint checks (warnings with a code, e.g. [img-alt]).
+    """
     schemas_dir = _schemas(schemas)
     problems = Problems()
     started = time.perf_counter()
@@ -167,13 +178,50 @@ def validate(target, schemas, as_json):
         return f"{count} files" if count is not None else None
 
     summary = _run(check)
+    if strict:
+        from builder.lint import as_errors
+
+        problems = Problems(as_errors(problems))
     if problems:
-        _report_problems(problems, as_json)
+        _report_problems(problems, as_json and bool(problems.errors))  # one JSON document either way
     if problems.errors:
         n = len(problems.errors)
-        click.echo(f"error: {display_path(target)}: {n} problem{'s' if n != 1 else ''} found", err=True)
+        note = " (--strict: warnings count as errors)" if strict else ""
+        click.echo(f"error: {display_path(target)}: {n} problem{'s' if n != 1 else ''} found{note}", err=True)
         sys.exit(2)
     if as_json:
         click.echo(json.dumps({"ok": True, "problems": [p.as_dict() for p in problems]}, indent=2))
     schema_note = "manifest valid against the SCORM 1.2 schemas" if schemas_dir else "schemas not checked (use --schemas)"
     click.echo(f"ok: {display_path(target)} ({summary}; {schema_note}) in {time.perf_counter() - started:.2f} s", err=True)
+
+
+
+@main.command()
+@click.argument("name", type=click.Path(path_type=Path))
+@click.option("--title", help="The course title (default: from the folder name).")
+def new(name, title):
+    """Create a starter course in the new folder NAME.
+
+    The course builds, previews and validates as is. NAME must not exist (or be an empty folder).
+    """
+    from builder.scaffold import new_command
+
+    _run(lambda: new_command(name, title))
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=None,
+              help="Port on 127.0.0.1 (default: the first free one from 8000; 0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+def preview(source, port, open_browser):
+    """Serve SOURCE in a test LMS with a data inspector.
+
+    Rebuilds when a file changes and reloads the page; a change that does not build shows its
+    errors while the last good build stays up. Listens on 127.0.0.1 only.
+    """
+    from builder.preview.server import run_preview
+
+    _run(lambda: run_preview(source, port, open_browser))
+
+main.add_command(xapi_cli.xapi)

@@ -8,6 +8,7 @@ home.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Tuple
@@ -24,7 +25,38 @@ DEFAULT_STATUS_RULE = "passed/incomplete"
 #: When the course counts as finished.
 COMPLETION_RULES = ("lessons", "quiz", "both")
 
-QUESTION_TYPES = ("true-false",)
+#: Question types an author can write in quiz.yaml, and the SCORM 1.2 interaction type of each.
+INTERACTION_TYPES = {
+    "true-false": "true-false",
+    "single-choice": "choice",
+    "multiple-response": "choice",
+    "fill-in": "fill-in",
+    "numeric": "numeric",
+    "matching": "matching",
+    "sequencing": "sequencing",
+    "likert": "likert",
+}
+QUESTION_TYPES = tuple(INTERACTION_TYPES)
+#: Types whose answer can earn part of the weight when ``partial_credit: true``.
+PARTIAL_CREDIT_TYPES = ("multiple-response", "matching", "sequencing")
+#: Types whose options can be shuffled per attempt.
+SHUFFLE_TYPES = ("single-choice", "multiple-response", "matching")
+#: When per-question feedback shows, and when the correct answers are revealed.
+FEEDBACK_MODES = ("after-question", "after-quiz", "never")
+REVEAL_MODES = ("always", "after-passing", "never")
+#: How a fill-in answer is compared: spaces trimmed and runs collapsed, compared as typed, or removed.
+WHITESPACE_RULES = ("normalize", "exact", "ignore")
+
+#: SCORM 1.2 identifies options by one character of [0-9a-z] (scorm12-rte.md section 8.1).
+#: Choices, matching targets and sequencing items use letters first; matching sources and
+#: likert points use digits first, so a report reads "1.a,2.c" and "4".
+CHOICE_IDS = "abcdefghijklmnopqrstuvwxyz0123456789"
+POINT_IDS = "123456789abcdefghijklmnopqrstuvwxyz0"
+MAX_OPTIONS = len(CHOICE_IDS)
+FILL_IN_LIMIT = 255  #: CMIString255: the longest student_response SCORM 1.2 allows
+FILL_IN_DEFAULT_LENGTH = 80
+NUMERIC_INPUT_LENGTH = 20  #: the longest number a learner can type
+DEFAULT_LIKERT_POINTS = 5  #: the locale's "Strongly disagree" .. "Strongly agree"
 
 
 @dataclass(frozen=True)
@@ -40,6 +72,33 @@ class CECredit:
     credit_hours: float
     provider: str
     approval: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The look of the player (``course.yaml`` ``theme:``, read by builder/theme.py).
+
+    ``colors`` holds CSS custom properties of templates/static/player.css (without the ``--``),
+    already checked for contrast, including the ones derived from the author's choices.
+    """
+
+    colors: Tuple[Tuple[str, str], ...] = ()
+    font_body: str = ""
+    font_headings: str = ""
+    logo: Optional[str] = None  #: package path of the logo (also one of the course's assets)
+    logo_alt: str = ""
+
+
+@dataclass(frozen=True)
+class XapiSettings:
+    """xAPI reporting (``course.yaml`` ``xapi:``); the vocabulary derives from it (builder/xapi/vocab.py)."""
+
+    base_iri: str  #: activity IRIs live under it (no trailing slash)
+    lms_homepage: Optional[str] = None  #: actor account homePage in SCORM packages (the LMS's URL)
+    learner_name: bool = False  #: send the learner's name with the actor
+    relay_url: Optional[str] = None  #: a relay that takes statements without credentials
+    endpoint: Optional[str] = None  #: an LRS endpoint baked in at build time (explicit flag only)
+    auth: Optional[str] = field(default=None, repr=False)  #: its Authorization value: a secret, never shown
 
 
 @dataclass(frozen=True)
@@ -69,26 +128,225 @@ class Module:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One option of a single-choice or multiple-response question."""
+
+    text: str
+    correct: bool = False
+    feedback: str = ""  #: shown when the learner picked this choice
+    fixed: bool = False  #: keeps its place when the choices are shuffled ("All of the above")
+
+
+@dataclass(frozen=True)
+class NumericAnswer:
+    """The accepted numbers of a numeric question, as exact decimal strings."""
+
+    minimum: str
+    maximum: str
+    pattern: Optional[str]  #: reported as correct_responses.0.pattern (None for a bare range)
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     type: str
     text: str
-    answer: bool
-    number: int
+    answer: Optional[bool]  #: true-false only
+    number: int  #: 1-based position in the quiz source (all pools)
     weight: float = 1.0
     explanation: str = ""
+    choices: Tuple[Choice, ...] = ()
+    accepted: Tuple[str, ...] = ()  #: fill-in
+    case_sensitive: bool = False
+    whitespace: str = "normalize"
+    max_length: int = FILL_IN_DEFAULT_LENGTH
+    numeric: Optional[NumericAnswer] = None
+    pairs: Tuple[Tuple[str, str], ...] = ()  #: matching (source, target), in the author's order
+    distractors: Tuple[str, ...] = ()  #: matching targets that belong to no source
+    items: Tuple[str, ...] = ()  #: sequencing, in the correct order
+    scale: Tuple[str, ...] = ()  #: likert labels; empty: the locale's five-point agreement scale
+    shuffle: bool = False  #: options shuffled per attempt (choices, matching targets)
+    partial_credit: bool = False
+
+    @property
+    def interaction_type(self) -> str:
+        return INTERACTION_TYPES[self.type]
+
+    @property
+    def scored(self) -> bool:
+        return self.type != "likert"
+
+    @property
+    def points(self) -> int:
+        """Number of points of a likert scale."""
+        return len(self.scale) or DEFAULT_LIKERT_POINTS
+
+    @property
+    def sources(self) -> Tuple[str, ...]:
+        return tuple(source for source, _ in self.pairs)
+
+    @property
+    def targets(self) -> Tuple[str, ...]:
+        """Matching targets in package order: a fixed scramble, so ids and order never give the pairs away."""
+        distinct = list(dict.fromkeys([target for _, target in self.pairs] + list(self.distractors)))
+        return tuple(distinct[i] for i in scramble(len(distinct), "targets/" + self.id))
+
+    @property
+    def sequence(self) -> Tuple[str, ...]:
+        """Sequencing items in package order (a fixed scramble of the correct order)."""
+        return tuple(self.items[i] for i in scramble(len(self.items), "items/" + self.id))
+
+    @property
+    def key(self):
+        """The correct answer in the runtime's terms (sealed into the package, never in plain text)."""
+        if self.type == "true-false":
+            return "t" if self.answer else "f"
+        if self.type == "single-choice":
+            return next(CHOICE_IDS[i] for i, c in enumerate(self.choices) if c.correct)
+        if self.type == "multiple-response":
+            return "".join(CHOICE_IDS[i] for i, c in enumerate(self.choices) if c.correct)
+        if self.type == "fill-in":
+            return list(self.accepted)
+        if self.type == "numeric":
+            return [self.numeric.minimum, self.numeric.maximum, self.numeric.pattern]
+        if self.type == "matching":
+            targets = self.targets
+            return "".join(CHOICE_IDS[targets.index(target)] for _, target in self.pairs)
+        if self.type == "sequencing":
+            order = self.sequence
+            return "".join(CHOICE_IDS[order.index(item)] for item in self.items)
+        return None
+
+    @property
+    def correct_patterns(self) -> Tuple[str, ...]:
+        """Every ``correct_responses.n.pattern`` in SCORM 1.2 format (none for likert)."""
+        key = self.key
+        if self.type in ("true-false", "single-choice"):
+            return (key,)
+        if self.type in ("multiple-response", "sequencing"):
+            return (",".join(key),)
+        if self.type == "fill-in":
+            return tuple(key)
+        if self.type == "numeric":
+            return (key[2],) if key[2] is not None else ()
+        if self.type == "matching":
+            return (",".join(f"{POINT_IDS[i]}.{t}" for i, t in enumerate(key)),)
+        return ()
 
     @property
     def correct_response(self) -> str:
-        """The SCORM 1.2 ``correct_responses.0.pattern`` for this question."""
-        return "t" if self.answer else "f"
+        """The first SCORM 1.2 ``correct_responses.0.pattern`` ('' when there is none)."""
+        patterns = self.correct_patterns
+        return patterns[0] if patterns else ""
+
+    @property
+    def suspend_length(self) -> int:
+        """The most characters this question's answer takes in suspend_data (docs/architecture.md, section 5)."""
+        if self.type == "multiple-response":
+            return math.ceil(len(self.choices) / 6)
+        if self.type == "matching":
+            return len(self.pairs)
+        if self.type == "sequencing":
+            return len(self.items)
+        if self.type == "fill-in":
+            return 2 + self.max_length
+        if self.type == "numeric":
+            return 1 + NUMERIC_INPUT_LENGTH
+        return 1
+
+    def signature(self) -> str:
+        """What the stored answer layout depends on (part of the course fingerprint)."""
+        sizes = (len(self.choices), len(self.pairs), len(self.targets), len(self.items), self.points,
+                 self.max_length if self.type == "fill-in" else 0, int(self.shuffle))
+        return f"{self.id}:{self.type}:" + ",".join(map(str, sizes)) + ":" + "".join(
+            "f" if c.fixed else "-" for c in self.choices)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A section of the quiz: its questions, of which ``draw`` are shown per attempt."""
+
+    id: str  #: "" for a quiz written as a plain list of questions
+    questions: Tuple[Question, ...]
+    draw: int
+    shuffle: bool = False  #: the drawn questions are shown in a new order each attempt
+
+
+@dataclass(frozen=True)
+class EvaluationItem:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The course evaluation ("Rate this course"): likert items and an optional comment; never scored."""
+
+    title: str  #: "" for the locale's default title
+    intro: str
+    required: bool
+    items: Tuple[EvaluationItem, ...]
+    scale: Tuple[str, ...] = ()
+    comment_id: str = ""  #: "" when there is no comment box
+    comment_text: str = ""
+
+    @property
+    def points(self) -> int:
+        return len(self.scale) or DEFAULT_LIKERT_POINTS
 
 
 @dataclass(frozen=True)
 class Quiz:
     title: str
     attempts: int  #: 0 means unlimited
-    questions: Tuple[Question, ...]
+    questions: Tuple[Question, ...]  #: every question of every pool, in source order
+    pools: Tuple[Pool, ...] = ()  #: empty: one section with every question, all shown
+    feedback: str = "after-quiz"
+    reveal: str = "always"
+    out_of_attempts: str = ""
+    evaluation: Optional[Evaluation] = None
+
+    @property
+    def sections(self) -> Tuple[Pool, ...]:
+        return self.pools or (Pool("", self.questions, len(self.questions)),)
+
+    @property
+    def presented(self) -> int:
+        """Questions shown in one attempt."""
+        return sum(pool.draw for pool in self.sections)
+
+    @property
+    def randomized(self) -> bool:
+        """Whether an attempt's layout depends on a random seed (kept in suspend_data)."""
+        return any(pool.draw < len(pool.questions) or (pool.shuffle and pool.draw > 1) for pool in self.sections) \
+            or any(q.shuffle for q in self.questions)
+
+    @property
+    def legacy_compatible(self) -> bool:
+        """Whether suspend_data format v1 (true-false only, fixed order) maps onto this quiz."""
+        return not self.randomized and self.feedback != "after-question" \
+            and all(q.type == "true-false" for q in self.questions)
+
+
+def scramble(n: int, salt: str) -> Tuple[int, ...]:
+    """A fixed permutation of range(n) derived from *salt*; never the identity when n > 1."""
+    seed = int.from_bytes(hashlib.sha256(salt.encode()).digest()[:4], "big") or 1
+    order = list(range(n))
+    for i in range(n - 1, 0, -1):
+        seed = xorshift32(seed)
+        j = seed % (i + 1)
+        order[i], order[j] = order[j], order[i]
+    if n > 1 and order == sorted(order):
+        order = order[1:] + order[:1]
+    return tuple(order)
+
+
+def xorshift32(x: int) -> int:
+    """One step of the 32-bit xorshift generator the runtime also uses (templates/runtime/quiz.js)."""
+    x ^= (x << 13) & 0xFFFFFFFF
+    x ^= x >> 17
+    x ^= (x << 5) & 0xFFFFFFFF
+    return x & 0xFFFFFFFF
 
 
 @dataclass(frozen=True)
@@ -109,6 +367,11 @@ class Course:
     quiz: Optional[Quiz]
     assets: Tuple[Asset, ...] = field(default=())
     source_dir: Optional[Path] = None
+    xapi: Optional[XapiSettings] = None  #: None: no xAPI reporting
+    theme: Optional[Theme] = None  #: None: the default theme
+    certificate: bool = False  #: the learner can open a printable certificate once the course is passed
+    templates_dir: Optional[Path] = None  #: the course's own templates/ folder (template overrides), if any
+    template_files: Tuple[str, ...] = ()  #: its files, posix paths relative to that folder
 
     @property
     def lessons(self) -> Tuple[Lesson, ...]:
@@ -128,19 +391,43 @@ class Course:
 
     @property
     def fingerprint(self) -> str:
-        """Four base-36 characters that change when lessons or questions change.
+        """Four base-36 characters that change when the stored progress would no longer fit the course.
 
         Stored in ``suspend_data`` so a learner resuming after the course was updated does not
-        get another course's progress applied by position.
+        get another course's progress applied by position. It covers the lesson ids and the
+        quiz's structure: pools and draws, question ids, types and option counts, shuffling,
+        the feedback mode and the evaluation items.
         """
         parts = [lesson.id for lesson in self.lessons]
         parts.append("|")
         if self.quiz:
+            quiz = self.quiz
+            parts.append(f"{quiz.feedback}")
+            for pool in quiz.sections:
+                parts.append(f"pool:{pool.id}:{pool.draw}:{int(pool.shuffle)}")
+                parts.extend(q.signature() for q in pool.questions)
+            if quiz.evaluation:
+                parts.append("evaluation:" + ",".join(item.id for item in quiz.evaluation.items)
+                             + f":{quiz.evaluation.points}")
+        return _base36_digest("2\n" + "\n".join(parts))
+
+    @property
+    def legacy_fingerprint(self) -> Optional[str]:
+        """The suspend_data v1 fingerprint (lesson ids and question ids), when v1 data maps onto this course."""
+        if self.quiz and not self.quiz.legacy_compatible:
+            return None
+        parts = [lesson.id for lesson in self.lessons]
+        parts.append("|")
+        if self.quiz:
             parts.extend(q.id for q in self.quiz.questions)
-        digest = int(hashlib.sha256("\n".join(parts).encode()).hexdigest(), 16)
-        alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
-        out = ""
-        for _ in range(4):
-            digest, rem = divmod(digest, 36)
-            out += alphabet[rem]
-        return out
+        return _base36_digest("\n".join(parts))
+
+
+def _base36_digest(text: str) -> str:
+    digest = int(hashlib.sha256(text.encode()).hexdigest(), 16)
+    alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    for _ in range(4):
+        digest, rem = divmod(digest, 36)
+        out += alphabet[rem]
+    return out

@@ -6,7 +6,6 @@ temporary file and renamed, so an error never leaves a partial package in the ou
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +17,6 @@ from builder.render import render_player
 from builder.runtime_config import runtime_config
 from builder.scorm.packager import PACKAGERS
 from builder.zipwriter import Entry, write_zip
-
-log = logging.getLogger("builder")
 
 
 @dataclass
@@ -60,11 +57,13 @@ class BuildResult:
 
 
 def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("scorm12",),
-            schemas: Optional[Path] = None) -> BuildResult:
+            schemas: Optional[Path] = None, xapi_embed=None) -> BuildResult:
     """Load, check, render and plan every package without writing anything.
 
+    :param xapi_embed: an :class:`builder.xapi.embed.EmbeddedEndpoint` to bake into xAPI packages.
     :raises InvalidCourse: with every problem of every course, when any is an error.
     """
+    from builder.lint import lint_course
     from builder.source import load_course
 
     started = time.perf_counter()
@@ -76,7 +75,9 @@ def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("s
         except InvalidCourse as exc:
             problems.extend(exc.problems)
             continue
-        problems.extend(warnings)
+        problems.extend(lint_course(course, Path(src), warnings))  # warnings + lint findings
+        if xapi_embed is not None:
+            course = xapi_embed.apply(course, problems, display_path(course.source_dir / "course.yaml"))
         courses.append(course)
 
     result = BuildResult()
@@ -107,7 +108,7 @@ def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("s
 
 def build(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("scorm12",),
           schemas: Optional[Path] = None, jobs: Optional[int] = None, progress=None,
-          digest: bool = False) -> BuildResult:
+          digest: bool = False, xapi_embed=None) -> BuildResult:
     """Build every course in *sources* into *out_dir*.
 
     :param jobs: threads that deflate; the output is identical whatever the number.
@@ -115,11 +116,10 @@ def build(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("sco
     :param digest: compute each package's sha256.
     """
     started = time.perf_counter()
-    result = prepare(sources, out_dir, formats, schemas)
+    result = prepare(sources, out_dir, formats, schemas, xapi_embed=xapi_embed)
     for package in result.packages:
         report = (lambda files, done, p=package: progress(p, files, done)) if progress else None
         package.size, package.sha256 = write_zip(package.entries, package.path, jobs=jobs, progress=report,
                                                  digest=digest)
-        log.info("wrote %s", display_path(package.path))
     result.seconds = time.perf_counter() - started
     return result

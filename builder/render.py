@@ -37,10 +37,18 @@ def load_strings(language: str) -> Dict[str, str]:
         return json.load(fh)
 
 
-def runtime_files() -> List[Path]:
-    """Static files copied byte for byte into the package's ``assets/`` folder, sorted."""
+#: Runtime files a package carries only when its course turns the feature on (``runtime_files(course)``).
+OPTIONAL_RUNTIME = {"xapi.js": lambda course: course.xapi is not None}
+
+
+def runtime_files(course: Optional[Course] = None) -> List[Path]:
+    """Static files copied byte for byte into the package's ``assets/`` folder, sorted.
+
+    Optional files (:data:`OPTIONAL_RUNTIME`) are included only for a *course* that uses them.
+    """
     root = templates_dir()
-    files = [p for folder in ("static", "runtime") for p in (root / folder).iterdir() if p.is_file()]
+    files = [p for folder in ("static", "runtime") for p in (root / folder).iterdir() if p.is_file()
+             and (p.name not in OPTIONAL_RUNTIME or (course is not None and OPTIONAL_RUNTIME[p.name](course)))]
     return sorted(files, key=lambda p: p.name)
 
 

@@ -15,10 +15,11 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from builder import yamldoc
 from builder.lessons import decode_utf8, process_lesson
-from builder.model import (COMPLETION_RULES, DEFAULT_STATUS_RULE, QUESTION_TYPES, STATUS_RULES, Asset,
-                           Author, CECredit, Course, Lesson, Module, Question, Quiz)
+from builder.model import (COMPLETION_RULES, DEFAULT_STATUS_RULE, STATUS_RULES, Asset, Author, CECredit, Course,
+                           Lesson, Module, Quiz)
 from builder.problems import InvalidCourse, Problems, did_you_mean, display_path
 from builder.render import available_languages, load_strings
+from builder.xapi.settings import read_xapi
 
 COURSE_FILE = "course.yaml"
 
@@ -29,9 +30,9 @@ SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$")
 
 COURSE_KEYS = ("id", "title", "version", "language", "description", "authors", "duration_minutes", "ce",
-               "pass_mark", "status_rule", "mastery_score_in_manifest", "completion", "lessons", "modules", "quiz")
-QUIZ_KEYS = ("title", "attempts", "questions")
-QUESTION_KEYS = ("id", "type", "text", "answer", "weight", "explanation")
+               "pass_mark", "status_rule", "mastery_score_in_manifest", "completion", "lessons", "modules", "quiz",
+               "lint",  # 'lint' (media budget, silenced warning codes) is read by builder/lint.py
+               "xapi")  # 'xapi' (xAPI reporting) is read by builder/xapi/settings.py
 
 
 def _where(path: Sequence[Any]) -> str:
@@ -261,6 +262,7 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
             approval = r.text(c, ("ce",), "approval", required=False, max_len=2000) or ""
             if hours is not None and provider:
                 ce = CECredit(float(hours), provider, approval)
+    xapi = read_xapi(r, m)
 
     # Lessons, possibly grouped in modules.
     modules = []
@@ -373,6 +375,9 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
     if completion in ("quiz", "both") and "quiz" not in m:
         r.error(("completion",), f"'{completion}' needs a quiz, but the course has none",
                 hint="add 'quiz: quiz.yaml', or set 'completion: lessons'")
+    if completion == "lessons" and quiz is not None and quiz.evaluation is not None and quiz.evaluation.required:
+        r.error(("completion",), "'lessons' cannot wait for the required course evaluation in the quiz",
+                hint="set 'completion: both' (or 'quiz'), or make the evaluation optional with 'required: false'")
     pass_mark = r.number(m, (), "pass_mark", required=False, minimum=0, maximum=100)
     if "quiz" in m and "pass_mark" not in m:
         r.error((), "'pass_mark' is missing; a course with a quiz needs one",
@@ -389,55 +394,12 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
         pass_mark=float(pass_mark) if pass_mark is not None else 0.0,
         status_rule=status_rule, mastery_score_in_manifest=bool(mastery), completion=completion,
         modules=built_modules,
-        quiz=quiz, assets=tuple(assets[k] for k in sorted(assets)), source_dir=src.resolve(),
+        quiz=quiz, assets=tuple(assets[k] for k in sorted(assets)), source_dir=src.resolve(), xapi=xapi,
     )
 
 
 def _load_quiz(path: Path, shown: str, problems: Problems) -> Optional[Quiz]:
-    text = _read_text(path, shown, problems)
-    if text is None:
-        return None
-    doc = yamldoc.load(text, shown, problems)
-    if doc is None:
-        return None
-    r = Reader(doc, problems)
-    m = r.mapping(doc.data, (), QUIZ_KEYS, required=("title", "questions"))
-    if m is None:
-        return None
-    title = r.text(m, (), "title", max_len=200)
-    attempts = r.number(m, (), "attempts", required=False, minimum=0, maximum=99, integer=True, default=0)
-    questions = []
-    seen: Dict[str, int] = {}
-    for i, item in enumerate(r.sequence(m, (), "questions") or []):
-        path = ("questions", i)
-        q = r.mapping(item, path, QUESTION_KEYS, required=("id", "type", "text", "answer"))
-        if q is None:
-            continue
-        qid = r.text(q, path, "id", pattern=QUESTION_ID,
-                     pattern_hint="use lowercase letters, digits and '_', starting with a letter (at most 32); "
-                                  "the id is sent to the LMS as the interaction id")
-        if qid:
-            if qid in seen:
-                r.error(path + ("id",), f"the id '{qid}' is used twice (also at line {seen[qid]})",
-                        hint="give every question its own id")
-            else:
-                seen[qid] = doc.pos(path + ("id",))[0]
-        qtype = q.get("type")
-        if "type" in q and qtype not in QUESTION_TYPES:
-            close = did_you_mean(qtype, QUESTION_TYPES) if isinstance(qtype, str) else None
-            r.error(path + ("type",), f"question type '{qtype}' is not supported",
-                    hint=close or "supported types: " + ", ".join(QUESTION_TYPES))
-        qtext = r.text(q, path, "text", max_len=2000)
-        explanation = r.text(q, path, "explanation", required=False, max_len=2000) or ""
-        weight = r.number(q, path, "weight", required=False, minimum=0, maximum=100, exclusive_minimum=True, default=1)
-        answer = q.get("answer")
-        if "answer" in q and not isinstance(answer, bool):
-            hint = "write true or false without quotes"
-            r.error(path + ("answer",), f"a true-false question needs the answer true or false, found {_kind(answer)}",
-                    hint=hint)
-            answer = None
-        if qid and qtext and qtype in QUESTION_TYPES and isinstance(answer, bool) and weight is not None:
-            questions.append(Question(qid, qtype, qtext, answer, len(questions) + 1, float(weight), explanation))
-    if problems.errors or not title:
-        return None
-    return Quiz(title, int(attempts), tuple(questions))
+    """Read quiz.yaml: see builder/quiz.py (imported here because it builds on this module's Reader)."""
+    from builder.quiz import load_quiz
+
+    return load_quiz(path, shown, problems)

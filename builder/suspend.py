@@ -1,19 +1,23 @@
-"""suspend_data format v1: the worst-case length for a course.
+"""suspend_data format v2: the worst-case length for a course.
 
-The runtime (``templates/runtime/player.js``) writes
-``1~<fingerprint>~<visited>~<quiz>`` (docs/architecture.md, section 5). SCORM 1.2 allows 4096
+The runtime (``templates/runtime/player.js`` with ``quiz.js``) writes
+``2~<fingerprint>~<visited>~<quiz>`` (docs/architecture.md, section 5). SCORM 1.2 allows 4096
 characters (``CMIString4096``), so the build computes the longest string the runtime can
-produce for a course and refuses to build a course that could exceed it.
+produce for a course (the longest questions drawn, every answer at its longest, every optional
+field present) and refuses to build a course that could exceed it.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Dict
 
-from builder.model import Course
+from builder.model import Course, Quiz
 
+VERSION = 2
 SCORM12_LIMIT = 4096
 UNLIMITED_ATTEMPTS_DIGITS = 2  # the runtime caps the stored attempt count at 1295 ("zz")
+SEED_LENGTH = 5  # base 36: 36**5 layouts per attempt
 
 
 def base36_len(n: int) -> int:
@@ -30,13 +34,30 @@ def _base36(n: int) -> str:
             return out
 
 
+def quiz_fields(quiz: Quiz) -> Dict[str, int]:
+    """The longest value of each field of the quiz part, in the order they are written."""
+    fields = {
+        "attempts": base36_len(quiz.attempts) if quiz.attempts else UNLIMITED_ATTEMPTS_DIGITS,
+        "phase": 1,
+        "score": 3,
+    }
+    if quiz.randomized:
+        fields["seed"] = SEED_LENGTH
+    if quiz.feedback == "after-question":
+        fields["checked"] = math.ceil(quiz.presented / 6)
+    if quiz.evaluation is not None:
+        fields["evaluation"] = 1 + len(quiz.evaluation.items)
+    fields["answers"] = sum(
+        sum(sorted((q.suspend_length for q in pool.questions), reverse=True)[:pool.draw]) for pool in quiz.sections)
+    return fields
+
+
 def worst_case_length(course: Course) -> int:
     """The longest suspend_data the runtime can write for *course*."""
-    header = len("1~") + 4 + len("~")  # version, fingerprint
+    header = len(f"{VERSION}~") + 4 + len("~")  # version, fingerprint
     visited = math.ceil(len(course.lessons) / 6)
     quiz = 0
     if course.quiz is not None:
-        attempts = base36_len(course.quiz.attempts) if course.quiz.attempts else UNLIMITED_ATTEMPTS_DIGITS
-        # <attempts>.<state>.<answers>.<score>
-        quiz = attempts + 1 + 1 + 1 + len(course.quiz.questions) + 1 + 3
+        fields = quiz_fields(course.quiz)
+        quiz = sum(fields.values()) + len(fields) - 1  # one '.' between fields
     return header + visited + 1 + quiz

@@ -17,17 +17,29 @@ if [ ! -x /usr/bin/chromium ]; then
     $SUDO apt-get install -y -qq --no-install-recommends chromium
 fi
 
-# 2. The project's virtualenv with the test extra (pytest, playwright).
+# 2. The project's virtualenv with the test and xapi extras (pytest, playwright, jsonschema, tincan).
 if [ ! -x .venv/bin/python ]; then
     log "creating .venv"
     python3 -m venv .venv
 fi
-log "pip install -e '.[test]'"
-.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+log "pip install -e '.[test,xapi]'"
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test,xapi]'
 
 # 3. The LMS-side runtime (scorm-again, pinned in tests/e2e/package-lock.json).
 log "npm ci (tests/e2e)"
 npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error >/dev/null
+
+# 3b. A real LRS for the xAPI tests: Ralph, in a virtualenv of its own so that its dependencies
+#     never meet the project's (tests/e2e/ralph_lrs.py starts and stops it). The marker file is
+#     written only after a complete install, so an interrupted one is redone.
+RALPH_SPEC='ralph-malph[lrs,cli]==5.1.0'
+if [ ! -f .venv-ralph/.coursepack-installed ] || [ "$(cat .venv-ralph/.coursepack-installed)" != "$RALPH_SPEC" ]; then
+    log "creating .venv-ralph ($RALPH_SPEC)"
+    python3 -m venv .venv-ralph
+    # the lrs extra forgets requests, which Ralph imports at start-up
+    .venv-ralph/bin/pip install -q --disable-pip-version-check "$RALPH_SPEC" requests
+    printf '%s' "$RALPH_SPEC" > .venv-ralph/.coursepack-installed
+fi
 
 # 4. The tests. Exit code 5 (no tests collected) counts as a failure.
 log "pytest $*"

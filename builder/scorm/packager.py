@@ -11,6 +11,7 @@ from builder.problems import Problems
 from builder.render import runtime_files
 from builder.scorm.manifest import (LAUNCH_FILE, MANIFEST_NAME, check_manifest, manifest_xml, plan_manifest,
                                     validate_schema)
+from builder.xapi.packager import TinCanPackager
 from builder.zipwriter import Entry
 
 
@@ -34,7 +35,7 @@ class Scorm12Packager:
     def plan(self, course: Course, page_html: str) -> List[Entry]:
         """The package's entries: the manifest first, then every other file sorted by name."""
         files = [Entry(LAUNCH_FILE, data=page_html.encode("utf-8"))]
-        files += [Entry(f"assets/{p.name}", source=p) for p in runtime_files()]
+        files += [Entry(f"assets/{p.name}", source=p) for p in runtime_files(course)]
         files += [Entry(asset.path, source=asset.source) for asset in course.assets]
         files.sort(key=lambda e: e.name)
         manifest = manifest_xml(plan_manifest(course, [e.name for e in files]))
@@ -51,4 +52,5 @@ class Scorm12Packager:
             validate_schema(manifest.data, schemas, problems)
 
 
-PACKAGERS = {Scorm12Packager.name: Scorm12Packager}
+#: Every output format, by its ``--format`` name.
+PACKAGERS = {Scorm12Packager.name: Scorm12Packager, TinCanPackager.name: TinCanPackager}

@@ -1,9 +1,10 @@
 /*
- * coursepack player (copied to assets/player.js; needs assets/scorm12.js first).
+ * coursepack player (copied to assets/player.js; needs assets/scorm12.js and assets/quiz.js first).
  *
- * The lessons, the quiz and the results are already in the page: this script shows one view at
- * a time, runs the quiz and applies the tracking rules of docs/architecture.md (section 4) and
- * the suspend_data format v1 (section 5). Classic script, no dependencies.
+ * The lessons are already in the page: this script shows one view at a time, runs the quiz
+ * (question types, layouts and scoring come from quiz.js) and the course evaluation, and applies
+ * the tracking rules of docs/architecture.md (section 4) and the suspend_data format v2
+ * (section 5). Classic script, no dependencies.
  */
 ;(function () {
   'use strict';
@@ -13,7 +14,8 @@
   const strings = config.strings || {};
   const lessons = config.lessons || [];
   const quiz = config.quiz || null;
-  const questions = quiz ? quiz.questions : [];
+  const evaluation = quiz ? quiz.evaluation || null : null;
+  const engine = quiz ? window.CoursepackQuiz.create(config, text) : null;
   const DEBUG = /coursepack-debug/.test(window.location.search + window.location.hash);
 
   const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -83,24 +85,43 @@
     form: $('[data-quiz-form]'),
     results: $('[data-results]'),
     attempts: $('[data-quiz-attempts]'),
+    questions: $('[data-questions]'),
+    live: $('[data-quiz-live]'),
+    evaluation: $('[data-evaluation]'),
+    evaluationForm: $('[data-evaluation-form]'),
+    evaluationItems: $('[data-evaluation-items]'),
+    evaluationSubmit: $('[data-evaluation-submit]'),
+    evaluationDone: $('[data-evaluation-done]'),
   };
-  const fieldsets = questions.map((q) => $(`fieldset[data-question-id="${CSS.escape(q.id)}"]`));
+  let entries = [];              // the current attempt's questions as drawn (quiz.js render entries)
+  let evaluationEntries = [];    // the evaluation's likert items
 
   // ------------------------------------------------------------------ state
-  const freshQuiz = () => ({ used: 0, phase: 'n', answers: questions.map(() => '-'), score: null });
+  // A new attempt: a seed, the questions it draws (plan) and their unanswered state.
+  function freshQuiz(used = 0) {
+    if (!quiz) return { used: 0, phase: 'n', seed: '', plan: { questions: [] }, answers: [], checked: [], score: null };
+    const seed = window.CoursepackQuiz.newSeed();
+    const plan = engine.layout(seed);
+    return { used, phase: 'n', seed, plan, answers: engine.initialAnswers(plan), checked: plan.questions.map(() => false),
+      score: null };
+  }
+  const freshEvaluation = () => ({ submitted: false, answers: evaluation ? evaluation.items.map(() => null) : [] });
 
   const state = {
     current: -1,                           // index into views; -1 while the resume prompt shows
     visited: lessons.map(() => false),
     quiz: freshQuiz(),                     // phase: n not started, p in progress, s scored
+    evaluation: freshEvaluation(),         // the course evaluation: submitted, likert answers
     status: '',                            // cmi.core.lesson_status as last read or written
     mode: 'normal',                        // normal | browse | review
     tracking: false,                       // an LMS in normal mode: progress is written
     lms: false,                            // an LMS was found and initialized
   };
   const written = { suspend: null, location: null, exit: null };   // avoid re-sending equal values
-  const answeredAt = questions.map(() => null);                     // Date of each answer, this attempt
+  let answeredAt = [];                                               // Date of each answer, this attempt
   let attemptShownAt = null;                                         // Date the attempt was first shown
+  const evaluationAnsweredAt = [];                                   // Date of each evaluation answer
+  let evaluationShownAt = null;
   const clock = { start: Date.now(), paused: 0, pausedAt: null };    // session time without bfcache time
 
   const session = SCORM.connect({
@@ -114,25 +135,16 @@
   const quizVisited = () => state.quiz.phase !== 'n' || state.quiz.used > 0;
   const viewVisited = (i) => (i === QUIZ_VIEW ? quizVisited() : state.visited[i]);
 
-  // Score of a set of answers: weighted percentage, at most 2 decimals.
-  function evaluate(answers) {
-    let total = 0;
-    let earned = 0;
-    const correct = questions.map((q, i) => {
-      const ok = answers[i] === q.answer;
-      total += Number(q.weight);
-      if (ok) earned += Number(q.weight);
-      return ok;
-    });
-    const score = total > 0 ? Math.round((earned / total) * 10000) / 100 : 0;
-    return { score, correct, passed: score >= config.passMark };
-  }
+  // Score of the current attempt: weighted percentage, at most 2 decimals (quiz.js).
+  const evaluate = () => engine.evaluate(state.quiz.plan, state.quiz.answers, config.passMark);
+  // A required evaluation must be sent before the course counts as complete.
+  const evaluationSettled = () => !evaluation || !evaluation.required || state.evaluation.submitted;
 
   // 'passed', 'failed' or null (no attempt scored yet). A retake is only offered after a
   // failed attempt, so an unscored quiz with attempts used means the last attempt failed.
   function quizOutcome() {
     if (!quiz) return null;
-    if (state.quiz.phase === 's') return evaluate(state.quiz.answers).passed ? 'passed' : 'failed';
+    if (state.quiz.phase === 's') return evaluate().passed ? 'passed' : 'failed';
     return state.quiz.used > 0 ? 'failed' : null;
   }
 
@@ -145,11 +157,11 @@
     const fail = config.status.fail;
     const rule = quiz ? config.completion : 'lessons';
     if (rule === 'lessons') {
-      if (outcome === 'passed') return pass;
-      if (lessonsDone) return 'completed';
+      if (outcome === 'passed' && evaluationSettled()) return pass;
+      if (lessonsDone && evaluationSettled()) return 'completed';
       return outcome === 'failed' ? fail : null;
     }
-    if (outcome === 'passed') return rule === 'quiz' || lessonsDone ? pass : 'incomplete';
+    if (outcome === 'passed') return (rule === 'quiz' || lessonsDone) && evaluationSettled() ? pass : 'incomplete';
     return outcome === 'failed' ? fail : null;
   }
 
@@ -182,37 +194,111 @@
     if (exit !== written.exit && session.set('cmi.core.exit', exit)) written.exit = exit;
   }
 
-  // ------------------------------------------------------------------ suspend_data v1 (section 5)
-  function encodeSuspend() {
-    let visited = '';
-    for (let i = 0; i < lessons.length; i += 6) {
+  // ------------------------------------------------------------------ suspend_data v2 (section 5)
+  // Flags as base64url digits, 6 per character (bit i % 6 of character i / 6).
+  function bitmap(flags) {
+    let out = '';
+    for (let i = 0; i < flags.length; i += 6) {
       let digit = 0;
-      for (let bit = 0; bit < 6 && i + bit < lessons.length; bit++) {
-        if (state.visited[i + bit]) digit |= 1 << bit;
-      }
-      visited += BASE64URL[digit];
+      for (let bit = 0; bit < 6 && i + bit < flags.length; bit++) if (flags[i + bit]) digit |= 1 << bit;
+      out += BASE64URL[digit];
     }
+    return out;
+  }
+
+  function readBitmap(textValue, n) {
+    if (textValue.length !== Math.ceil(n / 6) || /[^A-Za-z0-9_-]/.test(textValue)) return null;
+    return Array.from({ length: n }, (_, i) => (BASE64URL.indexOf(textValue[Math.floor(i / 6)]) & (1 << (i % 6))) !== 0);
+  }
+
+  // The first n fields separated by `separator`, then everything after them (which may hold it).
+  function splitFields(textValue, separator, n) {
+    const out = [];
+    let at = 0;
+    for (let k = 0; k < n; k++) {
+      const next = textValue.indexOf(separator, at);
+      if (next < 0) return null;
+      out.push(textValue.slice(at, next));
+      at = next + 1;
+    }
+    out.push(textValue.slice(at));
+    return out;
+  }
+
+  const evaluationField = () => (state.evaluation.submitted ? 's' : '-')
+    + state.evaluation.answers.map((a) => a || '-').join('');
+
+  function readEvaluation(field) {
+    const points = evaluation.scale.map((p) => p.id);
+    if (field.length !== 1 + evaluation.items.length || !/^[-s]$/.test(field[0])) return null;
+    const answers = field.slice(1).split('').map((c) => (c === '-' ? null : c));
+    if (answers.some((a) => a !== null && !points.includes(a))) return null;
+    return { submitted: field[0] === 's', answers };
+  }
+
+  function encodeSuspend() {
     let quizPart = '';
     if (quiz) {
       const q = state.quiz;
       const used = Math.min(q.used, quiz.attempts || MAX_STORED_ATTEMPTS);
-      quizPart = [used.toString(36), q.phase, q.answers.join(''), q.score === null ? '' : q.score].join('.');
+      const fields = [used.toString(36), q.phase, q.score === null ? '' : String(q.score)];
+      if (quiz.randomized) fields.push(q.seed);
+      if (quiz.feedback === 'after-question') fields.push(bitmap(q.checked));
+      if (evaluation) fields.push(evaluationField());
+      fields.push(engine.encodeAnswers(q.plan, q.answers));
+      quizPart = fields.join('.');
     }
-    return ['1', config.fingerprint, visited, quizPart].join('~');
+    return ['2', config.fingerprint, bitmap(state.visited), quizPart].join('~');
   }
 
-  // {visited, quiz} from stored data, or null when it is not this course's v1 data.
+  // {visited, quiz, evaluation} from stored data, or null when it is not this course's data.
   function decodeSuspend(data) {
-    const parts = data.split('~');
-    if (parts.length !== 4 || parts[0] !== '1' || parts[1] !== config.fingerprint) return null;
-    const bitmap = parts[2];
-    if (bitmap.length !== Math.ceil(lessons.length / 6) || /[^A-Za-z0-9_-]/.test(bitmap)) return null;
-    const visited = lessons.map((_, i) => (BASE64URL.indexOf(bitmap[Math.floor(i / 6)]) & (1 << (i % 6))) !== 0);
-    if (!quiz) return parts[3] === '' ? { visited, quiz: freshQuiz() } : null;
-    const m = /^([0-9a-z]{1,4})\.([nps])\.([tf-]*)\.(\d{0,3})$/.exec(parts[3]);
-    if (!m || m[3].length !== questions.length) return null;
-    const score = m[4] === '' ? null : Math.min(100, Number(m[4]));
-    return { visited, quiz: { used: parseInt(m[1], 36), phase: m[2], answers: m[3].split(''), score } };
+    const head = splitFields(data, '~', 3);
+    if (!head) return null;
+    if (head[0] === '1') return decodeSuspendV1(head);
+    if (head[0] !== '2' || head[1] !== config.fingerprint) return null;
+    const visited = readBitmap(head[2], lessons.length);
+    if (!visited) return null;
+    if (!quiz) return head[3] === '' ? { visited, quiz: freshQuiz(), evaluation: freshEvaluation() } : null;
+    const extra = (quiz.randomized ? 1 : 0) + (quiz.feedback === 'after-question' ? 1 : 0) + (evaluation ? 1 : 0);
+    const f = splitFields(head[3], '.', 3 + extra);
+    if (!f || !/^[0-9a-z]{1,2}$/.test(f[0]) || !/^[nps]$/.test(f[1]) || !/^(\d{1,3})?$/.test(f[2])) return null;
+    let k = 3;
+    const seed = quiz.randomized ? f[k++] : '00000';
+    if (!/^[0-9a-z]{5}$/.test(seed)) return null;
+    const plan = engine.layout(seed);
+    const checked = quiz.feedback === 'after-question' ? readBitmap(f[k++], plan.questions.length)
+      : plan.questions.map(() => false);
+    const restoredEvaluation = evaluation ? readEvaluation(f[k++]) : freshEvaluation();
+    if (!checked || !restoredEvaluation) return null;
+    let answers;
+    try {
+      answers = engine.decodeAnswers(plan, f[k]);
+    } catch (error) {
+      if (DEBUG) console.warn('[coursepack] stored answers do not fit this quiz:', error.message);
+      return null;
+    }
+    const score = f[2] === '' ? null : Math.min(100, Number(f[2]));
+    return { visited, quiz: { used: parseInt(f[0], 36), phase: f[1], seed, plan, answers, checked, score },
+      evaluation: restoredEvaluation };
+  }
+
+  // Format v1 (true-false answers in quiz order), kept readable for courses it still fits.
+  function decodeSuspendV1(head) {
+    if (!config.fingerprintV1 || head[1] !== config.fingerprintV1) return null;
+    const visited = readBitmap(head[2], lessons.length);
+    if (!visited) return null;
+    if (!quiz) return head[3] === '' ? { visited, quiz: freshQuiz(), evaluation: freshEvaluation() } : null;
+    const m = /^([0-9a-z]{1,4})\.([nps])\.([tf-]*)\.(\d{0,3})$/.exec(head[3]);
+    const plan = engine.layout('00000');
+    if (!m || m[3].length !== plan.questions.length) return null;
+    return {
+      visited,
+      quiz: { used: Math.min(parseInt(m[1], 36), MAX_STORED_ATTEMPTS), phase: m[2], seed: '00000', plan,
+        answers: m[3].split('').map((c) => (c === '-' ? null : c)), checked: plan.questions.map(() => false),
+        score: m[4] === '' ? null : Math.min(100, Number(m[4])) },
+      evaluation: freshEvaluation(),
+    };
   }
 
   // Write suspend_data and lesson_location when they changed (normal mode only).
@@ -292,20 +378,61 @@
     $('h2', ui.resume).focus();
   }
 
-  // ------------------------------------------------------------------ quiz
-  const answerLabel = (value) => (value === 't' ? text('true') : value === 'f' ? text('false') : text('not_answered'));
+  // ------------------------------------------------------------------ quiz (question types: quiz.js)
   const canRetake = () => quizEditable() && quizOutcome() === 'failed' && attemptsLeft() > 0;
+  // The quiz is over once it is passed or every attempt is used; then the evaluation opens.
+  const quizOver = () => quizOutcome() === 'passed' || (quizOutcome() === 'failed' && attemptsLeft() === 0);
+  const revealAllowed = (passed) => quiz.reveal === 'always' || (quiz.reveal === 'after-passing' && passed);
+  const creditClass = (c) => (c === null ? 'is-neutral' : c === 1 ? 'is-correct' : c > 0 ? 'is-partial' : 'is-wrong');
+  const creditLabel = (c) => (c === null ? 'recorded' : c === 1 ? 'correct' : c > 0 ? 'partly_correct' : 'incorrect');
+  const quizHooks = {
+    checkable: Boolean(quiz) && quiz.feedback === 'after-question',
+    changed: (i, options) => onAnswer(i, options),
+    check: (i) => checkQuestion(i),
+    announce: (message) => { ui.live.textContent = message; },
+  };
+
+  // Draw the current attempt's questions and show its answers (start, resume, retake).
+  function renderAttempt() {
+    entries = engine.render(state.quiz.plan, ui.questions, quizHooks);
+    entries.forEach((entry, i) => engine.write(entry, state.quiz.answers[i]));
+  }
+
+  // Feedback on one answer: the verdict, the answer, the right one (when revealed), what the
+  // chosen choices say, and the explanation (withheld with a wrong answer the rules keep hidden).
+  function feedbackNodes(question, value, credit, passed) {
+    const reveal = revealAllowed(passed);
+    const nodes = [el('p', { class: 'feedback-result' }, text(creditLabel(credit))),
+      el('p', {}, text('your_answer', { answer: engine.readable(question, value) }))];
+    if (credit !== null && credit < 1 && reveal) nodes.push(el('p', { class: 'feedback-correct' }, engine.correctText(question)));
+    engine.choiceFeedback(question, value).forEach((message) => nodes.push(el('p', { class: 'feedback-choice' }, message)));
+    const explanation = engine.explanation(question);
+    if (explanation && (credit === null || credit === 1 || reveal)) {
+      nodes.push(el('p', { class: 'feedback-explanation' }, explanation));
+    }
+    return nodes;
+  }
+
+  function showCheckedFeedback(i) {
+    const entry = entries[i];
+    const value = state.quiz.answers[i];
+    entry.feedback.replaceChildren(...feedbackNodes(entry.question, value, engine.credit(entry.question, value), false));
+    entry.feedback.className = `question-feedback ${creditClass(engine.credit(entry.question, value))}`;
+    entry.feedback.hidden = false;
+  }
 
   function renderQuiz() {
     if (!quiz) return;
     const q = state.quiz;
     const editable = quizEditable();
     const scored = q.phase === 's';
-    fieldsets.forEach((fieldset, i) => {
-      $$('input[type="radio"]', fieldset).forEach((input) => {
-        input.checked = input.value === q.answers[i];
-        input.disabled = !editable || scored;
-      });
+    entries.forEach((entry, i) => {
+      engine.lock(entry, !editable || scored || q.checked[i]);
+      if (q.checked[i] && !scored) showCheckedFeedback(i);
+      else {
+        entry.feedback.hidden = true;
+        entry.feedback.replaceChildren();
+      }
     });
     ui.form.hidden = scored && editable;       // in review the recorded answers stay visible
     $('[data-score]', ui.form).hidden = !editable;
@@ -320,21 +447,13 @@
       ui.results.hidden = true;
       ui.results.replaceChildren();
     }
+    renderEvaluation();
   }
 
   function renderResults() {
-    const result = evaluate(state.quiz.answers);
+    const result = evaluate();
+    const plan = state.quiz.plan;
     const heading = el('h3', { tabindex: '-1' }, text('results_title'));
-    const items = questions.map((q, i) => {
-      const ok = result.correct[i];
-      const item = el('li', { class: ok ? 'is-correct' : 'is-wrong', 'data-feedback-for': q.id },
-        el('p', { class: 'feedback-question' }, q.text),
-        el('p', { class: 'feedback-result' }, text(ok ? 'correct' : 'incorrect')),
-        el('p', {}, text('your_answer', { answer: answerLabel(state.quiz.answers[i]) })));
-      if (!ok) item.append(el('p', {}, text('correct_answer', { answer: answerLabel(q.answer) })));
-      if (q.explanation) item.append(el('p', { class: 'feedback-explanation' }, q.explanation));
-      return item;
-    });
     ui.results.replaceChildren(
       heading,
       el('p', { class: 'score' }, text('score_text', { score: formatNumber(result.score) })),
@@ -344,8 +463,18 @@
     if (!result.passed && quiz.attempts && quizEditable()) {
       const left = attemptsLeft();
       ui.results.append(el('p', {}, left > 0 ? text('attempts_remaining', { n: left }) : text('no_attempts_left')));
+      if (left === 0 && quiz.outOfAttempts) ui.results.append(el('p', { class: 'out-of-attempts' }, quiz.outOfAttempts));
     }
-    ui.results.append(el('h4', {}, text('feedback_title')), el('ol', { class: 'feedback' }, ...items));
+    if (evaluation && evaluation.required && quizOver() && !state.evaluation.submitted && quizEditable()) {
+      ui.results.append(el('p', { class: 'notice', 'data-evaluation-needed': '' }, text('evaluation_needed')));
+    }
+    if (quiz.feedback !== 'never') {
+      const items = plan.questions.map((question, i) => el('li',
+        { class: creditClass(result.credits[i]), 'data-feedback-for': question.id },
+        el('p', { class: 'feedback-question' }, question.text),
+        ...feedbackNodes(question, state.quiz.answers[i], result.credits[i], result.passed)));
+      ui.results.append(el('h4', {}, text('feedback_title')), el('ol', { class: 'feedback' }, ...items));
+    }
     if (canRetake()) {
       const retakeButton = el('button', { type: 'button', class: 'button primary' }, text('retake_quiz'));
       retakeButton.addEventListener('click', retake);
@@ -355,77 +484,117 @@
     return heading;
   }
 
-  function onAnswer(event) {
-    const input = event.target;
-    if (!quizEditable() || input.type !== 'radio') return;
-    const i = fieldsets.findIndex((fieldset) => fieldset.contains(input));
-    if (i < 0) return;
-    state.quiz.answers[i] = input.value;
+  // An answer changed in question i (typing updates the state; the change event saves it).
+  function onAnswer(i, { typing = false } = {}) {
+    if (!quizEditable() || state.quiz.phase === 's' || state.quiz.checked[i]) return;
+    const entry = entries[i];
+    const value = engine.read(entry);
+    state.quiz.answers[i] = value;
     state.quiz.phase = 'p';
     answeredAt[i] = new Date();
-    fieldsets[i].classList.remove('is-unanswered');
+    if (engine.complete(entry.question, value)) entry.fieldset.classList.remove('is-unanswered');
+    if (typing) return;
     saveProgress();
     if (state.tracking) session.requestCommit();
   }
 
+  // "Check answer" (feedback: after-question): the answer is final for this attempt.
+  function checkQuestion(i) {
+    if (!quizEditable() || state.quiz.phase === 's' || state.quiz.checked[i]) return;
+    onAnswer(i, { typing: true });
+    const entry = entries[i];
+    if (!engine.complete(entry.question, state.quiz.answers[i])) {
+      entry.feedback.replaceChildren(el('p', { class: 'feedback-hint' }, text('answer_first')));
+      entry.feedback.className = 'question-feedback';
+      entry.feedback.hidden = false;
+      return;
+    }
+    state.quiz.checked[i] = true;
+    engine.lock(entry, true);
+    showCheckedFeedback(i);
+    entry.feedback.focus();
+    saveProgress();
+    if (state.tracking) session.requestCommit();
+  }
+
+  // Each presented question as reported: SCORM 1.2 response and patterns plus readable forms.
+  function describeAnswers(result) {
+    const now = new Date();
+    return state.quiz.plan.questions.map((question, i) => {
+      const value = state.quiz.answers[i];
+      const credit = result.credits[i];
+      return {
+        id: question.id, type: question.interaction, kind: question.type, text: question.text,
+        response: engine.response(question, value), responseText: engine.readable(question, value),
+        patterns: engine.patterns(question),
+        result: credit === null ? 'neutral' : credit === 1 ? 'correct' : 'wrong',
+        correct: credit === null ? null : credit === 1, credit, weight: Number(question.weight),
+        latencyMs: (answeredAt[i] || now) - (attemptShownAt || now), at: answeredAt[i] || now,
+      };
+    });
+  }
+
+  const forEvent = (records) => records.map(({ at, ...rest }) => rest);
+
   function scoreQuiz(event) {
     event.preventDefault();
     if (!quizEditable() || state.quiz.phase === 's') return;
-    const missing = questions.map((_, i) => i).filter((i) => state.quiz.answers[i] === '-');
-    fieldsets.forEach((fieldset, i) => fieldset.classList.toggle('is-unanswered', missing.includes(i)));
+    entries.forEach((entry, i) => { if (!state.quiz.checked[i]) state.quiz.answers[i] = engine.read(entry); });
+    const missing = entries.map((_, i) => i).filter((i) => !engine.complete(entries[i].question, state.quiz.answers[i]));
+    entries.forEach((entry, i) => entry.fieldset.classList.toggle('is-unanswered', missing.includes(i)));
     if (missing.length) {
       notice('quiz', text('unanswered', { n: missing.length }));
-      $('input', fieldsets[missing[0]]).focus();
+      engine.firstControl(entries[missing[0]]).focus();
       return;
     }
     notice('quiz', '');
-    const result = evaluate(state.quiz.answers);
+    const result = evaluate();
     const q = state.quiz;
     q.used += 1;
     q.phase = 's';
     q.score = Math.floor(result.score);       // stored as an integer; the exact score is re-computed
-    const now = new Date();
+    const answers = describeAnswers(result);
     emit('scored', {
       attempt: q.used,
       score: result.score,
       passed: result.passed,
       attemptsLeft: quiz.attempts ? attemptsLeft() : null,
-      answers: questions.map((question, i) => ({
-        id: question.id, type: question.type, response: q.answers[i], correct: result.correct[i],
-        latencyMs: (answeredAt[i] || now) - (attemptShownAt || now),
-      })),
+      answers: forEvent(answers),
     });
-    if (state.tracking) record(result);
+    if (state.tracking) record(result, answers);
     else setStatus(wantedStatus());
     renderQuiz();
     renderNav();
     $('h3', ui.results).focus();
   }
 
+  // Journal records at cmi.interactions._count: id first, then type, response, patterns, result,
+  // weighting, latency, time (section 4). LMSs may not implement interactions (401): skipped.
+  function appendInteractions(records) {
+    const countText = session.get('cmi.interactions._count');
+    const count = countText ? Number(countText) : NaN;
+    if (!(Number.isInteger(count) && count >= 0)) return;
+    records.every((r, i) => {
+      const n = `cmi.interactions.${count + i}.`;
+      if (!session.set(`${n}id`, r.id)) return false;   // indices must stay sequential
+      session.set(`${n}type`, r.type);
+      session.set(`${n}student_response`, r.response);
+      r.patterns.forEach((pattern, k) => session.set(`${n}correct_responses.${k}.pattern`, pattern));
+      session.set(`${n}result`, r.result);
+      session.set(`${n}weighting`, String(r.weight));
+      session.set(`${n}latency`, SCORM.timespan(r.latencyMs));
+      session.set(`${n}time`, SCORM.timeOfDay(r.at));
+      return true;
+    });
+  }
+
   // Section 4, "Quiz submit": interactions at _count, then the score, the status, one commit.
-  function record(result) {
+  function record(result, answers) {
     const next = wantedStatus();
     const statusAfter = mayWrite(state.status, next) ? next : state.status;
     saveProgress();
     writeExit(statusAfter);
-    const now = new Date();
-    const started = attemptShownAt || now;
-    const countText = session.get('cmi.interactions._count');
-    const count = countText ? Number(countText) : NaN;
-    if (Number.isInteger(count) && count >= 0) {    // LMSs may not implement interactions (401)
-      questions.every((question, i) => {
-        const n = `cmi.interactions.${count + i}.`;
-        if (!session.set(`${n}id`, question.id)) return false;   // indices must stay sequential
-        session.set(`${n}type`, question.type);
-        session.set(`${n}student_response`, state.quiz.answers[i]);
-        session.set(`${n}correct_responses.0.pattern`, question.answer);
-        session.set(`${n}result`, result.correct[i] ? 'correct' : 'wrong');
-        session.set(`${n}weighting`, String(question.weight));
-        session.set(`${n}latency`, SCORM.timespan((answeredAt[i] || now) - started));
-        session.set(`${n}time`, SCORM.timeOfDay(answeredAt[i] || now));
-        return true;
-      });
-    }
+    appendInteractions(answers);
     // A failing score after passed/completed could make an LMS with a mastery score turn the
     // status into "failed" (scorm12-rte.md section 6), so it is not sent then.
     if (!(TERMINAL.includes(state.status) && !result.passed)) {
@@ -439,17 +608,108 @@
 
   function retake() {
     if (!canRetake()) return;
+    state.quiz = freshQuiz(state.quiz.used);
     state.quiz.phase = 'p';
-    state.quiz.answers = questions.map(() => '-');
-    answeredAt.fill(null);
+    answeredAt = [];
     attemptShownAt = new Date();
-    fieldsets.forEach((fieldset) => fieldset.classList.remove('is-unanswered'));
     notice('quiz', '');
+    renderAttempt();
     renderQuiz();
     saveProgress();
     if (state.tracking) session.requestCommit();
     window.scrollTo(0, 0);
     $('h2', views[QUIZ_VIEW].el).focus({ preventScroll: true });
+  }
+
+  // ------------------------------------------------------------------ course evaluation
+  let commentBox = null;
+
+  function renderEvaluationItems() {
+    if (!evaluation) return;
+    const hooks = { checkable: false, changed: onEvaluationAnswer, announce: () => {} };
+    evaluationEntries = evaluation.items.map((item, i) => engine.renderLikert({ ...item, position: i }, evaluation.scale, hooks));
+    const nodes = evaluationEntries.map((entry) => entry.fieldset);
+    if (evaluation.comment) {
+      const hint = el('p', { class: 'question-hint', id: 'evaluation-comment-hint' },
+        text('evaluation_comment_hint', { n: evaluation.comment.maxLength }));
+      commentBox = el('textarea', { id: 'evaluation-comment', rows: '4', maxlength: String(evaluation.comment.maxLength),
+        'aria-describedby': hint.id, 'data-evaluation-comment': '' });
+      nodes.push(el('div', { class: 'field evaluation-comment' },
+        el('label', { for: commentBox.id }, evaluation.comment.text), hint, commentBox));
+    }
+    ui.evaluationItems.replaceChildren(...nodes);
+    evaluationEntries.forEach((entry, i) => engine.write(entry, state.evaluation.answers[i]));
+  }
+
+  function renderEvaluation() {
+    if (!evaluation) return;
+    const submitted = state.evaluation.submitted;
+    const editable = quizEditable() && !submitted;
+    const shown = submitted || (quizEditable() && quizOver());
+    ui.evaluation.hidden = !shown;
+    if (shown && !evaluationShownAt) evaluationShownAt = new Date();
+    evaluationEntries.forEach((entry) => engine.lock(entry, !editable));
+    if (commentBox) {
+      commentBox.disabled = !editable;
+      commentBox.closest('.field').hidden = submitted;   // the comment goes to the LMS, not to suspend_data
+    }
+    ui.evaluationSubmit.hidden = !editable;
+    ui.evaluationDone.textContent = submitted ? text('evaluation_thanks') : '';
+  }
+
+  function onEvaluationAnswer(i) {
+    if (!quizEditable() || state.evaluation.submitted) return;
+    state.evaluation.answers[i] = engine.read(evaluationEntries[i]);
+    evaluationAnsweredAt[i] = new Date();
+    evaluationEntries[i].fieldset.classList.remove('is-unanswered');
+    saveProgress();
+    if (state.tracking) session.requestCommit();
+  }
+
+  function submitEvaluation(event) {
+    event.preventDefault();
+    if (!quizEditable() || state.evaluation.submitted || !quizOver()) return;
+    const answers = evaluationEntries.map((entry) => engine.read(entry));
+    state.evaluation.answers = answers;
+    const missing = answers.map((_, i) => i).filter((i) => answers[i] === null);
+    evaluationEntries.forEach((entry, i) => entry.fieldset.classList.toggle('is-unanswered', missing.includes(i)));
+    if (missing.length) {
+      notice('evaluation', text('evaluation_unanswered', { n: missing.length }));
+      engine.firstControl(evaluationEntries[missing[0]]).focus();
+      return;
+    }
+    notice('evaluation', '');
+    // One line of at most 255 characters (CMIString255; LMS runtimes reject line breaks in responses).
+    const comment = commentBox ? commentBox.value.replace(/\s+/g, ' ').trim().slice(0, evaluation.comment.maxLength) : '';
+    const now = new Date();
+    const shownAt = evaluationShownAt || now;
+    const neutral = { patterns: [], result: 'neutral', correct: null, credit: null, weight: 0 };
+    const records = evaluation.items.map((item, i) => ({
+      id: item.id, type: 'likert', kind: 'likert', text: item.text, response: answers[i],
+      responseText: (evaluation.scale.find((p) => p.id === answers[i]) || {}).text, ...neutral,
+      latencyMs: (evaluationAnsweredAt[i] || now) - shownAt, at: evaluationAnsweredAt[i] || now,
+    }));
+    if (comment) {
+      records.push({ id: evaluation.comment.id, type: 'fill-in', kind: 'comment', text: evaluation.comment.text,
+        response: comment, responseText: comment, ...neutral, latencyMs: now - shownAt, at: now });
+    }
+    state.evaluation.submitted = true;
+    emit('evaluated', { required: evaluation.required, answers: forEvent(records), comment: comment || null });
+    if (state.tracking) recordEvaluation(records);
+    else setStatus(wantedStatus());
+    renderQuiz();
+    renderNav();
+    ui.evaluationDone.focus();
+  }
+
+  // The evaluation never touches the score: likert (and comment) interactions, the status, a commit.
+  function recordEvaluation(records) {
+    const next = wantedStatus();
+    saveProgress();
+    writeExit(mayWrite(state.status, next) ? next : state.status);
+    appendInteractions(records);
+    setStatus(next);
+    session.commitNow();
   }
 
   // ------------------------------------------------------------------ session end
@@ -508,6 +768,7 @@
     if (restored) {
       state.visited = restored.visited;
       state.quiz = restored.quiz;
+      state.evaluation = restored.evaluation;
     } else if (stored) {
       notice('info', text('course_updated'));   // another version's data: progress restarts, status stays
     }
@@ -548,8 +809,10 @@
     ui.prev.addEventListener('click', () => go(state.current - 1));
     ui.next.addEventListener('click', () => go(state.current + 1));
     if (quiz) {
-      ui.form.addEventListener('change', onAnswer);
       ui.form.addEventListener('submit', scoreQuiz);
+      if (evaluation) ui.evaluationForm.addEventListener('submit', submitEvaluation);
+      renderAttempt();
+      renderEvaluationItems();
       renderQuiz();
     }
 
@@ -568,7 +831,12 @@
     state: () => ({
       view: state.current >= 0 ? views[state.current].key : null,
       visited: lessons.filter((_, i) => state.visited[i]).map((lesson) => lesson.id),
-      answers: Object.fromEntries(questions.map((q, i) => [q.id, state.quiz.answers[i] === '-' ? null : state.quiz.answers[i]])),
+      // answers of the current attempt in SCORM 1.2 response format (t/f for true-false), by question id
+      answers: Object.fromEntries(state.quiz.plan.questions.map((q, i) => [q.id,
+        state.quiz.answers[i] === null ? null : engine.response(q, state.quiz.answers[i])])),
+      presented: state.quiz.plan.questions.map((q) => q.id),
+      evaluation: evaluation ? { submitted: state.evaluation.submitted,
+        answers: Object.fromEntries(evaluation.items.map((item, i) => [item.id, state.evaluation.answers[i]])) } : null,
       quiz: quiz ? { phase: state.quiz.phase, attemptsUsed: state.quiz.used, score: state.quiz.score } : null,
       progress: Number(ui.progress.getAttribute('aria-valuenow')),
       status: state.status,

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from .answer_key import with_answers
 from .lms import LmsSession
 from .lms_server import LmsServer
 
@@ -110,7 +111,8 @@ class BuiltCourse:
 
     @property
     def questions(self) -> list[dict]:
-        return list((self.config.get("quiz") or {}).get("questions") or [])
+        """The quiz questions with their answer keys unsealed (``answer``; see answer_key.py)."""
+        return with_answers(self.config)
 
 
 def _course_version() -> str:
@@ -148,3 +150,27 @@ def built_course(tmp_path_factory, lms_server: LmsServer) -> BuiltCourse:
     lms_server.mount("/pkg/", root)
     return BuiltCourse(zip_path=zip_path, root=root, version=version, config=config,
                        mastery_score=m.group(1) if m else None)
+
+
+# ------------------------------------------------------- the quiz showcase course
+SHOWCASE_COURSE = "course_src/quiz-showcase"
+
+
+@pytest.fixture(scope="session")
+def showcase_course(tmp_path_factory, lms_server: LmsServer) -> BuiltCourse:
+    """The quiz showcase course (every question type, pools, evaluation), built once and served under /showcase/."""
+    out = tmp_path_factory.mktemp("dist-showcase")
+    proc = subprocess.run([sys.executable, "-m", "builder", "build", SHOWCASE_COURSE, "-o", str(out)],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0:
+        pytest.fail(f"`python -m builder build {SHOWCASE_COURSE}` exited {proc.returncode}\n{proc.stderr}", pytrace=False)
+    (zip_path,) = out.glob("*-scorm12.zip")
+    root = tmp_path_factory.mktemp("pkg-showcase")
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(root)
+    parser = _ConfigScript()
+    parser.feed((root / "index.html").read_text(encoding="utf-8"))
+    config = json.loads(parser.text)
+    lms_server.mount("/showcase/", root)
+    return BuiltCourse(zip_path=zip_path, root=root, version=config["course"]["version"], config=config,
+                       mastery_score=None)

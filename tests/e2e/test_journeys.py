@@ -13,6 +13,7 @@ import re
 
 from playwright.sync_api import FrameLocator, expect
 
+from . import suspend_v2
 from .lms import LmsSession, interactions, seed_cmi
 
 TIMESPAN = re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$")  # CMITimespan
@@ -141,25 +142,14 @@ def assert_interaction_values_sent(log: list[dict]) -> None:
 
 
 def decode_suspend(data: str, course) -> dict:
-    """suspend_data format v1 (docs/architecture.md section 5)."""
-    assert len(data) <= SCORM12_SUSPEND_LIMIT, f"suspend_data is {len(data)} chars (> 4096)"
-    assert len(data) <= course.config["suspendWorstCase"], \
-        f"suspend_data {data!r} is longer than the build's worst case {course.config['suspendWorstCase']}"
-    m = re.fullmatch(r"1~([0-9a-z]{4})~([A-Za-z0-9_-]*)~(.*)", data)
-    assert m, f"suspend_data {data!r} is not format v1"
-    fingerprint, bitmap, quiz = m.groups()
-    assert fingerprint == course.config["fingerprint"], data
-    visited = [bool(B64URL.index(bitmap[i // 6]) >> (i % 6) & 1) if i // 6 < len(bitmap) else False
-               for i in range(len(course.lesson_ids))]
-    out = {"visited": {lid: v for lid, v in zip(course.lesson_ids, visited)}, "quiz": None}
-    if quiz:
-        q = re.fullmatch(r"([0-9a-z]+)\.([nps])\.([tf-]*)\.(\d{0,3})", quiz)
-        assert q, f"quiz part {quiz!r} of suspend_data is not format v1"
-        assert len(q.group(3)) == len(course.questions), quiz
-        out["quiz"] = {"attempts": int(q.group(1), 36), "state": q.group(2),
-                       "answers": dict(zip([x["id"] for x in course.questions], q.group(3))),
-                       "score": q.group(4)}
-    return out
+    """suspend_data format v2 (docs/architecture.md section 5), decoded by suspend_v2.decode."""
+    state = suspend_v2.decode(data, course.config)
+    quiz = state["quiz"]
+    if quiz is not None:
+        assert quiz["presented"] == [x["id"] for x in course.questions], "the sample quiz shows every question"
+        quiz = {"attempts": quiz["attempts"], "state": quiz["state"], "answers": quiz["answers"],
+                "score": quiz["score"]}
+    return {"visited": state["visited"], "quiz": quiz}
 
 
 def assert_clean_session(lms: LmsSession, log: list[dict], finished: bool = True) -> None:

@@ -62,4 +62,4 @@ def test_hiding_the_tab_commits_pending_progress(open_lms, built_course):
         document.dispatchEvent(new Event('visibilitychange'));
     }""")
     stored = lms.wait_for_commit(moved, timeout=5, what="a commit of the new location when the tab was hidden")
-    assert stored.cmi["suspend_data"].startswith("1~")
+    assert stored.cmi["suspend_data"].startswith("2~")  # suspend_data format v2

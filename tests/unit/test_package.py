@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from builder.answerkey import key_seed, unseal
 from builder.cli import main
 from builder.problems import Problems
 from builder.scorm.manifest import ADLCP, IMSCP, check_manifest, validate_schema
@@ -179,7 +180,10 @@ def test_runtime_config_comes_from_the_course_model(built):
     assert config["passMark"] == 75
     assert config["status"] == {"pass": "passed", "fail": "incomplete"}
     assert len(config["quiz"]["questions"]) == 8
-    assert {q["answer"] for q in config["quiz"]["questions"]} == {"t", "f"}
+    # The answer key is sealed (builder/answerkey.py): never in plain text, but every answer is t or f.
+    assert all("answer" not in q for q in config["quiz"]["questions"])
+    assert {unseal(q["key"], key_seed(config["course"]["id"], config["fingerprint"], q["id"]))["k"]
+            for q in config["quiz"]["questions"]} == {"t", "f"}
     assert config["suspendWorstCase"] <= 4096
     for lesson in config["lessons"]:
         assert f'data-lesson-id="{lesson["id"]}"' in page

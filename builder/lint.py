@@ -1,0 +1,556 @@
+"""Lint: warnings about courses that build but trip up learners or LMSs.
+
+Hard errors (a missing file, a bad key) stop the build in :mod:`builder.source` and
+:mod:`builder.lessons`. The checks here find what still builds but goes wrong later: anchors
+that jump nowhere, images without alt text, ``http:`` resources that an LMS served over HTTPS
+blocks, media over the course's size budget, files nothing uses, lessons that call the LMS API
+behind the player's back, and headings that skip a level. Each finding is a
+``Problem(level="warning")`` with a stable ``code`` (:data:`CODES`), so authors can silence one
+(``lint: ignore: [...]`` in course.yaml) and ``coursepack validate --strict`` can fail CI on any.
+
+This module only reads the course folder; it never writes. It runs after the course loaded
+cleanly, so every file it reads was read once already by :mod:`builder.source`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from builder import yamldoc
+from builder.model import Course
+from builder.problems import Problem, Problems, did_you_mean, display_path
+
+#: Every warning code, with what it means. Codes are stable: CI configurations name them.
+CODES: Dict[str, str] = {
+    "link-anchor": "a '#fragment' link that jumps to nothing (or that the player ignores)",
+    "link-broken": "a reference to a file that the package will not contain",
+    "id-duplicate": "an id used twice in the player page (all lessons share one page)",
+    "img-alt": "an image without alt text",
+    "http-resource": "a resource loaded over http:, which browsers block under an https LMS",
+    "media-size": "a packaged file larger than the course's media budget",
+    "file-unused": "a file in the course folder that nothing uses (it is not packaged)",
+    "lms-api": "lesson script that calls the LMS API itself",
+    "heading-level": "a heading that skips a level, or has the level of the lesson title",
+    "asset-name": "a packaged file whose name has spaces or non-ASCII characters",
+}
+
+#: Per-file budget when course.yaml sets none: 10 MB, a size most LMSs still stream comfortably.
+DEFAULT_MEDIA_BUDGET_KB = 10_000
+
+LINT_KEYS = ("media_budget_kb", "ignore")
+
+#: id="…" attributes in the page templates; a Jinja expression inside one matches anything.
+TEMPLATE_ID = re.compile(r"""(?<![\w-])id=["']([^"']+)["']""")
+
+#: OS and editor leftovers that are never reported as unused.
+JUNK = re.compile(r"^(\.DS_Store|Thumbs\.db|desktop\.ini|.*~|.*\.sw[po]|#.*#)$", re.I)
+
+#: Calls and names that mean a script is talking to the LMS itself (SCORM 1.2 and 2004).
+LMS_API = re.compile(
+    r"\b(LMS(?:Initialize|Finish|GetValue|SetValue|Commit|GetLastError|GetErrorString|GetDiagnostic)"
+    r"|API_1484_11|doLMS\w+|pipwerks|(?<=[\"'])cmi\.[a-z_]+(?:\.[a-z_0-9]+)*(?=[\"']))")
+
+#: Attributes that hold ids of other elements (space-separated lists for the aria ones).
+ID_REFERENCES = ("for", "headers", "list", "form", "aria-labelledby", "aria-describedby", "aria-controls",
+                 "aria-owns", "aria-details", "aria-errormessage", "aria-flowto", "aria-activedescendant")
+
+CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)|@import\s+(["'])([^"']+)\3""", re.I)
+
+#: Elements whose src/srcset/poster/data (or href, for <link>) the browser loads by itself.
+LOADED_ATTRIBUTES = ("src", "srcset", "poster", "data")
+
+SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module")
+
+
+@dataclass
+class Settings:
+    budget_kb: float = DEFAULT_MEDIA_BUDGET_KB
+    ignore: Set[str] = field(default_factory=set)
+    quiz_file: Optional[str] = None
+    yaml_strings: Set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Lesson:
+    rel: str  #: the lesson file, relative to the course folder
+    shown: str  #: the lesson file as messages show it
+    title: str
+    root: Optional[etree._Element]
+    ids: Dict[str, int] = field(default_factory=dict)  #: id -> line
+    refs: Set[str] = field(default_factory=set)  #: ids that something in the lesson points to
+
+
+class _Linter:
+    def __init__(self, course: Course, src: Path, settings: Settings):
+        self.course = course
+        self.root = Path(src)
+        self.shown_root = display_path(src)
+        self.settings = settings
+        self.found = Problems()
+        self.lessons: List[_Lesson] = []
+        self.by_file: Dict[str, _Lesson] = {}
+        self.packaged = {asset.path for asset in course.assets}
+        self.referenced: Set[str] = set()  # every course file something points to, packaged or not
+        self.first_ref: Dict[str, Tuple[str, int]] = {}  # asset -> (shown file, line) of its first reference
+
+    # ----------------------------------------------------------------- helpers
+    def warn(self, code: str, file: str, message: str, line=None, hint=None) -> None:
+        self.found.add(file, message, line, None, hint, "warning", code)
+
+    def shown(self, rel: str) -> str:
+        return f"{self.shown_root}/{rel}"
+
+    def resolve(self, value: str, base_rel: str) -> Optional[Tuple[str, str]]:
+        """``(course-relative path, fragment)`` for a local reference, or None for anything else."""
+        url = (value or "").strip()
+        if not url or url.startswith("#"):
+            return None
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith("/"):
+            return None
+        path = unquote(parts.path)
+        if "\\" in path:
+            return None
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(base_rel), path)) if path else base_rel
+        if rel == ".." or rel.startswith("../"):
+            return None
+        return rel, parts.fragment
+
+    # ----------------------------------------------------------------- run
+    def run(self) -> Problems:
+        for lesson in self.course.lessons:
+            self.lessons.append(self.read_lesson(lesson.file, lesson.title))
+        self.by_file = {lesson.rel: lesson for lesson in self.lessons}
+        self.check_duplicate_ids()
+        for lesson in self.lessons:
+            if lesson.root is not None:
+                self.check_lesson(lesson)
+        self.check_packaged_files()
+        self.check_media_size()
+        self.check_unused()
+        return self.found
+
+    def read_lesson(self, rel: str, title: str) -> _Lesson:
+        lesson = _Lesson(rel, self.shown(rel), title, None)
+        try:
+            text = (self.root / rel).read_text(encoding="utf-8").lstrip("\ufeff")
+            lesson.root = _parse_fragment(text)
+        except (OSError, UnicodeDecodeError, etree.ParserError, etree.XMLSyntaxError, ValueError):
+            return lesson  # reported by the loader already
+        for el in _elements(lesson.root):
+            for name in (el.get("id"), el.get("name") if el.tag == "a" else None):
+                if name and name not in lesson.ids:
+                    lesson.ids[name] = el.sourceline
+            href = el.get("href") or ""
+            if el.tag in ("a", "area") and href.startswith("#"):
+                lesson.refs.add(unquote(href[1:]))
+            for attr, value in el.items():
+                if attr in ID_REFERENCES:
+                    lesson.refs.update(value.split())
+                elif attr == "usemap" and value.startswith("#"):
+                    lesson.refs.add(value[1:])
+        return lesson
+
+    # ----------------------------------------------------------------- ids
+    def check_duplicate_ids(self) -> None:
+        """An id the player uses, or one used in two lessons that something points to."""
+        referenced = set().union(*(lesson.refs for lesson in self.lessons)) if self.lessons else set()
+        seen: Dict[str, Tuple[_Lesson, int]] = {}
+        for lesson in self.lessons:
+            for name, line in lesson.ids.items():
+                if _is_player_id(name):
+                    self.warn("id-duplicate", lesson.shown, f"the id '{name}' is already used by the player page", line,
+                              hint="rename it; the player's own element would be found instead")
+                elif name in seen and name in referenced:
+                    other, other_line = seen[name]
+                    self.warn("id-duplicate", lesson.shown,
+                              f"the id '{name}' is also used in {other.rel} (line {other_line}); all lessons "
+                              f"share one page, so '#{name}' (or for=/aria-… pointing to it) finds the first one",
+                              line, hint="give each id a name used once in the course, e.g. prefix it with the "
+                                         "lesson's id")
+                else:
+                    seen.setdefault(name, (lesson, line))
+
+    # ----------------------------------------------------------------- one lesson
+    def check_lesson(self, lesson: _Lesson) -> None:
+        previous_heading = 2  # the player shows the lesson title as <h2>
+        for el in _elements(lesson.root):
+            tag = el.tag
+            line = el.sourceline
+            if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+                previous_heading = self.check_heading(lesson, el, int(tag[1]), previous_heading)
+            if tag == "img" or (tag == "input" and (el.get("type") or "").lower() == "image") or (
+                    tag == "area" and el.get("href") is not None):
+                if el.get("alt") is None:
+                    self.warn("img-alt", lesson.shown, f"{_describe(el)} has no alt text", line,
+                              hint='describe the image in alt="…" (write alt="" if it is only decoration); '
+                                   'screen readers read it, and it shows when the image cannot load')
+            self.check_loaded(lesson, el)
+            self.check_links(lesson, el)
+            if tag == "script":
+                self.check_script(lesson, el)
+            if tag == "style" and el.text:
+                self.check_style(lesson, el.text, line, "a <style> element")
+            if el.get("style"):
+                self.check_style(lesson, el.get("style"), line, "a style attribute")
+            for name, value in el.attrib.items():
+                if name.lower().startswith("on") and value:
+                    self.check_api_text(lesson.shown, value, line, f"its {name} attribute")
+
+    def check_heading(self, lesson: _Lesson, el, level: int, previous: int) -> int:
+        if level <= 2:
+            self.warn("heading-level", lesson.shown,
+                      f"<h{level}> has the level of the lesson title or above; the player shows the title "
+                      f"'{lesson.title}' as <h2>", el.sourceline,
+                      hint="use <h3> for the lesson's sections, <h4> inside them")
+            return 2
+        if level > previous + 1:
+            before = "the lesson title is <h2>" if previous == 2 else f"the heading before it is <h{previous}>"
+            self.warn("heading-level", lesson.shown, f"<h{level}> skips a level: {before}", el.sourceline,
+                      hint=f"use <h{previous + 1}> here; screen-reader users navigate by heading levels")
+        return level
+
+    def check_loaded(self, lesson: _Lesson, el) -> None:
+        """References the browser loads by itself: record them; flag http: ones."""
+        attributes = LOADED_ATTRIBUTES + (("href",) if el.tag == "link" else ())
+        for attr in attributes:
+            value = el.get(attr)
+            if not value:
+                continue
+            urls = [part.strip().split(" ", 1)[0] for part in value.split(",")] if attr == "srcset" else [value]
+            for url in urls:
+                if url.strip().lower().startswith("http:"):
+                    self.warn("http-resource", lesson.shown,
+                              f"'{url.strip()}' is loaded over http:; when the LMS serves the course over https, "
+                              f"browsers block it (mixed content)", el.sourceline,
+                              hint="use its https:// address, or copy the file into the course folder")
+                target = self.resolve(url, lesson.rel)
+                if target:
+                    self.note_reference(target[0], lesson.shown, el.sourceline)
+
+    def check_links(self, lesson: _Lesson, el) -> None:
+        if el.tag not in ("a", "area"):
+            return
+        href = (el.get("href") or "").strip()
+        if not href:
+            return
+        if href.startswith("#"):
+            self.check_fragment(lesson, unquote(href[1:]), el.sourceline)
+            return
+        target = self.resolve(href, lesson.rel)
+        if not target:
+            return
+        rel, fragment = target
+        self.note_reference(rel, lesson.shown, el.sourceline)
+        other = self.by_file.get(rel)
+        if other is None or not fragment:
+            return
+        if fragment in other.ids:
+            self.warn("link-anchor", lesson.shown,
+                      f"'{href}' opens the lesson '{other.title}' at its top; the player ignores '#{fragment}'",
+                      el.sourceline, hint=f"link to '{href.split('#')[0]}', or move the content it points to")
+        else:
+            self.warn("link-anchor", lesson.shown,
+                      f"'{href}': the lesson '{other.title}' ({other.rel}) has no element with id '{fragment}'",
+                      el.sourceline, hint=_anchor_hint(fragment, other.ids))
+
+    def check_fragment(self, lesson: _Lesson, fragment: str, line: int) -> None:
+        if not fragment or fragment == "top" or fragment in lesson.ids:
+            return
+        if fragment.startswith("lesson-"):
+            self.warn("link-anchor", lesson.shown,
+                      f"'#{fragment}' does not change lessons; the player only follows links to lesson files", line,
+                      hint="link to the lesson's file instead, e.g. href=\"02-next.html\"")
+            return
+        if _is_player_id(fragment):
+            return
+        owner = next((other for other in self.lessons if fragment in other.ids), None)
+        if owner is not None:
+            self.warn("link-anchor", lesson.shown,
+                      f"'#{fragment}' is in another lesson ({owner.rel}); the player shows one lesson at a time",
+                      line, hint=f"link to that lesson's file instead: href=\"{posixpath.relpath(owner.rel, posixpath.dirname(lesson.rel))}\"")
+            return
+        self.warn("link-anchor", lesson.shown, f"'#{fragment}' points to no element in this lesson", line,
+                  hint=_anchor_hint(fragment, lesson.ids))
+
+    def check_script(self, lesson: _Lesson, el) -> None:
+        kind = (el.get("type") or "").strip().lower()
+        if kind not in SCRIPT_TYPES:
+            return
+        src = el.get("src")
+        if src:
+            target = self.resolve(src, lesson.rel)
+            if target and (self.root / target[0]).is_file():
+                try:
+                    text = (self.root / target[0]).read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    return
+                self.check_api_text(self.shown(target[0]), text, 1, f"loaded by {lesson.rel}")
+        elif el.text:
+            self.check_api_text(lesson.shown, el.text, el.sourceline, "a <script> element")
+
+    def check_api_text(self, shown: str, text: str, first_line: int, where: str) -> None:
+        match = LMS_API.search(text)
+        if not match:
+            return
+        line = (first_line or 1) + text.count("\n", 0, match.start())
+        self.warn("lms-api", shown,
+                  f"script ({where}) talks to the LMS itself ('{match.group(0)}'); only the player may do that", line,
+                  hint="remove it: a second caller can overwrite the status and score the player sets, or end "
+                       "the session early; the player tracks pages, the quiz and resume data")
+
+    def check_style(self, lesson: _Lesson, css: str, line: int, where: str) -> None:
+        for match in CSS_URL.finditer(css):
+            url = (match.group(2) if match.group(2) is not None else match.group(4) or "").strip()
+            at = (line or 1) + css.count("\n", 0, match.start())
+            if url.lower().startswith("http:"):
+                self.warn("http-resource", lesson.shown,
+                          f"'{url}' is loaded over http:; when the LMS serves the course over https, browsers block it "
+                          f"(mixed content)", at, hint="use its https:// address, or copy the file into the course folder")
+                continue
+            target = self.resolve(url, lesson.rel)
+            if not target:
+                continue
+            self.referenced.add(target[0])
+            self.warn("link-broken", lesson.shown,
+                      f"url({url}) in {where} will not work in the package: the build only copies files that src "
+                      f"and href attributes point to, and the lesson moves to the package root", at,
+                      hint="show the image with an <img> element instead")
+
+    def note_reference(self, rel: str, shown: str, line) -> None:
+        self.referenced.add(rel)
+        self.first_ref.setdefault(rel, (shown, line))
+
+    # ----------------------------------------------------------------- packaged files
+    def check_packaged_files(self) -> None:
+        """Stylesheets and non-lesson HTML pages in the package: what they point to must be packaged too."""
+        lesson_files = set(self.by_file)
+        for asset in self.course.assets:
+            suffix = posixpath.splitext(asset.path)[1].lower()
+            if suffix == ".css":
+                self.check_css_asset(asset.path)
+            elif suffix in (".html", ".htm") and asset.path not in lesson_files:
+                self.check_html_asset(asset.path)
+
+    def missing_from_package(self, shown: str, rel: str, value: str, line) -> None:
+        self.referenced.add(rel)
+        if rel in self.packaged:
+            return
+        if (self.root / rel).is_file():
+            self.warn("link-broken", shown, f"'{value}' ({rel}) is not in the package: the build only packages files "
+                                            f"that lessons point to", line,
+                      hint="point to it from a lesson as well, or embed the content in a lesson")
+        else:
+            self.warn("link-broken", shown, f"'{value}' does not exist (looked for {rel} in the course folder)", line,
+                      hint="check the file name and that the path is relative to this file")
+
+    def check_css_asset(self, rel: str) -> None:
+        try:
+            css = (self.root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        for match in CSS_URL.finditer(css):
+            url = (match.group(2) if match.group(2) is not None else match.group(4) or "").strip()
+            line = 1 + css.count("\n", 0, match.start())
+            if url.lower().startswith("http:"):
+                self.warn("http-resource", self.shown(rel),
+                          f"'{url}' is loaded over http:; when the LMS serves the course over https, browsers block it "
+                          f"(mixed content)", line, hint="use its https:// address, or copy the file into the course folder")
+                continue
+            target = self.resolve(url, rel)
+            if target:
+                self.missing_from_package(self.shown(rel), target[0], url, line)
+
+    def check_html_asset(self, rel: str) -> None:
+        try:
+            page = etree.fromstring((self.root / rel).read_bytes(), etree.HTMLParser())
+            if page is None:
+                return
+        except (OSError, etree.ParserError, etree.XMLSyntaxError, ValueError):
+            return
+        for el in _elements(page):
+            for attr in ("src", "href", "poster", "data"):
+                value = el.get(attr)
+                target = self.resolve(value, rel) if value else None
+                if target and target[0] != rel:
+                    self.missing_from_package(self.shown(rel), target[0], value.strip(), el.sourceline)
+
+    # ----------------------------------------------------------------- sizes and leftovers
+    def check_media_size(self) -> None:
+        budget = self.settings.budget_kb * 1000
+        for asset in self.course.assets:
+            if asset.size <= budget:
+                continue
+            shown, line = self.first_ref.get(asset.path, (self.shown(asset.path), None))
+            self.warn("media-size", shown,
+                      f"'{asset.path}' is {_size(asset.size)}, over the media budget of {_size(budget)} per file",
+                      line, hint="compress it, or host it elsewhere and embed it; if the size is intended, raise "
+                                 "lint.media_budget_kb in course.yaml")
+
+    def check_unused(self) -> None:
+        used = {"course.yaml"} | set(self.by_file) | self.packaged | self.referenced
+        if self.settings.quiz_file:
+            used.add(posixpath.normpath(self.settings.quiz_file))
+        used |= {posixpath.normpath(s) for s in self.settings.yaml_strings}
+        for rel in _course_files(self.root):
+            if rel not in used:
+                self.warn("file-unused", self.shown(rel), "nothing in the course uses this file, so it is not packaged",
+                          hint="delete it or point to it from a lesson; to keep such files, add 'file-unused' to "
+                               "lint.ignore in course.yaml")
+
+
+@functools.lru_cache(maxsize=None)
+def player_ids() -> Tuple[re.Pattern, ...]:
+    """Patterns of the ids the player page gives its own elements (read from the templates)."""
+    from builder.render import templates_dir
+
+    patterns = []
+    for template in sorted(templates_dir().glob("*.html")):
+        try:
+            text = template.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        for value in TEMPLATE_ID.findall(text):
+            parts = re.split(r"\{\{.*?\}\}", value)
+            patterns.append(re.compile("^" + ".+".join(re.escape(p) for p in parts) + "$"))
+    return tuple(patterns)
+
+
+def _is_player_id(name: str) -> bool:
+    return any(p.match(name) for p in player_ids())
+
+
+def _parse_fragment(text: str):
+    """A lesson fragment as a plain lxml tree (the ``<body>`` element), with source lines.
+
+    The same HTML parser as :mod:`builder.lessons`, without lxml.html's element classes (lint
+    only reads, and plain elements are about twice as fast to walk).
+    """
+    body = etree.fromstring(f"<html><body>{text}</body></html>", etree.HTMLParser()).find("body")
+    if body is None:
+        raise etree.ParserError("no content")
+    return body
+
+
+def _elements(root) -> Iterable:
+    """Every element under *root* (and *root*), without comments and processing instructions."""
+    return root.iter(etree.Element)
+
+
+def _describe(el) -> str:
+    """How a message names an image: ``<img src="…">``, ``<input type="image" src="…">``, ``<area href="…">``."""
+    if el.tag == "area":
+        return f'<area href="{el.get("href")}">'
+    kind = ' type="image"' if el.tag == "input" else ""
+    return f'<{el.tag}{kind} src="{el.get("src")}">' if el.get("src") else f"<{el.tag}{kind}>"
+
+
+def _anchor_hint(fragment: str, ids: Dict[str, int]) -> str:
+    close = did_you_mean(fragment, sorted(ids))
+    return close or f'add id="{fragment}" to the element it should jump to, or correct the link'
+
+
+def _size(n: float) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} MB"
+    return f"{n / 1000:.0f} kB"
+
+
+def _course_files(root: Path) -> List[str]:
+    """Every file in the course folder (sorted, posix, relative), without hidden files and junk."""
+    out = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(folder).relative_to(root).as_posix()
+        for name in sorted(files):
+            if name.startswith(".") or JUNK.match(name):
+                continue
+            out.append(name if base == "." else f"{base}/{name}")
+    return out
+
+
+def _yaml_strings(value) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value.strip()
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _yaml_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _yaml_strings(item)
+
+
+def read_settings(src: Path, problems: Problems) -> Settings:
+    """The ``lint:`` block of course.yaml (checked, with located errors), plus what it names."""
+    from builder.source import COURSE_FILE, Reader
+
+    settings = Settings()
+    shown = f"{display_path(src)}/{COURSE_FILE}"
+    try:
+        text = (Path(src) / COURSE_FILE).read_text(encoding="utf-8").lstrip("\ufeff")
+    except (OSError, UnicodeDecodeError):
+        return settings
+    doc = yamldoc.load(text, shown, Problems())
+    if doc is None or not isinstance(doc.data, dict):
+        return settings
+    data = doc.data
+    if isinstance(data.get("quiz"), str):
+        settings.quiz_file = data["quiz"].strip()
+    settings.yaml_strings = {s for s in _yaml_strings(data) if "/" in s or "." in s}
+    if settings.quiz_file:
+        try:
+            quiz = yamldoc.load((Path(src) / settings.quiz_file).read_text(encoding="utf-8"), shown, Problems())
+            if quiz is not None:
+                settings.yaml_strings |= {s for s in _yaml_strings(quiz.data) if "/" in s}
+        except (OSError, UnicodeDecodeError):
+            pass
+    if "lint" not in data:
+        return settings
+    r = Reader(doc, problems)
+    block = r.mapping(data["lint"], ("lint",), LINT_KEYS)
+    if block is None:
+        return settings
+    budget = r.number(block, ("lint",), "media_budget_kb", required=False, minimum=0, exclusive_minimum=True)
+    if budget is not None:
+        settings.budget_kb = budget
+    if "ignore" in block:
+        codes = block["ignore"]
+        if not isinstance(codes, list):
+            r.error(("lint", "ignore"), "expected a list of warning codes", hint="write e.g. ignore: [file-unused]")
+        else:
+            for i, code in enumerate(codes):
+                if code not in CODES:
+                    hint = did_you_mean(str(code), CODES) or "known codes: " + ", ".join(CODES)
+                    r.error(("lint", "ignore", i), f"'{code}' is not a warning code", hint=hint)
+                else:
+                    settings.ignore.add(code)
+    return settings
+
+
+def lint_course(course: Course, src: Path, warnings: Sequence[Problem] = ()) -> List[Problem]:
+    """Lint the course loaded from folder *src*.
+
+    :param warnings: warnings found while loading the course; returned with the lint findings.
+    :return: the warnings minus the codes course.yaml silences, sorted by file and line, plus
+        errors when the ``lint:`` block of course.yaml is malformed.
+    """
+    problems = Problems()
+    settings = read_settings(Path(src), problems)
+    findings = list(warnings) + list(_Linter(course, Path(src), settings).run())
+    kept = [p for p in findings if p.code not in settings.ignore]
+    kept.sort(key=lambda p: (p.file, p.line or 0, p.code))
+    return list(problems) + kept
+
+
+def as_errors(problems: Iterable[Problem]) -> List[Problem]:
+    """``--strict``: every warning becomes an error."""
+    return [replace(p, level="error") if p.level == "warning" else p for p in problems]

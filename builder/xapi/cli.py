@@ -1,0 +1,183 @@
+"""``coursepack xapi …`` (ping, completions) and the xAPI options of ``coursepack build``.
+
+``builder/cli.py`` only registers these. Exit codes follow the rest of the tool: 0 success,
+1 the LRS could not be reached or refused, 2 invalid input (options, environment, files).
+Credentials are read from the environment or a file (:mod:`builder.xapi.lrs`) and never shown.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional, Tuple
+
+import click
+
+from builder.problems import CoursepackError, InvalidCourse
+from builder.xapi.embed import KEY_ENV, WARNING_CODE as EMBED_WARNING, UsageError, embedded_endpoint
+
+BASE_IRI_ENV = "COURSEPACK_XAPI_BASE_IRI"
+FORMAT_NAMES = ("scorm12", "xapi")
+HELP_FORMAT = "Output formats, comma-separated: scorm12 (SCORM 1.2), xapi (Tin Can), or scorm12,xapi."
+HELP_EMBED = (f"Bake this LRS endpoint and the key from ${KEY_ENV} into xAPI packages. Anyone with the package "
+              f"can read the key: use a write-only key. Prefer launch parameters or a relay.")
+HELP_KEY_ENV = "The environment variable that holds the key for --xapi-embed-endpoint ('key:secret' or 'Basic …')."
+HELP_CREDENTIALS = ("A JSON file with the LRS 'endpoint', 'key' and 'secret' (default: $COURSEPACK_LRS_CREDENTIALS, "
+                    "else $COURSEPACK_LRS_KEY / $COURSEPACK_LRS_SECRET / $COURSEPACK_LRS_ENDPOINT).")
+
+
+def parse_formats(ctx, param, value: str) -> Tuple[str, ...]:
+    """``--format`` callback: ``scorm12``, ``xapi`` or both, comma-separated, each once."""
+    names = [part.strip() for part in (value or "").split(",") if part.strip()]
+    if not names:
+        raise click.BadParameter("give at least one format: scorm12, xapi or scorm12,xapi")
+    unknown = [n for n in names if n not in FORMAT_NAMES]
+    if unknown:
+        raise click.BadParameter(f"unknown format {unknown[0]!r}; use scorm12, xapi or scorm12,xapi")
+    return tuple(dict.fromkeys(names))
+
+
+def build_embed(endpoint: Optional[str], key_env: str):
+    """The :class:`EmbeddedEndpoint` for ``build``, or None without the flag (raises UsageError)."""
+    if not endpoint:
+        return None
+    return embedded_endpoint(endpoint, key_env)
+
+
+def _fail(exc: CoursepackError):
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _credentials(endpoint, credentials):
+    from builder.xapi.lrs import load_credentials
+
+    return load_credentials(endpoint, credentials, warn=lambda message: click.echo(message, err=True))
+
+
+def _since(value: Optional[str]) -> Optional[str]:
+    """``--since``: a date (midnight UTC) or a date-time; returned as RFC 3339 UTC."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            moment = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        else:
+            moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date (2026-01-31) or a date and time "
+                                 f"(2026-01-31T08:00:00Z)", param_hint="'--since'") from None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _course_iri(course: str, base_iri: Optional[str]) -> Tuple[str, str]:
+    """(course IRI, base IRI) from ``--course``: an IRI, a course folder, or an id with a base IRI."""
+    from builder.xapi.vocab import base_of_course_iri, course_iri
+
+    if "://" in course:
+        split = base_of_course_iri(course)
+        if split is None:
+            raise UsageError(f"--course {course}: not a coursepack course IRI (<base>/course/<id>); give the "
+                             f"course id with --base-iri, or the course folder")
+        return course.rstrip("/"), split[0]
+    folder = Path(course)
+    if (folder / "course.yaml").is_file():
+        from builder.source import load_course
+
+        try:
+            loaded, _ = load_course(folder)
+        except InvalidCourse as exc:
+            raise UsageError(f"--course {course}: the course folder has {len(exc.problems)} problem(s); "
+                             f"run 'coursepack validate {course}'") from None
+        if loaded.xapi is None:
+            raise UsageError(f"--course {course}: course.yaml has no 'xapi:' block, so the course has no IRI")
+        return course_iri(loaded.xapi.base_iri, loaded.id), loaded.xapi.base_iri
+    base = (base_iri or os.environ.get(BASE_IRI_ENV) or "").rstrip("/")
+    if not base:
+        raise UsageError(f"--course {course}: a course id needs the course's base IRI: give --base-iri or set "
+                         f"${BASE_IRI_ENV} (or give the course IRI, or the course folder)")
+    from builder.xapi.settings import url_problem
+
+    problem = url_problem(base, allow_query=False)
+    if problem:
+        raise UsageError(f"--base-iri {problem}")
+    return course_iri(base, course), base
+
+
+@click.group("xapi")
+def xapi():
+    """Talk to a Learning Record Store: check access, report CE completions."""
+
+
+@xapi.command()
+@click.option("--endpoint", metavar="URL", help="The LRS's xAPI endpoint (default from the credentials).")
+@click.option("--credentials", type=click.Path(path_type=Path), help=HELP_CREDENTIALS)
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=15.0, show_default=True,
+              help="Seconds to wait for each answer.")
+def ping(endpoint, credentials, timeout):
+    """Check that the LRS answers and accepts the credentials."""
+    from builder.xapi.lrs import LRSClient
+
+    try:
+        creds = _credentials(endpoint, credentials)
+        client = LRSClient(creds, timeout=timeout)
+        about = client.about()
+        readable = client.can_read()
+    except CoursepackError as exc:
+        _fail(exc)
+    versions = (about or {}).get("version") or []
+    said = f"xAPI {', '.join(map(str, versions))}" if versions else "no /about document"
+    access = ("credentials accepted; statements readable" if readable else
+              "credentials accepted; this key cannot read statements (right for a package's write-only key; "
+              "'completions' needs read access)")
+    click.echo(f"ok: {creds.endpoint} answers ({said}); {access}")
+
+
+@xapi.command()
+@click.option("--course", "course", required=True, metavar="ID",
+              help="The course: its IRI, its folder, or its id (with --base-iri or $COURSEPACK_XAPI_BASE_IRI).")
+@click.option("--base-iri", metavar="IRI", help="The course's xapi.base_iri, when --course is an id.")
+@click.option("--since", metavar="DATE", help="Only completions from this date (or date and time, UTC) on.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report here (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None,
+              help="csv or json (default: from the output file's extension, else csv).")
+@click.option("--endpoint", metavar="URL", help="The LRS's xAPI endpoint (default from the credentials).")
+@click.option("--credentials", type=click.Path(path_type=Path), help=HELP_CREDENTIALS)
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=30.0, show_default=True,
+              help="Seconds to wait for each answer.")
+def completions(course, base_iri, since, output, fmt, endpoint, credentials, timeout):
+    """List the learners who completed a course, with score, date, duration and CE credit hours."""
+    from builder.xapi import report
+    from builder.xapi.lrs import LRSClient
+
+    since_value = _since(since)
+    fmt = fmt or ("json" if output and output.suffix.lower() == ".json" else "csv")
+    try:
+        iri, base = _course_iri(course, base_iri)
+        client = LRSClient(_credentials(endpoint, credentials), timeout=timeout)
+        found = {name: client.statements(verb=report.verb_iri(name), activity=iri,
+                                         since=since_value if name == "completed" else None)
+                 for name in ("completed", "passed", "failed", "terminated")}
+    except CoursepackError as exc:
+        _fail(exc)
+    rows = report.completions(iri, base, found["completed"], found["passed"], found["failed"], found["terminated"])
+    text = report.to_json(rows) if fmt == "json" else report.to_csv(rows)
+    if output:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            tmp = output.with_name(output.name + ".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, output)
+        except OSError as exc:
+            click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
+            sys.exit(1)
+        click.echo(f"{len(rows)} completion{'s' if len(rows) != 1 else ''} of {iri} written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
