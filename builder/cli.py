@@ -8,7 +8,6 @@ input (course sources, a package, or the command line itself). Diagnostics go to
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 import time

@@ -9,7 +9,6 @@ from builder.answerkey import key_seed, seal
 from builder.model import CHOICE_IDS, DEFAULT_LIKERT_POINTS, FILL_IN_LIMIT, NUMERIC_INPUT_LENGTH, POINT_IDS, Course, \
     Question, Quiz
 from builder.render import load_strings
-from builder.xapi.vocab import runtime_xapi
 
 FORMAT = 2
 
@@ -113,5 +112,7 @@ def runtime_config(course: Course) -> Dict[str, Any]:
         "strings": strings,
     }
     if course.xapi is not None:  # absent (not null) when off, so packages without xAPI keep their bytes
+        from builder.xapi.vocab import runtime_xapi
+
         config["xapi"] = runtime_xapi(course, strings)
     return config
