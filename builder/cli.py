@@ -18,6 +18,7 @@ import click
 from builder import __version__
 from builder.problems import CoursepackError, InvalidCourse, Problems, display_path
 from builder.xapi import cli as xapi_cli
+from builder.xapi.relay import cli as relay_cli
 
 SCHEMAS_ENV = "COURSEPACK_SCORM12_SCHEMAS"
 HELP_OUT = "Folder for the packages (created if needed)."
@@ -102,10 +103,11 @@ def main():
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (with sha256) on stdout.")
 @click.option("--format", "formats", default="scorm12", show_default=True, callback=xapi_cli.parse_formats,
               help=xapi_cli.HELP_FORMAT)
+@click.option("--xapi-relay", metavar="URL", help=xapi_cli.HELP_RELAY)
 @click.option("--xapi-embed-endpoint", metavar="URL", help=xapi_cli.HELP_EMBED)
 @click.option("--xapi-key-env", metavar="NAME", default=xapi_cli.KEY_ENV, show_default=True,
               help=xapi_cli.HELP_KEY_ENV)
-def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_embed_endpoint, xapi_key_env):
+def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, xapi_embed_endpoint, xapi_key_env):
     """Build each course folder in SOURCES into a package per format (default: a SCORM 1.2 zip)."""
     from builder.pipeline import build as run_build
 
@@ -113,7 +115,8 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_embed_e
     try:
         result = _run(lambda: run_build(sources, out_dir, formats, _schemas(schemas), jobs=jobs,
                                         progress=progress, digest=as_json,
-                                        xapi_embed=xapi_cli.build_embed(xapi_embed_endpoint, xapi_key_env)))
+                                        xapi_embed=xapi_cli.build_embed(xapi_embed_endpoint, xapi_key_env,
+                                                                          xapi_relay)))
     except InvalidCourse as exc:
         problems = Problems(exc.problems)
         _report_problems(problems, as_json)
@@ -223,4 +226,46 @@ def preview(source, port, open_browser):
 
     _run(lambda: run_preview(source, port, open_browser))
 
+
+@main.command("verify-code")
+@click.option("--course", "course", required=True, metavar="ID_OR_FOLDER",
+              help="The course id (course.yaml 'id'), or the course folder.")
+@click.option("--version", "version", metavar="VERSION",
+              help="The course version printed on the certificate (default with a folder: its version).")
+@click.option("--learner", required=True, help="The learner's id in the LMS (cmi.core.student_id; Moodle: the username).")
+@click.option("--date", "date", required=True, metavar="YYYY-MM-DD", help="The completion date printed on the certificate.")
+@click.option("--code", "typed", metavar="CODE", help="The code on the certificate: check it (exit 0 if it matches, 1 if not).")
+def verify_code(course, version, learner, date, typed):
+    """Compute the verification code of a certificate, or check one.
+
+    The code derives from the course id, the version, the learner id and the date (README,
+    "The certificate"); a certificate whose printed details do not give its code was altered.
+    """
+    from builder.certificate import normalize_code, parse_date, verification_code
+
+    course_id = course
+    folder = Path(course)
+    if (folder / "course.yaml").is_file():
+        import yaml
+
+        data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8")) or {}
+        course_id = str(data.get("id", ""))
+        version = version or (str(data["version"]) if data.get("version") is not None else None)
+    if not version:
+        raise click.BadParameter("give the course version printed on the certificate", param_hint="--version")
+    try:
+        parse_date(date)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--date")
+    code = verification_code(course_id, version, learner, date)
+    if typed is None:
+        click.echo(code)
+        return
+    if normalize_code(typed) == code:
+        click.echo(f"match: {code}")
+        return
+    click.echo(f"no match: these details give {code}, the certificate says {normalize_code(typed) or '(nothing)'}")
+    sys.exit(1)
+
 main.add_command(xapi_cli.xapi)
+main.add_command(relay_cli.relay)

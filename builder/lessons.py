@@ -112,6 +112,8 @@ def process_lesson(text: str, file: str, lesson_path: str, root: Path, lesson_fi
         if tag == "iframe":
             _add_embed_fallback(el, file, strings, problems)
 
+    _check_media(wrapper, file, lesson_path, root, lesson_files, strings, result, problems)
+
     has_media = any(isinstance(el.tag, str) and el.tag.lower() in MEDIA_TAGS for el in wrapper.iter())
     if not wrapper.text_content().strip() and not has_media:
         problems.add(file, "this lesson has no text or media", 1, 1,
@@ -206,3 +208,121 @@ def _add_embed_fallback(el, file, strings, problems) -> None:
     fallback.tail = el.tail
     el.tail = None
     el.addnext(fallback)
+
+
+#: <track kind="…"> values that put text on the screen while a video plays.
+CAPTION_KINDS = ("captions", "subtitles")
+TRANSCRIPT_TYPES = (".txt", ".html", ".htm")
+
+
+def _check_media(wrapper, file, lesson_path, root, lesson_files, strings, result, problems) -> None:
+    """Captions and transcripts for ``<video>`` and ``<audio>`` (README, "Video and audio").
+
+    A video with sound should have a captions track (WebVTT); a silent (``muted``) video or an
+    audio a transcript (``data-transcript="../media/x.txt"``), which the player shows in a
+    disclosure under the player: without, a ``media-access`` warning (``validate --strict`` fails).
+    A track or transcript that is given must be right: errors. Every media element gets controls.
+    """
+    for el in list(wrapper.iter("video", "audio")):
+        tag = el.tag
+        if el.get("autoplay") is not None:
+            problems.add(file, f"<{tag}> starts by itself (autoplay)", el.sourceline, level="warning",
+                         code="media-access",
+                         hint="remove autoplay and let the learner start it; sound that plays by itself drowns a screen reader")
+        if el.get("controls") is None:
+            el.set("controls", "")
+        captions = False
+        for track in el.iter("track"):
+            kind = (track.get("kind") or "subtitles").lower()
+            src = track.get("src") or ""
+            if not src:
+                problems.add(file, "this <track> has no src", track.sourceline,
+                             hint='point it at a WebVTT file: <track kind="captions" src="../media/talk.vtt" srclang="en" label="English">')
+                continue
+            if not urlsplit(src).path.lower().endswith(".vtt"):
+                problems.add(file, f"'{src}' is not a WebVTT (.vtt) file", track.sourceline,
+                             hint="browsers show captions from WebVTT files only; convert it (e.g. from .srt) to .vtt")
+                continue
+            if kind in CAPTION_KINDS:
+                if not track.get("srclang"):
+                    problems.add(file, "this captions <track> has no srclang", track.sourceline,
+                                 hint='give the language of the captions, e.g. srclang="en"')
+                    continue
+                captions = True
+        transcript = el.get("data-transcript")
+        if transcript is not None:
+            _add_transcript(el, transcript.strip(), file, lesson_path, root, lesson_files, strings, result, problems)
+        silent = tag == "video" and el.get("muted") is not None
+        if tag == "video" and not silent and not captions:
+            problems.add(file, "this video has no captions", el.sourceline, level="warning", code="media-access",
+                         hint='add <track kind="captions" src="../media/….vtt" srclang="en" label="English"> inside '
+                              '<video>; for a video without sound, add muted and a data-transcript that describes it')
+        elif (tag == "audio" or silent) and transcript is None and not captions:
+            what = "this audio" if tag == "audio" else "this silent video"
+            problems.add(file, f"{what} has no transcript", el.sourceline, level="warning", code="media-access",
+                         hint=f'add data-transcript="../media/….txt" to <{tag}>: a text file (or an HTML fragment) '
+                              "that the player shows under it")
+
+
+def _add_transcript(el, value, file, lesson_path, root, lesson_files, strings, result, problems) -> None:
+    """Insert the transcript named by ``data-transcript`` after *el*, in a ``<details>``."""
+    if not value:
+        problems.add(file, "data-transcript is empty", el.sourceline, hint="name a .txt or .html file, or remove it")
+        return
+    if urlsplit(value).scheme or value.startswith("//"):
+        problems.add(file, f"the transcript '{value}' is not in the course folder", el.sourceline,
+                     hint="copy the transcript into the course folder (e.g. media/) so it travels with the package")
+        return
+    before = set(result.assets)
+    url = _rewrite(value, el, "data-transcript", file, lesson_path, root, lesson_files, result, problems)
+    added = set(result.assets) - before
+    rel = posixpath.normpath(posixpath.join(posixpath.dirname(lesson_path), unquote(urlsplit(value).path)))
+    if url.startswith("#lesson-"):
+        problems.add(file, f"the transcript '{value}' is a lesson", el.sourceline, hint="name a .txt or .html file")
+        return
+    if rel not in result.assets:  # _rewrite reported why (missing, outside the course folder …)
+        return
+    if posixpath.splitext(rel)[1].lower() not in TRANSCRIPT_TYPES:
+        problems.add(file, f"the transcript '{value}' is not a .txt or .html file", el.sourceline,
+                     hint="write the transcript as plain text (.txt) or as an HTML fragment (.html)")
+        result.assets -= added
+        return
+    shown_root = file[: -len(lesson_path)].rstrip("/") if file.endswith(lesson_path) else posixpath.dirname(file)
+    shown = f"{shown_root}/{rel}" if shown_root else rel
+    text = decode_utf8((root / rel).read_bytes(), shown, problems)
+    if text is None:
+        return
+    body = lxml.html.Element("div", {"class": "transcript-body"})
+    if rel.lower().endswith(".txt"):
+        for block in (b.strip() for b in text.replace("\r\n", "\n").split("\n\n")):
+            if not block:
+                continue
+            para = lxml.html.Element("p")
+            lines = block.split("\n")
+            para.text = lines[0]
+            for line in lines[1:]:
+                br = lxml.html.Element("br")
+                br.tail = line
+                para.append(br)
+            body.append(para)
+    else:  # an HTML fragment, checked and rewritten like a lesson (its references are relative to it)
+        inner = process_lesson(text, shown, rel, root, lesson_files, strings, problems)
+        result.assets |= inner.assets
+        if inner.html:
+            for child in lxml.html.fragment_fromstring(inner.html, create_parent="div"):
+                body.append(child)
+    title = (el.get("title") or el.get("aria-label") or "").strip()
+    details = lxml.html.Element("details", {"class": "transcript"})
+    summary = lxml.html.Element("summary")
+    summary.text = strings["transcript_named"].replace("{title}", title) if title else strings["transcript"]
+    details.append(summary)
+    details.append(body)
+    link_para = lxml.html.Element("p", {"class": "transcript-file"})
+    link = lxml.html.Element("a", {"href": url, "target": "_blank", "rel": "noopener noreferrer"})
+    link.text = strings["transcript_file"]
+    link_para.append(link)
+    body.append(link_para)
+    details.tail = el.tail
+    el.tail = None
+    el.addnext(details)
+    del el.attrib["data-transcript"]  # shown under the player; the file is also in the package

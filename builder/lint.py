@@ -41,6 +41,7 @@ CODES: Dict[str, str] = {
     "lms-api": "lesson script that calls the LMS API itself",
     "heading-level": "a heading that skips a level, or has the level of the lesson title",
     "asset-name": "a packaged file whose name has spaces or non-ASCII characters",
+    "media-access": "a video without captions, an audio or silent video without a transcript, or autoplay",
 }
 
 #: Per-file budget when course.yaml sets none: 10 MB, a size most LMSs still stream comfortably.
@@ -401,6 +402,7 @@ class _Linter:
         if self.settings.quiz_file:
             used.add(posixpath.normpath(self.settings.quiz_file))
         used |= {posixpath.normpath(s) for s in self.settings.yaml_strings}
+        used |= {f"templates/{rel}" for rel in self.course.template_files}  # template overrides (builder/theme.py)
         for rel in _course_files(self.root):
             if rel not in used:
                 self.warn("file-unused", self.shown(rel), "nothing in the course uses this file, so it is not packaged",

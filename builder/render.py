@@ -38,17 +38,25 @@ def load_strings(language: str) -> Dict[str, str]:
 
 
 #: Runtime files a package carries only when its course turns the feature on (``runtime_files(course)``).
-OPTIONAL_RUNTIME = {"xapi.js": lambda course: course.xapi is not None}
+OPTIONAL_RUNTIME = {"xapi.js": lambda course: course.xapi is not None,
+                    "certificate.js": lambda course: course.certificate}
 
 
 def runtime_files(course: Optional[Course] = None) -> List[Path]:
-    """Static files copied byte for byte into the package's ``assets/`` folder, sorted.
+    """Static files copied byte for byte into the package's ``assets/`` folder, sorted by name.
 
     Optional files (:data:`OPTIONAL_RUNTIME`) are included only for a *course* that uses them.
+    A course's own ``templates/static/*`` and ``templates/runtime/*`` replace the default file
+    of the same name (``assets/`` is flat) or are added to it.
     """
     root = templates_dir()
-    files = [p for folder in ("static", "runtime") for p in (root / folder).iterdir() if p.is_file()
-             and (p.name not in OPTIONAL_RUNTIME or (course is not None and OPTIONAL_RUNTIME[p.name](course)))]
+    by_name = {p.name: p for folder in ("static", "runtime") for p in (root / folder).iterdir() if p.is_file()}
+    if course is not None and course.templates_dir is not None:
+        for rel in course.template_files:
+            if rel.startswith(("static/", "runtime/")):
+                by_name[rel.split("/", 1)[1]] = course.templates_dir / rel
+    files = [p for name, p in by_name.items()
+             if name not in OPTIONAL_RUNTIME or (course is not None and OPTIONAL_RUNTIME[name](course))]
     return sorted(files, key=lambda p: p.name)
 
 
@@ -60,13 +68,19 @@ class TemplateContext(TypedDict):
     quiz: Any  #: the quiz model, or None
     t: Dict[str, str]  #: learner-facing strings of the course language
     config: Dict[str, Any]  #: the runtime configuration (docs/architecture.md, section 3)
+    theme_css: Any  #: Markup: the theme's CSS custom properties and fonts ("" for the default theme)
+    number: Any  #: number(value): a number written the course language's way ("1.5" / "1,5")
 
 
-def make_environment():
+def make_environment(course: Optional[Course] = None):
+    """The Jinja environment; a course with its own ``templates/`` folder has it searched first."""
     import jinja2
 
+    loader = jinja2.FileSystemLoader(str(templates_dir()))
+    if course is not None and course.templates_dir is not None:
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(course.templates_dir)), loader])
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        loader=loader,
         # Compiled templates are cached in the per-user temp folder, keyed by the template's
         # checksum: a stale entry is never used, and the output is the same with or without it.
         bytecode_cache=jinja2.FileSystemBytecodeCache(),
@@ -89,11 +103,61 @@ def template_context(course: Course, config: Dict[str, Any]) -> TemplateContext:
             for lesson in module.lessons])
         for module in course.modules
     ]
-    return TemplateContext(course=course, outline=outline, quiz=course.quiz,
-                           t=load_strings(course.language.split("-")[0]), config=config)
+    strings = load_strings(course.language.split("-")[0])
+
+    def number(value) -> str:
+        text = f"{float(value):g}" if float(value) != int(value) else str(int(value))
+        return text.replace(".", strings["decimal_separator"])
+
+    return TemplateContext(course=course, outline=outline, quiz=course.quiz, t=strings, config=config,
+                           theme_css=Markup(theme_css(course.theme)), number=number)
+
+
+def theme_css(theme) -> str:
+    """The CSS a course theme adds after assets/player.css (values checked by builder/theme.py)."""
+    if theme is None:
+        return ""
+    rules = []
+    if theme.colors:
+        rules.append(":root { " + " ".join(f"--{name}: {value};" for name, value in theme.colors) + " }")
+    if theme.font_body:
+        rules.append(f"body {{ font-family: {theme.font_body}; }}")
+    if theme.font_headings:
+        rules.append(f"h1, h2, h3, h4, .certificate-title {{ font-family: {theme.font_headings}; }}")
+    return "\n".join(rules)
 
 
 def render_player(course: Course, config: Dict[str, Any]) -> str:
-    """Render ``player.html`` (the SCO page) for *course*."""
-    env = make_environment()
-    return env.get_template("player.html").render(**template_context(course, config))
+    """Render ``player.html`` (the SCO page) for *course*.
+
+    :raises InvalidCourse: when a template of the course's own ``templates/`` folder fails.
+    """
+    import jinja2
+
+    env = make_environment(course)
+    try:
+        return env.get_template("player.html").render(**template_context(course, config))
+    except jinja2.TemplateError as exc:
+        if course.templates_dir is None:
+            raise  # a defect of coursepack's own templates, not of the course
+        raise _template_problem(course, exc) from None
+
+
+def _template_problem(course: Course, exc) -> Exception:
+    """A located error for a failing template override (syntax at its line, else where it ran)."""
+    import traceback
+
+    from builder.problems import InvalidCourse, Problems, display_path
+
+    file, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not file:  # a runtime error (an undefined name): the innermost template frame
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".html"):
+                file, line = frame.filename, frame.lineno
+                break
+    shown = display_path(Path(file)) if file else display_path(course.templates_dir)
+    problems = Problems()
+    problems.add(shown, f"this template cannot be rendered: {exc.message or exc}", line,
+                 hint="templates receive course, outline, quiz, t, config, theme_css and number "
+                      "(README, 'Template overrides')")
+    return InvalidCourse(problems)

@@ -109,6 +109,7 @@ def runtime_config(course: Course) -> Dict[str, Any]:
                     for lesson in course.lessons],
         "quiz": quiz_config(course, course.quiz, strings, fingerprint) if course.quiz is not None else None,
         "suspendWorstCase": suspend.worst_case_length(course),
+        "certificate": course.certificate,  # templates/certificate.html, assets/certificate.js
         "strings": strings,
     }
     if course.xapi is not None:  # absent (not null) when off, so packages without xAPI keep their bytes

@@ -18,7 +18,8 @@ from builder.lessons import decode_utf8, process_lesson
 from builder.model import (COMPLETION_RULES, DEFAULT_STATUS_RULE, STATUS_RULES, Asset, Author, CECredit, Course,
                            Lesson, Module, Quiz)
 from builder.problems import InvalidCourse, Problems, did_you_mean, display_path
-from builder.render import available_languages, load_strings
+from builder.render import available_languages, load_strings, templates_dir
+from builder.theme import read_certificate, read_template_overrides, read_theme
 from builder.xapi.settings import read_xapi
 
 COURSE_FILE = "course.yaml"
@@ -32,7 +33,8 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$")
 COURSE_KEYS = ("id", "title", "version", "language", "description", "authors", "duration_minutes", "ce",
                "pass_mark", "status_rule", "mastery_score_in_manifest", "completion", "lessons", "modules", "quiz",
                "lint",  # 'lint' (media budget, silenced warning codes) is read by builder/lint.py
-               "xapi")  # 'xapi' (xAPI reporting) is read by builder/xapi/settings.py
+               "xapi",  # 'xapi' (xAPI reporting) is read by builder/xapi/settings.py
+               "theme", "certificate")  # read by builder/theme.py
 
 
 def _where(path: Sequence[Any]) -> str:
@@ -263,6 +265,8 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
             if hours is not None and provider:
                 ce = CECredit(float(hours), provider, approval)
     xapi = read_xapi(r, m)
+    theme, theme_assets = read_theme(r, m, src)
+    certificate = read_certificate(r, m, ce is not None or "ce" in m)
 
     # Lessons, possibly grouped in modules.
     modules = []
@@ -386,6 +390,10 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
         r.error(("mastery_score_in_manifest",), "a mastery score needs a quiz to score against",
                 hint="set it to false, or add a quiz")
 
+    for asset in theme_assets:
+        assets.setdefault(asset.path, asset)
+    overrides_dir, override_files = read_template_overrides(root, shown_root, templates_dir(), problems)
+
     if problems.errors:
         return None
     return Course(
@@ -395,6 +403,7 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
         status_rule=status_rule, mastery_score_in_manifest=bool(mastery), completion=completion,
         modules=built_modules,
         quiz=quiz, assets=tuple(assets[k] for k in sorted(assets)), source_dir=src.resolve(), xapi=xapi,
+        theme=theme, certificate=certificate, templates_dir=overrides_dir, template_files=override_files,
     )
 
 

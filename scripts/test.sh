@@ -17,7 +17,8 @@ if [ ! -x /usr/bin/chromium ]; then
     $SUDO apt-get install -y -qq --no-install-recommends chromium
 fi
 
-# 2. The project's virtualenv with the test and xapi extras (pytest, playwright, jsonschema, tincan).
+# 2. The project's virtualenv with the test and xapi extras (pytest, playwright, jsonschema, uvicorn for the
+#    relay, tincan).
 if [ ! -x .venv/bin/python ]; then
     log "creating .venv"
     python3 -m venv .venv

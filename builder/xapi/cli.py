@@ -7,6 +7,7 @@ Credentials are read from the environment or a file (:mod:`builder.xapi.lrs`) an
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sys
@@ -24,6 +25,8 @@ FORMAT_NAMES = ("scorm12", "xapi")
 HELP_FORMAT = "Output formats, comma-separated: scorm12 (SCORM 1.2), xapi (Tin Can), or scorm12,xapi."
 HELP_EMBED = (f"Bake this LRS endpoint and the key from ${KEY_ENV} into xAPI packages. Anyone with the package "
               f"can read the key: use a write-only key. Prefer launch parameters or a relay.")
+HELP_RELAY = ("Post statements to this relay (coursepack relay) instead of xapi.relay_url from "
+              "course.yaml; the package gets no credentials.")
 HELP_KEY_ENV = "The environment variable that holds the key for --xapi-embed-endpoint ('key:secret' or 'Basic …')."
 HELP_CREDENTIALS = ("A JSON file with the LRS 'endpoint', 'key' and 'secret' (default: $COURSEPACK_LRS_CREDENTIALS, "
                     "else $COURSEPACK_LRS_KEY / $COURSEPACK_LRS_SECRET / $COURSEPACK_LRS_ENDPOINT).")
@@ -40,11 +43,33 @@ def parse_formats(ctx, param, value: str) -> Tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def build_embed(endpoint: Optional[str], key_env: str):
-    """The :class:`EmbeddedEndpoint` for ``build``, or None without the flag (raises UsageError)."""
-    if not endpoint:
-        return None
-    return embedded_endpoint(endpoint, key_env)
+class RelayOverride:
+    """``build --xapi-relay URL``: the relay address for this build, in place of ``xapi.relay_url``."""
+
+    def __init__(self, url: str, then=None):
+        self.url = url
+        self.then = then  #: an EmbeddedEndpoint applied afterwards, or None
+
+    def apply(self, course, problems, shown: str):
+        if course.xapi is None:
+            problems.add(shown, "--xapi-relay needs xAPI reporting, and course.yaml has no 'xapi:' block",
+                         hint="add 'xapi:' with 'base_iri: https://…' (see the README, 'xAPI')")
+        else:
+            course = dataclasses.replace(course, xapi=dataclasses.replace(course.xapi, relay_url=self.url))
+        return self.then.apply(course, problems, shown) if self.then else course
+
+
+def build_embed(endpoint: Optional[str], key_env: str, relay: Optional[str] = None):
+    """What ``build`` applies to each course: the relay override and the :class:`EmbeddedEndpoint`, or None."""
+    embed = embedded_endpoint(endpoint, key_env) if endpoint else None
+    if not relay:
+        return embed
+    from builder.xapi.settings import url_problem
+
+    problem = url_problem(relay)
+    if problem:
+        raise UsageError(f"--xapi-relay '{relay}' {problem}")
+    return RelayOverride(relay, embed)
 
 
 def _fail(exc: CoursepackError):

@@ -183,7 +183,8 @@
     if (session.connected && !(state.tracking && session.set('cmi.core.lesson_status', next))) return false;
     const changed = next !== state.status;
     state.status = next;
-    if (changed) emit('status', { status: next });
+    if (changed && TERMINAL.includes(next)) rememberCompletion();
+    if (changed) emit('status', { status: next, certificate: certificateRecord({ askLms: false }) });
     if (TERMINAL.includes(next)) notice('complete', text('course_complete'));
     return changed;
   }
@@ -321,6 +322,7 @@
   // ------------------------------------------------------------------ navigation
   function go(index, { focus = true } = {}) {
     if (index < 0 || index >= views.length) return;
+    closeCertificate({ focus: false });
     ui.resume.hidden = true;
     ui.pager.hidden = false;
     state.current = index;
@@ -350,7 +352,7 @@
   function renderNav() {
     ui.tocButtons.forEach((button) => {
       const i = viewIndex(button.dataset.goto);
-      if (i === state.current) button.setAttribute('aria-current', 'page');
+      if (i === state.current && !certificate.open) button.setAttribute('aria-current', 'page');
       else button.removeAttribute('aria-current');
       const seen = i >= 0 && viewVisited(i);
       button.classList.toggle('is-visited', seen);
@@ -365,6 +367,7 @@
     ui.progress.setAttribute('aria-valuetext', label);
     ui.progressFill.style.width = `${percent}%`;
     ui.progressText.textContent = label;
+    renderCertificateAccess();
   }
 
   function showResumePrompt(target) {
@@ -492,7 +495,7 @@
     state.quiz.answers[i] = value;
     state.quiz.phase = 'p';
     answeredAt[i] = new Date();
-    if (engine.complete(entry.question, value)) entry.fieldset.classList.remove('is-unanswered');
+    if (engine.complete(entry.question, value)) engine.markMissing(entry, false);
     if (typing) return;
     saveProgress();
     if (state.tracking) session.requestCommit();
@@ -513,6 +516,7 @@
     engine.lock(entry, true);
     showCheckedFeedback(i);
     entry.feedback.focus();
+    ui.live.textContent = text(creditLabel(engine.credit(entry.question, state.quiz.answers[i])));
     saveProgress();
     if (state.tracking) session.requestCommit();
   }
@@ -541,7 +545,7 @@
     if (!quizEditable() || state.quiz.phase === 's') return;
     entries.forEach((entry, i) => { if (!state.quiz.checked[i]) state.quiz.answers[i] = engine.read(entry); });
     const missing = entries.map((_, i) => i).filter((i) => !engine.complete(entries[i].question, state.quiz.answers[i]));
-    entries.forEach((entry, i) => entry.fieldset.classList.toggle('is-unanswered', missing.includes(i)));
+    entries.forEach((entry, i) => engine.markMissing(entry, missing.includes(i)));
     if (missing.length) {
       notice('quiz', text('unanswered', { n: missing.length }));
       engine.firstControl(entries[missing[0]]).focus();
@@ -566,6 +570,8 @@
     renderQuiz();
     renderNav();
     $('h3', ui.results).focus();
+    ui.live.textContent = `${text('score_text', { score: formatNumber(result.score) })} `
+      + text(result.passed ? 'verdict_passed' : 'verdict_failed');
   }
 
   // Journal records at cmi.interactions._count: id first, then type, response, patterns, result,
@@ -626,7 +632,7 @@
 
   function renderEvaluationItems() {
     if (!evaluation) return;
-    const hooks = { checkable: false, changed: onEvaluationAnswer, announce: () => {} };
+    const hooks = { checkable: false, changed: onEvaluationAnswer, announce: () => {}, missingText: 'evaluation_item_unanswered' };
     evaluationEntries = evaluation.items.map((item, i) => engine.renderLikert({ ...item, position: i }, evaluation.scale, hooks));
     const nodes = evaluationEntries.map((entry) => entry.fieldset);
     if (evaluation.comment) {
@@ -661,7 +667,7 @@
     if (!quizEditable() || state.evaluation.submitted) return;
     state.evaluation.answers[i] = engine.read(evaluationEntries[i]);
     evaluationAnsweredAt[i] = new Date();
-    evaluationEntries[i].fieldset.classList.remove('is-unanswered');
+    engine.markMissing(evaluationEntries[i], false);
     saveProgress();
     if (state.tracking) session.requestCommit();
   }
@@ -672,7 +678,7 @@
     const answers = evaluationEntries.map((entry) => engine.read(entry));
     state.evaluation.answers = answers;
     const missing = answers.map((_, i) => i).filter((i) => answers[i] === null);
-    evaluationEntries.forEach((entry, i) => entry.fieldset.classList.toggle('is-unanswered', missing.includes(i)));
+    evaluationEntries.forEach((entry, i) => engine.markMissing(entry, missing.includes(i)));
     if (missing.length) {
       notice('evaluation', text('evaluation_unanswered', { n: missing.length }));
       engine.firstControl(evaluationEntries[missing[0]]).focus();
@@ -710,6 +716,128 @@
     appendInteractions(records);
     setStatus(next);
     session.commitNow();
+  }
+
+  // ------------------------------------------------------------------ certificate
+  // Offered once the course is passed or completed (a required evaluation included) with the
+  // quiz, if any, passed; in every LMS mode, since Moodle reopens a finished attempt in review.
+  // SCORM 1.2 has no completion date: the date is kept in this browser when the completion
+  // happens; a learner who completed elsewhere gets the date the certificate is first shown here.
+  const CERT = config.certificate ? window.CoursepackCertificate || null : null;
+  const certificate = {
+    view: $('[data-view="certificate"]'),
+    offer: $('[data-certificate-offer]'),
+    entry: $('[data-certificate-entry]'),
+    open: false,
+    date: null,
+    lmsScore: undefined,                   // cmi.core.score.raw, read only when the quiz state is unknown
+  };
+  const certificateKey = () => `coursepack-certificate:${config.course.id}:${learner.id}`;
+
+  function localDate(d = new Date()) {
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  }
+
+  function storedScore() {
+    if (certificate.lmsScore === undefined) {
+      const raw = session.connected ? session.get('cmi.core.score.raw') : '';
+      certificate.lmsScore = raw && Number.isFinite(Number(raw)) ? Number(raw) : null;
+    }
+    return certificate.lmsScore;
+  }
+
+  // askLms: whether the LMS's score may be read (never in the middle of a status write).
+  function certificateEarned({ askLms = true } = {}) {
+    if (!CERT || !certificate.view || !state.lms || !TERMINAL.includes(state.status)) return false;
+    if (!quiz) return true;
+    const outcome = quizOutcome();
+    if (outcome === 'passed') return evaluationSettled();
+    if (outcome !== null || (!askLms && certificate.lmsScore === undefined)) return false;
+    return storedScore() !== null && storedScore() >= config.passMark;   // the progress was reset by an update
+  }
+
+  function rememberCompletion() {
+    if (!CERT || !state.lms) return;
+    certificate.date = localDate();
+    try { window.localStorage.setItem(certificateKey(), certificate.date); } catch (error) { /* private mode */ }
+  }
+
+  function completionDate() {
+    if (!certificate.date) {
+      let stored = null;
+      try { stored = window.localStorage.getItem(certificateKey()); } catch (error) { /* private mode */ }
+      if (/^\d{4}-\d{2}-\d{2}$/.test(stored || '')) certificate.date = stored;
+      else rememberCompletion();
+    }
+    return certificate.date;
+  }
+
+  // {code, date} for the player events (docs/architecture.md, section 7), or null.
+  function certificateRecord(options) {
+    if (!certificateEarned(options)) return null;
+    const date = completionDate();
+    return { code: CERT.verificationCode(config.course.id, config.course.version, learner.id, date), date };
+  }
+
+  function renderCertificateAccess() {
+    if (!certificate.view) return;
+    const earned = certificateEarned();
+    if (certificate.offer) certificate.offer.hidden = !earned || certificate.open || state.current < 0;
+    if (!certificate.entry) return;                 // a template override may leave either out
+    certificate.entry.hidden = !earned;
+    const button = $('button', certificate.entry);
+    if (certificate.open) button.setAttribute('aria-current', 'page');
+    else button.removeAttribute('aria-current');
+  }
+
+  // Fill in the learner's parts (an override may leave any of them out).
+  function fillCertificate(record) {
+    const fill = (selector, value) => $$(selector, certificate.view).forEach((node) => { node.textContent = value; });
+    const when = new Date(`${record.date}T12:00:00Z`);
+    fill('[data-certificate-date]', new Intl.DateTimeFormat(config.course.language || 'en',
+      { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(when));
+    $$('[data-certificate-date]', certificate.view).forEach((node) => node.setAttribute('datetime', record.date));
+    fill('[data-certificate-name]', CERT.displayName(learner.name) || text('certificate_no_name'));
+    fill('[data-certificate-code]', record.code);
+    if (quiz) {
+      const score = quizOutcome() === 'passed' ? evaluate().score : storedScore();
+      fill('[data-certificate-score]', text('certificate_score_value', { score: formatNumber(score) }));
+    }
+  }
+
+  function openCertificate() {
+    const record = certificateRecord();
+    if (!record) return;
+    fillCertificate(record);
+    views.forEach((view) => { view.el.hidden = true; });
+    ui.resume.hidden = true;
+    ui.pager.hidden = true;
+    certificate.view.hidden = false;
+    certificate.open = true;
+    document.body.classList.add('certificate-open');
+    ui.toc.classList.remove('is-open');
+    ui.tocToggle.setAttribute('aria-expanded', 'false');
+    renderNav();
+    emit('certificate', record);
+    window.scrollTo(0, 0);
+    $('h2', certificate.view).focus({ preventScroll: true });
+  }
+
+  // Back to the view the learner came from (or to the resume prompt).
+  function closeCertificate({ focus = true } = {}) {
+    if (!certificate.open) return;
+    certificate.open = false;
+    certificate.view.hidden = true;
+    document.body.classList.remove('certificate-open');
+    const back = state.current >= 0 ? views[state.current].el : ui.resume;
+    back.hidden = false;
+    ui.pager.hidden = state.current < 0;
+    renderNav();
+    if (focus) {
+      window.scrollTo(0, 0);
+      $('h2', back).focus({ preventScroll: true });
+    }
   }
 
   // ------------------------------------------------------------------ session end
@@ -808,6 +936,11 @@
     });
     ui.prev.addEventListener('click', () => go(state.current - 1));
     ui.next.addEventListener('click', () => go(state.current + 1));
+    if (certificate.view) {
+      $$('[data-open-certificate]').forEach((button) => button.addEventListener('click', openCertificate));
+      $$('[data-certificate-close]', certificate.view).forEach((b) => b.addEventListener('click', () => closeCertificate()));
+      $$('[data-certificate-print]', certificate.view).forEach((b) => b.addEventListener('click', () => window.print()));
+    }
     if (quiz) {
       ui.form.addEventListener('submit', scoreQuiz);
       if (evaluation) ui.evaluationForm.addEventListener('submit', submitEvaluation);
@@ -842,6 +975,7 @@
       status: state.status,
       mode: state.lms ? state.mode : 'no-lms',
       resumePrompt: !ui.resume.hidden,
+      certificate: certificate.view ? { available: certificateEarned(), open: certificate.open } : null,
     }),
   });
 })();

@@ -436,6 +436,10 @@
         'data-type': q.type });
       fieldset.append(el('legend', {}, q.text));
       entry.fieldset = fieldset;
+      // Shown when the learner submits without answering; tied to the group with aria-describedby.
+      entry.missing = el('p', { class: 'field-error question-missing', id: nextId('missing'), hidden: true },
+        text(hooks.missingText || 'question_unanswered'));
+      fieldset.append(entry.missing);
       switch (q.type) {
         case 'true-false':
           fieldset.append(choiceList(entry, [{ id: 't', text: text('true') }, { id: 'f', text: text('false') }], [0, 1], 'radio'));
@@ -460,7 +464,6 @@
           fieldset.append(el('div', { class: 'field' }, label, input));
           if (q.type === 'numeric') {
             const error = el('p', { class: 'field-error', id: `${id}-error`, hidden: true }, text('number_invalid'));
-            input.setAttribute('aria-describedby', error.id);
             fieldset.append(error);
             entry.error = error;
           }
@@ -527,8 +530,13 @@
           const value = parsed !== null && parsed.length <= q.maxLength ? parsed : null;
           const invalid = raw.trim() !== '' && value === null;
           entry.error.hidden = !invalid;
-          if (invalid) entry.input.setAttribute('aria-invalid', 'true');
-          else entry.input.removeAttribute('aria-invalid');
+          if (invalid) {
+            entry.input.setAttribute('aria-invalid', 'true');
+            entry.input.setAttribute('aria-describedby', entry.error.id);
+          } else {
+            entry.input.removeAttribute('aria-invalid');
+            entry.input.removeAttribute('aria-describedby');
+          }
           return value;
         }
         case 'matching': {
@@ -581,6 +589,19 @@
       if (entry.checkButton) entry.checkButton.hidden = locked;
     }
 
+    // Mark a question as still unanswered (or not): the message, its link to the group, and
+    // aria-invalid on the text boxes and drop-downs (a number that is not one stays invalid).
+    function markMissing(entry, missing) {
+      entry.fieldset.classList.toggle('is-unanswered', missing);
+      entry.missing.hidden = !missing;
+      if (missing) entry.fieldset.setAttribute('aria-describedby', entry.missing.id);
+      else entry.fieldset.removeAttribute('aria-describedby');
+      $$('input[type="text"], select', entry.fieldset).forEach((control) => {
+        if (missing) control.setAttribute('aria-invalid', 'true');
+        else if (!(entry.error && !entry.error.hidden)) control.removeAttribute('aria-invalid');
+      });
+    }
+
     // The first control to focus for a question.
     const firstControl = (entry) => $('input:not([disabled]), select:not([disabled]), button:not([disabled])', entry.fieldset);
 
@@ -592,7 +613,7 @@
     return {
       secret, layout, initialAnswers, evaluate, credit, response, patterns, readable, correctText,
       choiceFeedback, explanation, encodeAnswers, decodeAnswers, render, read, write, complete, lock,
-      firstControl, renderLikert, newSeed,
+      firstControl, markMissing, renderLikert, newSeed,
     };
   }
 
