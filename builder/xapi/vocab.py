@@ -9,6 +9,7 @@ the course version, so statements from every release of a course land on the sam
     <base>/course/<course-id>/quiz/question/<qid>     each question   (…/activities/cmi.interaction)
     <base>/extension/course-version                   context extension: the course version
     <base>/extension/ce-credit-hours                  context extension: CE credit hours
+    <base>/extension/certificate-code                 result extension of 'completed': the CE certificate's code
 
 Verbs are ADL's (``http://adlnet.gov/expapi/verbs/<name>``). The README ("xAPI") documents the
 scheme and the statements; keep both stable across releases.
@@ -43,7 +44,8 @@ ACTIVITY_TYPES = {
     "question": ADL_ACTIVITIES + "cmi.interaction",
 }
 
-EXTENSIONS = {"courseVersion": "course-version", "creditHours": "ce-credit-hours"}
+EXTENSIONS = {"courseVersion": "course-version", "creditHours": "ce-credit-hours",
+              "certificateCode": "certificate-code"}
 
 #: xAPI interactionType for each SCORM 1.2 interaction type the quiz can produce.
 INTERACTION_TYPES = ("true-false", "choice", "fill-in", "long-fill-in", "matching", "performance", "sequencing",

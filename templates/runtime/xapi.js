@@ -427,7 +427,13 @@
     if (!TERMINAL.includes(detail.status) || session.record.completed) return;
     session.record.completed = true;
     saveRecord();
-    send('completed', X.course, { completion: true, duration: isoDuration(at - clock.start - clock.paused) }, null, at);
+    const result = { completion: true, duration: isoDuration(at - clock.start - clock.paused) };
+    // The CE certificate's verification code (docs/architecture.md section 7), so a provider can
+    // check a printed certificate against the LRS.
+    if (detail.certificate && detail.certificate.code && X.extensions.certificateCode) {
+      result.extensions = { [X.extensions.certificateCode]: detail.certificate.code };
+    }
+    send('completed', X.course, result, null, at);
   }
 
   function onPageHide(event) {

@@ -230,6 +230,14 @@ def test_launch_parameters_full_session_and_completions_report(open_lms, package
     assert passed["result"]["success"] is True
     (completed,) = [s for s in found if verb(s) == "completed"]
     assert completed["result"]["completion"] is True
+    # It carries the CE certificate's verification code: the one a provider recomputes for this
+    # learner, course, version and day (the browser and this machine share the clock).
+    from builder.certificate import verification_code
+
+    (code,) = completed["result"]["extensions"].values()
+    assert list(completed["result"]["extensions"]) == [f"{BASE_IRI}/extension/certificate-code"]
+    day = datetime.now().astimezone().date().isoformat()
+    assert code == verification_code("self-compassion", "1.0.0", learner, day)
 
     # The CE completions report lists this learner with the right score.
     creds = tmp_path / "lrs.json"

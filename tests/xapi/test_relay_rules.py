@@ -235,6 +235,10 @@ FORGERIES = {
     "passed without success": ("passed", _set(["result", "success"], False), "result"),
     "completed with completion false": ("completed", _set(["result", "completion"], False), "result"),
     "result extension": ("passed", _set(["result", "extensions"], {"https://x.org": 1}), "result"),
+    "completed with a foreign result extension": ("completed", _set(["result", "extensions"], {"https://x.org": 1}),
+                                                  "extension"),
+    "completed with a malformed certificate code": (
+        "completed", _set(["result", "extensions"], {f"{BASE_IRI}/extension/certificate-code": "AAAA-BBBB-CCC!"}), "extension"),
     "duration not ISO 8601": ("passed", _set(["result", "duration"], "42 minutes"), "result"),
     "duration with a line break after it": ("passed", _set(["result", "duration"], "PT1S\n"), "result"),
     "response to a non-question": ("passed", _set(["result", "response"], "true"), "result"),

@@ -35,7 +35,8 @@ def test_iri_scheme_is_derived_from_the_base_iri_and_the_ids(course):
     first = course.quiz.questions[0].id
     assert v.questions[first]["id"] == f"{COURSE_IRI}/quiz/question/{first}"
     assert v.extensions == {"courseVersion": f"{BASE_IRI}/extension/course-version",
-                            "creditHours": f"{BASE_IRI}/extension/ce-credit-hours"}
+                            "creditHours": f"{BASE_IRI}/extension/ce-credit-hours",
+                            "certificateCode": f"{BASE_IRI}/extension/certificate-code"}
     assert vocab.base_of_course_iri(COURSE_IRI) == (BASE_IRI, "self-compassion")
     assert vocab.base_of_course_iri("https://example.org/other") is None
 

@@ -28,6 +28,8 @@ LANGTAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 NUMBER = r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?"
 NUMERIC = re.compile(rf"^({NUMBER})?$|^({NUMBER})?\[:\]({NUMBER})?$")
 
+#: The CE certificate's verification code: 12 Crockford base-32 digits in groups of four.
+CERTIFICATE_CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 STATEMENT_KEYS = ("id", "actor", "verb", "object", "result", "context", "timestamp")
 MAX_LANGUAGES = 20
 MAX_CONTEXT_ACTIVITIES = 10
@@ -126,7 +128,7 @@ class Checker:
         course = self.allow.courses[activity.course]
         self._context(s["context"], course)
         if "result" in s:
-            self._result(s["result"], verb_name, activity, shape)
+            self._result(s["result"], verb_name, activity, shape, course)
 
     # ------------------------------------------------------------------ helpers
     def _keys(self, value: Any, where: str, allowed: Iterable[str], required: Iterable[str] = (), *,
@@ -296,8 +298,19 @@ class Checker:
         if hours not in course.credit_hours:
             raise Refused("extension", "context.extensions ce-credit-hours: not the CE credit hours of this course")
 
-    def _result(self, result: Any, verb_name: str, activity: Activity, shape: Optional[Shape]) -> None:
-        self._keys(result, "result", ("score", "success", "completion", "response", "duration"), rule="result")
+    def _result(self, result: Any, verb_name: str, activity: Activity, shape: Optional[Shape], course) -> None:
+        self._keys(result, "result", ("score", "success", "completion", "response", "duration", "extensions"),
+                   rule="result")
+        if "extensions" in result:
+            # Only 'completed' carries one: the certificate's verification code (CERTIFICATE_CODE).
+            certificate = course.version_extension.rsplit("/", 1)[0] + "/certificate-code"
+            if verb_name != "completed":
+                raise Refused("result", "result.extensions: only a 'completed' statement carries one")
+            extensions = self._keys(result["extensions"], "result.extensions", (certificate,), (certificate,),
+                                    rule="extension")
+            code = extensions[certificate]
+            if not isinstance(code, str) or not CERTIFICATE_CODE.fullmatch(code):
+                raise Refused("extension", "result.extensions certificate-code: not a certificate verification code")
         for key in ("success", "completion"):
             if key in result and not isinstance(result[key], bool):
                 raise Refused("result", f"result.{key}: not true or false")
