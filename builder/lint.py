@@ -64,6 +64,8 @@ LMS_API = re.compile(
 ID_REFERENCES = ("for", "headers", "list", "form", "aria-labelledby", "aria-describedby", "aria-controls",
                  "aria-owns", "aria-details", "aria-errormessage", "aria-flowto", "aria-activedescendant")
 
+#: Stylesheets larger than this are not scanned for url(...) references (1 MiB).
+CSS_SCAN_LIMIT = 1 << 20
 CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)|@import\s+(["'])([^"']+)\3""", re.I)
 
 #: Elements whose src/srcset/poster/data (or href, for <link>) the browser loads by itself.
@@ -356,12 +358,16 @@ class _Linter:
 
     def check_css_asset(self, rel: str) -> None:
         try:
+            if (self.root / rel).stat().st_size > CSS_SCAN_LIMIT:
+                return  # not a hand-written stylesheet: reading it whole would cost more than it finds
             css = (self.root / rel).read_text(encoding="utf-8", errors="replace")
         except OSError:
             return
+        line, counted = 1, 0
         for match in CSS_URL.finditer(css):
             url = (match.group(2) if match.group(2) is not None else match.group(4) or "").strip()
-            line = 1 + css.count("\n", 0, match.start())
+            line += css.count("\n", counted, match.start())
+            counted = match.start()
             if url.lower().startswith("http:"):
                 self.warn("http-resource", self.shown(rel),
                           f"'{url}' is loaded over http:; when the LMS serves the course over https, browsers block it "
