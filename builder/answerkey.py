@@ -15,7 +15,6 @@ import base64
 import json
 from typing import Any
 
-from builder.model import xorshift32
 
 
 def fnv1a(text: str) -> int:
@@ -31,11 +30,14 @@ def key_seed(course_id: str, fingerprint: str, question_id: str) -> int:
 
 
 def _keystream(data: bytes, seed: int) -> bytes:
-    out = bytearray()
+    """*data* XOR-ed with the keystream (the xorshift32 steps are inlined: thousands of questions)."""
+    out = bytearray(data)
     x = seed
-    for byte in data:
-        x = xorshift32(x)
-        out.append(byte ^ (x & 0xFF))
+    for i in range(len(out)):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        out[i] ^= x & 0xFF
     return bytes(out)
 
 

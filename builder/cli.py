@@ -7,6 +7,7 @@ input (course sources, a package, or the command line itself). Diagnostics go to
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -17,8 +18,7 @@ import click
 
 from builder import __version__
 from builder.problems import CoursepackError, InvalidCourse, Problems, display_path
-from builder.xapi import cli as xapi_cli
-from builder.xapi.relay import cli as relay_cli
+from builder.xapi import options as xapi_options
 
 SCHEMAS_ENV = "COURSEPACK_SCORM12_SCHEMAS"
 HELP_OUT = "Folder for the packages (created if needed)."
@@ -87,7 +87,37 @@ class _Progress:
             click.echo("\r\033[K", err=True, nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A command group that imports some of its commands only when one is used (or listed by --help).
+
+    :param lazy_commands: command name -> ``"module:attribute"`` of the command object.
+    """
+
+    def __init__(self, *args, lazy_commands=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx, name):
+        if name in self.lazy_commands and name not in self.commands:
+            module, attribute = self.lazy_commands[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in self.lazy_commands:
+            for name in self.lazy_commands:  # an unknown name: Click's "did you mean" looks at self.commands
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
+
+
+#: Commands whose modules a build does not need: imported when one runs, so start-up stays short.
+LAZY_COMMANDS = {"xapi": "builder.xapi.cli:xapi", "relay": "builder.xapi.relay.cli:relay"}
+
+
+@click.group(cls=LazyGroup, lazy_commands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="coursepack")
 def main():
     """Compile a course (outline, lesson HTML, quiz) into packages that LMSs track."""
@@ -101,12 +131,12 @@ def main():
               help="Threads that compress (default: all cores). The zip is identical whatever the number.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (with sha256) on stdout.")
-@click.option("--format", "formats", default="scorm12", show_default=True, callback=xapi_cli.parse_formats,
-              help=xapi_cli.HELP_FORMAT)
-@click.option("--xapi-relay", metavar="URL", help=xapi_cli.HELP_RELAY)
-@click.option("--xapi-embed-endpoint", metavar="URL", help=xapi_cli.HELP_EMBED)
-@click.option("--xapi-key-env", metavar="NAME", default=xapi_cli.KEY_ENV, show_default=True,
-              help=xapi_cli.HELP_KEY_ENV)
+@click.option("--format", "formats", default="scorm12", show_default=True, callback=xapi_options.parse_formats,
+              help=xapi_options.HELP_FORMAT)
+@click.option("--xapi-relay", metavar="URL", help=xapi_options.HELP_RELAY)
+@click.option("--xapi-embed-endpoint", metavar="URL", help=xapi_options.HELP_EMBED)
+@click.option("--xapi-key-env", metavar="NAME", default=xapi_options.KEY_ENV, show_default=True,
+              help=xapi_options.HELP_KEY_ENV)
 def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, xapi_embed_endpoint, xapi_key_env):
     """Build each course folder in SOURCES into a package per format (default: a SCORM 1.2 zip)."""
     from builder.pipeline import build as run_build
@@ -115,8 +145,8 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, 
     try:
         result = _run(lambda: run_build(sources, out_dir, formats, _schemas(schemas), jobs=jobs,
                                         progress=progress, digest=as_json,
-                                        xapi_embed=xapi_cli.build_embed(xapi_embed_endpoint, xapi_key_env,
-                                                                          xapi_relay)))
+                                        xapi_embed=xapi_options.build_embed(xapi_embed_endpoint, xapi_key_env,
+                                                                              xapi_relay)))
     except InvalidCourse as exc:
         problems = Problems(exc.problems)
         _report_problems(problems, as_json)
@@ -126,7 +156,7 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, 
     if progress:
         progress.clear()
     for warning in result.warnings:
-        if not quiet or warning.code == xapi_cli.EMBED_WARNING:  # a baked-in key is always said
+        if not quiet or warning.code == xapi_options.EMBED_WARNING:  # a baked-in key is always said
             click.echo(warning.format(), err=True)
     if as_json:
         click.echo(json.dumps({
@@ -266,6 +296,3 @@ def verify_code(course, version, learner, date, typed):
         return
     click.echo(f"no match: these details give {code}, the certificate says {normalize_code(typed) or '(nothing)'}")
     sys.exit(1)
-
-main.add_command(xapi_cli.xapi)
-main.add_command(relay_cli.relay)

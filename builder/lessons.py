@@ -5,22 +5,26 @@ Lessons are HTML fragments in the course folder. All lessons end up inside one p
 file to the package root, and every referenced file becomes an asset of the package. References
 that do not exist, that leave the course folder (also through a symbolic link) or that an LMS
 cannot serve are reported with the line they are on.
+
+Fragments are read and written with :mod:`lxml.etree`'s HTML parser and serialiser, the way
+``lxml.html`` does it, without the cost of importing ``lxml.html``.
 """
 
 from __future__ import annotations
 
-import html
 import os
 import posixpath
-from dataclasses import dataclass, field
+import re
 from pathlib import Path
-from typing import Dict, List, Optional, Set
+from typing import TYPE_CHECKING, Dict, List, Optional, Set
 from urllib.parse import quote, unquote, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from builder.problems import Problems
+
+if TYPE_CHECKING:  # pragma: no cover
+    from builder.source import SourceFiles
 
 #: Attributes that hold a URL, per element. ``srcset`` is a list of URLs.
 URL_ATTRIBUTES = ("src", "href", "poster", "data", "srcset")
@@ -28,12 +32,53 @@ EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel", "ftp")
 MEDIA_TAGS = ("img", "video", "audio", "iframe", "object", "embed", "svg", "picture")
 OPENS_NEW_WINDOW = ("a", "area")
 
+#: lxml's HTML parser with its default options, as ``lxml.html`` uses it; also makes new elements.
+HTML_PARSER = etree.HTMLParser()
+_FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 
-@dataclass
+
 class LessonResult:
-    html: str
-    assets: Set[str] = field(default_factory=set)
-    lesson_links: Dict[str, str] = field(default_factory=dict)
+    """A checked lesson: its HTML, the course files it uses, its links to other lessons."""
+
+    def __init__(self, html: str):
+        self.html = html
+        self.assets: Set[str] = set()
+        self.lesson_links: Dict[str, str] = {}  #: lesson file (posix, in the course folder) -> lesson id
+
+
+def parse_fragment(text: str):
+    """The lesson fragment *text* as the children of a new ``<div>``, with source lines.
+
+    A fragment is parsed inside ``<html><body>`` (a file that starts like a whole document is
+    parsed as it is); whitespace before the first element is dropped. This is what
+    ``lxml.html.fragment_fromstring(text, create_parent="div")`` gives, without importing lxml.html.
+
+    :raises etree.ParserError: when the parser finds no document at all.
+    """
+    source = text if _FULL_HTML.match(text) else f"<html><body>{text}</body></html>"
+    document = etree.fromstring(source, HTML_PARSER)
+    if document is None:
+        raise etree.ParserError("the file holds no HTML")
+    wrapper = HTML_PARSER.makeelement("div")
+    body = document.find("body")
+    if body is not None:
+        if body.text and body.text.strip():
+            wrapper.text = body.text
+        wrapper.extend(body)
+    return wrapper
+
+
+def to_html(el) -> str:
+    """*el* and its tail as HTML: ``lxml.html.tostring(el, encoding="unicode")``."""
+    text = etree.tostring(el, method="html", encoding="unicode")
+    if '<meta http-equiv="Content-Type"' in text:  # lxml.html.tostring drops these
+        text = re.sub(r'<meta http-equiv="Content-Type"[^>]*>', "", text)
+    return text
+
+
+def _escape(text: str) -> str:
+    """``html.escape(text, quote=False)``."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def decode_utf8(data: bytes, file: str, problems: Problems) -> Optional[str]:
@@ -61,14 +106,14 @@ def youtube_watch_url(src: str) -> str:
     return src
 
 
-def process_lesson(text: str, file: str, lesson_path: str, root: Path, lesson_files: Dict[str, str],
+def process_lesson(text: str, file: str, lesson_path: str, files: "SourceFiles", lesson_files: Dict[str, str],
                    strings: Dict[str, str], problems: Problems) -> LessonResult:
     """Check one lesson fragment and return its HTML with package-relative references.
 
     :param text: the lesson file's text.
     :param file: the lesson file as shown in messages.
     :param lesson_path: the lesson file relative to the course folder (posix).
-    :param root: the course folder.
+    :param files: the course folder's :class:`builder.source.SourceFiles` (transcripts are read through it).
     :param lesson_files: lesson file path (posix, relative to the course folder) -> lesson id,
         so links between lessons become in-player navigation.
     :param strings: the learner-facing strings of the course language.
@@ -78,7 +123,7 @@ def process_lesson(text: str, file: str, lesson_path: str, root: Path, lesson_fi
         problems.add(file, "this lesson is empty", 1, 1, hint="write the lesson's content, or remove the lesson from course.yaml")
         return result
     try:
-        wrapper = lxml.html.fragment_fromstring(text, create_parent="div")
+        wrapper = parse_fragment(text)
     except etree.ParserError as exc:  # pragma: no cover - lxml rarely refuses a fragment
         problems.add(file, f"this HTML cannot be read: {exc}", 1, 1)
         return result
@@ -98,11 +143,11 @@ def process_lesson(text: str, file: str, lesson_path: str, root: Path, lesson_fi
                 candidates = [part.strip().split(" ", 1) for part in value.split(",") if part.strip()]
                 rewritten = []
                 for candidate in candidates:
-                    url = _rewrite(candidate[0], el, attr, file, lesson_path, root, lesson_files, result, problems)
+                    url = _rewrite(candidate[0], el, attr, file, lesson_path, files, lesson_files, result, problems)
                     rewritten.append(" ".join([url] + candidate[1:]))
                 el.set(attr, ", ".join(rewritten))
             else:
-                el.set(attr, _rewrite(value, el, attr, file, lesson_path, root, lesson_files, result, problems))
+                el.set(attr, _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, problems))
         if tag in OPENS_NEW_WINDOW and el.get("href") and not el.get("href").startswith("#"):
             # A link followed inside the SCO frame would unload the course and end the LMS session.
             el.set("target", "_blank")
@@ -112,20 +157,20 @@ def process_lesson(text: str, file: str, lesson_path: str, root: Path, lesson_fi
         if tag == "iframe":
             _add_embed_fallback(el, file, strings, problems)
 
-    _check_media(wrapper, file, lesson_path, root, lesson_files, strings, result, problems)
+    _check_media(wrapper, file, lesson_path, files, lesson_files, strings, result, problems)
 
     has_media = any(isinstance(el.tag, str) and el.tag.lower() in MEDIA_TAGS for el in wrapper.iter())
-    if not wrapper.text_content().strip() and not has_media:
+    if not wrapper.xpath("string()", smart_strings=False).strip() and not has_media:
         problems.add(file, "this lesson has no text or media", 1, 1,
                      hint="write the lesson's content, or remove the lesson from course.yaml")
 
-    parts = [html.escape(wrapper.text or "", quote=False)]
-    parts.extend(lxml.html.tostring(child, encoding="unicode") for child in wrapper)
+    parts = [_escape(wrapper.text or "")]
+    parts.extend(to_html(child) for child in wrapper)
     result.html = "".join(parts).strip()
     return result
 
 
-def _rewrite(value, el, attr, file, lesson_path, root, lesson_files, result, problems) -> str:
+def _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, problems) -> str:
     """Return the package-relative form of one URL, recording assets and problems."""
     url = value.strip()
     if not url or url.startswith("#"):
@@ -153,15 +198,15 @@ def _rewrite(value, el, attr, file, lesson_path, root, lesson_files, result, pro
         problems.add(file, f"'{value}' points outside the course folder", el.sourceline,
                      hint="copy the file into the course folder (for example into media/) and link to that copy")
         return value
-    full = root / rel
+    full = files.root / rel
     if not full.exists():
         hint = _suggest(full)
         problems.add(file, f"'{value}' does not exist (looked for {rel} in the course folder)", el.sourceline,
                      hint=hint or "check the file name and that the path is relative to this lesson file")
         return value
-    real = full.resolve()
+    real = files.real_path(rel)
     try:
-        real.relative_to(root.resolve())
+        real.relative_to(files.real_root)
     except ValueError:
         problems.add(file, f"'{value}' is a link to a file outside the course folder", el.sourceline,
                      hint="replace the symbolic link with a copy of the file")
@@ -201,8 +246,9 @@ def _add_embed_fallback(el, file, strings, problems) -> None:
         problems.add(file, "this embedded frame has no title", el.sourceline,
                      hint='add title="…" describing it (screen readers read it, and the player shows it as a text link for learners whose LMS blocks the embed)')
         return
-    fallback = lxml.html.Element("p", {"class": "embed-fallback"})
-    link = lxml.html.Element("a", {"href": youtube_watch_url(src), "target": "_blank", "rel": "noopener noreferrer"})
+    fallback = HTML_PARSER.makeelement("p", {"class": "embed-fallback"})
+    link = HTML_PARSER.makeelement("a", {"href": youtube_watch_url(src), "target": "_blank",
+                                         "rel": "noopener noreferrer"})
     link.text = strings["embed_fallback"].replace("{title}", title)
     fallback.append(link)
     fallback.tail = el.tail
@@ -215,7 +261,7 @@ CAPTION_KINDS = ("captions", "subtitles")
 TRANSCRIPT_TYPES = (".txt", ".html", ".htm")
 
 
-def _check_media(wrapper, file, lesson_path, root, lesson_files, strings, result, problems) -> None:
+def _check_media(wrapper, file, lesson_path, files, lesson_files, strings, result, problems) -> None:
     """Captions and transcripts for ``<video>`` and ``<audio>`` (README, "Video and audio").
 
     A video with sound should have a captions track (WebVTT); a silent (``muted``) video or an
@@ -251,7 +297,7 @@ def _check_media(wrapper, file, lesson_path, root, lesson_files, strings, result
                 captions = True
         transcript = el.get("data-transcript")
         if transcript is not None:
-            _add_transcript(el, transcript.strip(), file, lesson_path, root, lesson_files, strings, result, problems)
+            _add_transcript(el, transcript.strip(), file, lesson_path, files, lesson_files, strings, result, problems)
         silent = tag == "video" and el.get("muted") is not None
         if tag == "video" and not silent and not captions:
             problems.add(file, "this video has no captions", el.sourceline, level="warning", code="media-access",
@@ -264,7 +310,7 @@ def _check_media(wrapper, file, lesson_path, root, lesson_files, strings, result
                               "that the player shows under it")
 
 
-def _add_transcript(el, value, file, lesson_path, root, lesson_files, strings, result, problems) -> None:
+def _add_transcript(el, value, file, lesson_path, files, lesson_files, strings, result, problems) -> None:
     """Insert the transcript named by ``data-transcript`` after *el*, in a ``<details>``."""
     if not value:
         problems.add(file, "data-transcript is empty", el.sourceline, hint="name a .txt or .html file, or remove it")
@@ -274,7 +320,7 @@ def _add_transcript(el, value, file, lesson_path, root, lesson_files, strings, r
                      hint="copy the transcript into the course folder (e.g. media/) so it travels with the package")
         return
     before = set(result.assets)
-    url = _rewrite(value, el, "data-transcript", file, lesson_path, root, lesson_files, result, problems)
+    url = _rewrite(value, el, "data-transcript", file, lesson_path, files, lesson_files, result, problems)
     added = set(result.assets) - before
     rel = posixpath.normpath(posixpath.join(posixpath.dirname(lesson_path), unquote(urlsplit(value).path)))
     if url.startswith("#lesson-"):
@@ -289,36 +335,41 @@ def _add_transcript(el, value, file, lesson_path, root, lesson_files, strings, r
         return
     shown_root = file[: -len(lesson_path)].rstrip("/") if file.endswith(lesson_path) else posixpath.dirname(file)
     shown = f"{shown_root}/{rel}" if shown_root else rel
-    text = decode_utf8((root / rel).read_bytes(), shown, problems)
+    try:
+        data = files.read_bytes(rel)
+    except OSError as exc:
+        problems.add(shown, f"cannot be read: {exc.strerror}", hint="check the file's permissions")
+        return
+    text = decode_utf8(data, shown, problems)
     if text is None:
         return
-    body = lxml.html.Element("div", {"class": "transcript-body"})
+    body = HTML_PARSER.makeelement("div", {"class": "transcript-body"})
     if rel.lower().endswith(".txt"):
         for block in (b.strip() for b in text.replace("\r\n", "\n").split("\n\n")):
             if not block:
                 continue
-            para = lxml.html.Element("p")
+            para = HTML_PARSER.makeelement("p")
             lines = block.split("\n")
             para.text = lines[0]
             for line in lines[1:]:
-                br = lxml.html.Element("br")
+                br = HTML_PARSER.makeelement("br")
                 br.tail = line
                 para.append(br)
             body.append(para)
     else:  # an HTML fragment, checked and rewritten like a lesson (its references are relative to it)
-        inner = process_lesson(text, shown, rel, root, lesson_files, strings, problems)
+        inner = process_lesson(text, shown, rel, files, lesson_files, strings, problems)
         result.assets |= inner.assets
         if inner.html:
-            for child in lxml.html.fragment_fromstring(inner.html, create_parent="div"):
+            for child in parse_fragment(inner.html):
                 body.append(child)
     title = (el.get("title") or el.get("aria-label") or "").strip()
-    details = lxml.html.Element("details", {"class": "transcript"})
-    summary = lxml.html.Element("summary")
+    details = HTML_PARSER.makeelement("details", {"class": "transcript"})
+    summary = HTML_PARSER.makeelement("summary")
     summary.text = strings["transcript_named"].replace("{title}", title) if title else strings["transcript"]
     details.append(summary)
     details.append(body)
-    link_para = lxml.html.Element("p", {"class": "transcript-file"})
-    link = lxml.html.Element("a", {"href": url, "target": "_blank", "rel": "noopener noreferrer"})
+    link_para = HTML_PARSER.makeelement("p", {"class": "transcript-file"})
+    link = HTML_PARSER.makeelement("a", {"href": url, "target": "_blank", "rel": "noopener noreferrer"})
     link.text = strings["transcript_file"]
     link_para.append(link)
     body.append(link_para)

@@ -8,8 +8,10 @@ behind the player's back, and headings that skip a level. Each finding is a
 ``Problem(level="warning")`` with a stable ``code`` (:data:`CODES`), so authors can silence one
 (``lint: ignore: [...]`` in course.yaml) and ``coursepack validate --strict`` can fail CI on any.
 
-This module only reads the course folder; it never writes. It runs after the course loaded
-cleanly, so every file it reads was read once already by :mod:`builder.source`.
+This module never writes. It runs after the course loaded cleanly and reads what the loader kept
+(:class:`builder.source.SourceFiles`: the parsed course.yaml and quiz file, the lesson texts);
+the few files it reads itself (stylesheets, scripts, other HTML pages) go through the same record,
+so the packagers do not read them again.
 """
 
 from __future__ import annotations
@@ -18,14 +20,12 @@ import functools
 import os
 import posixpath
 import re
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from builder import yamldoc
 from builder.model import Course
 from builder.problems import Problem, Problems, did_you_mean, display_path
 
@@ -74,33 +74,36 @@ LOADED_ATTRIBUTES = ("src", "srcset", "poster", "data")
 SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module")
 
 
-@dataclass
 class Settings:
-    budget_kb: float = DEFAULT_MEDIA_BUDGET_KB
-    ignore: Set[str] = field(default_factory=set)
-    quiz_file: Optional[str] = None
-    yaml_strings: Set[str] = field(default_factory=set)
+    """The ``lint:`` block of course.yaml, and the file names course.yaml and the quiz mention."""
+
+    def __init__(self):
+        self.budget_kb: float = DEFAULT_MEDIA_BUDGET_KB
+        self.ignore: Set[str] = set()
+        self.quiz_file: Optional[str] = None
+        self.yaml_strings: Set[str] = set()
 
 
-@dataclass
 class _Lesson:
-    rel: str  #: the lesson file, relative to the course folder
-    shown: str  #: the lesson file as messages show it
-    title: str
-    root: Optional[etree._Element]
-    ids: Dict[str, int] = field(default_factory=dict)  #: id -> line
-    refs: Set[str] = field(default_factory=set)  #: ids that something in the lesson points to
+    def __init__(self, rel: str, shown: str, title: str):
+        self.rel = rel  #: the lesson file, relative to the course folder
+        self.shown = shown  #: the lesson file as messages show it
+        self.title = title
+        self.ids: Dict[str, int] = {}  #: id -> line
+        self.refs: Set[str] = set()  #: ids that something in the lesson points to
 
 
 class _Linter:
-    def __init__(self, course: Course, src: Path, settings: Settings):
+    def __init__(self, course: Course, files, settings: Settings):
         self.course = course
-        self.root = Path(src)
-        self.shown_root = display_path(src)
+        self.files = files
+        self.root = files.root
+        self.shown_root = display_path(files.root)
         self.settings = settings
         self.found = Problems()
         self.lessons: List[_Lesson] = []
         self.by_file: Dict[str, _Lesson] = {}
+        self.after_all_lessons: List = []  # checks that need the ids of every lesson
         self.packaged = {asset.path for asset in course.assets}
         self.referenced: Set[str] = set()  # every course file something points to, packaged or not
         self.first_ref: Dict[str, Tuple[str, int]] = {}  # asset -> (shown file, line) of its first reference
@@ -130,26 +133,32 @@ class _Linter:
 
     # ----------------------------------------------------------------- run
     def run(self) -> Problems:
-        for lesson in self.course.lessons:
-            self.lessons.append(self.read_lesson(lesson.file, lesson.title))
+        """One pass over the lessons, one parsed tree at a time (memory stays flat on big courses);
+        the checks that need every lesson's ids run after it."""
+        self.lessons = [_Lesson(lesson.file, self.shown(lesson.file), lesson.title) for lesson in self.course.lessons]
         self.by_file = {lesson.rel: lesson for lesson in self.lessons}
-        self.check_duplicate_ids()
         for lesson in self.lessons:
-            if lesson.root is not None:
-                self.check_lesson(lesson)
+            root = self.read_lesson(lesson)
+            if root is not None:
+                self.check_lesson(lesson, root)
+        self.check_duplicate_ids()
+        for check in self.after_all_lessons:
+            check()
         self.check_packaged_files()
         self.check_media_size()
         self.check_unused()
         return self.found
 
-    def read_lesson(self, rel: str, title: str) -> _Lesson:
-        lesson = _Lesson(rel, self.shown(rel), title, None)
+    def read_lesson(self, lesson: _Lesson):
+        """Parse the lesson and note its ids and what points to them; return the tree (or None)."""
+        text = self.files.lessons.get(lesson.rel)
+        if text is None:
+            return None  # reported by the loader already
         try:
-            text = (self.root / rel).read_text(encoding="utf-8").lstrip("\ufeff")
-            lesson.root = _parse_fragment(text)
-        except (OSError, UnicodeDecodeError, etree.ParserError, etree.XMLSyntaxError, ValueError):
-            return lesson  # reported by the loader already
-        for el in _elements(lesson.root):
+            root = _parse_fragment(text)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+            return None
+        for el in _elements(root):
             for name in (el.get("id"), el.get("name") if el.tag == "a" else None):
                 if name and name not in lesson.ids:
                     lesson.ids[name] = el.sourceline
@@ -161,7 +170,7 @@ class _Linter:
                     lesson.refs.update(value.split())
                 elif attr == "usemap" and value.startswith("#"):
                     lesson.refs.add(value[1:])
-        return lesson
+        return root
 
     # ----------------------------------------------------------------- ids
     def check_duplicate_ids(self) -> None:
@@ -184,9 +193,9 @@ class _Linter:
                     seen.setdefault(name, (lesson, line))
 
     # ----------------------------------------------------------------- one lesson
-    def check_lesson(self, lesson: _Lesson) -> None:
+    def check_lesson(self, lesson: _Lesson, root) -> None:
         previous_heading = 2  # the player shows the lesson title as <h2>
-        for el in _elements(lesson.root):
+        for el in _elements(root):
             tag = el.tag
             line = el.sourceline
             if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
@@ -247,7 +256,8 @@ class _Linter:
         if not href:
             return
         if href.startswith("#"):
-            self.check_fragment(lesson, unquote(href[1:]), el.sourceline)
+            self.after_all_lessons.append(functools.partial(self.check_fragment, lesson, unquote(href[1:]),
+                                                            el.sourceline))
             return
         target = self.resolve(href, lesson.rel)
         if not target:
@@ -255,16 +265,20 @@ class _Linter:
         rel, fragment = target
         self.note_reference(rel, lesson.shown, el.sourceline)
         other = self.by_file.get(rel)
-        if other is None or not fragment:
-            return
+        if other is not None and fragment:
+            self.after_all_lessons.append(functools.partial(self.check_lesson_anchor, lesson, other, href, fragment,
+                                                            el.sourceline))
+
+    def check_lesson_anchor(self, lesson: _Lesson, other: _Lesson, href: str, fragment: str, line: int) -> None:
+        """A link to another lesson's file with a '#fragment' (the player opens lessons at their top)."""
         if fragment in other.ids:
             self.warn("link-anchor", lesson.shown,
                       f"'{href}' opens the lesson '{other.title}' at its top; the player ignores '#{fragment}'",
-                      el.sourceline, hint=f"link to '{href.split('#')[0]}', or move the content it points to")
+                      line, hint=f"link to '{href.split('#')[0]}', or move the content it points to")
         else:
             self.warn("link-anchor", lesson.shown,
                       f"'{href}': the lesson '{other.title}' ({other.rel}) has no element with id '{fragment}'",
-                      el.sourceline, hint=_anchor_hint(fragment, other.ids))
+                      line, hint=_anchor_hint(fragment, other.ids))
 
     def check_fragment(self, lesson: _Lesson, fragment: str, line: int) -> None:
         if not fragment or fragment == "top" or fragment in lesson.ids:
@@ -294,7 +308,7 @@ class _Linter:
             target = self.resolve(src, lesson.rel)
             if target and (self.root / target[0]).is_file():
                 try:
-                    text = (self.root / target[0]).read_text(encoding="utf-8", errors="replace")
+                    text = self.files.read_bytes(target[0]).decode("utf-8", errors="replace")
                 except OSError:
                     return
                 self.check_api_text(self.shown(target[0]), text, 1, f"loaded by {lesson.rel}")
@@ -360,7 +374,7 @@ class _Linter:
         try:
             if (self.root / rel).stat().st_size > CSS_SCAN_LIMIT:
                 return  # not a hand-written stylesheet: reading it whole would cost more than it finds
-            css = (self.root / rel).read_text(encoding="utf-8", errors="replace")
+            css = self.files.read_bytes(rel).decode("utf-8", errors="replace")
         except OSError:
             return
         line, counted = 1, 0
@@ -379,7 +393,7 @@ class _Linter:
 
     def check_html_asset(self, rel: str) -> None:
         try:
-            page = etree.fromstring((self.root / rel).read_bytes(), etree.HTMLParser())
+            page = etree.fromstring(self.files.read_bytes(rel), etree.HTMLParser())
             if page is None:
                 return
         except (OSError, etree.ParserError, etree.XMLSyntaxError, ValueError):
@@ -431,6 +445,12 @@ def player_ids() -> Tuple[re.Pattern, ...]:
             parts = re.split(r"\{\{.*?\}\}", value)
             patterns.append(re.compile("^" + ".+".join(re.escape(p) for p in parts) + "$"))
     return tuple(patterns)
+
+
+def reads_whole(path: str, size: int) -> bool:
+    """Whether lint may read this packaged file whole: stylesheets it scans, scripts, HTML pages."""
+    suffix = posixpath.splitext(path)[1].lower()
+    return (suffix == ".css" and size <= CSS_SCAN_LIMIT) or suffix in (".js", ".mjs", ".html", ".htm")
 
 
 def _is_player_id(name: str) -> bool:
@@ -497,30 +517,22 @@ def _yaml_strings(value) -> Iterable[str]:
             yield from _yaml_strings(item)
 
 
-def read_settings(src: Path, problems: Problems) -> Settings:
-    """The ``lint:`` block of course.yaml (checked, with located errors), plus what it names."""
-    from builder.source import COURSE_FILE, Reader
+def read_settings(files, problems: Problems) -> Settings:
+    """The ``lint:`` block of course.yaml (checked, with located errors), plus what it names.
+
+    :param files: the :class:`builder.source.SourceFiles` of the loaded course.
+    """
+    from builder.source import Reader
 
     settings = Settings()
-    shown = f"{display_path(src)}/{COURSE_FILE}"
-    try:
-        text = (Path(src) / COURSE_FILE).read_text(encoding="utf-8").lstrip("\ufeff")
-    except (OSError, UnicodeDecodeError):
-        return settings
-    doc = yamldoc.load(text, shown, Problems())
+    doc = files.course_doc
     if doc is None or not isinstance(doc.data, dict):
         return settings
     data = doc.data
-    if isinstance(data.get("quiz"), str):
-        settings.quiz_file = data["quiz"].strip()
+    settings.quiz_file = files.quiz_file
     settings.yaml_strings = {s for s in _yaml_strings(data) if "/" in s or "." in s}
-    if settings.quiz_file:
-        try:
-            quiz = yamldoc.load((Path(src) / settings.quiz_file).read_text(encoding="utf-8"), shown, Problems())
-            if quiz is not None:
-                settings.yaml_strings |= {s for s in _yaml_strings(quiz.data) if "/" in s}
-        except (OSError, UnicodeDecodeError):
-            pass
+    if files.quiz_doc is not None:
+        settings.yaml_strings |= {s for s in _yaml_strings(files.quiz_doc.data) if "/" in s}
     if "lint" not in data:
         return settings
     r = Reader(doc, problems)
@@ -544,16 +556,17 @@ def read_settings(src: Path, problems: Problems) -> Settings:
     return settings
 
 
-def lint_course(course: Course, src: Path, warnings: Sequence[Problem] = ()) -> List[Problem]:
-    """Lint the course loaded from folder *src*.
+def lint_course(course: Course, files, warnings: Sequence[Problem] = ()) -> List[Problem]:
+    """Lint the course that :func:`builder.source.load_course` loaded.
 
+    :param files: the :class:`builder.source.SourceFiles` it filled.
     :param warnings: warnings found while loading the course; returned with the lint findings.
     :return: the warnings minus the codes course.yaml silences, sorted by file and line, plus
         errors when the ``lint:`` block of course.yaml is malformed.
     """
     problems = Problems()
-    settings = read_settings(Path(src), problems)
-    findings = list(warnings) + list(_Linter(course, Path(src), settings).run())
+    settings = read_settings(files, problems)
+    findings = list(warnings) + list(_Linter(course, files, settings).run())
     kept = [p for p in findings if p.code not in settings.ignore]
     kept.sort(key=lambda p: (p.file, p.line or 0, p.code))
     return list(problems) + kept
@@ -561,4 +574,4 @@ def lint_course(course: Course, src: Path, warnings: Sequence[Problem] = ()) -> 
 
 def as_errors(problems: Iterable[Problem]) -> List[Problem]:
     """``--strict``: every warning becomes an error."""
-    return [replace(p, level="error") if p.level == "warning" else p for p in problems]
+    return [p._replace(level="error") if p.level == "warning" else p for p in problems]

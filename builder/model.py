@@ -1,17 +1,19 @@
-"""The course model: frozen records built from the sources, read by every packager.
+"""The course model: immutable records built from the sources, read by every packager.
 
 No I/O happens here. ``builder/source.py`` builds these records; the SCORM packager, the page
 renderer and the runtime configuration all read them, so each fact about a course has exactly one
 home.
+
+The records are :class:`typing.NamedTuple` classes, not frozen dataclasses: every run of the
+command defines them, and a named tuple costs a fraction of a dataclass to define. Copy one
+with a change with ``record._replace(field=value)``.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: NamedTuple would compile each annotation string.
 import hashlib
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import NamedTuple, Optional, Tuple
 
 #: The four reporting rules: what ``cmi.core.lesson_status`` says on success / on failure.
 STATUS_RULES = {
@@ -59,14 +61,12 @@ NUMERIC_INPUT_LENGTH = 20  #: the longest number a learner can type
 DEFAULT_LIKERT_POINTS = 5  #: the locale's "Strongly disagree" .. "Strongly agree"
 
 
-@dataclass(frozen=True)
-class Author:
+class Author(NamedTuple):
     name: str
     role: str = "author"
 
 
-@dataclass(frozen=True)
-class CECredit:
+class CECredit(NamedTuple):
     """Continuing-education data shown to the learner (and, later, on the certificate)."""
 
     credit_hours: float
@@ -74,8 +74,7 @@ class CECredit:
     approval: str = ""
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(NamedTuple):
     """The look of the player (``course.yaml`` ``theme:``, read by builder/theme.py).
 
     ``colors`` holds CSS custom properties of templates/static/player.css (without the ``--``),
@@ -89,8 +88,7 @@ class Theme:
     logo_alt: str = ""
 
 
-@dataclass(frozen=True)
-class XapiSettings:
+class XapiSettings(NamedTuple):
     """xAPI reporting (``course.yaml`` ``xapi:``); the vocabulary derives from it (builder/xapi/vocab.py)."""
 
     base_iri: str  #: activity IRIs live under it (no trailing slash)
@@ -98,11 +96,14 @@ class XapiSettings:
     learner_name: bool = False  #: send the learner's name with the actor
     relay_url: Optional[str] = None  #: a relay that takes statements without credentials
     endpoint: Optional[str] = None  #: an LRS endpoint baked in at build time (explicit flag only)
-    auth: Optional[str] = field(default=None, repr=False)  #: its Authorization value: a secret, never shown
+    auth: Optional[str] = None  #: its Authorization value: a secret, never shown (not in repr either)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(self._fields, self) if name != "auth")
+        return f"{type(self).__name__}({shown})"
 
 
-@dataclass(frozen=True)
-class Asset:
+class Asset(NamedTuple):
     """A file from the course folder that goes into the package at the same relative path."""
 
     path: str  #: posix path relative to the course folder, also the path in the zip
@@ -110,8 +111,7 @@ class Asset:
     size: int
 
 
-@dataclass(frozen=True)
-class Lesson:
+class Lesson(NamedTuple):
     id: str
     title: str
     file: str  #: posix path relative to the course folder
@@ -120,15 +120,13 @@ class Lesson:
     module_id: Optional[str] = None
 
 
-@dataclass(frozen=True)
-class Module:
+class Module(NamedTuple):
     id: Optional[str]
     title: Optional[str]  #: None for a course written as a flat list of lessons
     lessons: Tuple[Lesson, ...]
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """One option of a single-choice or multiple-response question."""
 
     text: str
@@ -137,8 +135,7 @@ class Choice:
     fixed: bool = False  #: keeps its place when the choices are shuffled ("All of the above")
 
 
-@dataclass(frozen=True)
-class NumericAnswer:
+class NumericAnswer(NamedTuple):
     """The accepted numbers of a numeric question, as exact decimal strings."""
 
     minimum: str
@@ -146,8 +143,7 @@ class NumericAnswer:
     pattern: Optional[str]  #: reported as correct_responses.0.pattern (None for a bare range)
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     id: str
     type: str
     text: str
@@ -262,8 +258,7 @@ class Question:
             "f" if c.fixed else "-" for c in self.choices)
 
 
-@dataclass(frozen=True)
-class Pool:
+class Pool(NamedTuple):
     """A section of the quiz: its questions, of which ``draw`` are shown per attempt."""
 
     id: str  #: "" for a quiz written as a plain list of questions
@@ -272,14 +267,12 @@ class Pool:
     shuffle: bool = False  #: the drawn questions are shown in a new order each attempt
 
 
-@dataclass(frozen=True)
-class EvaluationItem:
+class EvaluationItem(NamedTuple):
     id: str
     text: str
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """The course evaluation ("Rate this course"): likert items and an optional comment; never scored."""
 
     title: str  #: "" for the locale's default title
@@ -295,8 +288,7 @@ class Evaluation:
         return len(self.scale) or DEFAULT_LIKERT_POINTS
 
 
-@dataclass(frozen=True)
-class Quiz:
+class Quiz(NamedTuple):
     title: str
     attempts: int  #: 0 means unlimited
     questions: Tuple[Question, ...]  #: every question of every pool, in source order
@@ -349,8 +341,7 @@ def xorshift32(x: int) -> int:
     return x & 0xFFFFFFFF
 
 
-@dataclass(frozen=True)
-class Course:
+class Course(NamedTuple):
     id: str
     title: str
     version: str
@@ -365,7 +356,7 @@ class Course:
     completion: str
     modules: Tuple[Module, ...]
     quiz: Optional[Quiz]
-    assets: Tuple[Asset, ...] = field(default=())
+    assets: Tuple[Asset, ...] = ()
     source_dir: Optional[Path] = None
     xapi: Optional[XapiSettings] = None  #: None: no xAPI reporting
     theme: Optional[Theme] = None  #: None: the default theme

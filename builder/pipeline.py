@@ -7,28 +7,27 @@ temporary file and renamed, so an error never leaves a partial package in the ou
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from builder.model import Course
 from builder.problems import InvalidCourse, Problem, Problems, display_path
 from builder.render import render_player
 from builder.runtime_config import runtime_config
 from builder.scorm.packager import PACKAGERS
-from builder.zipwriter import Entry, write_zip
+from builder.zipwriter import Deflater, Entry, write_zip
 
 
-@dataclass
 class Package:
-    """A package that was (or would be) written."""
+    """A package that was (or would be) written; ``size`` and ``sha256`` are set once it is."""
 
-    course: Course
-    format: str
-    path: Path
-    entries: List[Entry]
-    size: int = 0
-    sha256: str = ""
+    def __init__(self, course: Course, format: str, path: Path, entries: List[Entry]):
+        self.course = course
+        self.format = format
+        self.path = path
+        self.entries = entries
+        self.size = 0
+        self.sha256 = ""
 
     @property
     def runtime_gzip_bytes(self) -> int:
@@ -49,40 +48,45 @@ class Package:
         return worst_case_length(self.course)
 
 
-@dataclass
 class BuildResult:
-    packages: List[Package] = field(default_factory=list)
-    warnings: List[Problem] = field(default_factory=list)
-    seconds: float = 0.0
+    def __init__(self):
+        self.packages: List[Package] = []
+        self.warnings: List[Problem] = []
+        self.seconds = 0.0
 
 
 def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("scorm12",),
-            schemas: Optional[Path] = None, xapi_embed=None) -> BuildResult:
+            schemas: Optional[Path] = None, xapi_embed=None, on_loaded=None) -> BuildResult:
     """Load, check, render and plan every package without writing anything.
 
     :param xapi_embed: an :class:`builder.xapi.embed.EmbeddedEndpoint` to bake into xAPI packages.
+    :param on_loaded: called as ``on_loaded(course, files)`` as soon as a course loaded cleanly.
     :raises InvalidCourse: with every problem of every course, when any is an error.
     """
     from builder.lint import lint_course
-    from builder.source import load_course
+    from builder.source import SourceFiles, load_course
 
     started = time.perf_counter()
     problems = Problems()
     courses = []
     for src in sources:
+        files = SourceFiles(Path(src))
         try:
-            course, warnings = load_course(Path(src))
+            course, warnings = load_course(Path(src), files)
         except InvalidCourse as exc:
             problems.extend(exc.problems)
             continue
-        problems.extend(lint_course(course, Path(src), warnings))  # warnings + lint findings
+        if on_loaded is not None:
+            on_loaded(course, files)
+        problems.extend(lint_course(course, files, warnings))  # warnings + lint findings
+        files.forget_sources()  # lint was their last reader
         if xapi_embed is not None:
             course = xapi_embed.apply(course, problems, display_path(course.source_dir / "course.yaml"))
-        courses.append(course)
+        courses.append((course, files))
 
     result = BuildResult()
     targets = {}
-    for course in courses:
+    for course, files in courses:
         shown = display_path(course.source_dir / "course.yaml")
         for fmt in formats:
             packager = PACKAGERS[fmt]()
@@ -95,8 +99,7 @@ def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("s
             targets[target] = shown
             if problems.errors:
                 continue
-            page = render_player(course, runtime_config(course))
-            entries = packager.plan(course, page)
+            entries = _reuse_read_files(packager.plan(course, render_player(course, runtime_config(course))), files)
             packager.verify(entries, problems, schemas)
             result.packages.append(Package(course, fmt, target, entries))
     if problems.errors:
@@ -104,6 +107,15 @@ def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("s
     result.warnings = problems.warnings
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _reuse_read_files(entries: List[Entry], files) -> List[Entry]:
+    """Entries whose file this build read whole already take those bytes: no file is read twice."""
+    out = []
+    for entry in entries:
+        data = files.cached(entry.source) if entry.source is not None else None
+        out.append(Entry(entry.name, data=data) if data is not None else entry)
+    return out
 
 
 def build(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("scorm12",),
@@ -116,10 +128,31 @@ def build(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("sco
     :param digest: compute each package's sha256.
     """
     started = time.perf_counter()
-    result = prepare(sources, out_dir, formats, schemas, xapi_embed=xapi_embed)
-    for package in result.packages:
-        report = (lambda files, done, p=package: progress(p, files, done)) if progress else None
-        package.size, package.sha256 = write_zip(package.entries, package.path, jobs=jobs, progress=report,
-                                                 digest=digest)
+    head_start: Dict[Path, Deflater] = {}
+
+    def start_deflating(course: Course, files) -> None:
+        if not head_start:  # the first course only, so memory stays flat with many courses
+            head_start[course.source_dir] = Deflater(_head_start_entries(course, files), jobs)
+
+    try:
+        result = prepare(sources, out_dir, formats, schemas, xapi_embed=xapi_embed, on_loaded=start_deflating)
+        for package in result.packages:
+            report = (lambda files, done, p=package: progress(p, files, done)) if progress else None
+            ahead = head_start.pop(package.course.source_dir, None)
+            package.size, package.sha256 = write_zip(package.entries, package.path, jobs=jobs, progress=report,
+                                                     digest=digest, ahead=ahead)
+            if ahead is not None:
+                ahead.close()
+    finally:
+        for deflater in head_start.values():
+            deflater.close()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _head_start_entries(course: Course, files) -> List[Entry]:
+    """The course's files to deflate while the rest of the build runs: the ones nobody read or will read."""
+    from builder.lint import reads_whole
+
+    return [Entry(asset.path, source=asset.source) for asset in course.assets
+            if files.cached(asset.source) is None and not reads_whole(asset.path, asset.size)]

@@ -6,14 +6,15 @@ problem in one run. The pipeline raises :class:`InvalidCourse` once, at the end 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Iterable, List, NamedTuple, Optional
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the input, located as precisely as the source allows."""
+class Problem(NamedTuple):
+    """One thing wrong with the input, located as precisely as the source allows.
+
+    A named tuple (cheap to define at start-up): copy one with a change with ``problem._replace(level=…)``.
+    """
 
     file: str
     message: str

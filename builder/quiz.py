@@ -8,7 +8,6 @@ below is pinned by ``tests/unit/test_quiz_errors.py``.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -60,14 +59,19 @@ ID_HINT = ("use lowercase letters, digits and '_', starting with a letter (at mo
            "the id is sent to the LMS as the interaction id")
 
 
-def load_quiz(path: Path, shown: str, problems: Problems) -> Optional[Quiz]:
-    """Read and check the quiz file *path* (shown to the author as *shown*)."""
+def load_quiz(path: Path, shown: str, problems: Problems, files=None) -> Optional[Quiz]:
+    """Read and check the quiz file *path* (shown to the author as *shown*).
+
+    :param files: a :class:`builder.source.SourceFiles` that keeps the parsed document for lint.
+    """
     text = _read_text(path, shown, problems)
     if text is None:
         return None
     doc = yamldoc.load(text, shown, problems)
     if doc is None:
         return None
+    if files is not None:
+        files.quiz_doc = doc
     errors_before = len(problems.errors)
     quiz = _QuizReader(Reader(doc, problems)).read()
     if len(problems.errors) > errors_before:
@@ -88,6 +92,8 @@ def _decimal(value) -> str:
     """A YAML number as the shortest exact decimal string, never in exponent form (CMIDecimal)."""
     if isinstance(value, int):
         return str(value)
+    from decimal import Decimal
+
     text = format(Decimal(repr(value)), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -314,7 +320,7 @@ class _QuizReader:
             return 0.0
         weight = self.r.number(q, path, "weight", required=False, minimum=0, maximum=100, exclusive_minimum=True,
                                default=1)
-        if weight is not None and Decimal(repr(weight)).as_tuple().exponent < -2:
+        if isinstance(weight, float) and len(_decimal(weight).partition(".")[2]) > 2:  # an int has no decimals
             self.r.error(path + ("weight",), f"{weight} has more than 2 decimal places",
                          hint="SCORM 1.2 LMSs such as Moodle accept at most 2 decimals in cmi.interactions.n.weighting")
             return None
@@ -413,6 +419,8 @@ class _QuizReader:
         return {"accepted": tuple(accepted), "case_sensitive": case, "whitespace": whitespace, "max_length": max_length}
 
     def read_numeric(self, q, path):
+        from decimal import Decimal
+
         r = self.r
         answer = self.number(q, path, "answer")
         tolerance = r.number(q, path, "tolerance", required=False, minimum=0)
@@ -594,7 +602,8 @@ class _QuizReader:
         return Evaluation(title, intro, bool(required), tuple(items), scale, comment_id or "", comment_text or "")
 
 
-def _plain(value: Decimal) -> str:
+def _plain(value) -> str:
+    """A :class:`decimal.Decimal` in plain notation, without trailing zeros."""
     text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")

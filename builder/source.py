@@ -176,31 +176,77 @@ def _read_text(path: Path, shown: str, problems: Problems) -> Optional[str]:
     return decode_utf8(data, shown, problems)
 
 
-def _inside(root: Path, rel: str) -> Optional[Path]:
-    """The file *rel* inside *root*, or None when it escapes the folder (also via links)."""
-    candidate = (root / rel)
-    try:
-        candidate.resolve().relative_to(root.resolve())
-    except ValueError:
-        return None
-    if Path(rel).is_absolute():
-        return None
-    return candidate
+class SourceFiles:
+    """What a build read from one course folder, so that no later step reads a file again.
+
+    :func:`load_course` keeps the parsed ``course.yaml`` and quiz file and the text of every
+    lesson; lint reads lessons, stylesheets and scripts from here, and the packagers take the
+    bytes of any packaged file read whole from here instead of the disk.
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.real_root = self.root.resolve()  #: the folder with every symbolic link resolved
+        self.course_doc: Optional[yamldoc.Document] = None
+        self.quiz_doc: Optional[yamldoc.Document] = None
+        self.quiz_file: Optional[str] = None  #: the quiz file, relative to the course folder
+        self.lessons: Dict[str, str] = {}  #: lesson file (relative, posix) -> its text
+        self._bytes: Dict[Path, bytes] = {}
+        self._real: Dict[str, Path] = {}
+
+    def read_bytes(self, rel: str) -> bytes:
+        """The bytes of the course file *rel*, read from disk the first time only.
+
+        :raises OSError: when it cannot be read.
+        """
+        path = self.real_path(rel)
+        data = self._bytes.get(path)
+        if data is None:
+            data = self._bytes[path] = path.read_bytes()
+        return data
+
+    def forget_sources(self) -> None:
+        """Drop the parsed YAML and the lesson texts (the packages need only files' bytes from here)."""
+        self.course_doc = self.quiz_doc = None
+        self.lessons = {}
+
+    def inside(self, rel: str) -> Optional[Path]:
+        """The path of *rel* in the course folder, or None when it escapes the folder (also via links)."""
+        if Path(rel).is_absolute():
+            return None
+        candidate = self.root / rel
+        try:
+            self.real_path(rel).relative_to(self.real_root)
+        except ValueError:
+            return None
+        return candidate
+
+    def real_path(self, rel: str) -> Path:
+        """The absolute path of *rel* with every symbolic link resolved (worked out once per file)."""
+        real = self._real.get(rel)
+        if real is None:
+            real = self._real[rel] = (self.root / rel).resolve()
+        return real
+
+    def cached(self, path: Path) -> Optional[bytes]:
+        """The bytes of the file at absolute *path* when this build read it already, else None."""
+        return self._bytes.get(path)
 
 
-def load_course(src: Path) -> Tuple[Course, List]:
+def load_course(src: Path, files: Optional[SourceFiles] = None) -> Tuple[Course, List]:
     """Read and check the course in folder *src*; return the course and its warnings.
 
+    :param files: filled with what was read, for lint and the packagers.
     :raises InvalidCourse: with every problem found, when any is an error.
     """
     problems = Problems()
-    course = _load(Path(src), problems)
+    course = _load(Path(src), problems, files if files is not None else SourceFiles(src))
     if problems.errors or course is None:
         raise InvalidCourse(problems)
     return course, problems.warnings
 
 
-def _load(src: Path, problems: Problems) -> Optional[Course]:
+def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]:
     shown_root = display_path(src)
     course_file = src / COURSE_FILE
     shown = f"{shown_root}/{COURSE_FILE}"
@@ -213,7 +259,7 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
     text = _read_text(course_file, shown, problems)
     if text is None:
         return None
-    doc = yamldoc.load(text, shown, problems)
+    doc = files.course_doc = yamldoc.load(text, shown, problems)
     if doc is None:
         return None
     r = Reader(doc, problems)
@@ -317,7 +363,7 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
                     ids_seen[lid] = path + ("id",)
             if rel:
                 rel = rel.replace("\\", "/")
-                target = _inside(root, rel)
+                target = files.inside(rel)
                 if target is None:
                     r.error(path + ("file",), f"'{rel}' is outside the course folder",
                             hint="keep lesson files inside the course folder, e.g. lessons/intro.html")
@@ -349,10 +395,11 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
         body = _read_text(root / rel, shown_lesson, problems)
         if body is None:
             continue
-        result = process_lesson(body, shown_lesson, rel, root, lesson_files, strings, problems)
+        files.lessons[rel] = body
+        result = process_lesson(body, shown_lesson, rel, files, lesson_files, strings, problems)
         for asset_rel in sorted(result.assets):
             if asset_rel not in assets:
-                source = (root / asset_rel).resolve()
+                source = files.real_path(asset_rel)
                 assets[asset_rel] = Asset(asset_rel, source, source.stat().st_size)
         built_lessons[path] = Lesson(lid, ltitle, rel, number, result.html, mid)
 
@@ -364,7 +411,7 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
     if "quiz" in m:
         quiz_rel = r.text(m, (), "quiz")
         if quiz_rel:
-            target = _inside(root, quiz_rel)
+            target = files.inside(quiz_rel)
             if target is None:
                 r.error(("quiz",), f"'{quiz_rel}' is outside the course folder", hint="keep quiz.yaml inside the course folder")
             elif not target.is_file():
@@ -372,7 +419,8 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
                         hint=did_you_mean(target.name, sorted(p.name for p in target.parent.iterdir()))
                         if target.parent.is_dir() else None)
             else:
-                quiz = _load_quiz(target, f"{shown_root}/{Path(quiz_rel).as_posix()}", problems)
+                files.quiz_file = posixpath.normpath(Path(quiz_rel).as_posix())
+                quiz = _load_quiz(target, f"{shown_root}/{Path(quiz_rel).as_posix()}", problems, files)
 
     completion_default = "both" if "quiz" in m else "lessons"
     completion = r.choice(m, (), "completion", COMPLETION_RULES, completion_default)
@@ -407,8 +455,8 @@ def _load(src: Path, problems: Problems) -> Optional[Course]:
     )
 
 
-def _load_quiz(path: Path, shown: str, problems: Problems) -> Optional[Quiz]:
+def _load_quiz(path: Path, shown: str, problems: Problems, files: SourceFiles) -> Optional[Quiz]:
     """Read quiz.yaml: see builder/quiz.py (imported here because it builds on this module's Reader)."""
     from builder.quiz import load_quiz
 
-    return load_quiz(path, shown, problems)
+    return load_quiz(path, shown, problems, files)

@@ -17,15 +17,15 @@
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import os
 import struct
 import tempfile
 import time
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, List, Optional, Tuple
+from typing import Callable, Deque, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
 
 #: Suffixes of formats that are compressed already; deflating them again only costs time.
 STORED_SUFFIXES = frozenset("""
@@ -37,6 +37,8 @@ CHUNK = 1 << 20  #: deflate chunk and read size; part of the output format, neve
 #: Below this much data to deflate, threads cost more than they save (and their import slows
 #: start-up); the bytes are the same either way.
 THREADS_FROM = 4 << 20
+#: Bytes each job may hold ahead of the writer (input being deflated, output not yet written).
+AHEAD_PER_JOB = 4 << 20
 WINDOW = 1 << 15  #: deflate's window: the dictionary handed from one chunk to the next
 LEVEL = 6
 
@@ -44,8 +46,7 @@ ZIP64_LIMIT = 0xFFFFFFFF
 STORED, DEFLATED = 0, 8
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One file of a package: its name in the zip and where its bytes come from."""
 
     name: str
@@ -93,6 +94,7 @@ def default_jobs() -> int:
 
 
 def _deflate(chunk: bytes, dictionary: bytes, last: bool) -> bytes:
+    """One chunk as raw deflate; runs in a worker thread (zlib releases the GIL)."""
     comp = zlib.compressobj(LEVEL, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY,
                             **({"zdict": dictionary} if dictionary else {}))
     return comp.compress(chunk) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
@@ -168,68 +170,134 @@ class ZipStream:
                                   min(cd_size, ZIP64_LIMIT), min(start, ZIP64_LIMIT), 0))
 
 
-class _Inline:
-    """Runs each job at once: a stand-in for a thread pool on small builds."""
-
-    class _Done:
-        def __init__(self, value):
-            self.value = value
-
-        def result(self):
-            return self.value
-
-    def submit(self, fn, *args):
-        return self._Done(fn(*args))
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+def _chunks_with_dictionary(entry: Entry) -> Iterator[Tuple[bytes, bytes, bool]]:
+    """(chunk, the 32 KiB before it, is-last) for every chunk of *entry*."""
+    previous = b""
+    chunks = entry.chunks()
+    current = next(chunks)
+    for following in chunks:
+        yield current, previous, False
+        previous = current[-WINDOW:]
+        current = following
+    yield current, previous, True
 
 
-def _pool(entries: List[Entry], jobs: int):
-    if jobs > 1 and sum(e.size for e in entries if not e.stored) >= THREADS_FROM:
+class Deflater:
+    """Deflates entries on worker threads, in zip order, ahead of the writer that takes them.
+
+    A feeder thread reads each entry, computes its CRC-32 and hands its chunks to a thread pool;
+    :meth:`take` gives the writer the deflated chunks in order. At most *budget* bytes (input
+    being deflated plus output not yet taken) are held, whatever the size of the media. A
+    pipeline starts one as soon as a course is loaded, so the workers compress while the page is
+    rendered. Below :data:`THREADS_FROM` bytes, or with one job, nothing runs ahead: :meth:`take`
+    deflates on the spot (same bytes, no threads to start).
+    """
+
+    def __init__(self, entries: Iterable[Entry], jobs: Optional[int] = None, budget: Optional[int] = None):
+        self.entries = [e for e in entries if not e.stored]
+        self.names = {e.name for e in self.entries}
+        jobs = jobs or default_jobs()
+        self.budget = budget if budget is not None else AHEAD_PER_JOB * jobs
+        self.sums: Dict[str, Tuple[int, int]] = {}  #: name -> (crc, size), once the entry is read
+        self.threaded = jobs > 1 and sum(e.size for e in self.entries) >= THREADS_FROM
+        if not self.threaded:
+            return
+        import threading
         from concurrent.futures import ThreadPoolExecutor
 
-        return ThreadPoolExecutor(max_workers=jobs)
-    return _Inline()
+        self._queues: Dict[str, Deque] = {e.name: collections.deque() for e in self.entries}
+        self._cond = threading.Condition()
+        self._held = 0
+        self._closed = False
+        self._error: Optional[BaseException] = None
+        self._pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="coursepack-deflate")
+        self._feeder = threading.Thread(target=self._feed, name="coursepack-read", daemon=True)
+        self._feeder.start()
 
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
 
-def _tasks(entries: List[Entry], pool, in_flight: int):
-    """Yield (entry, record-start flag, future-or-bytes, raw size) in order, compressing ahead."""
-    queue = collections.deque()
+    def take(self, entry: Entry) -> Iterator[bytes]:
+        """The deflated chunks of *entry*, in order; afterwards ``sums[entry.name]`` holds its CRC and size."""
+        if not self.threaded:
+            crc = size = 0
+            for chunk, previous, last in _chunks_with_dictionary(entry):
+                crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+                yield _deflate(chunk, previous, last)
+            self.sums[entry.name] = (crc, size)
+            return
+        queue = self._queues[entry.name]
+        while True:
+            with self._cond:
+                while not queue and self._error is None:
+                    self._cond.wait()
+                if self._error is not None and not queue:
+                    raise self._error
+                future, last = queue.popleft()
+            data = future.result()
+            with self._cond:
+                self._held -= len(data)
+                self._cond.notify_all()
+            yield data
+            if last:
+                return
 
-    def produce():
-        for entry in entries:
-            first = True
-            previous = b""
-            chunks = entry.chunks()
-            current = next(chunks)
-            for following in chunks:
-                yield entry, first, current, False, previous
-                previous = current[-WINDOW:]
-                first = False
-                current = following
-            yield entry, first, current, True, previous
+    def _feed(self) -> None:
+        try:
+            for entry in self.entries:
+                crc = size = 0
+                queue = self._queues[entry.name]
+                for chunk, previous, last in _chunks_with_dictionary(entry):
+                    crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+                    with self._cond:
+                        while self._held >= self.budget and not self._closed:
+                            self._cond.wait()
+                        if self._closed:
+                            return
+                        self._held += len(chunk)
+                    future = self._pool.submit(_deflate, chunk, previous, last)
+                    future.add_done_callback(functools.partial(self._deflated, len(chunk)))
+                    with self._cond:
+                        if last:
+                            self.sums[entry.name] = (crc, size)
+                        queue.append((future, last))
+                        self._cond.notify_all()
+        except BaseException as exc:  # a file that vanished or cannot be read: the writer raises it
+            with self._cond:
+                self._error = exc
+                self._cond.notify_all()
 
-    for entry, first, chunk, last, previous in produce():
-        if entry.stored:
-            job = chunk
-        else:
-            job = pool.submit(_deflate, chunk, previous, last)
-        queue.append((entry, first, last, chunk, job))
-        while len(queue) > in_flight:
-            yield queue.popleft()
-    while queue:
-        yield queue.popleft()
+    def _deflated(self, size_in: int, future) -> None:
+        """Input *size_in* is now output: count the output instead (order with take() does not matter)."""
+        with self._cond:
+            if not future.cancelled() and future.exception() is None:
+                self._held += len(future.result()) - size_in
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """Stop reading and deflating (also when the writer gave up halfway)."""
+        if not self.threaded:
+            return
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._feeder.join()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "Deflater":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def write_zip(entries: Iterable[Entry], target: Path, jobs: Optional[int] = None,
-              progress: Optional[Callable[[int, int], None]] = None, digest: bool = False) -> Tuple[int, str]:
+              progress: Optional[Callable[[int, int], None]] = None, digest: bool = False,
+              ahead: Optional[Deflater] = None) -> Tuple[int, str]:
     """Write *entries* in the given order to *target*.
 
     :param jobs: threads that deflate (default: every available core). The output does not depend on it.
+    :param ahead: a :class:`Deflater` already working on some of the entries (the caller closes it).
     :param progress: called as ``progress(files_done, bytes_done)`` after each entry.
     :param digest: also return the sha256 of the zip (costs one read of the output).
     :return: (size in bytes, sha256 hex or "").
@@ -240,24 +308,28 @@ def write_zip(entries: Iterable[Entry], target: Path, jobs: Optional[int] = None
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as fh, _pool(entries, jobs) as pool:
+        ahead = ahead if ahead is not None else Deflater((), jobs)
+        with os.fdopen(fd, "wb") as fh, Deflater((e for e in entries if e.name not in ahead), jobs) as rest:
             stream = ZipStream(fh, build_timestamp())
-            rec = None
-            files = done = 0
-            for entry, first, last, chunk, job in _tasks(entries, pool, in_flight=2 * jobs + 2):
-                if first:
-                    rec = stream.begin(entry, entry.size)
-                data = job if isinstance(job, bytes) else job.result()
-                rec.crc = zlib.crc32(chunk, rec.crc)
-                rec.size += len(chunk)
-                rec.csize += len(data)
-                fh.write(data)
-                if last:
-                    stream.finish(rec)
-                    files += 1
-                    done += rec.size
-                    if progress:
-                        progress(files, done)
+            done = 0
+            for index, entry in enumerate(entries):
+                rec = stream.begin(entry, entry.size)
+                if entry.stored:
+                    for chunk in entry.chunks():
+                        rec.crc = zlib.crc32(chunk, rec.crc)
+                        rec.size += len(chunk)
+                        fh.write(chunk)
+                    rec.csize = rec.size
+                else:
+                    deflater = ahead if entry.name in ahead else rest
+                    for data in deflater.take(entry):
+                        rec.csize += len(data)
+                        fh.write(data)
+                    rec.crc, rec.size = deflater.sums[entry.name]
+                stream.finish(rec)
+                done += rec.size
+                if progress:
+                    progress(index + 1, done)
             stream.close()
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, target)

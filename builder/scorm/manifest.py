@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from lxml import etree
-from lxml.builder import ElementMaker
 
 from builder.model import Course
 from builder.problems import Problems
@@ -29,8 +27,7 @@ LAUNCH_FILE = "index.html"
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
 
 
-@dataclass(frozen=True)
-class ManifestPlan:
+class ManifestPlan(NamedTuple):
     """Everything the manifest says, before it becomes XML."""
 
     identifier: str
@@ -70,23 +67,30 @@ def _score(value: float) -> str:
 
 def manifest_xml(plan: ManifestPlan) -> bytes:
     """Serialise *plan* as ``imsmanifest.xml`` (UTF-8, with an XML declaration)."""
-    E = ElementMaker(namespace=IMSCP, nsmap=NSMAP)
-    A = ElementMaker(namespace=ADLCP, nsmap=NSMAP)
-    item = E.item(E.title(plan.item_title), identifier=plan.item_id, identifierref=plan.resource_id,
-                  isvisible="true")
+    root = etree.Element(f"{{{IMSCP}}}manifest", nsmap=NSMAP, identifier=plan.identifier, version=plan.version)
+    metadata = _add(root, "metadata")
+    _add(metadata, "schema", "ADL SCORM")
+    _add(metadata, "schemaversion", "1.2")
+    organizations = _add(root, "organizations", default=plan.organization_id)
+    organization = _add(organizations, "organization", identifier=plan.organization_id)
+    _add(organization, "title", plan.title)
+    item = _add(organization, "item", identifier=plan.item_id, identifierref=plan.resource_id, isvisible="true")
+    _add(item, "title", plan.item_title)
     if plan.mastery_score is not None:
-        item.append(A.masteryscore(_score(plan.mastery_score)))
-    resource = E.resource(*[E.file(href=name) for name in plan.files],
-                          identifier=plan.resource_id, type="webcontent", href=plan.launch)
+        etree.SubElement(item, f"{{{ADLCP}}}masteryscore").text = _score(plan.mastery_score)
+    resources = _add(root, "resources")
+    resource = _add(resources, "resource", identifier=plan.resource_id, type="webcontent", href=plan.launch)
     resource.set(f"{{{ADLCP}}}scormtype", "sco")
-    root = E.manifest(
-        E.metadata(E.schema("ADL SCORM"), E.schemaversion("1.2")),
-        E.organizations(E.organization(E.title(plan.title), item, identifier=plan.organization_id),
-                        default=plan.organization_id),
-        E.resources(resource),
-        identifier=plan.identifier, version=plan.version,
-    )
+    for name in plan.files:
+        _add(resource, "file", href=name)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _add(parent, tag: str, text: Optional[str] = None, **attrib: str):
+    """A new IMS CP element *tag* (with *text* and *attrib*) at the end of *parent*."""
+    el = etree.SubElement(parent, f"{{{IMSCP}}}{tag}", **attrib)
+    el.text = text
+    return el
 
 
 @functools.lru_cache(maxsize=4)

@@ -11,7 +11,6 @@ from builder.problems import Problems
 from builder.render import runtime_files
 from builder.scorm.manifest import (LAUNCH_FILE, MANIFEST_NAME, check_manifest, manifest_xml, plan_manifest,
                                     validate_schema)
-from builder.xapi.packager import TinCanPackager
 from builder.zipwriter import Entry
 
 
@@ -52,5 +51,12 @@ class Scorm12Packager:
             validate_schema(manifest.data, schemas, problems)
 
 
-#: Every output format, by its ``--format`` name.
-PACKAGERS = {Scorm12Packager.name: Scorm12Packager, TinCanPackager.name: TinCanPackager}
+def _tincan_packager():
+    """The Tin Can packager, imported when used: a SCORM-only build never loads the xAPI modules."""
+    from builder.xapi.packager import TinCanPackager
+
+    return TinCanPackager()
+
+
+#: Every output format, by its ``--format`` name: a callable that returns the format's packager.
+PACKAGERS = {Scorm12Packager.name: Scorm12Packager, "xapi": _tincan_packager}

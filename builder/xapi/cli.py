@@ -1,13 +1,13 @@
-"""``coursepack xapi …`` (ping, completions) and the xAPI options of ``coursepack build``.
+"""``coursepack xapi …`` (ping, completions); the xAPI options of ``build`` are in :mod:`.options`.
 
-``builder/cli.py`` only registers these. Exit codes follow the rest of the tool: 0 success,
-1 the LRS could not be reached or refused, 2 invalid input (options, environment, files).
-Credentials are read from the environment or a file (:mod:`builder.xapi.lrs`) and never shown.
+``builder/cli.py`` registers the group and loads this module only when an ``xapi`` command runs.
+Exit codes follow the rest of the tool: 0 success, 1 the LRS could not be reached or refused,
+2 invalid input (options, environment, files). Credentials are read from the environment or a
+file (:mod:`builder.xapi.lrs`) and never shown.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import sys
@@ -18,58 +18,11 @@ from typing import Optional, Tuple
 import click
 
 from builder.problems import CoursepackError, InvalidCourse
-from builder.xapi.embed import KEY_ENV, WARNING_CODE as EMBED_WARNING, UsageError, embedded_endpoint
+from builder.xapi.embed import UsageError
 
 BASE_IRI_ENV = "COURSEPACK_XAPI_BASE_IRI"
-FORMAT_NAMES = ("scorm12", "xapi")
-HELP_FORMAT = "Output formats, comma-separated: scorm12 (SCORM 1.2), xapi (Tin Can), or scorm12,xapi."
-HELP_EMBED = (f"Bake this LRS endpoint and the key from ${KEY_ENV} into xAPI packages. Anyone with the package "
-              f"can read the key: use a write-only key. Prefer launch parameters or a relay.")
-HELP_RELAY = ("Post statements to this relay (coursepack relay) instead of xapi.relay_url from "
-              "course.yaml; the package gets no credentials.")
-HELP_KEY_ENV = "The environment variable that holds the key for --xapi-embed-endpoint ('key:secret' or 'Basic …')."
 HELP_CREDENTIALS = ("A JSON file with the LRS 'endpoint', 'key' and 'secret' (default: $COURSEPACK_LRS_CREDENTIALS, "
                     "else $COURSEPACK_LRS_KEY / $COURSEPACK_LRS_SECRET / $COURSEPACK_LRS_ENDPOINT).")
-
-
-def parse_formats(ctx, param, value: str) -> Tuple[str, ...]:
-    """``--format`` callback: ``scorm12``, ``xapi`` or both, comma-separated, each once."""
-    names = [part.strip() for part in (value or "").split(",") if part.strip()]
-    if not names:
-        raise click.BadParameter("give at least one format: scorm12, xapi or scorm12,xapi")
-    unknown = [n for n in names if n not in FORMAT_NAMES]
-    if unknown:
-        raise click.BadParameter(f"unknown format {unknown[0]!r}; use scorm12, xapi or scorm12,xapi")
-    return tuple(dict.fromkeys(names))
-
-
-class RelayOverride:
-    """``build --xapi-relay URL``: the relay address for this build, in place of ``xapi.relay_url``."""
-
-    def __init__(self, url: str, then=None):
-        self.url = url
-        self.then = then  #: an EmbeddedEndpoint applied afterwards, or None
-
-    def apply(self, course, problems, shown: str):
-        if course.xapi is None:
-            problems.add(shown, "--xapi-relay needs xAPI reporting, and course.yaml has no 'xapi:' block",
-                         hint="add 'xapi:' with 'base_iri: https://…' (see the README, 'xAPI')")
-        else:
-            course = dataclasses.replace(course, xapi=dataclasses.replace(course.xapi, relay_url=self.url))
-        return self.then.apply(course, problems, shown) if self.then else course
-
-
-def build_embed(endpoint: Optional[str], key_env: str, relay: Optional[str] = None):
-    """What ``build`` applies to each course: the relay override and the :class:`EmbeddedEndpoint`, or None."""
-    embed = embedded_endpoint(endpoint, key_env) if endpoint else None
-    if not relay:
-        return embed
-    from builder.xapi.settings import url_problem
-
-    problem = url_problem(relay)
-    if problem:
-        raise UsageError(f"--xapi-relay '{relay}' {problem}")
-    return RelayOverride(relay, embed)
 
 
 def _fail(exc: CoursepackError):

@@ -9,11 +9,8 @@ not in messages, not in ``repr``, not in logs.
 
 from __future__ import annotations
 
-import base64
-import dataclasses
 import os
-from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from builder.model import Course
 from builder.problems import CoursepackError, Problems
@@ -29,11 +26,13 @@ class UsageError(CoursepackError):
     exit_code = 2
 
 
-@dataclass(frozen=True)
-class EmbeddedEndpoint:
+class EmbeddedEndpoint(NamedTuple):
     endpoint: str
     key_env: str
-    auth: str = field(repr=False)
+    auth: str  #: the Authorization value: never in repr
+
+    def __repr__(self) -> str:
+        return f"EmbeddedEndpoint(endpoint={self.endpoint!r}, key_env={self.key_env!r})"
 
     def apply(self, course: Course, problems: Problems, shown: str) -> Course:
         """*course* with this endpoint in its xAPI settings, plus the warning (an error without xAPI)."""
@@ -46,8 +45,7 @@ class EmbeddedEndpoint:
                      hint="use a key that can only write statements (no read scope), for this course only, "
                           "and rotate it; prefer launch parameters or a relay (see the README, 'xAPI')",
                      level="warning", code=WARNING_CODE)
-        settings = dataclasses.replace(course.xapi, endpoint=self.endpoint, auth=self.auth)
-        return dataclasses.replace(course, xapi=settings)
+        return course._replace(xapi=course.xapi._replace(endpoint=self.endpoint, auth=self.auth))
 
 
 def authorization(key: str) -> Optional[str]:
@@ -56,6 +54,8 @@ def authorization(key: str) -> Optional[str]:
     if key.lower().startswith("basic ") and len(key) > 6:
         return "Basic " + key[6:].strip()
     if ":" in key and key.index(":") > 0:
+        import base64
+
         return "Basic " + base64.b64encode(key.encode("utf-8")).decode("ascii")
     return None
 
