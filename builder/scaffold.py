@@ -66,6 +66,25 @@ quiz: quiz.yaml
 lint:
   media_budget_kb: 10000   # warn about a packaged file larger than this (kB)
   ignore: []               # warning codes to silence, e.g. [file-unused]
+
+# Optional blocks: remove the '# ' in front of one to turn it on (see the README).
+#
+# Continuing education: shown to the learner, and a printable certificate once the course is
+# passed (turn the certificate off with 'certificate: false').
+# ce:
+#   credit_hours: 1
+#   provider: "Name of the CE provider"
+#   approval: "Approval statement from the accrediting board"
+#
+# The look of the player ("Theming and template overrides"); colours are checked for contrast.
+# theme:
+#   colors: {{accent: "#7b2d8e"}}   # the default is "#245b8f"
+#   fonts: {{body: "Georgia, serif"}}
+#
+# Scores and completions to a Learning Record Store as well ("xAPI reporting").
+# xapi:
+#   base_iri: https://ce.example.org/xapi    # an address you control; never change it
+#   lms_homepage: https://lms.example.org
 """
 
 QUIZ_YAML = """\

@@ -43,6 +43,29 @@ def test_course_yaml_is_commented_and_names_the_course(runner, tmp_path):
     assert runner.invoke(main, ["validate", "--strict", str(target)]).exit_code == 0
 
 
+def test_the_optional_blocks_build_once_uncommented(runner, tmp_path):
+    target = tmp_path / "ce-course"
+    assert runner.invoke(main, ["new", str(target)]).exit_code == 0
+    lines = (target / "course.yaml").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# ce:"))
+    # every '# key:' line of the optional blocks and the lines under it, without the '# '
+    lines[start:] = [line[2:] if line.startswith(("# ce:", "# theme:", "# xapi:", "#   ")) else line
+                     for line in lines[start:]]
+    (target / "course.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = yaml.safe_load((target / "course.yaml").read_text(encoding="utf-8"))
+    assert set(data) >= {"ce", "theme", "xapi"}
+
+    out = tmp_path / "dist"
+    result = runner.invoke(main, ["build", str(target), "-o", str(out), "--format", "scorm12,xapi"])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    with zipfile.ZipFile(out / "ce-course-0.1.0-scorm12.zip") as zf:
+        names = zf.namelist()
+        page = zf.read("index.html").decode("utf-8")
+    assert "assets/certificate.js" in names and "assets/xapi.js" in names
+    assert "Provider: Name of the CE provider" in page and "--accent: #7b2d8e;" in page
+
+
 def test_new_refuses_to_overwrite_an_existing_folder(runner, tmp_path):
     target = tmp_path / "course"
     target.mkdir()
