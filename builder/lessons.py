@@ -16,7 +16,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, Set
+from typing import TYPE_CHECKING, Dict, Optional, Set
 from urllib.parse import quote, unquote, urlsplit
 
 from lxml import etree
