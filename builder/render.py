@@ -136,11 +136,41 @@ def render_player(course: Course, config: Dict[str, Any]) -> str:
 
     env = make_environment(course)
     try:
-        return env.get_template("player.html").render(**template_context(course, config))
+        page = env.get_template("player.html").render(**template_context(course, config))
     except jinja2.TemplateError as exc:
         if course.templates_dir is None:
             raise  # a defect of coursepack's own templates, not of the course
         raise _template_problem(course, exc) from None
+    if course.templates_dir is not None:
+        _check_runtime_scripts(course, page)
+    return page
+
+
+def _check_runtime_scripts(course: Course, page: str) -> None:
+    """An overridden page must load every runtime script the package carries, player.js last.
+
+    The player is several scripts (docs/architecture.md, section 1); a ``base.html`` copied from
+    an older release, or edited, could drop one, and the course would stop at its first page.
+    """
+    import re
+
+    from builder.problems import InvalidCourse, Problems, display_path
+
+    loaded = re.findall(r"""<script\b[^>]*\bsrc=["']assets/([^"'?#]+\.js)["']""", page)
+    defaults = {p.name for p in (templates_dir() / "runtime").glob("*.js")}
+    carried = [p.name for p in runtime_files(course) if p.name in defaults]
+    missing = [name for name in carried if name not in loaded]
+    problems = Problems()
+    where = display_path(course.templates_dir / "base.html") if "base.html" in course.template_files \
+        else display_path(course.templates_dir)
+    if missing:
+        problems.add(where, "the page does not load " + ", ".join(f"assets/{name}" for name in missing),
+                     hint="keep every <script> tag of the default templates/base.html, in the same order")
+    elif loaded and loaded[-1] != "player.js" and "player.js" in carried:
+        problems.add(where, f"assets/player.js must be the last script the page loads, not assets/{loaded[-1]}",
+                     hint="keep the <script> tags of the default templates/base.html in the same order")
+    if problems:
+        raise InvalidCourse(problems)
 
 
 def _template_problem(course: Course, exc) -> Exception:

@@ -1,6 +1,6 @@
 """suspend_data format v2: the worst-case length for a course.
 
-The runtime (``templates/runtime/player.js`` with ``quiz.js``) writes
+The runtime (``templates/runtime/suspend.js`` with ``quiz.js``) writes
 ``2~<fingerprint>~<visited>~<quiz>`` (docs/architecture.md, section 5). SCORM 1.2 allows 4096
 characters (``CMIString4096``), so the build computes the longest string the runtime can
 produce for a course (the longest questions drawn, every answer at its longest, every optional

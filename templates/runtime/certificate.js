@@ -1,6 +1,6 @@
 /*
  * coursepack certificate helpers (copied to assets/certificate.js, only for a course with a
- * certificate; loaded before assets/player.js, which shows the certificate).
+ * certificate; loaded before the player's scripts: assets/certview.js shows the certificate).
  *
  * The verification code (README, "The certificate"; builder/certificate.py computes the same):
  *   input  = UTF-8 of "coursepack-certificate-1\n<course id>\n<version>\n<learner id>\n<YYYY-MM-DD>"

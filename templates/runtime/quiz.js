@@ -1,10 +1,11 @@
 /*
- * coursepack quiz engine (copied to assets/quiz.js; loaded before assets/player.js).
+ * coursepack quiz engine (copied to assets/quiz.js; loaded before the player's scripts).
  *
  * Everything that depends on the question type lives here: drawing an attempt's questions
  * from the pools, shuffling, drawing each type's controls, reading and writing answers,
  * encoding them for suspend_data (docs/architecture.md, section 5) and for SCORM 1.2
- * (scorm12-rte.md section 8.1), and scoring. player.js owns the state, the LMS and the flow.
+ * (scorm12-rte.md section 8.1), and scoring. The player owns the state (player.js), the LMS
+ * (tracking.js) and the flow (nav.js, quizview.js).
  * One global: CoursepackQuiz. Classic script, no dependencies.
  */
 ;(function (global) {

@@ -1,7 +1,7 @@
 /*
  * coursepack xAPI reporter (copied to assets/xapi.js only when course.yaml has an `xapi:` block).
  *
- * Loads before player.js and only listens to the player's `coursepack` events
+ * Loads before the player's scripts and only listens to the player's `coursepack` events
  * (docs/architecture.md, section 7): it never calls the SCORM API, never throws into the player,
  * and never makes SCORM tracking wait. Each event becomes xAPI 1.0.3 statements (README, "xAPI"),
  * each with its own UUID, queued in a localStorage outbox and sent in batches with backoff. An
@@ -423,6 +423,28 @@
     }, X.quiz ? { other: [ref(X.quiz)] } : null, at);
   }
 
+  // The course evaluation (never scored): one `answered` per rated item, a likert interaction
+  // with the evaluation's scale, and one for the comment (fill-in) when given. No
+  // correctResponsesPattern, no success, no score. The course is the parent.
+  function onEvaluated(detail, at) {
+    const items = X.evaluation || {};
+    const box = config.quiz && config.quiz.evaluation && config.quiz.evaluation.comment;
+    const limit = (box && box.maxLength) || 255;
+    for (const answer of detail.answers || []) {
+      const activity = items[answer.id];
+      if (!activity || answer.response === null || answer.response === undefined) continue;
+      const kind = activity.definition.interactionType;
+      // As the SCORM side writes it: the comment on one line, ends trimmed, at most 255 characters.
+      const response = kind === 'fill-in' ? String(answer.response).replace(/\s+/g, ' ').trim().slice(0, limit)
+        : String(answer.response);
+      if (response === '') continue;
+      const object = { objectType: 'Activity', id: activity.id, definition: Object.assign({}, activity.definition) };
+      const result = { response };
+      if (Number.isFinite(answer.latencyMs)) result.duration = isoDuration(answer.latencyMs);
+      send('answered', object, result, { parent: [ref(X.course)] }, at);
+    }
+  }
+
   function onStatus(detail, at) {
     if (!TERMINAL.includes(detail.status) || session.record.completed) return;
     session.record.completed = true;
@@ -464,6 +486,7 @@
         else if (!session) return;
         else if (detail.type === 'view') onView(detail, at);
         else if (detail.type === 'scored') onScored(detail, at);
+        else if (detail.type === 'evaluated') onEvaluated(detail, at);
         else if (detail.type === 'status') onStatus(detail, at);
       } catch (error) {
         log('event not reported', detail.type, error);

@@ -48,7 +48,8 @@ def test_spanish_is_translated():
 def js_keys() -> set:
     """Catalogue keys the runtime asks for: every snake_case string literal of the player's scripts."""
     keys = set()
-    for name in ("player.js", "quiz.js", "certificate.js"):
+    for name in ("player.js", "suspend.js", "tracking.js", "nav.js", "quizview.js", "certview.js", "quiz.js",
+                 "certificate.js"):
         source = (templates_dir() / "runtime" / name).read_text(encoding="utf-8")
         keys |= set(re.findall(r"'([a-z]+(?:_[a-z0-9]+)+)'", source))
         keys |= set(re.findall(r"\btext\(\s*'([a-z]+)'", source))

@@ -189,6 +189,19 @@ def test_runtime_config_comes_from_the_course_model(built):
         assert f'data-lesson-id="{lesson["id"]}"' in page
 
 
+def test_the_page_loads_every_packaged_script_once_and_the_player_last(built):
+    """The player is split over several scripts (templates/base.html): all packaged, all loaded, player.js last."""
+    with zipfile.ZipFile(built) as zf:
+        names = set(zf.namelist())
+        page = zf.read("index.html").decode()
+    scripts = re.findall(r'<script src="([^"]+)"></script>', page)
+    assert sorted(scripts) == sorted(n for n in names if n.startswith("assets/") and n.endswith(".js"))
+    assert scripts[:2] == ["assets/scorm12.js", "assets/quiz.js"]
+    assert scripts[-1] == "assets/player.js"
+    assert {"assets/suspend.js", "assets/tracking.js", "assets/nav.js", "assets/quizview.js",
+            "assets/certview.js", "assets/certificate.js"} <= set(scripts)
+
+
 def test_validate_accepts_the_built_zip(runner, built, schemas):
     result = runner.invoke(main, ["validate", str(built), "--schemas", str(schemas)])
     assert result.exit_code == 0, result.stderr

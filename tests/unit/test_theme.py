@@ -4,11 +4,14 @@ class of bad value with its location."""
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from builder.cli import main
 from builder.theme import CONTRAST_PAIRS, contrast, derive_colors
+
+REPO = Path(__file__).resolve().parents[2]
 
 LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="40"><rect width="80" height="40"/></svg>\n'
 
@@ -181,3 +184,20 @@ def test_a_broken_override_is_reported_at_its_line(runner, make_course, tmp_path
                       tmp_path)
     assert_invalid(result, "c2/templates/quiz.html:2: error: this template cannot be rendered: 'no_such_name' is "
                            "undefined")
+
+
+def test_an_overridden_page_that_drops_a_runtime_script_is_refused(runner, make_course, tmp_path):
+    base = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
+    old_style = base.replace('<script src="assets/nav.js"></script>\n', "")  # e.g. a copy from an older release
+    result, _ = build(runner, make_course({"templates/base.html": old_style}), tmp_path)
+    assert_invalid(result, "course/templates/base.html: error: the page does not load assets/nav.js",
+                   "hint: keep every <script> tag of the default templates/base.html, in the same order")
+
+    reordered = base.replace('<script src="assets/player.js"></script>\n', "").replace(
+        '<script src="assets/suspend.js">', '<script src="assets/player.js"></script>\n<script src="assets/suspend.js">')
+    result, _ = build(runner, make_course({"templates/base.html": reordered}, name="c2"), tmp_path)
+    assert_invalid(result, "c2/templates/base.html: error: assets/player.js must be the last script the page loads")
+
+    result, out = build(runner, make_course({"templates/base.html": base.replace("<body>", "<body class=\"x\">")},
+                                            name="c3"), tmp_path)
+    assert result.exit_code == 0, result.output  # an override that keeps the scripts builds

@@ -31,6 +31,9 @@ def test_wheel_installs_into_a_fresh_venv_and_builds_the_sample(tmp_path):
         names = set(zf.namelist())
     for needed in ("builder/templates/player.html", "builder/templates/locales/en.json",
                    "builder/templates/runtime/scorm12.js", "builder/templates/runtime/player.js",
+                   "builder/templates/runtime/suspend.js", "builder/templates/runtime/tracking.js",
+                   "builder/templates/runtime/nav.js", "builder/templates/runtime/quizview.js",
+                   "builder/templates/runtime/certview.js",
                    "builder/templates/static/player.css",
                    "builder/preview/static/preview.html", "builder/preview/static/lms.js",
                    "builder/preview/static/inspector.js", "builder/preview/static/hook.js"):

@@ -1,0 +1,146 @@
+/*
+ * coursepack player, certificate view (copied to assets/certview.js; loaded before assets/player.js).
+ *
+ * Owns the certificate offer, its entry in the contents and the certificate view: when it is
+ * earned, the completion date kept in this browser, filling in the learner's parts, opening,
+ * printing and closing it. The verification code and the name come from assets/certificate.js,
+ * which only a course with the certificate carries; without it nothing here is ever shown.
+ * Registers CoursepackPlayer.certview (player.js creates it). Classic script.
+ */
+;(function (global) {
+  'use strict';
+
+  function localDate(d = new Date()) {
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  }
+
+  // p: what the player's parts share (player.js).
+  //
+  // Offered once the course is passed or completed (a required evaluation included) with the
+  // quiz, if any, passed; in every LMS mode, since Moodle reopens a finished attempt in review.
+  // SCORM 1.2 has no completion date: the date is kept in this browser when the completion
+  // happens; a learner who completed elsewhere gets the date the certificate is first shown here.
+  function create(p) {
+    const { config, quiz, state, views, ui, learner, text, emit, formatNumber, $, $$ } = p;
+    const CERT = config.certificate ? global.CoursepackCertificate || null : null;
+    const certificate = {
+      view: $('[data-view="certificate"]'),
+      offer: $('[data-certificate-offer]'),
+      entry: $('[data-certificate-entry]'),
+      open: false,
+      date: null,
+    };
+    const certificateKey = () => `coursepack-certificate:${config.course.id}:${learner.id}`;
+
+    // askLms: whether the LMS's score may be read (never in the middle of a status write).
+    function earned({ askLms = true } = {}) {
+      if (!CERT || !certificate.view || !state.lms || !p.tracking.TERMINAL.includes(state.status)) return false;
+      if (!quiz) return true;
+      const outcome = p.tracking.quizOutcome();
+      if (outcome === 'passed') return p.tracking.evaluationSettled();
+      if (outcome !== null) return false;
+      const score = p.tracking.storedScore({ askLms });   // the progress was reset by an update
+      return score !== undefined && score !== null && score >= config.passMark;
+    }
+
+    function rememberCompletion() {
+      if (!CERT || !state.lms) return;
+      certificate.date = localDate();
+      try { window.localStorage.setItem(certificateKey(), certificate.date); } catch (error) { /* private mode */ }
+    }
+
+    function completionDate() {
+      if (!certificate.date) {
+        let stored = null;
+        try { stored = window.localStorage.getItem(certificateKey()); } catch (error) { /* private mode */ }
+        if (/^\d{4}-\d{2}-\d{2}$/.test(stored || '')) certificate.date = stored;
+        else rememberCompletion();
+      }
+      return certificate.date;
+    }
+
+    // {code, date} for the player events (docs/architecture.md, section 7), or null.
+    function record(options) {
+      if (!earned(options)) return null;
+      const date = completionDate();
+      return { code: CERT.verificationCode(config.course.id, config.course.version, learner.id, date), date };
+    }
+
+    // The offer under the views and the contents entry (called by nav.js whenever it renders).
+    function renderAccess() {
+      if (!certificate.view) return;
+      const available = earned();
+      if (certificate.offer) certificate.offer.hidden = !available || certificate.open || state.current < 0;
+      if (!certificate.entry) return;                 // a template override may leave either out
+      certificate.entry.hidden = !available;
+      const button = $('button', certificate.entry);
+      if (certificate.open) button.setAttribute('aria-current', 'page');
+      else button.removeAttribute('aria-current');
+    }
+
+    // Fill in the learner's parts (an override may leave any of them out).
+    function fill(issued) {
+      const fillIn = (selector, value) => $$(selector, certificate.view).forEach((node) => { node.textContent = value; });
+      const when = new Date(`${issued.date}T12:00:00Z`);
+      fillIn('[data-certificate-date]', new Intl.DateTimeFormat(config.course.language || 'en',
+        { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(when));
+      $$('[data-certificate-date]', certificate.view).forEach((node) => node.setAttribute('datetime', issued.date));
+      fillIn('[data-certificate-name]', CERT.displayName(learner.name) || text('certificate_no_name'));
+      fillIn('[data-certificate-code]', issued.code);
+      if (quiz) {
+        const score = p.tracking.quizOutcome() === 'passed' ? p.tracking.evaluate().score : p.tracking.storedScore();
+        fillIn('[data-certificate-score]', text('certificate_score_value', { score: formatNumber(score) }));
+      }
+    }
+
+    function open() {
+      const issued = record();
+      if (!issued) return;
+      fill(issued);
+      views.forEach((view) => { view.el.hidden = true; });
+      ui.resume.hidden = true;
+      ui.pager.hidden = true;
+      certificate.view.hidden = false;
+      certificate.open = true;
+      document.body.classList.add('certificate-open');
+      p.nav.closeToc();
+      p.nav.render();
+      emit('certificate', issued);
+      window.scrollTo(0, 0);
+      $('h2', certificate.view).focus({ preventScroll: true });
+    }
+
+    // Back to the view the learner came from (or to the resume prompt).
+    function close({ focus = true } = {}) {
+      if (!certificate.open) return;
+      certificate.open = false;
+      certificate.view.hidden = true;
+      document.body.classList.remove('certificate-open');
+      const back = state.current >= 0 ? views[state.current].el : ui.resume;
+      back.hidden = false;
+      ui.pager.hidden = state.current < 0;
+      p.nav.render();
+      if (focus) {
+        window.scrollTo(0, 0);
+        $('h2', back).focus({ preventScroll: true });
+      }
+    }
+
+    // The open, close and print buttons (once, at start).
+    function bind() {
+      if (!certificate.view) return;
+      $$('[data-open-certificate]').forEach((button) => button.addEventListener('click', open));
+      $$('[data-certificate-close]', certificate.view).forEach((b) => b.addEventListener('click', () => close()));
+      $$('[data-certificate-print]', certificate.view).forEach((b) => b.addEventListener('click', () => window.print()));
+    }
+
+    // For window.coursepack.state(): {available, open}, or null without a certificate view.
+    const summary = () => (certificate.view ? { available: earned(), open: certificate.open } : null);
+
+    return { rememberCompletion, record, renderAccess, open, close, isOpen: () => certificate.open, bind, summary };
+  }
+
+  const parts = global.CoursepackPlayer || (global.CoursepackPlayer = {});
+  parts.certview = Object.freeze({ create });
+})(window);

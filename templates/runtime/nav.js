@@ -1,0 +1,114 @@
+/*
+ * coursepack player, navigation (copied to assets/nav.js; loaded before assets/player.js).
+ *
+ * Shows one view at a time (a lesson or the quiz) and owns the ways there: the table of contents
+ * and its toggle, Previous/Next, links between lessons, the resume prompt. It marks the current
+ * and visited entries, draws the progress bar and moves the focus to the heading of each view
+ * shown. Showing a view marks it visited and hands the rest to tracking.js.
+ * Registers CoursepackPlayer.nav (player.js creates it). Classic script.
+ */
+;(function (global) {
+  'use strict';
+
+  // p: what the player's parts share (player.js).
+  function create(p) {
+    const { lessons, views, QUIZ_VIEW, viewIndex, ui, state, text, emit, $ } = p;
+
+    const quizVisited = () => state.quiz.phase !== 'n' || state.quiz.used > 0;
+    const viewVisited = (i) => (i === QUIZ_VIEW ? quizVisited() : state.visited[i]);
+
+    // Show view `index` (a lesson or the quiz), record it, and move the focus to its heading.
+    function go(index, { focus = true } = {}) {
+      if (index < 0 || index >= views.length) return;
+      p.certview.close({ focus: false });
+      ui.resume.hidden = true;
+      ui.pager.hidden = false;
+      state.current = index;
+      views.forEach((view, i) => { view.el.hidden = i !== index; });
+      let statusChanged = false;
+      if (index === QUIZ_VIEW) {
+        p.quizview.opened();
+      } else {
+        state.visited[index] = true;
+        statusChanged = p.tracking.setStatus(p.tracking.wantedStatus());
+        if (statusChanged) p.tracking.writeExit();
+      }
+      render();
+      p.tracking.saveProgress();
+      emit('view', { key: views[index].key, lessonId: index === QUIZ_VIEW ? null : lessons[index].id });
+      p.tracking.commit({ now: statusChanged });
+      if (focus) {
+        window.scrollTo(0, 0);
+        $('h2', views[index].el).focus({ preventScroll: true });
+      }
+    }
+
+    // The contents (current and visited entries), Previous/Next, the progress bar, the certificate entry.
+    function render() {
+      ui.tocButtons.forEach((button) => {
+        const i = viewIndex(button.dataset.goto);
+        if (i === state.current && !p.certview.isOpen()) button.setAttribute('aria-current', 'page');
+        else button.removeAttribute('aria-current');
+        const seen = i >= 0 && viewVisited(i);
+        button.classList.toggle('is-visited', seen);
+        if (seen) button.setAttribute('aria-describedby', 'toc-visited');
+        else button.removeAttribute('aria-describedby');
+      });
+      ui.prev.disabled = state.current <= 0;
+      ui.next.disabled = state.current < 0 || state.current >= views.length - 1;
+      const percent = views.length ? Math.round((views.filter((_, i) => viewVisited(i)).length / views.length) * 100) : 0;
+      const label = text('progress_value', { percent });
+      ui.progress.setAttribute('aria-valuenow', String(percent));
+      ui.progress.setAttribute('aria-valuetext', label);
+      ui.progressFill.style.width = `${percent}%`;
+      ui.progressText.textContent = label;
+      p.certview.renderAccess();
+    }
+
+    function showResumePrompt(target) {
+      views.forEach((view) => { view.el.hidden = true; });
+      ui.pager.hidden = true;
+      $('[data-resume-where]', ui.resume).textContent = text('resume_location', { title: views[target].title });
+      $('[data-resume-continue]', ui.resume).onclick = () => go(target);
+      $('[data-resume-restart]', ui.resume).onclick = () => go(0);
+      ui.resume.hidden = false;
+      render();
+      $('h2', ui.resume).focus();
+    }
+
+    function closeToc() {
+      ui.toc.classList.remove('is-open');
+      ui.tocToggle.setAttribute('aria-expanded', 'false');
+    }
+
+    // The contents, its toggle, links between lessons and the pager (once, at start).
+    function bind() {
+      ui.tocButtons.forEach((button) => {
+        button.addEventListener('click', () => {
+          closeToc();
+          go(viewIndex(button.dataset.goto));
+        });
+      });
+      ui.tocToggle.addEventListener('click', () => {
+        const open = !ui.toc.classList.contains('is-open');
+        ui.toc.classList.toggle('is-open', open);
+        ui.tocToggle.setAttribute('aria-expanded', String(open));
+      });
+      // Links between lessons: the builder turns them into <a href="#lesson-<id>" data-goto-lesson>.
+      document.addEventListener('click', (event) => {
+        const link = event.target.closest('[data-goto-lesson]');
+        const target = link ? viewIndex(`lesson:${link.dataset.gotoLesson}`) : -1;
+        if (target < 0) return;
+        event.preventDefault();
+        go(target);
+      });
+      ui.prev.addEventListener('click', () => go(state.current - 1));
+      ui.next.addEventListener('click', () => go(state.current + 1));
+    }
+
+    return { go, render, showResumePrompt, closeToc, bind };
+  }
+
+  const parts = global.CoursepackPlayer || (global.CoursepackPlayer = {});
+  parts.nav = Object.freeze({ create });
+})(window);
