@@ -7,6 +7,8 @@ the course version, so statements from every release of a course land on the sam
     <base>/course/<course-id>/lesson/<lesson-id>      each lesson     (…/activities/lesson)
     <base>/course/<course-id>/quiz                    the quiz        (…/activities/assessment)
     <base>/course/<course-id>/quiz/question/<qid>     each question   (…/activities/cmi.interaction)
+    <base>/course/<course-id>/evaluation/<item-id>    each course evaluation item and the comment
+                                                      (…/activities/cmi.interaction: likert, fill-in)
     <base>/extension/course-version                   context extension: the course version
     <base>/extension/ce-credit-hours                  context extension: CE credit hours
     <base>/extension/certificate-code                 result extension of 'completed': the CE certificate's code
@@ -18,6 +20,13 @@ Question definitions carry the question text, the interaction type and the optio
 (``choices``/``source``/``target``/``scale``) but **not** the correct answers: the package seals
 those, and the runtime adds ``correctResponsesPattern`` to a question's definition only in the
 ``answered`` statement it sends after the quiz was scored (from the player's ``scored`` event).
+
+The course evaluation ("Rate this course", never scored) is reported with the same verb,
+``answered``, one statement per rated item (a ``likert`` interaction whose ``scale`` is the
+evaluation's labels) plus one for the comment (``fill-in``) when given; its definitions never
+have a ``correctResponsesPattern`` and its results never a score or ``success``. Evaluation item
+ids share the questions' id space, but the IRIs differ (``/evaluation/`` instead of
+``/quiz/question/``), so a survey answer is never mistaken for a quiz answer.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
-from builder.model import Course, Question
+from builder.model import DEFAULT_LIKERT_POINTS, Course, Evaluation, Question
 
 XAPI_VERSION = "1.0.3"
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
@@ -42,6 +51,7 @@ ACTIVITY_TYPES = {
     "lesson": ADL_ACTIVITIES + "lesson",
     "quiz": ADL_ACTIVITIES + "assessment",
     "question": ADL_ACTIVITIES + "cmi.interaction",
+    "evaluation": ADL_ACTIVITIES + "cmi.interaction",
 }
 
 EXTENSIONS = {"courseVersion": "course-version", "creditHours": "ce-credit-hours",
@@ -78,6 +88,11 @@ def quiz_iri(base: str, course_id: str) -> str:
 
 def question_iri(base: str, course_id: str, question_id: str) -> str:
     return f"{quiz_iri(base, course_id)}/question/{quote(question_id, safe='')}"
+
+
+def evaluation_iri(base: str, course_id: str, item_id: str) -> str:
+    """A course evaluation item (or the comment): ``<course>/evaluation/<item id>``."""
+    return f"{course_iri(base, course_id)}/evaluation/{quote(item_id, safe='')}"
 
 
 def extension_iri(base: str, name: str) -> str:
@@ -141,6 +156,31 @@ def question_definition(course: Course, question: Question, strings: Dict[str, s
     return definition
 
 
+def _evaluation_labels(evaluation: Evaluation, strings: Dict[str, str]) -> List[str]:
+    """The evaluation's scale labels, as the runtime shows them (builder/runtime_config.py ``_scale``)."""
+    if evaluation.scale:
+        return list(evaluation.scale)
+    named = [strings.get(f"likert_{i}") for i in range(1, DEFAULT_LIKERT_POINTS + 1)]
+    return [label or str(i + 1) for i, label in enumerate(named)]
+
+
+def evaluation_definitions(course: Course, evaluation: Evaluation,
+                           strings: Dict[str, str]) -> Dict[str, Dict[str, Any]]:
+    """``{item id: definition}`` of the evaluation's items (likert) and its comment (fill-in), in page order.
+
+    No ``correctResponsesPattern``: a survey has no right answer (xAPI Data 2.4.4.1).
+    """
+    scale = _components(course, DIGIT_IDS, _evaluation_labels(evaluation, strings))
+    out: Dict[str, Dict[str, Any]] = {}
+    for item in evaluation.items:
+        out[item.id] = {"type": ACTIVITY_TYPES["evaluation"], "name": _lang(course, item.text),
+                        "interactionType": "likert", "scale": [dict(point) for point in scale]}
+    if evaluation.comment_id:
+        out[evaluation.comment_id] = {"type": ACTIVITY_TYPES["evaluation"],
+                                      "name": _lang(course, evaluation.comment_text), "interactionType": "fill-in"}
+    return out
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """Every activity, verb and extension IRI of one course."""
@@ -151,13 +191,14 @@ class Vocabulary:
     questions: Dict[str, Dict[str, Any]]
     verbs: Dict[str, Dict[str, Any]]
     extensions: Dict[str, str]
+    evaluation: Dict[str, Dict[str, Any]]  #: course evaluation items and comment, by id (empty: none)
 
     def activities(self) -> List[Dict[str, Any]]:
-        """Course, lessons, quiz and questions, in that order."""
+        """Course, lessons, quiz, questions and evaluation items, in that order."""
         out = [self.course, *self.lessons.values()]
         if self.quiz:
             out.append(self.quiz)
-        return out + list(self.questions.values())
+        return out + list(self.questions.values()) + list(self.evaluation.values())
 
 
 def _activity(iri: str, definition: Dict[str, Any]) -> Dict[str, Any]:
@@ -180,6 +221,7 @@ def vocabulary(course: Course, strings: Optional[Dict[str, str]] = None) -> Voca
     }
     quiz = None
     questions: Dict[str, Dict[str, Any]] = {}
+    evaluation: Dict[str, Dict[str, Any]] = {}
     if course.quiz is not None:
         quiz = _activity(quiz_iri(base, course.id),
                          {"type": ACTIVITY_TYPES["quiz"], "name": _lang(course, course.quiz.title)})
@@ -187,6 +229,11 @@ def vocabulary(course: Course, strings: Optional[Dict[str, str]] = None) -> Voca
             q.id: _activity(question_iri(base, course.id, q.id), question_definition(course, q, strings))
             for q in course.quiz.questions
         }
+        if course.quiz.evaluation is not None:
+            evaluation = {
+                iid: _activity(evaluation_iri(base, course.id, iid), definition)
+                for iid, definition in evaluation_definitions(course, course.quiz.evaluation, strings).items()
+            }
     return Vocabulary(
         course=_activity(course_iri(base, course.id), course_def),
         lessons=lessons,
@@ -194,6 +241,7 @@ def vocabulary(course: Course, strings: Optional[Dict[str, str]] = None) -> Voca
         questions=questions,
         verbs={name: verb(name) for name in VERBS},
         extensions={key: extension_iri(base, name) for key, name in EXTENSIONS.items()},
+        evaluation=evaluation,
     )
 
 
@@ -219,6 +267,7 @@ def runtime_xapi(course: Course, strings: Optional[Dict[str, str]] = None) -> Op
         "lessons": vocab.lessons,
         "quiz": vocab.quiz,
         "questions": vocab.questions,
+        "evaluation": vocab.evaluation,
         "notice": RECORDING_NOTICE.get(course.language.split("-")[0], RECORDING_NOTICE["en"]),
     }
 

@@ -19,6 +19,7 @@ from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
+from playwright.sync_api import expect
 
 from xapi.relay_statements import Session, now_iso
 
@@ -26,6 +27,7 @@ from .conftest import REPO_ROOT
 from .lms import seed_cmi
 from .relay_proc import RelayProcess
 from .ralph_lrs import free_port
+from .test_journeys import quiz_view
 from .test_xapi_lrs import (BASE_IRI, XAPI_BLOCK, build, check, full_trail, new_learner, ralph,  # noqa: F401
                             read_all_and_pass, sco_frame, statements_of, trail, wait_for, wait_state, xapi_state)
 
@@ -92,6 +94,36 @@ def test_a_browser_session_through_the_relay_lands_in_the_lrs(open_lms, package,
     assert sum(r["statements"] for r in requests) >= sum(expected.values())
 
 
+def test_the_course_evaluation_goes_through_the_relay(open_lms, package, relay, ralph):
+    """The sample course's optional evaluation, sent after the pass: the relay forwards every rating and the comment."""
+    evaluation = package.config["quiz"]["evaluation"]
+    learner = new_learner()
+    since = datetime.now(timezone.utc)
+    lms = open_lms(cmi=seed_cmi(student_id=learner), pkg=f"{package.prefix}index.html")
+    frame = sco_frame(lms, package.prefix)
+    read_all_and_pass(lms.sco, package)
+    box = quiz_view(lms.sco).locator("[data-evaluation]")
+    for item in evaluation["items"]:
+        box.locator(f'fieldset[data-question-id="{item["id"]}"]').get_by_role("radio", name="Agree", exact=True).check()
+    box.get_by_label(evaluation["comment"]["text"]).fill("Clear and useful.")
+    box.get_by_role("button", name="Send my evaluation").click()
+    expect(box).to_contain_text("Your evaluation has been recorded")
+    state = wait_state(frame, lambda s: s["queued"] == 0 and s["sent"] > 0, "the statements to be delivered")
+    assert state["rejected"] == 0 and state["failures"] == 0
+    lms.close()
+    expected = full_trail(package) + Counter([("answered", f"evaluation/{item['id']}") for item in evaluation["items"]]
+                                             + [("answered", f"evaluation/{evaluation['comment']['id']}")])
+    found = wait_for(ralph, learner, lambda s: Counter(trail(s)) == expected, "the trail with the evaluation")
+    check(found, since)
+    course = package.config["xapi"]["course"]["id"]
+    responses = {s["object"]["id"]: s["result"]["response"] for s in found if "/evaluation/" in s["object"]["id"]}
+    assert responses == {**{f"{course}/evaluation/{item['id']}": "4" for item in evaluation["items"]},
+                         f"{course}/evaluation/{evaluation['comment']['id']}": "Clear and useful."}
+    for s in found:
+        if "/evaluation/" in s["object"]["id"]:
+            assert set(s["result"]) == {"response", "duration"}          # never scored
+
+
 # ====================================================================== forgeries
 def _forgeries(session: Session, x: dict, showcase: dict) -> dict:
     def make(base, change):
@@ -100,6 +132,7 @@ def _forgeries(session: Session, x: dict, showcase: dict) -> dict:
 
     other_course = session.experienced(next(iter(x["lessons"])))
     other_course["object"] = dict(showcase["lessons"][next(iter(showcase["lessons"]))])
+    rated = next(iid for iid, a in x["evaluation"].items() if a["definition"]["interactionType"] == "likert")
     unknown_course = session.initialized()
     unknown_course["object"] = {"objectType": "Activity", "id": f"{BASE_IRI}/course/not-ours"}
     return {
@@ -114,6 +147,13 @@ def _forgeries(session: Session, x: dict, showcase: dict) -> dict:
         "a missing id": (make(session.completed(), lambda s: s.pop("id")), "id"),
         "forged credit hours": (make(session.completed(), lambda s: s["context"]["extensions"].update(
             {f"{BASE_IRI}/extension/ce-credit-hours": 40})), "extension"),
+        "a scored evaluation answer": (make(session.evaluated(rated, "4"), lambda s: s[
+            "result"].update(score={"scaled": 1, "raw": 100, "min": 0, "max": 100})), "result"),
+        "a rating outside the evaluation's scale": (make(session.evaluated(rated, "4"),
+                                                    lambda s: s["result"].update(response="9")), "result"),
+        "an evaluation item with another definition": (make(session.evaluated(rated, "4"),
+                                                        lambda s: s["object"]["definition"].update(
+                                                            interactionType="choice")), "definition"),
     }
 
 

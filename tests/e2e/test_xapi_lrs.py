@@ -32,7 +32,7 @@ from playwright.sync_api import expect
 
 from .answer_key import with_answers
 from .conftest import REPO_ROOT, SAMPLE_COURSE, _ConfigScript
-from .lms import seed_cmi
+from .lms import interactions, seed_cmi
 from .ralph_lrs import Ralph
 from .quiz_helpers import patterns as scorm_patterns
 from .quiz_helpers import presented_ids, response as scorm_response, right
@@ -520,3 +520,88 @@ def test_every_question_type_is_answered_in_xapi_terms(open_lms, tmp_path_factor
             assert {c["id"]: c["description"]["en"] for c in definition["choices"]} == \
                 {x["id"]: x["text"] for x in q["items"]}
     lms.close()
+
+
+SHOWCASE_IRI = f"{BASE_IRI}/course/quiz-showcase"
+CMI_INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+
+
+def test_the_course_evaluation_reaches_the_lrs_as_unscored_answers(open_lms, tmp_path_factory, lms_server, ralph):
+    """The showcase's required evaluation, rated and commented in Chromium, read back from Ralph.
+
+    One 'answered' per rated item (likert over the evaluation's scale) and one for the comment
+    (fill-in, the one line the LMS got): the course as parent, the attempt's registration, never a
+    score, a success or a correct answer. The relay, given the same course, accepts them as they are.
+    """
+    package = build(tmp_path_factory, lms_server, "showcase-eval", XAPI_BLOCK, "scorm12",
+                    course="course_src/quiz-showcase")["scorm12"]
+    evaluation = package.config["quiz"]["evaluation"]
+    items, scale = evaluation["items"], evaluation["scale"]
+    assert evaluation["required"] and evaluation["comment"]["id"] == "eval_comment"
+    learner = new_learner()
+    since = datetime.now(timezone.utc)
+    lms = open_lms(cmi=seed_cmi(student_id=learner), pkg=launch_url(package, ralph))
+    frame = sco_frame(lms, package.prefix)
+    read_lessons_to_quiz(lms, package)
+    answered = attempt(lms, package, right)
+    expect(score_quiz(lms.sco)).to_contain_text("100")
+    # passed, but incomplete until the required evaluation is sent: no 'completed' yet
+    found = wait_for(ralph, learner, lambda s: "passed" in [verb(x) for x in s], "the passed statement")
+    assert "completed" not in [verb(x) for x in found]
+
+    box = quiz_view(lms.sco).locator("[data-evaluation]")
+    ratings = {items[0]["id"]: "5", items[1]["id"]: "4", items[2]["id"]: "2"}
+    for item in items:
+        box.locator(f'fieldset[data-question-id="{item["id"]}"]').get_by_role(
+            "radio", name=scale[int(ratings[item["id"]]) - 1]["text"], exact=True).check()
+    box.get_by_label(evaluation["comment"]["text"]).fill("  More cases\nfrom the wards,  please.  ")
+    box.get_by_role("button", name="Send my evaluation").click()
+    expect(box).to_contain_text("Your evaluation has been recorded")
+    done = lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == "passed", what="passed after the evaluation")
+    survey = {r["id"]: r for r in interactions(done.cmi)[len(answered):]}
+    comment = "More cases from the wards, please."
+    assert {k: r["student_response"] for k, r in survey.items()} == {**ratings, "eval_comment": comment}
+
+    def arrived(s):
+        return "completed" in [verb(x) for x in s] and sum("/evaluation/" in x["object"]["id"] for x in s) >= 4
+    found = wait_for(ralph, learner, arrived, "the evaluation and completed statements")
+    registration = xapi_state(frame)["registration"]
+    lms.close()
+    time.sleep(0.5)                       # anything sent twice would show up now
+    found = statements_of(ralph, learner)
+    check(found, since)                   # the xAPI JSON Schema and the rules it cannot check
+
+    rated = [s for s in found if "/evaluation/" in s["object"]["id"]]
+    assert Counter(trail(rated)) == Counter([("answered", f"evaluation/{item['id']}") for item in items]
+                                            + [("answered", "evaluation/eval_comment")])
+    by_item = {s["object"]["id"].rsplit("/", 1)[1]: s for s in rated}
+    config_items = package.config["xapi"]["evaluation"]
+    for item in items + [evaluation["comment"]]:
+        s = by_item[item["id"]]
+        comment_box = item["id"] == "eval_comment"
+        assert s["verb"] == {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}}
+        assert s["object"]["id"] == f"{SHOWCASE_IRI}/evaluation/{item['id']}" == config_items[item["id"]]["id"]
+        expected = {"type": CMI_INTERACTION, "name": {"en": item["text"]},
+                    "interactionType": "fill-in" if comment_box else "likert"}
+        if not comment_box:
+            expected["scale"] = [{"id": p["id"], "description": {"en": p["text"]}} for p in scale]
+        assert s["object"]["definition"] == expected == config_items[item["id"]]["definition"]
+        # the response in the SCORM interaction's format; never scored
+        assert s["result"]["response"] == survey[item["id"]]["student_response"]
+        assert s["result"]["response"] == (comment if comment_box else ratings[item["id"]])
+        assert set(s["result"]) <= {"response", "duration"}
+        assert s["context"]["registration"] == registration
+        assert s["context"]["contextActivities"] == {"parent": [{"objectType": "Activity", "id": SHOWCASE_IRI}]}
+        assert s["actor"] == {"objectType": "Agent", "account": {"homePage": HOMEPAGE, "name": learner}}
+    assert {s["context"]["registration"] for s in found} == {registration}
+    # the evaluation completes the course: 'completed' comes after the ratings
+    (completed,) = [s for s in found if verb(s) == "completed"]
+    assert all(s["timestamp"] <= completed["timestamp"] for s in rated)
+    assert Counter(verb(s) for s in found)["answered"] == len(answered) + len(rated)
+
+    # The relay, given this course, accepts exactly these statements (as the package sent them).
+    from builder.xapi.relay.allowlist import load_allowlist
+    from builder.xapi.relay.rules import STATEMENT_KEYS, Checker
+
+    sent = [{k: v for k, v in s.items() if k in STATEMENT_KEYS} for s in found]
+    Checker(load_allowlist([package.source])).check_batch(sent)

@@ -61,6 +61,12 @@ class Session:
         return self.statement("answered", obj, result,
                               extra={"parent": [ref(self.x["quiz"])], "grouping": [ref(self.x["course"])]})
 
+    def evaluated(self, item_id: str, response: str) -> dict:
+        """A course evaluation item rated (likert), or its comment (fill-in): never scored, the course as parent."""
+        obj = copy.deepcopy(self.x["evaluation"][item_id])
+        return self.statement("answered", obj, {"response": response, "duration": "PT9.8S"},
+                              extra={"parent": [ref(self.x["course"])]})
+
     def scored(self, score: float, passed: bool) -> dict:
         result = {"score": {"scaled": round(score * 100) / 10000, "raw": score, "min": 0, "max": 100},
                   "success": passed, "duration": "PT12M3.5S"}

@@ -80,8 +80,9 @@ def test_the_allowlist_has_every_activity_of_the_course(sample, x):
     allow = load_allowlist([sample], ["https://moodle2.example.org/"])
     assert set(allow.courses) == {COURSE_IRI}
     kinds = {a.kind for a in allow.activities.values()}
-    assert kinds == {"course", "lesson", "quiz", "question"}
-    assert len(allow.activities) == 2 + len(x["lessons"]) + len(x["questions"])
+    assert kinds == {"course", "lesson", "quiz", "question", "evaluation"}
+    assert x["evaluation"], "the sample course has an evaluation"
+    assert len(allow.activities) == 2 + len(x["lessons"]) + len(x["questions"]) + len(x["evaluation"])
     assert allow.homepages == {"https://lms.example.org", "https://moodle2.example.org"}
     assert allow.origins() == {"https://lms.example.org", "https://moodle2.example.org"}
 
@@ -161,6 +162,116 @@ def test_every_question_type_of_the_showcase_answers_in_xapi_format(checker, sho
             assert refused(checker, [s.answered(qid, bad)]).rule == "result", kind
             assert refused(checker, [s.answered(qid, good, [bad])]).rule == "definition", kind
     assert kinds >= {"true-false", "choice", "sequencing", "matching", "likert", "numeric", "fill-in"}
+
+
+def test_the_course_evaluation_is_accepted_as_the_package_sends_it(checker, session, x, showcase):
+    """One 'answered' per rated item (likert, a point of the scale) and one for the comment (fill-in)."""
+    items = [iid for iid, a in x["evaluation"].items() if a["definition"]["interactionType"] == "likert"]
+    (comment,) = [iid for iid, a in x["evaluation"].items() if a["definition"]["interactionType"] == "fill-in"]
+    points = [c["id"] for c in x["evaluation"][items[0]]["definition"]["scale"]]
+    assert points == ["1", "2", "3", "4", "5"]
+    batch = [session.initialized()] + [session.evaluated(iid, points[n % 5]) for n, iid in enumerate(items)]
+    batch += [session.evaluated(comment, "More cases from the wards, please."), session.evaluated(comment, "x" * 255),
+              session.evaluated(comment, "Très bien — 10/10 ✓"), session.completed()]
+    checker.check_batch(batch)
+    # without the definition (a statement may name the activity only), and every point of the scale
+    bare = session.evaluated(items[0], "3")
+    bare["object"] = {"objectType": "Activity", "id": bare["object"]["id"]}
+    checker.check_batch([bare] + [session.evaluated(items[0], p) for p in points])
+    # the showcase's required evaluation too, from its own course
+    sx = config_from_source(showcase)
+    s = Session(sx, "sam")
+    checker.check_batch([s.evaluated(iid, "5") for iid in sx["evaluation"]
+                         if sx["evaluation"][iid]["definition"]["interactionType"] == "likert"]
+                        + [s.evaluated("eval_comment", "Shorter, please.")])
+
+
+def _evaluation_item(x) -> str:
+    return next(iid for iid, a in x["evaluation"].items() if a["definition"]["interactionType"] == "likert")
+
+
+def _evaluation_comment(x) -> str:
+    return next(iid for iid, a in x["evaluation"].items() if a["definition"]["interactionType"] == "fill-in")
+
+
+EVALUATION_FORGERIES = {
+    # name: (item or comment, change, rule)
+    "a score": ("item", lambda s, x: s["result"].update(
+        score={"scaled": 1, "raw": 100, "min": 0, "max": 100}), "result"),
+    "success": ("item", lambda s, x: s["result"].update(success=True), "result"),
+    "completion": ("item", lambda s, x: s["result"].update(completion=True), "result"),
+    "a result extension": ("item", lambda s, x: s["result"].update(extensions={f"{BASE_IRI}/extension/x": 1}),
+                           "result"),
+    "a rating outside the scale": ("item", lambda s, x: s["result"].update(response="6"), "result"),
+    "a rating of zero": ("item", lambda s, x: s["result"].update(response="0"), "result"),
+    "a rating in words": ("item", lambda s, x: s["result"].update(response="Agree"), "result"),
+    "two ratings": ("item", lambda s, x: s["result"].update(response="4[,]5"), "result"),
+    "an empty rating": ("item", lambda s, x: s["result"].update(response=""), "result"),
+    "no response": ("item", lambda s, x: s["result"].pop("response"), "result"),
+    "no result": ("item", lambda s, x: s.pop("result"), "result"),
+    "a correct answer": ("item", lambda s, x: s["object"]["definition"].update(correctResponsesPattern=["5"]),
+                         "definition"),
+    "another interaction type": ("item", lambda s, x: s["object"]["definition"].update(interactionType="choice"),
+                                 "definition"),
+    "a scale with another point": ("item", lambda s, x: s["object"]["definition"]["scale"].append(
+        {"id": "6", "description": {"en": "Love it"}}), "definition"),
+    "a scale without a point": ("item", lambda s, x: s["object"]["definition"]["scale"].pop(), "definition"),
+    "choices instead of a scale": ("item", lambda s, x: s["object"]["definition"].update(
+        choices=s["object"]["definition"].pop("scale")), "definition"),
+    "another activity type": ("item", lambda s, x: s["object"]["definition"].update(
+        type="http://adlnet.gov/expapi/activities/question"), "definition"),
+    "an evaluation item IRI not of the course": ("item", lambda s, x: s["object"].update(
+        id=f"{COURSE_IRI}/evaluation/eval_invented"), "activity"),
+    "the item under the quiz's question IRIs": ("item", lambda s, x: s["object"].update(
+        id=f"{COURSE_IRI}/quiz/question/{_evaluation_item(x)}"), "activity"),
+    "'passed' about an evaluation item": ("item", lambda s, x: s.update(verb=copy.deepcopy(x["verbs"]["passed"])),
+                                          "verb-object"),
+    "'experienced' about an evaluation item": ("item", lambda s, x: s.update(
+        verb=copy.deepcopy(x["verbs"]["experienced"])), "verb-object"),
+    "the comment as a likert": ("comment", lambda s, x: s["object"]["definition"].update(interactionType="likert"),
+                                "definition"),
+    "a comment of two lines": ("comment", lambda s, x: s["result"].update(response="Good.\nShort."), "result"),
+    "a comment with a tab": ("comment", lambda s, x: s["result"].update(response="Good.\tShort."), "result"),
+    "a comment not trimmed": ("comment", lambda s, x: s["result"].update(response=" Good. "), "result"),
+    "a comment with a run of spaces": ("comment", lambda s, x: s["result"].update(response="Good.   Short."),
+                                       "result"),
+    "a comment over 255 characters": ("comment", lambda s, x: s["result"].update(response="x" * 256),
+                                      "string-length"),
+    "an empty comment": ("comment", lambda s, x: s["result"].update(response=""), "result"),
+    "a scored comment": ("comment", lambda s, x: s["result"].update(success=False), "result"),
+    "a comment with a correct answer": ("comment", lambda s, x: s["object"]["definition"].update(
+        correctResponsesPattern=["good"]), "definition"),
+}
+
+
+@pytest.mark.parametrize("name", EVALUATION_FORGERIES)
+def test_a_forged_evaluation_statement_is_refused(name, checker, session, x):
+    which, change, rule = EVALUATION_FORGERIES[name]
+    forged = session.evaluated(_evaluation_item(x), "4") if which == "item" else \
+        session.evaluated(_evaluation_comment(x), "Good.")
+    change(forged, x)
+    batch = [session.initialized(), session.evaluated(_evaluation_item(x), "5"), forged, session.terminated()]
+    problem = refused(checker, batch)
+    assert (problem.rule, problem.index) == (rule, 2), problem.detail
+    assert "Good" not in problem.detail   # names the field, never the value
+
+
+def test_an_evaluation_statement_is_not_accepted_for_a_course_without_that_item(course_dir, x):
+    """The allowlist learns evaluation items only from a course that has them (an older build has none)."""
+    root = course_dir(name="no-evaluation")
+    quiz = (root / "quiz.yaml").read_text(encoding="utf-8")
+    (root / "quiz.yaml").write_text(quiz[:quiz.index("\nevaluation:")] + "\n", encoding="utf-8")
+    only = Checker(load_allowlist([root]))
+    assert not any(a.kind == "evaluation" for a in only.allow.activities.values())
+    s = Session(x, "ann")
+    only.check_batch([s.initialized()])
+    assert refused(only, [s.evaluated(_evaluation_item(x), "4")]).rule == "activity"
+    older = dict(x)
+    older.pop("evaluation")                         # a package built before the evaluation was reported
+    from builder.xapi.relay.allowlist import Allowlist
+    allow = Allowlist()
+    allow.add_config(older, "old.zip")
+    assert not any(a.kind == "evaluation" for a in allow.activities.values())
 
 
 # ====================================================================== refused

@@ -60,7 +60,9 @@ def test_activity_types_verbs_and_language_maps(course):
     for name, verb in v.verbs.items():
         assert verb == {"id": f"http://adlnet.gov/expapi/verbs/{name}", "display": {"en-US": name}}
     ids = [a["id"] for a in v.activities()]
-    assert len(ids) == len(set(ids)) == 1 + len(course.lessons) + 1 + len(course.quiz.questions)
+    evaluation = course.quiz.evaluation
+    assert len(ids) == len(set(ids)) == 1 + len(course.lessons) + 1 + len(course.quiz.questions) + \
+        len(evaluation.items) + (1 if evaluation.comment_id else 0)
 
 
 def _question(qtype: str, **kw) -> Question:
@@ -130,3 +132,79 @@ def test_runtime_config_xapi_part(course):
 def test_embedded_auth_is_not_in_the_settings_repr():
     settings = XapiSettings(base_iri=BASE_IRI, endpoint="https://lrs.example.org/xAPI/", auth="Basic c2VjcmV0")
     assert "c2VjcmV0" not in repr(settings)
+
+
+# ---------------------------------------------------------------------- the course evaluation
+def test_evaluation_items_and_comment_are_interactions_under_the_course(course):
+    """One activity per evaluation item (likert) and one for the comment (fill-in), never with answers."""
+    strings = load_strings("en")
+    evaluation = course.quiz.evaluation
+    assert evaluation is not None and evaluation.comment_id, "the sample course has an evaluation with a comment"
+    v = vocab.vocabulary(course, strings)
+    assert list(v.evaluation) == [item.id for item in evaluation.items] + [evaluation.comment_id]
+    labels = [strings[f"likert_{i}"] for i in range(1, 6)]
+    for item in evaluation.items:
+        activity = v.evaluation[item.id]
+        assert activity == {
+            "objectType": "Activity",
+            "id": f"{COURSE_IRI}/evaluation/{item.id}",
+            "definition": {
+                "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                "name": {"en": item.text},
+                "interactionType": "likert",
+                "scale": [{"id": str(i + 1), "description": {"en": label}} for i, label in enumerate(labels)],
+            },
+        }
+    assert v.evaluation[evaluation.comment_id] == {
+        "objectType": "Activity",
+        "id": f"{COURSE_IRI}/evaluation/{evaluation.comment_id}",
+        "definition": {"type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                       "name": {"en": evaluation.comment_text}, "interactionType": "fill-in"},
+    }
+    # never the quiz's IRIs, even though the ids share one id space
+    question_ids = {a["id"] for a in v.questions.values()}
+    assert question_ids.isdisjoint(a["id"] for a in v.evaluation.values())
+    assert "correctResponsesPattern" not in json.dumps(v.evaluation)
+
+
+def test_evaluation_scale_is_the_one_the_learner_sees(course):
+    """The xAPI scale and the SCORM runtime's scale come from the same course model: same ids, same labels."""
+    config = runtime_config(course)
+    shown = config["quiz"]["evaluation"]["scale"]
+    for item in config["quiz"]["evaluation"]["items"]:
+        scale = config["xapi"]["evaluation"][item["id"]]["definition"]["scale"]
+        assert [(c["id"], c["description"]["en"]) for c in scale] == [(p["id"], p["text"]) for p in shown]
+    # an author's own scale
+    custom = course.quiz.evaluation._replace(scale=("Poor", "Fair", "Good", "Excellent"))
+    definitions = vocab.evaluation_definitions(course, custom, load_strings("en"))
+    scale = definitions[custom.items[0].id]["scale"]
+    assert scale == [{"id": "1", "description": {"en": "Poor"}}, {"id": "2", "description": {"en": "Fair"}},
+                     {"id": "3", "description": {"en": "Good"}}, {"id": "4", "description": {"en": "Excellent"}}]
+    # no comment box: no comment activity
+    bare = vocab.evaluation_definitions(course, custom._replace(comment_id="", comment_text=""), {})
+    assert list(bare) == [item.id for item in custom.items]
+    assert all(d["interactionType"] == "likert" for d in bare.values())
+
+
+def test_evaluation_ids_are_quoted_and_absent_without_an_evaluation(course):
+    assert vocab.evaluation_iri(BASE_IRI, "c 1", "a/b") == f"{BASE_IRI}/course/c%201/evaluation/a%2Fb"
+    no_evaluation = course._replace(quiz=course.quiz._replace(evaluation=None))
+    v = vocab.vocabulary(no_evaluation)
+    assert v.evaluation == {}
+    assert runtime_config(no_evaluation)["xapi"]["evaluation"] == {}
+    assert not [a for a in v.activities() if "/evaluation/" in a["id"]]
+
+
+def test_the_tin_can_package_lists_the_evaluation_activities(course):
+    from lxml import etree
+
+    from builder.xapi.tincan import TINCAN_NS, tincan_xml
+
+    v = vocab.vocabulary(course, load_strings("en"))
+    root = etree.fromstring(tincan_xml(course, v, "index.html"))
+    ns = {"t": TINCAN_NS}
+    listed = {a.get("id"): a for a in root.iterfind("t:activities/t:activity", ns)}
+    for iid, activity in v.evaluation.items():
+        element = listed[activity["id"]]
+        assert element.findtext("t:interactionType", namespaces=ns) == activity["definition"]["interactionType"]
+        assert element.find("t:correctResponsePatterns", ns) is None

@@ -5,9 +5,10 @@ Both give the same thing: the ``xapi`` part of the runtime configuration
 and turned into it by :func:`builder.xapi.vocab.runtime_xapi`; a built package (SCORM or Tin Can
 zip) carries it in ``index.html`` (``<script id="course-config">``). From it come:
 
-* every activity IRI (course, lessons, quiz, questions) with its kind, its course and the shape of
-  its definition (type, interaction type, option ids; not the wording, so a corrected typo in a
-  later release does not make the relay refuse the statements of packages still in use);
+* every activity IRI (course, lessons, quiz, questions, course evaluation items) with its kind,
+  its course and the shape of its definition (type, interaction type, option ids; not the wording,
+  so a corrected typo in a later release does not make the relay refuse the statements of
+  packages still in use);
 * the verbs and the context extension IRIs;
 * the CE credit hours a course reports;
 * the LMS ``homePage`` of the course (``xapi.lms_homepage``), to which ``--homepage`` adds.
@@ -30,11 +31,15 @@ from builder.problems import InvalidCourse
 from builder.xapi.embed import UsageError
 from builder.xapi.settings import url_problem
 
-#: The kind of activity each coursepack verb is sent about (README, "Statements").
+#: The kinds of activity each coursepack verb is sent about (README, "Statements"): ``answered``
+#: a quiz question or a course evaluation item (the evaluation is never scored).
 VERB_KINDS = {
-    "initialized": "course", "resumed": "course", "experienced": "lesson", "answered": "question",
-    "completed": "course", "passed": "course", "failed": "course", "suspended": "course", "terminated": "course",
+    "initialized": ("course",), "resumed": ("course",), "experienced": ("lesson",),
+    "answered": ("question", "evaluation"), "completed": ("course",), "passed": ("course",), "failed": ("course",),
+    "suspended": ("course",), "terminated": ("course",),
 }
+#: The kinds of activity a statement's ``result.response`` is about.
+RESPONDED_KINDS = ("question", "evaluation")
 COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
 MAX_INDEX_BYTES = 20 * 1024 * 1024
 
@@ -54,7 +59,7 @@ class Shape:
 @dataclass
 class Activity:
     iri: str
-    kind: str  #: course, lesson, quiz or question
+    kind: str  #: course, lesson, quiz, question or evaluation (an item or the comment of the course evaluation)
     course: str  #: the course IRI
     shapes: List[Shape] = field(default_factory=list)
 
@@ -106,6 +111,8 @@ class Allowlist:
             self._activity(xapi["quiz"], "quiz", iri)
         for question in (xapi.get("questions") or {}).values():
             self._activity(question, "question", iri)
+        for item in (xapi.get("evaluation") or {}).values():   # absent in packages built before it was reported
+            self._activity(item, "evaluation", iri)
         for name, verb in xapi["verbs"].items():
             self.verbs[verb["id"]] = verb
             self.verb_names[verb["id"]] = name

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
-from builder.xapi.relay.allowlist import (COMPONENT_LISTS, VERB_KINDS, Activity, Allowlist, CourseRules, Shape,
-                                          normal_homepage)
+from builder.xapi.relay.allowlist import (COMPONENT_LISTS, RESPONDED_KINDS, VERB_KINDS, Activity, Allowlist,
+                                          CourseRules, Shape, normal_homepage)
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
@@ -35,6 +35,11 @@ MAX_LANGUAGES = 20
 MAX_CONTEXT_ACTIVITIES = 10
 MAX_PATTERNS = 50
 MAX_NAME = 255  #: actor names and account names
+MAX_COMMENT = 255  #: the course evaluation's comment, as the runtime caps it (CMIString255)
+#: What a course evaluation statement's result may hold: never a score or success (it is not scored).
+EVALUATION_RESULT_KEYS = ("response", "duration")
+#: What JavaScript's \s matches besides the space: the runtime turns every run of them into one space.
+JS_SPACE = re.compile("[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ class Checker:
         activity, shape = self._object(s["object"], verb_name)
         course = self.allow.courses[activity.course]
         self._context(s["context"], course)
+        if activity.kind == "evaluation" and "result" not in s:
+            raise Refused("result", "result: missing (a course evaluation statement carries the response)")
         if "result" in s:
             self._result(s["result"], verb_name, activity, shape, course)
 
@@ -213,7 +220,7 @@ class Checker:
         activity = self.allow.activities.get(obj["id"]) if isinstance(obj["id"], str) else None
         if activity is None:
             raise Refused("activity", "object.id: not an activity of a course this relay accepts")
-        if VERB_KINDS.get(verb_name, "course") != activity.kind:
+        if activity.kind not in VERB_KINDS.get(verb_name, ("course",)):
             raise Refused("verb-object", f"verb '{verb_name}' is not sent about a {activity.kind}")
         shape = None
         if "definition" in obj:
@@ -301,6 +308,13 @@ class Checker:
     def _result(self, result: Any, verb_name: str, activity: Activity, shape: Optional[Shape], course) -> None:
         self._keys(result, "result", ("score", "success", "completion", "response", "duration", "extensions"),
                    rule="result")
+        if activity.kind == "evaluation":
+            extra = [key for key in result if key not in EVALUATION_RESULT_KEYS]
+            if extra:
+                raise Refused("result", f"result.{extra[0]}: the course evaluation is never scored (allowed: "
+                                        f"{', '.join(EVALUATION_RESULT_KEYS)})")
+            if "response" not in result:
+                raise Refused("result", "result.response: missing in a course evaluation statement")
         if "extensions" in result:
             # Only 'completed' carries one: the certificate's verification code (CERTIFICATE_CODE).
             certificate = course.version_extension.rsplit("/", 1)[0] + "/certificate-code"
@@ -325,8 +339,10 @@ class Checker:
             if not DURATION.fullmatch(duration):
                 raise Refused("result", "result.duration: not an ISO 8601 duration")
         if "response" in result:
-            if activity.kind != "question":
-                raise Refused("result", "result.response: only questions have responses")
+            if activity.kind not in RESPONDED_KINDS:
+                raise Refused("result", "result.response: only questions and evaluation items have responses")
+            if activity.kind == "evaluation":
+                self._evaluation_response(result["response"], shape, activity)
             shapes = [shape] if shape else activity.shapes
             problem = None
             for candidate in shapes:
@@ -339,6 +355,15 @@ class Checker:
                 raise problem
         if "score" in result:
             self._score(result["score"])
+
+    def _evaluation_response(self, value: Any, shape: Optional[Shape], activity: Activity) -> None:
+        """A rating (a point of the scale) or the comment: one line, ends trimmed, at most 255 characters."""
+        text = self._string(value, "result.response", "result", max_len=MAX_COMMENT)
+        kinds = {candidate.interaction for candidate in ([shape] if shape else activity.shapes)}
+        if text == "":
+            raise Refused("result", "result.response: empty in a course evaluation statement")
+        if "fill-in" in kinds and (JS_SPACE.search(text) or text != text.strip(" ") or "  " in text):
+            raise Refused("result", "result.response: the evaluation comment is sent as one line, ends trimmed")
 
     def _score(self, score: Any) -> None:
         self._keys(score, "result.score", ("scaled", "raw", "min", "max"), rule="score")
