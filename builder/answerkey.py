@@ -11,7 +11,7 @@ reads the runtime can undo it (the README says so), because scoring happens in t
 
 from __future__ import annotations
 
-import base64
+import binascii
 import json
 from typing import Any
 
@@ -43,9 +43,9 @@ def _keystream(data: bytes, seed: int) -> bytes:
 
 def seal(value: Any, seed: int) -> str:
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    return base64.b64encode(_keystream(data, seed)).decode("ascii")
+    return binascii.b2a_base64(_keystream(data, seed), newline=False).decode("ascii")
 
 
 def unseal(text: str, seed: int) -> Any:
     """The inverse of :func:`seal` (for tests and support tools)."""
-    return json.loads(_keystream(base64.b64decode(text), seed).decode("utf-8"))
+    return json.loads(_keystream(binascii.a2b_base64(text), seed).decode("utf-8"))
