@@ -14,14 +14,14 @@ import base64
 import json
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
+
+from .service import start_service, stop_service
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parents[1]
@@ -99,36 +99,16 @@ class Ralph:
     # ------------------------------------------------------------------ process
     def start(self, timeout: float = 60.0) -> "Ralph":
         assert self.proc is None, "Ralph is already running"
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
+        self.proc = start_service(
             [str(RALPH_PYTHON), "-m", "uvicorn", "ralph_asgi:app", "--app-dir", str(E2E_DIR),
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            env=self._env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RalphError(f"Ralph exited {self.proc.returncode} while starting:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/__heartbeat__", timeout=2) as resp:
-                    if resp.status == 200:
-                        return self
-            except (OSError, urllib.error.URLError):
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RalphError(f"Ralph did not answer /__heartbeat__ within {timeout} s:\n{self.log_tail()}")
+            self.log_path, f"{self.url}/__heartbeat__", timeout, "Ralph", self.log_tail, RalphError, env=self._env)
+        return self
 
     def stop(self) -> None:
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
+        stop_service(self.proc)
         self.proc = None
         # the port must really be free before a restart binds it again
         deadline = time.monotonic() + 10

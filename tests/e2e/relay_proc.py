@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from .ralph_lrs import REPO_ROOT, free_port
+from .service import start_service, stop_service
 
 CREDENTIAL_ENV = ("COURSEPACK_LRS_KEY", "COURSEPACK_LRS_SECRET", "COURSEPACK_LRS_ENDPOINT", "COURSEPACK_LRS_CREDENTIALS")
 
@@ -43,34 +42,12 @@ class RelayProcess:
         return f"{self.url}/xapi/statements"
 
     def start(self, timeout: float = 30.0) -> "RelayProcess":
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.argv, cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"the relay exited {self.proc.returncode} while starting:\n{self.log_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return self
-            except (OSError, urllib.error.URLError):
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise AssertionError(f"the relay did not answer /health within {timeout} s:\n{self.log_text()[-3000:]}")
+        self.proc = start_service(self.argv, self.log_path, f"{self.url}/health", timeout, "the relay",
+                                  lambda: self.log_text()[-3000:], env=self.env, cwd=REPO_ROOT)
+        return self
 
     def stop(self) -> None:
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
+        stop_service(self.proc)
         self.proc = None
 
     def log_text(self) -> str:
