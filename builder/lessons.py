@@ -12,16 +12,14 @@ Fragments are read and written with :mod:`lxml.etree`'s HTML parser and serialis
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Optional, Set
 from urllib.parse import quote, unquote, urlsplit
 
 from lxml import etree
 
-from builder.problems import Problems
+from builder.problems import Problems, did_you_mean_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from builder.source import SourceFiles
@@ -200,7 +198,7 @@ def _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, pr
         return value
     full = files.root / rel
     if not full.exists():
-        hint = _suggest(full)
+        hint = did_you_mean_file(full)
         problems.add(file, f"'{value}' does not exist (looked for {rel} in the course folder)", el.sourceline,
                      hint=hint or "check the file name and that the path is relative to this lesson file")
         return value
@@ -226,15 +224,6 @@ def _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, pr
     result.assets.add(rel)
     suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
     return quote(rel) + suffix
-
-
-def _suggest(full: Path) -> Optional[str]:
-    from builder.problems import did_you_mean
-
-    parent = full.parent
-    if not parent.is_dir():
-        return None
-    return did_you_mean(full.name, sorted(p.name for p in parent.iterdir()))
 
 
 def _add_embed_fallback(el, file, strings, problems) -> None:

@@ -447,12 +447,6 @@ def player_ids() -> Tuple[re.Pattern, ...]:
     return tuple(patterns)
 
 
-def reads_whole(path: str, size: int) -> bool:
-    """Whether lint may read this packaged file whole: stylesheets it scans, scripts, HTML pages."""
-    suffix = posixpath.splitext(path)[1].lower()
-    return (suffix == ".css" and size <= CSS_SCAN_LIMIT) or suffix in (".js", ".mjs", ".html", ".htm")
-
-
 def _is_player_id(name: str) -> bool:
     return any(p.match(name) for p in player_ids())
 

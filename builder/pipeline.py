@@ -56,11 +56,11 @@ class BuildResult:
 
 
 def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("scorm12",),
-            schemas: Optional[Path] = None, xapi_embed=None, on_loaded=None) -> BuildResult:
+            schemas: Optional[Path] = None, xapi_embed=None, on_checked=None) -> BuildResult:
     """Load, check, render and plan every package without writing anything.
 
     :param xapi_embed: an :class:`builder.xapi.embed.EmbeddedEndpoint` to bake into xAPI packages.
-    :param on_loaded: called as ``on_loaded(course, files)`` as soon as a course loaded cleanly.
+    :param on_checked: called as ``on_checked(course, files)`` once a course is loaded and linted.
     :raises InvalidCourse: with every problem of every course, when any is an error.
     """
     from builder.lint import lint_course
@@ -76,10 +76,10 @@ def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("s
         except InvalidCourse as exc:
             problems.extend(exc.problems)
             continue
-        if on_loaded is not None:
-            on_loaded(course, files)
         problems.extend(lint_course(course, files, warnings))  # warnings + lint findings
         files.forget_sources()  # lint was their last reader
+        if on_checked is not None:
+            on_checked(course, files)
         if xapi_embed is not None:
             course = xapi_embed.apply(course, problems, display_path(course.source_dir / "course.yaml"))
         courses.append((course, files))
@@ -88,6 +88,7 @@ def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("s
     targets = {}
     for course, files in courses:
         shown = display_path(course.source_dir / "course.yaml")
+        page = None  # the same player page goes into every format's package
         for fmt in formats:
             packager = PACKAGERS[fmt]()
             packager.check(course, problems, shown)
@@ -99,7 +100,9 @@ def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("s
             targets[target] = shown
             if problems.errors:
                 continue
-            entries = _reuse_read_files(packager.plan(course, render_player(course, runtime_config(course))), files)
+            if page is None:
+                page = render_player(course, runtime_config(course))
+            entries = _reuse_read_files(packager.plan(course, page), files)
             packager.verify(entries, problems, schemas)
             result.packages.append(Package(course, fmt, target, entries))
     if problems.errors:
@@ -135,7 +138,7 @@ def build(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("sco
             head_start[course.source_dir] = Deflater(_head_start_entries(course, files), jobs)
 
     try:
-        result = prepare(sources, out_dir, formats, schemas, xapi_embed=xapi_embed, on_loaded=start_deflating)
+        result = prepare(sources, out_dir, formats, schemas, xapi_embed=xapi_embed, on_checked=start_deflating)
         for package in result.packages:
             report = (lambda files, done, p=package: progress(p, files, done)) if progress else None
             ahead = head_start.pop(package.course.source_dir, None)
@@ -151,8 +154,5 @@ def build(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("sco
 
 
 def _head_start_entries(course: Course, files) -> List[Entry]:
-    """The course's files to deflate while the rest of the build runs: the ones nobody read or will read."""
-    from builder.lint import reads_whole
-
-    return [Entry(asset.path, source=asset.source) for asset in course.assets
-            if files.cached(asset.source) is None and not reads_whole(asset.path, asset.size)]
+    """The course's files to deflate while the page is rendered: the ones not read whole already."""
+    return [Entry(asset.path, source=asset.source) for asset in course.assets if files.cached(asset.source) is None]

@@ -95,6 +95,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> Optional[str]:
     return f"did you mean '{close[0]}'?" if close else None
 
 
+def did_you_mean_file(path: Path) -> Optional[str]:
+    """``"did you mean 'x'?"`` for the file beside *path* whose name is closest to its name, or None."""
+    folder = Path(path).parent
+    if not folder.is_dir():
+        return None
+    return did_you_mean(Path(path).name, sorted(p.name for p in folder.iterdir()))
+
+
 def display_path(path: Path) -> str:
     """A path as the author typed it: relative to the working directory when possible."""
     try:

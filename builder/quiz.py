@@ -94,10 +94,7 @@ def _decimal(value) -> str:
         return str(value)
     from decimal import Decimal
 
-    text = format(Decimal(repr(value)), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return _plain(Decimal(repr(value)))
 
 
 class _QuizReader:

@@ -60,6 +60,17 @@ def runtime_files(course: Optional[Course] = None) -> List[Path]:
     return sorted(files, key=lambda p: p.name)
 
 
+def package_files(course: Course, launch_file: str, page_html: str) -> List["Entry"]:
+    """What every package carries, sorted by name: the page, the runtime files and the course's assets."""
+    from builder.zipwriter import Entry
+
+    files = [Entry(launch_file, data=page_html.encode("utf-8"))]
+    files += [Entry(f"assets/{p.name}", source=p) for p in runtime_files(course)]
+    files += [Entry(asset.path, source=asset.source) for asset in course.assets]
+    files.sort(key=lambda e: e.name)
+    return files
+
+
 class TemplateContext(TypedDict):
     """What ``templates/player.html`` receives."""
 

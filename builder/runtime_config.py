@@ -13,7 +13,7 @@ from builder.render import load_strings
 FORMAT = 2
 
 
-def _number(value: float):
+def shortest_number(value: float):
     """75.0 -> 75, so the runtime and the LMS see the shortest form."""
     return int(value) if float(value).is_integer() else value
 
@@ -22,9 +22,15 @@ def _options(texts: Sequence[str], ids: str = CHOICE_IDS) -> List[Dict[str, str]
     return [{"id": ids[i], "text": text} for i, text in enumerate(texts)]
 
 
+def scale_labels(labels: Sequence[str], strings: Dict[str, str]) -> List[str]:
+    """A likert scale's labels: the author's, else the course language's five-point agreement scale."""
+    if labels:
+        return list(labels)
+    return [strings.get(f"likert_{i}") or str(i) for i in range(1, DEFAULT_LIKERT_POINTS + 1)]
+
+
 def _scale(labels: Sequence[str], strings: Dict[str, str]) -> List[Dict[str, str]]:
-    labels = labels or [strings[f"likert_{i}"] for i in range(1, DEFAULT_LIKERT_POINTS + 1)]
-    return _options(labels, POINT_IDS)
+    return _options(scale_labels(labels, strings), POINT_IDS)
 
 
 def _sealed(course: Course, fingerprint: str, q: Question) -> str:
@@ -40,7 +46,7 @@ def _sealed(course: Course, fingerprint: str, q: Question) -> str:
 
 
 def question_config(course: Course, fingerprint: str, q: Question, strings: Dict[str, str]) -> Dict[str, Any]:
-    out: Dict[str, Any] = {"id": q.id, "type": q.type, "interaction": q.interaction_type, "weight": _number(q.weight),
+    out: Dict[str, Any] = {"id": q.id, "type": q.type, "interaction": q.interaction_type, "weight": shortest_number(q.weight),
                            "text": q.text}
     if q.type in ("single-choice", "multiple-response"):
         out["choices"] = [dict(option, fixed=c.fixed) for option, c in zip(_options([c.text for c in q.choices]),
@@ -102,7 +108,7 @@ def runtime_config(course: Course) -> Dict[str, Any]:
         "course": {"id": course.id, "title": course.title, "version": course.version, "language": course.language},
         "fingerprint": fingerprint,
         "fingerprintV1": course.legacy_fingerprint,
-        "passMark": _number(course.pass_mark),
+        "passMark": shortest_number(course.pass_mark),
         "status": {"pass": course.status_on_pass, "fail": course.status_on_fail},
         "completion": course.completion,
         "lessons": [{"id": lesson.id, "title": lesson.title, "module": lesson_module[lesson.id]}

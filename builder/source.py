@@ -17,7 +17,7 @@ from builder import yamldoc
 from builder.lessons import decode_utf8, process_lesson
 from builder.model import (COMPLETION_RULES, DEFAULT_STATUS_RULE, STATUS_RULES, Asset, Author, CECredit, Course,
                            Lesson, Module, Quiz)
-from builder.problems import InvalidCourse, Problems, did_you_mean, display_path
+from builder.problems import InvalidCourse, Problems, did_you_mean, did_you_mean_file, display_path
 from builder.render import available_languages, load_strings, templates_dir
 from builder.theme import read_certificate, read_template_overrides, read_theme
 from builder.xapi.settings import read_xapi
@@ -311,7 +311,7 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
             if hours is not None and provider:
                 ce = CECredit(float(hours), provider, approval)
     xapi = read_xapi(r, m)
-    theme, theme_assets = read_theme(r, m, src)
+    theme, theme_assets = read_theme(r, m, files)
     certificate = read_certificate(r, m, ce is not None or "ce" in m)
 
     # Lessons, possibly grouped in modules.
@@ -369,8 +369,7 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
                             hint="keep lesson files inside the course folder, e.g. lessons/intro.html")
                     rel = None
                 elif not target.is_file():
-                    folder = target.parent
-                    close = did_you_mean(target.name, sorted(p.name for p in folder.iterdir())) if folder.is_dir() else None
+                    close = did_you_mean_file(target)
                     hint = close.replace("'", "'" + posixpath.dirname(rel) + "/", 1) if close and posixpath.dirname(rel) else close
                     r.error(path + ("file",), f"'{rel}' does not exist",
                             hint=hint or "check the path; it is relative to the course folder")
@@ -416,8 +415,7 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
                 r.error(("quiz",), f"'{quiz_rel}' is outside the course folder", hint="keep quiz.yaml inside the course folder")
             elif not target.is_file():
                 r.error(("quiz",), f"'{quiz_rel}' does not exist",
-                        hint=did_you_mean(target.name, sorted(p.name for p in target.parent.iterdir()))
-                        if target.parent.is_dir() else None)
+                        hint=did_you_mean_file(target))
             else:
                 files.quiz_file = posixpath.normpath(Path(quiz_rel).as_posix())
                 quiz = _load_quiz(target, f"{shown_root}/{Path(quiz_rel).as_posix()}", problems, files)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from builder.model import Asset, Theme
-from builder.problems import Problems, did_you_mean
+from builder.problems import Problems, did_you_mean, did_you_mean_file
 
 THEME_KEYS = ("colors", "fonts", "logo", "logo_alt")
 #: author key -> the CSS custom property of templates/static/player.css it sets
@@ -132,7 +132,7 @@ def _culprit(fg: str, bg: str, where: Dict[str, Tuple]) -> str:
 
 
 # ----------------------------------------------------------------------------- theme
-def read_theme(r, m: dict, root: Path) -> Tuple[Optional[Theme], List[Asset]]:
+def read_theme(r, m: dict, files) -> Tuple[Optional[Theme], List[Asset]]:
     """The ``theme:`` block of course.yaml: (the theme or None, the logo asset if any)."""
     if "theme" not in m:
         return None, []
@@ -191,7 +191,7 @@ def read_theme(r, m: dict, root: Path) -> Tuple[Optional[Theme], List[Asset]]:
     if "logo" in t:
         rel = r.text(t, ("theme",), "logo")
         if rel:
-            logo, asset = _logo(r, rel, root)
+            logo, asset = _logo(r, rel, files)
             if asset:
                 assets.append(asset)
     logo_alt = r.text(t, ("theme",), "logo_alt", required=False, max_len=200) or ""
@@ -202,25 +202,21 @@ def read_theme(r, m: dict, root: Path) -> Tuple[Optional[Theme], List[Asset]]:
                  logo=logo, logo_alt=logo_alt), assets
 
 
-def _logo(r, rel: str, root: Path) -> Tuple[Optional[str], Optional[Asset]]:
+def _logo(r, rel: str, files) -> Tuple[Optional[str], Optional[Asset]]:
+    """The logo's package path and asset; *files* is the course's :class:`builder.source.SourceFiles`."""
     path = ("theme", "logo")
     posix = rel.replace("\\", "/")
     if "\\" in rel:
         r.error(path, f"'{rel}' uses backslashes", hint="use forward slashes: " + posix)
         return None, None
-    candidate = root / posix
-    try:
-        inside = not Path(posix).is_absolute() and candidate.resolve().relative_to(root.resolve()) is not None
-    except ValueError:
-        inside = False
-    if not inside:
+    candidate = files.inside(posix)
+    if candidate is None:
         r.error(path, f"'{rel}' is outside the course folder",
                 hint="copy the logo into the course folder (for example into media/) and name that copy")
         return None, None
     if not candidate.is_file():
-        folder = candidate.parent
-        close = did_you_mean(candidate.name, sorted(p.name for p in folder.iterdir())) if folder.is_dir() else None
-        r.error(path, f"'{rel}' does not exist", hint=close or "the path is relative to the course folder")
+        r.error(path, f"'{rel}' does not exist",
+                hint=did_you_mean_file(candidate) or "the path is relative to the course folder")
         return None, None
     if candidate.suffix.lower() not in LOGO_TYPES:
         r.error(path, f"'{rel}' is not an image a browser shows", hint="use " + ", ".join(LOGO_TYPES))
@@ -230,7 +226,7 @@ def _logo(r, rel: str, root: Path) -> Tuple[Optional[str], Optional[Asset]]:
         r.error(path, f"'{rel}' is inside the templates/ folder",
                 hint="keep the logo with the other media, e.g. media/logo.svg; templates/ holds template overrides")
         return None, None
-    source = candidate.resolve()
+    source = files.real_path(posix)
     return norm, Asset(norm, source, source.stat().st_size)
 
 

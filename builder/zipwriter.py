@@ -188,8 +188,8 @@ class Deflater:
     A feeder thread reads each entry, computes its CRC-32 and hands its chunks to a thread pool;
     :meth:`take` gives the writer the deflated chunks in order. At most *budget* bytes (input
     being deflated plus output not yet taken) are held, whatever the size of the media. A
-    pipeline starts one as soon as a course is loaded, so the workers compress while the page is
-    rendered. Below :data:`THREADS_FROM` bytes, or with one job, nothing runs ahead: :meth:`take`
+    pipeline starts one as soon as a course is loaded and linted, so the workers compress while
+    the page is rendered. Below :data:`THREADS_FROM` bytes, or with one job, nothing runs ahead: :meth:`take`
     deflates on the spot (same bytes, no threads to start).
     """
 
@@ -213,9 +213,6 @@ class Deflater:
         self._pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="coursepack-deflate")
         self._feeder = threading.Thread(target=self._feed, name="coursepack-read", daemon=True)
         self._feeder.start()
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.names
 
     def take(self, entry: Entry) -> Iterator[bytes]:
         """The deflated chunks of *entry*, in order; afterwards ``sums[entry.name]`` holds its CRC and size."""
@@ -308,8 +305,8 @@ def write_zip(entries: Iterable[Entry], target: Path, jobs: Optional[int] = None
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     try:
-        ahead = ahead if ahead is not None else Deflater((), jobs)
-        with os.fdopen(fd, "wb") as fh, Deflater((e for e in entries if e.name not in ahead), jobs) as rest:
+        early = ahead.names if ahead is not None else frozenset()
+        with os.fdopen(fd, "wb") as fh, Deflater((e for e in entries if e.name not in early), jobs) as rest:
             stream = ZipStream(fh, build_timestamp())
             done = 0
             for index, entry in enumerate(entries):
@@ -321,7 +318,7 @@ def write_zip(entries: Iterable[Entry], target: Path, jobs: Optional[int] = None
                         fh.write(chunk)
                     rec.csize = rec.size
                 else:
-                    deflater = ahead if entry.name in ahead else rest
+                    deflater = ahead if entry.name in early else rest
                     for data in deflater.take(entry):
                         rec.csize += len(data)
                         fh.write(data)

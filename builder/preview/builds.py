@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from builder.problems import InvalidCourse, Problem, display_path
+from builder.runtime_config import shortest_number
 
 KEEP_BUILDS = 2  #: the served build and the one before it (a page may still be loading from it)
 
@@ -89,7 +90,7 @@ class Builds:
                 attempt=attempt, ok=True, good=attempt, problems=tuple(result.warnings),
                 seconds=time.perf_counter() - started, finished=time.time(),
                 course={"id": course.id, "title": course.title, "version": course.version,
-                        "masteryScore": _number(course.pass_mark) if course.mastery_score_in_manifest else None,
+                        "masteryScore": shortest_number(course.pass_mark) if course.mastery_score_in_manifest else None,
                         "files": len(package.entries)})
             return self.state
 
@@ -137,5 +138,3 @@ class Builds:
                 shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def _number(value: float):
-    return int(value) if float(value).is_integer() else value

@@ -87,7 +87,8 @@ class PreviewServer:
         self.builds = Builds(self.source)
         self.changed = threading.Condition()
         self.stopping = False
-        self.statements: List[dict] = []
+        self.statements: List[dict] = []  #: the last MAX_STATEMENTS received
+        self.statements_received = 0  #: every one ever received (the ``seq`` of the newest)
         self._httpd: Optional[_HTTPServer] = None
         self._thread: Optional[threading.Thread] = None
         self._watcher: Optional[Watcher] = None
@@ -189,7 +190,8 @@ class PreviewServer:
                 item = dict(item)
                 item.setdefault("id", str(uuid.uuid4()))
                 ids.append(item["id"])
-                self.statements.append({"seq": len(self.statements) + 1, "method": method,
+                self.statements_received += 1
+                self.statements.append({"seq": self.statements_received, "method": method,
                                         "received": time.time(), "statement": item})
             del self.statements[:-MAX_STATEMENTS]
             self.changed.notify_all()
@@ -290,10 +292,11 @@ class _Handler(BaseHTTPRequestHandler):
             if rel in ("", "index.html"):
                 return self._send(200, NO_BUILD_PAGE, CONTENT_TYPES[".html"])
             return self._send(404, b"no build yet")
-        target = _inside(folder, rel or "index.html")
+        rel = posixpath.normpath("/" + (rel or "index.html")).lstrip("/")
+        target = _inside(folder, rel)
         if target is None:
             return self._send(404, b"not in the package")
-        if target.relative_to(folder).as_posix() == "index.html":
+        if rel == "index.html":
             return self._send(200, _with_hook(target.read_bytes()), CONTENT_TYPES[".html"])
         self._file(target)
 
@@ -329,12 +332,12 @@ class _Handler(BaseHTTPRequestHandler):
                 with preview.changed:
                     preview.changed.wait_for(
                         lambda: preview.stopping or preview.state.attempt != sent_attempt
-                        or len(preview.statements) != sent_statements, timeout=KEEPALIVE_SECONDS)
+                        or preview.statements_received != sent_statements, timeout=KEEPALIVE_SECONDS)
                     if preview.stopping:
                         return
                     state = preview.page_state() if preview.state.attempt != sent_attempt else None
-                    fresh = preview.statements[sent_statements:] if len(preview.statements) > sent_statements else []
-                    sent_statements = len(preview.statements)
+                    fresh = [s for s in preview.statements if s["seq"] > sent_statements]
+                    sent_statements = preview.statements_received
                 chunks = []
                 if state is not None:
                     sent_attempt = state["attempt"]

@@ -8,7 +8,7 @@ from typing import List, Optional
 from builder import suspend
 from builder.model import Course
 from builder.problems import Problems
-from builder.render import runtime_files
+from builder.render import package_files
 from builder.scorm.manifest import (LAUNCH_FILE, MANIFEST_NAME, check_manifest, manifest_xml, plan_manifest,
                                     validate_schema)
 from builder.zipwriter import Entry
@@ -33,10 +33,7 @@ class Scorm12Packager:
 
     def plan(self, course: Course, page_html: str) -> List[Entry]:
         """The package's entries: the manifest first, then every other file sorted by name."""
-        files = [Entry(LAUNCH_FILE, data=page_html.encode("utf-8"))]
-        files += [Entry(f"assets/{p.name}", source=p) for p in runtime_files(course)]
-        files += [Entry(asset.path, source=asset.source) for asset in course.assets]
-        files.sort(key=lambda e: e.name)
+        files = package_files(course, LAUNCH_FILE, page_html)
         manifest = manifest_xml(plan_manifest(course, [e.name for e in files]))
         return [Entry(MANIFEST_NAME, data=manifest)] + files
 

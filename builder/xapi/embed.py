@@ -10,11 +10,14 @@ not in messages, not in ``repr``, not in logs.
 from __future__ import annotations
 
 import os
-from typing import NamedTuple, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
-from builder.model import Course
-from builder.problems import CoursepackError, Problems
+from builder.problems import CoursepackError
 from builder.xapi.settings import url_problem
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only: `coursepack --help` need not load the model
+    from builder.model import Course
+    from builder.problems import Problems
 
 KEY_ENV = "COURSEPACK_XAPI_KEY"
 WARNING_CODE = "xapi-embedded-key"

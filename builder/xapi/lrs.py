@@ -62,6 +62,19 @@ class Credentials:
         token = base64.b64encode(f"{self.key}:{self.secret}".encode("utf-8")).decode("ascii")
         return f"Basic {token}"
 
+    @property
+    def where(self) -> str:
+        """The endpoint's host and port, all that messages and logs show of it."""
+        parts = urlsplit(self.endpoint)
+        return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+
+    def scrub(self, text: str) -> str:
+        """*text* with the secret and the Authorization value (and its token) replaced by ``[hidden]``."""
+        for secret in (self.secret, self.auth, self.auth[6:]):
+            if secret:
+                text = text.replace(secret, "[hidden]")
+        return text
+
 
 def _file_credentials(path: Path, warn) -> Dict[str, str]:
     try:
@@ -138,15 +151,11 @@ class LRSClient:
         self.credentials = credentials
         self.timeout = timeout
         self._lrs = RemoteLRS(endpoint=credentials.endpoint, version=XAPI_VERSION, auth=credentials.auth)
-        parts = urlsplit(credentials.endpoint)
-        self._where = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+        self._where = credentials.where
 
     # ------------------------------------------------------------------ plumbing
     def _scrub(self, text: str) -> str:
-        for secret in (self.credentials.secret, self.credentials.auth, self.credentials.auth[6:]):
-            if secret:
-                text = text.replace(secret, "[hidden]")
-        return text
+        return self.credentials.scrub(text)
 
     def _send(self, what: str, call, *args):
         """Run one tincan call with the timeout; turn every failure into an LRSError with a plain message."""

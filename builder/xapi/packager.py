@@ -13,7 +13,7 @@ from typing import List, Optional
 
 from builder.model import Course
 from builder.problems import Problems
-from builder.render import load_strings, runtime_files
+from builder.render import load_strings, package_files
 from builder.xapi.tincan import TINCAN_FILE, check_tincan, tincan_xml
 from builder.xapi.vocab import vocabulary
 from builder.zipwriter import Entry
@@ -37,10 +37,7 @@ class TinCanPackager:
 
     def plan(self, course: Course, page_html: str) -> List[Entry]:
         """``tincan.xml`` first, then every other file sorted by name."""
-        files = [Entry(LAUNCH_FILE, data=page_html.encode("utf-8"))]
-        files += [Entry(f"assets/{p.name}", source=p) for p in runtime_files(course)]
-        files += [Entry(asset.path, source=asset.source) for asset in course.assets]
-        files.sort(key=lambda e: e.name)
+        files = package_files(course, LAUNCH_FILE, page_html)
         strings = load_strings(course.language.split("-")[0])
         descriptor = tincan_xml(course, vocabulary(course, strings), LAUNCH_FILE)
         return [Entry(TINCAN_FILE, data=descriptor)] + files

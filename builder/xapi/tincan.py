@@ -16,11 +16,10 @@ from lxml.builder import ElementMaker
 from builder.model import Course
 from builder.problems import Problems
 from builder.xapi.settings import url_problem
-from builder.xapi.vocab import Vocabulary
+from builder.xapi.vocab import COMPONENT_LISTS, Vocabulary
 
 TINCAN_NS = "http://projecttincan.com/tincan.xsd"
 TINCAN_FILE = "tincan.xml"
-_COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
 
 
 def _langstrings(E, tag: str, langmap: Dict[str, str]) -> List[Any]:
@@ -35,7 +34,7 @@ def _activity(E, activity: Dict[str, Any], course: Course, launch: str = "") -> 
         children.append(E.launch(launch, lang=course.language))
     if "interactionType" in definition:
         children.append(E.interactionType(definition["interactionType"]))
-    for key in _COMPONENT_LISTS:
+    for key in COMPONENT_LISTS:
         if key in definition:
             children.append(getattr(E, key)(*[
                 E.component(E.id(component["id"]), *_langstrings(E, "description", component["description"]))

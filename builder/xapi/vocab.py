@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
-from builder.model import DEFAULT_LIKERT_POINTS, Course, Evaluation, Question
+from builder.model import CHOICE_IDS, POINT_IDS, Course, Evaluation, Question
+from builder.runtime_config import scale_labels, shortest_number
 
 XAPI_VERSION = "1.0.3"
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
@@ -61,9 +62,8 @@ EXTENSIONS = {"courseVersion": "course-version", "creditHours": "ce-credit-hours
 INTERACTION_TYPES = ("true-false", "choice", "fill-in", "long-fill-in", "matching", "performance", "sequencing",
                      "likert", "numeric", "other")
 
-#: Option ids, as the runtime reports them (builder/model.py keeps the same alphabets).
-LETTER_IDS = "abcdefghijklmnopqrstuvwxyz0123456789"
-DIGIT_IDS = "123456789abcdefghijklmnopqrstuvwxyz0"
+#: The lists of options an interaction definition can have (each item an id and a description).
+COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
 
 #: The sentence shown instead of "progress is not being recorded" when a package runs without a
 #: SCORM LMS but reports to an LRS (a Tin Can launch). Kept here, not in templates/locales/, so
@@ -119,14 +119,6 @@ def _components(course: Course, ids: str, texts) -> List[Dict[str, Any]]:
     return [{"id": ids[i], "description": _lang(course, text)} for i, text in enumerate(texts)]
 
 
-def _likert_labels(question: Question, strings: Dict[str, str]) -> List[str]:
-    if question.scale:
-        return list(question.scale)
-    points = question.points
-    named = [strings.get(f"likert_{points}_{i + 1}") or strings.get(f"likert_{i + 1}") for i in range(points)]
-    return [label or str(i + 1) for i, label in enumerate(named)]
-
-
 def interaction_type(question: Question) -> str:
     """The xAPI interactionType of *question* (``other`` for a type this module does not know)."""
     try:
@@ -145,23 +137,15 @@ def question_definition(course: Course, question: Question, strings: Dict[str, s
         "interactionType": kind,
     }
     if question.type in ("single-choice", "multiple-response"):
-        definition["choices"] = _components(course, LETTER_IDS, [c.text for c in question.choices])
+        definition["choices"] = _components(course, CHOICE_IDS, [c.text for c in question.choices])
     elif question.type == "matching":
-        definition["source"] = _components(course, DIGIT_IDS, question.sources)
-        definition["target"] = _components(course, LETTER_IDS, question.targets)
+        definition["source"] = _components(course, POINT_IDS, question.sources)
+        definition["target"] = _components(course, CHOICE_IDS, question.targets)
     elif question.type == "sequencing":
-        definition["choices"] = _components(course, LETTER_IDS, question.sequence)
+        definition["choices"] = _components(course, CHOICE_IDS, question.sequence)
     elif question.type == "likert":
-        definition["scale"] = _components(course, DIGIT_IDS, _likert_labels(question, strings))
+        definition["scale"] = _components(course, POINT_IDS, scale_labels(question.scale, strings))
     return definition
-
-
-def _evaluation_labels(evaluation: Evaluation, strings: Dict[str, str]) -> List[str]:
-    """The evaluation's scale labels, as the runtime shows them (builder/runtime_config.py ``_scale``)."""
-    if evaluation.scale:
-        return list(evaluation.scale)
-    named = [strings.get(f"likert_{i}") for i in range(1, DEFAULT_LIKERT_POINTS + 1)]
-    return [label or str(i + 1) for i, label in enumerate(named)]
 
 
 def evaluation_definitions(course: Course, evaluation: Evaluation,
@@ -170,7 +154,7 @@ def evaluation_definitions(course: Course, evaluation: Evaluation,
 
     No ``correctResponsesPattern``: a survey has no right answer (xAPI Data 2.4.4.1).
     """
-    scale = _components(course, DIGIT_IDS, _evaluation_labels(evaluation, strings))
+    scale = _components(course, POINT_IDS, scale_labels(evaluation.scale, strings))
     out: Dict[str, Dict[str, Any]] = {}
     for item in evaluation.items:
         out[item.id] = {"type": ACTIVITY_TYPES["evaluation"], "name": _lang(course, item.text),
@@ -260,7 +244,7 @@ def runtime_xapi(course: Course, strings: Optional[Dict[str, str]] = None) -> Op
         "auth": settings.auth,
         "language": course.language,
         "courseVersion": course.version,
-        "creditHours": _number(course.ce.credit_hours) if course.ce else None,
+        "creditHours": shortest_number(course.ce.credit_hours) if course.ce else None,
         "extensions": vocab.extensions,
         "verbs": vocab.verbs,
         "course": vocab.course,
@@ -272,5 +256,3 @@ def runtime_xapi(course: Course, strings: Optional[Dict[str, str]] = None) -> Op
     }
 
 
-def _number(value: float):
-    return int(value) if float(value).is_integer() else value

@@ -29,7 +29,10 @@
     // ---------------------------------------------------------------- quiz (question types: quiz.js)
     const canRetake = () => quizEditable() && quizOutcome() === 'failed' && attemptsLeft() > 0;
     // The quiz is over once it is passed or every attempt is used; then the evaluation opens.
-    const quizOver = () => quizOutcome() === 'passed' || (quizOutcome() === 'failed' && attemptsLeft() === 0);
+    const quizOver = () => {
+      const outcome = quizOutcome();
+      return outcome === 'passed' || (outcome === 'failed' && attemptsLeft() === 0);
+    };
     const revealAllowed = (passed) => quiz.reveal === 'always' || (quiz.reveal === 'after-passing' && passed);
     const creditClass = (c) => (c === null ? 'is-neutral' : c === 1 ? 'is-correct' : c > 0 ? 'is-partial' : 'is-wrong');
     const creditLabel = (c) => (c === null ? 'recorded' : c === 1 ? 'correct' : c > 0 ? 'partly_correct' : 'incorrect');
@@ -70,8 +73,9 @@
     function showCheckedFeedback(i) {
       const entry = entries[i];
       const value = state.quiz.answers[i];
-      entry.feedback.replaceChildren(...feedbackNodes(entry.question, value, engine.credit(entry.question, value), false));
-      entry.feedback.className = `question-feedback ${creditClass(engine.credit(entry.question, value))}`;
+      const credit = engine.credit(entry.question, value);
+      entry.feedback.replaceChildren(...feedbackNodes(entry.question, value, credit, false));
+      entry.feedback.className = `question-feedback ${creditClass(credit)}`;
       entry.feedback.hidden = false;
     }
 

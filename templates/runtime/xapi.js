@@ -407,9 +407,8 @@
       if (!activity) continue;
       const kind = activity.definition.interactionType;
       const object = { objectType: 'Activity', id: activity.id, definition: Object.assign({}, activity.definition) };
-      const patterns = Array.isArray(answer.patterns) ? answer.patterns
-        : (typeof answer.pattern === 'string' && answer.pattern !== '' ? [answer.pattern] : null);
-      if (patterns && patterns.length) object.definition.correctResponsesPattern = patterns.map((p) => xapiResponse(kind, p));
+      const patterns = answer.patterns;  // every answer in the 'scored' event carries its list
+      if (Array.isArray(patterns) && patterns.length) object.definition.correctResponsesPattern = patterns.map((p) => xapiResponse(kind, p));
       const result = { response: xapiResponse(kind, answer.response === null || answer.response === undefined ? '' : answer.response) };
       if (typeof answer.correct === 'boolean') result.success = answer.correct;
       if (Number.isFinite(answer.latencyMs)) result.duration = isoDuration(answer.latencyMs);

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from builder.problems import InvalidCourse
 from builder.xapi.embed import UsageError
 from builder.xapi.settings import url_problem
+from builder.xapi.vocab import COMPONENT_LISTS
 
 #: The kinds of activity each coursepack verb is sent about (README, "Statements"): ``answered``
 #: a quiz question or a course evaluation item (the evaluation is never scored).
@@ -40,7 +41,6 @@ VERB_KINDS = {
 }
 #: The kinds of activity a statement's ``result.response`` is about.
 RESPONDED_KINDS = ("question", "evaluation")
-COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
 MAX_INDEX_BYTES = 20 * 1024 * 1024
 
 

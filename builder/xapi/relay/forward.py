@@ -49,7 +49,7 @@ class Forwarder:
         self._host = parts.hostname
         self._port = parts.port or (443 if self._https else 80)
         self._path = (parts.path if parts.path.endswith("/") else parts.path + "/") + "statements"
-        self.where = f"{self._host}:{self._port}"  #: for logs: host and port, nothing else
+        self.where = credentials.where  #: for logs: host and port, nothing else
         self._context = ssl.create_default_context() if self._https else None
         self._local = threading.local()
         self._open: set = set()  #: every connection made, to close them all at the end
@@ -123,9 +123,4 @@ class Forwarder:
         return Answer(0, f"cannot reach {self.where}")  # not reached
 
     def _scrub(self, text: str) -> str:
-        text = text.strip()[:300]
-        auth = self.credentials.auth
-        for secret in (self.credentials.secret, auth, auth[6:]):
-            if secret:
-                text = text.replace(secret, "[hidden]")
-        return text
+        return self.credentials.scrub(text.strip()[:300])
