@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -58,12 +59,45 @@ def browser() -> Browser:
         pw.stop()
 
 
+#: COURSEPACK_RECORD_CALLS=<folder>: write every LMS API call of each test to <folder>/<test>.json, with
+#: the page's randomness made repeatable, so that two versions of the runtime can be compared call by call.
+RECORD_CALLS = os.environ.get("COURSEPACK_RECORD_CALLS")
+REPEATABLE_RANDOM = """(() => {
+  // Only the quiz's attempt seeds (one 32-bit value); statement ids and the rest stay random.
+  let x = 0x2545f491;
+  const next = () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
+  const original = window.crypto.getRandomValues.bind(window.crypto);
+  window.crypto.getRandomValues = (a) => {
+    if (!(a instanceof Uint32Array && a.length === 1)) return original(a);
+    a[0] = next();
+    return a;
+  };
+})();"""
+
+
 @pytest.fixture
 def context(browser: Browser) -> BrowserContext:
     ctx = browser.new_context(viewport={"width": 1100, "height": 900})
     ctx.set_default_timeout(10_000)
+    if RECORD_CALLS:
+        ctx.add_init_script(REPEATABLE_RANDOM)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture(autouse=True)
+def _record_calls(request, lms_server: LmsServer):
+    """With COURSEPACK_RECORD_CALLS set: the test's LMS API calls, run by run, written after it."""
+    if not RECORD_CALLS:
+        yield
+        return
+    before = set(lms_server.runs())
+    yield
+    runs = [run for run in lms_server.runs() if run not in before]
+    calls = [[{k: e.get(k) for k in ("fn", "args", "ret", "err")} for e in lms_server.api_log(run)] for run in runs]
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+    Path(RECORD_CALLS).mkdir(parents=True, exist_ok=True)
+    (Path(RECORD_CALLS) / f"{name}.json").write_text(json.dumps(calls, indent=1), encoding="utf-8")
 
 
 @pytest.fixture

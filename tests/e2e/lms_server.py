@@ -138,6 +138,11 @@ class LmsServer:
         with self._lock:
             return list(self._commits.get(run, []))
 
+    def runs(self) -> list[str]:
+        """Every run that sent an API call, in the order of its first call."""
+        with self._lock:
+            return list(self._logs)
+
     def api_log(self, run: str) -> list[dict]:
         """The mirrored API call log of ``run``, in call order."""
         with self._lock:
