@@ -26,9 +26,11 @@ SIZES = {
 }
 INCOMPRESSIBLE = (".mp4", ".mp3", ".jpg")
 COMPRESSIBLE = (".svg", ".css", ".json", ".vtt")
-WORDS = ("practice clinician compassion session client attention breath kindness evidence therapy "
-         "mindfulness research module skill exercise reflection outcome wellbeing support course "
-         "learning review assessment feedback resource guided meditation awareness stress care").split()
+WORDS = (
+    "practice clinician compassion session client attention breath kindness evidence therapy "
+    "mindfulness research module skill exercise reflection outcome wellbeing support course "
+    "learning review assessment feedback resource guided meditation awareness stress care"
+).split()
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -42,16 +44,22 @@ def text_file(rng: random.Random, suffix: str, size: int) -> bytes:
     i = 0
     while total < size:
         if suffix == ".svg":
-            line = f'<rect x="{rng.randint(0, 999)}" y="{rng.randint(0, 999)}" width="{rng.randint(1, 99)}" ' \
-                   f'height="{rng.randint(1, 99)}" fill="#{rng.randint(0, 0xFFFFFF):06x}"/>\n'
+            line = (
+                f'<rect x="{rng.randint(0, 999)}" y="{rng.randint(0, 999)}" width="{rng.randint(1, 99)}" '
+                f'height="{rng.randint(1, 99)}" fill="#{rng.randint(0, 0xFFFFFF):06x}"/>\n'
+            )
         elif suffix == ".css":
-            line = f".c{i} {{ margin: {rng.randint(0, 40)}px; color: #{rng.randint(0, 0xFFFFFF):06x}; " \
-                   f"font-size: {rng.randint(10, 30)}px; }}\n"
+            line = (
+                f".c{i} {{ margin: {rng.randint(0, 40)}px; color: #{rng.randint(0, 0xFFFFFF):06x}; "
+                f"font-size: {rng.randint(10, 30)}px; }}\n"
+            )
         elif suffix == ".json":
             line = f'{{"id": {i}, "label": "{sentence(rng, 4)}", "score": {rng.random():.4f}}},\n'
         else:
-            line = f"{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}.000 --> {i // 3600:02d}:{i // 60 % 60:02d}:" \
-                   f"{i % 60:02d}.900\n{sentence(rng, rng.randint(5, 12))}\n\n"
+            line = (
+                f"{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}.000 --> {i // 3600:02d}:{i // 60 % 60:02d}:"
+                f"{i % 60:02d}.900\n{sentence(rng, rng.randint(5, 12))}\n\n"
+            )
         out.append(line)
         total += len(line)
         i += 1
@@ -74,8 +82,11 @@ def lesson_html(rng: random.Random, images) -> str:
         if block < 0.15:
             piece = f"<h3>{sentence(rng, 4)[:-1]}</h3>\n"
         elif block < 0.3:
-            piece = "<ul>\n" + "".join(f"  <li>{sentence(rng, rng.randint(4, 10))}</li>\n"
-                                      for _ in range(rng.randint(3, 6))) + "</ul>\n"
+            piece = (
+                "<ul>\n"
+                + "".join(f"  <li>{sentence(rng, rng.randint(4, 10))}</li>\n" for _ in range(rng.randint(3, 6)))
+                + "</ul>\n"
+            )
         elif block < 0.36 and images:
             image = rng.choice(images)
             piece = f'<p><img src="../media/{image}" alt="{sentence(rng, 5)[:-1]}"></p>\n'
@@ -127,24 +138,40 @@ def generate(size: str, dest: Path, seed: int = 1) -> Path:
             modules.append([])
         modules[-1].append(i)
     # Reference any media not linked yet from the last lesson.
-    leftover = others[spec["lessons"]:] + images
+    leftover = others[spec["lessons"] :] + images
     with open(dest / "lessons" / f"l{spec['lessons'] - 1:04d}.html", "a", encoding="utf-8") as fh:
         for name in leftover:
             fh.write(f'<p><a href="../media/{name}">{name}</a></p>\n')
 
-    lines = [f"id: bench-{size}", f'title: "Synthetic {size} course"', "version: 1.0.0", "language: en",
-             "pass_mark: 75", "mastery_score_in_manifest: false", "modules:"]
+    lines = [
+        f"id: bench-{size}",
+        f'title: "Synthetic {size} course"',
+        "version: 1.0.0",
+        "language: en",
+        "pass_mark: 75",
+        "mastery_score_in_manifest: false",
+        "modules:",
+    ]
     for m, lessons in enumerate(modules):
         lines += [f"  - id: mod{m:03d}", f'    title: "Module {m + 1}"', "    lessons:"]
         for i in lessons:
-            lines += [f"      - id: l{i:04d}", f'        title: "Lesson {i + 1}"', f"        file: lessons/l{i:04d}.html"]
+            lines += [
+                f"      - id: l{i:04d}",
+                f'        title: "Lesson {i + 1}"',
+                f"        file: lessons/l{i:04d}.html",
+            ]
     lines.append("quiz: quiz.yaml")
     (dest / "course.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     q = ['title: "Synthetic quiz"', "attempts: 3", "questions:"]
     for i in range(spec["questions"]):
-        q += [f"  - id: q{i:04d}", "    type: true-false", f'    text: "{sentence(rng, 10)}"',
-              f"    answer: {'true' if rng.random() < 0.5 else 'false'}", f'    explanation: "{sentence(rng, 8)}"']
+        q += [
+            f"  - id: q{i:04d}",
+            "    type: true-false",
+            f'    text: "{sentence(rng, 10)}"',
+            f"    answer: {'true' if rng.random() < 0.5 else 'false'}",
+            f'    explanation: "{sentence(rng, 8)}"',
+        ]
     (dest / "quiz.yaml").write_text("\n".join(q) + "\n", encoding="utf-8")
     return dest
 

@@ -151,8 +151,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
     args = parser.parse_args()
-    if not (1 <= args.requests <= 5000 and 1 <= args.batch <= 100 and 1 <= args.concurrency <= 64
-            and 1 <= args.rounds <= 20):
+    if not (
+        1 <= args.requests <= 5000 and 1 <= args.batch <= 100 and 1 <= args.concurrency <= 64 and 1 <= args.rounds <= 20
+    ):
         raise SystemExit("keep --requests <= 5000, --batch <= 100, --concurrency <= 64, --rounds <= 20")
 
     work = Path(tempfile.mkdtemp(prefix="coursepack-bench-relay-"))
@@ -170,8 +171,11 @@ def main() -> None:
         ralph.start()
         relay.start()
         fast.start()
-        auth = {"Authorization": ralph.auth_value, "X-Experience-API-Version": "1.0.3",
-                "Content-Type": "application/json"}
+        auth = {
+            "Authorization": ralph.auth_value,
+            "X-Experience-API-Version": "1.0.3",
+            "Content-Type": "application/json",
+        }
         plain = {"Content-Type": "text/plain;charset=UTF-8"}
         targets = {
             "direct to Ralph": (ralph.port, "/xAPI/statements", auth),
@@ -187,8 +191,9 @@ def main() -> None:
             order = list(targets) if round_no % 2 == 0 else [list(targets)[1], list(targets)[0], list(targets)[2]]
             for name in order:
                 port, path, headers = targets[name]
-                wall, latencies = post_all(port, path, headers, make_batches(x, args.requests, args.batch),
-                                           args.concurrency)
+                wall, latencies = post_all(
+                    port, path, headers, make_batches(x, args.requests, args.batch), args.concurrency
+                )
                 results[name]["wall"] += wall
                 results[name]["latencies"] += latencies
     finally:
@@ -199,14 +204,18 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     total = args.rounds * args.requests
-    print(f"{total} requests of {args.batch} statements per target, {args.concurrency} client threads, "
-          f"{args.rounds} alternating rounds, loopback\n")
+    print(
+        f"{total} requests of {args.batch} statements per target, {args.concurrency} client threads, "
+        f"{args.rounds} alternating rounds, loopback\n"
+    )
     print("| target | statements/s | requests/s | p50 ms | p95 ms |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
         lat = r["latencies"]
-        print(f"| {name} | {total * args.batch / r['wall']:,.0f} | {total / r['wall']:,.1f} | "
-              f"{statistics.median(lat) * 1000:.1f} | {percentile(lat, 0.95) * 1000:.1f} |")
+        print(
+            f"| {name} | {total * args.batch / r['wall']:,.0f} | {total / r['wall']:,.1f} | "
+            f"{statistics.median(lat) * 1000:.1f} | {percentile(lat, 0.95) * 1000:.1f} |"
+        )
 
 
 if __name__ == "__main__":

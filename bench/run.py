@@ -45,8 +45,13 @@ def measure(cmd, cwd=None):
     """
     with tempfile.NamedTemporaryFile("r") as rss:
         started = time.perf_counter()
-        proc = subprocess.run([GNU_TIME, "-f", "%M", "-o", rss.name, *map(str, cmd)], cwd=cwd, env=ENV,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.run(
+            [GNU_TIME, "-f", "%M", "-o", rss.name, *map(str, cmd)],
+            cwd=cwd,
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         wall = time.perf_counter() - started
         if proc.returncode != 0:
             raise SystemExit(f"failed: {' '.join(map(str, cmd))}\n{proc.stderr.decode()}")
@@ -74,9 +79,14 @@ def bench_size(size, rounds, jobs, work):
     ours_t = statistics.median(t for t, _ in ours)
     theirs_t = statistics.median(t for t, _ in theirs)
     return {
-        "size": size, "coursepack_s": ours_t, "infozip_s": theirs_t, "ratio": ours_t / theirs_t,
-        "coursepack_rss_mb": max(m for _, m in ours), "infozip_rss_mb": max(m for _, m in theirs),
-        "coursepack_bytes": package.stat().st_size, "infozip_bytes": zip_out.stat().st_size,
+        "size": size,
+        "coursepack_s": ours_t,
+        "infozip_s": theirs_t,
+        "ratio": ours_t / theirs_t,
+        "coursepack_rss_mb": max(m for _, m in ours),
+        "infozip_rss_mb": max(m for _, m in theirs),
+        "coursepack_bytes": package.stat().st_size,
+        "infozip_bytes": zip_out.stat().st_size,
     }
 
 
@@ -116,14 +126,18 @@ def main(argv=None):
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     if rows:
-        print("| course | coursepack | Info-ZIP -n | ratio (target <= 0.6) | coursepack peak RSS | "
-              "Info-ZIP peak RSS | coursepack zip | Info-ZIP zip | size difference |")
+        print(
+            "| course | coursepack | Info-ZIP -n | ratio (target <= 0.6) | coursepack peak RSS | "
+            "Info-ZIP peak RSS | coursepack zip | Info-ZIP zip | size difference |"
+        )
         print("|---|---|---|---|---|---|---|---|---|")
         for r in rows:
             diff = (r["coursepack_bytes"] / r["infozip_bytes"] - 1) * 100
-            print(f"| {r['size']} | {r['coursepack_s']:.2f} s | {r['infozip_s']:.2f} s | {r['ratio']:.2f} | "
-                  f"{r['coursepack_rss_mb']:.0f} MB | {r['infozip_rss_mb']:.0f} MB | "
-                  f"{r['coursepack_bytes'] / 1e6:.1f} MB | {r['infozip_bytes'] / 1e6:.1f} MB | {diff:+.2f} % |")
+            print(
+                f"| {r['size']} | {r['coursepack_s']:.2f} s | {r['infozip_s']:.2f} s | {r['ratio']:.2f} | "
+                f"{r['coursepack_rss_mb']:.0f} MB | {r['infozip_rss_mb']:.0f} MB | "
+                f"{r['coursepack_bytes'] / 1e6:.1f} MB | {r['infozip_bytes'] / 1e6:.1f} MB | {diff:+.2f} % |"
+            )
 
 
 if __name__ == "__main__":

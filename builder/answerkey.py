@@ -16,7 +16,6 @@ import json
 from typing import Any
 
 
-
 def fnv1a(text: str) -> int:
     """32-bit FNV-1a over the UTF-8 bytes of *text*."""
     h = 0x811C9DC5

@@ -42,13 +42,13 @@ def verification_code(course_id: str, version: str, learner_id: str, date: str) 
     data = "\n".join([CODE_VERSION, course_id, version, learner_id, parse_date(date)]).encode("utf-8")
     bits = int.from_bytes(hashlib.sha256(data).digest()[:8], "big") >> (64 - 5 * CODE_DIGITS)
     digits = [ALPHABET[(bits >> (5 * (CODE_DIGITS - 1 - i))) & 31] for i in range(CODE_DIGITS)]
-    return "-".join("".join(digits[i:i + 4]) for i in range(0, CODE_DIGITS, 4))
+    return "-".join("".join(digits[i : i + 4]) for i in range(0, CODE_DIGITS, 4))
 
 
 def normalize_code(text: str) -> str:
     """A code as typed (any case, spaces or dashes, O for 0, I or L for 1) in its printed form."""
     raw = re.sub(r"[\s-]", "", text or "").upper().translate(_READ_AS)
-    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def codes_match(typed: str, course_id: str, version: str, learner_id: str, date: str) -> bool:

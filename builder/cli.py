@@ -22,8 +22,10 @@ from builder.xapi import options as xapi_options
 
 SCHEMAS_ENV = "COURSEPACK_SCORM12_SCHEMAS"
 HELP_OUT = "Folder for the packages (created if needed)."
-HELP_SCHEMAS = (f"Folder with the official SCORM 1.2 XSDs (adlcp_rootv1p2.xsd …) to validate the manifest "
-                f"against. Default: ${SCHEMAS_ENV}, else only coursepack's own checks run.")
+HELP_SCHEMAS = (
+    f"Folder with the official SCORM 1.2 XSDs (adlcp_rootv1p2.xsd …) to validate the manifest "
+    f"against. Default: ${SCHEMAS_ENV}, else only coursepack's own checks run."
+)
 
 
 def _schemas(value):
@@ -79,8 +81,9 @@ class _Progress:
             return
         self.last = now
         self.shown = True
-        click.echo(f"\r\033[K{package.path.name}: {files}/{len(package.entries)} files, {_size(done)}",
-                   err=True, nl=False)
+        click.echo(
+            f"\r\033[K{package.path.name}: {files}/{len(package.entries)} files, {_size(done)}", err=True, nl=False
+        )
 
     def clear(self):
         if self.shown:
@@ -125,28 +128,50 @@ def main():
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path), help=HELP_OUT)
+@click.option(
+    "-o", "--out", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path), help=HELP_OUT
+)
 @click.option("--schemas", type=click.Path(path_type=Path), help=HELP_SCHEMAS)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Threads that compress (default: all cores). The zip is identical whatever the number.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Threads that compress (default: all cores). The zip is identical whatever the number.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (with sha256) on stdout.")
-@click.option("--format", "formats", default="scorm12", show_default=True, callback=xapi_options.parse_formats,
-              help=xapi_options.HELP_FORMAT)
+@click.option(
+    "--format",
+    "formats",
+    default="scorm12",
+    show_default=True,
+    callback=xapi_options.parse_formats,
+    help=xapi_options.HELP_FORMAT,
+)
 @click.option("--xapi-relay", metavar="URL", help=xapi_options.HELP_RELAY)
 @click.option("--xapi-embed-endpoint", metavar="URL", help=xapi_options.HELP_EMBED)
-@click.option("--xapi-key-env", metavar="NAME", default=xapi_options.KEY_ENV, show_default=True,
-              help=xapi_options.HELP_KEY_ENV)
+@click.option(
+    "--xapi-key-env", metavar="NAME", default=xapi_options.KEY_ENV, show_default=True, help=xapi_options.HELP_KEY_ENV
+)
 def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, xapi_embed_endpoint, xapi_key_env):
     """Build each course folder in SOURCES into a package per format (default: a SCORM 1.2 zip)."""
     from builder.pipeline import build as run_build
 
     progress = _Progress() if not quiet and sys.stderr.isatty() else None
     try:
-        result = _run(lambda: run_build(sources, out_dir, formats, _schemas(schemas), jobs=jobs,
-                                        progress=progress, digest=as_json,
-                                        xapi_embed=xapi_options.build_embed(xapi_embed_endpoint, xapi_key_env,
-                                                                              xapi_relay)))
+        result = _run(
+            lambda: run_build(
+                sources,
+                out_dir,
+                formats,
+                _schemas(schemas),
+                jobs=jobs,
+                progress=progress,
+                digest=as_json,
+                xapi_embed=xapi_options.build_embed(xapi_embed_endpoint, xapi_key_env, xapi_relay),
+            )
+        )
     except InvalidCourse as exc:
         problems = Problems(exc.problems)
         _report_problems(problems, as_json)
@@ -159,24 +184,45 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, 
         if not quiet or warning.code == xapi_options.EMBED_WARNING:  # a baked-in key is always said
             click.echo(warning.format(), err=True)
     if as_json:
-        click.echo(json.dumps({
-            "ok": True,
-            "seconds": round(result.seconds, 3),
-            "packages": [{"course": p.course.id, "version": p.course.version, "format": p.format,
-                          "path": display_path(p.path), "size": p.size, "files": len(p.entries), "sha256": p.sha256,
-                          "runtime_gzip_bytes": p.runtime_gzip_bytes, "suspend_data_worst_case": p.suspend_worst_case}
-                         for p in result.packages],
-            "warnings": [w.as_dict() for w in result.warnings],
-        }, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "ok": True,
+                    "seconds": round(result.seconds, 3),
+                    "packages": [
+                        {
+                            "course": p.course.id,
+                            "version": p.course.version,
+                            "format": p.format,
+                            "path": display_path(p.path),
+                            "size": p.size,
+                            "files": len(p.entries),
+                            "sha256": p.sha256,
+                            "runtime_gzip_bytes": p.runtime_gzip_bytes,
+                            "suspend_data_worst_case": p.suspend_worst_case,
+                        }
+                        for p in result.packages
+                    ],
+                    "warnings": [w.as_dict() for w in result.warnings],
+                },
+                indent=2,
+            )
+        )
     if not quiet:
         for p in result.packages:
-            click.echo(f"built {display_path(p.path)} ({p.format}, {len(p.entries)} files, {_size(p.size)}; "
-                       f"runtime {_size(p.runtime_gzip_bytes)} gzipped; "
-                       f"suspend_data at most {p.suspend_worst_case} of 4096 characters)", err=True)
+            click.echo(
+                f"built {display_path(p.path)} ({p.format}, {len(p.entries)} files, {_size(p.size)}; "
+                f"runtime {_size(p.runtime_gzip_bytes)} gzipped; "
+                f"suspend_data at most {p.suspend_worst_case} of 4096 characters)",
+                err=True,
+            )
         n = len(result.packages)
         warn = len(result.warnings)
-        click.echo(f"{n} package{'s' if n != 1 else ''} built in {result.seconds:.2f} s"
-                   f"{f' ({warn} warning' + ('s' if warn != 1 else '') + ')' if warn else ''}", err=True)
+        click.echo(
+            f"{n} package{'s' if n != 1 else ''} built in {result.seconds:.2f} s"
+            f"{f' ({warn} warning' + ('s' if warn != 1 else '') + ')' if warn else ''}",
+            err=True,
+        )
 
 
 @main.command()
@@ -223,9 +269,12 @@ def validate(target, schemas, as_json, strict):
         sys.exit(2)
     if as_json:
         click.echo(json.dumps({"ok": True, "problems": [p.as_dict() for p in problems]}, indent=2))
-    schema_note = "manifest valid against the SCORM 1.2 schemas" if schemas_dir else "schemas not checked (use --schemas)"
-    click.echo(f"ok: {display_path(target)} ({summary}; {schema_note}) in {time.perf_counter() - started:.2f} s", err=True)
-
+    schema_note = (
+        "manifest valid against the SCORM 1.2 schemas" if schemas_dir else "schemas not checked (use --schemas)"
+    )
+    click.echo(
+        f"ok: {display_path(target)} ({summary}; {schema_note}) in {time.perf_counter() - started:.2f} s", err=True
+    )
 
 
 @main.command()
@@ -243,8 +292,13 @@ def new(name, title):
 
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("-p", "--port", type=click.IntRange(0, 65535), default=None,
-              help="Port on 127.0.0.1 (default: the first free one from 8000; 0: any free port).")
+@click.option(
+    "-p",
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Port on 127.0.0.1 (default: the first free one from 8000; 0: any free port).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
 def preview(source, port, open_browser):
     """Serve SOURCE in a test LMS with a data inspector.
@@ -258,13 +312,28 @@ def preview(source, port, open_browser):
 
 
 @main.command("verify-code")
-@click.option("--course", "course", required=True, metavar="ID_OR_FOLDER",
-              help="The course id (course.yaml 'id'), or the course folder.")
-@click.option("--version", "version", metavar="VERSION",
-              help="The course version printed on the certificate (default with a folder: its version).")
-@click.option("--learner", required=True, help="The learner's id in the LMS (cmi.core.student_id; Moodle: the username).")
-@click.option("--date", "date", required=True, metavar="YYYY-MM-DD", help="The completion date printed on the certificate.")
-@click.option("--code", "typed", metavar="CODE", help="The code on the certificate: check it (exit 0 if it matches, 1 if not).")
+@click.option(
+    "--course",
+    "course",
+    required=True,
+    metavar="ID_OR_FOLDER",
+    help="The course id (course.yaml 'id'), or the course folder.",
+)
+@click.option(
+    "--version",
+    "version",
+    metavar="VERSION",
+    help="The course version printed on the certificate (default with a folder: its version).",
+)
+@click.option(
+    "--learner", required=True, help="The learner's id in the LMS (cmi.core.student_id; Moodle: the username)."
+)
+@click.option(
+    "--date", "date", required=True, metavar="YYYY-MM-DD", help="The completion date printed on the certificate."
+)
+@click.option(
+    "--code", "typed", metavar="CODE", help="The code on the certificate: check it (exit 0 if it matches, 1 if not)."
+)
 def verify_code(course, version, learner, date, typed):
     """Compute the verification code of a certificate, or check one.
 
@@ -286,7 +355,7 @@ def verify_code(course, version, learner, date, typed):
     try:
         parse_date(date)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--date")
+        raise click.BadParameter(str(exc), param_hint="--date") from None
     code = verification_code(course_id, version, learner, date)
     if typed is None:
         click.echo(code)

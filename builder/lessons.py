@@ -87,8 +87,13 @@ def decode_utf8(data: bytes, file: str, problems: Problems) -> Optional[str]:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        problems.add(file, f"this file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded)",
-                     line, col, hint="save the file as UTF-8 in your editor")
+        problems.add(
+            file,
+            f"this file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded)",
+            line,
+            col,
+            hint="save the file as UTF-8 in your editor",
+        )
         return None
     return text.lstrip("\ufeff")
 
@@ -98,14 +103,21 @@ def youtube_watch_url(src: str) -> str:
     parts = urlsplit(src)
     host = parts.netloc.lower()
     if "youtube" in host and parts.path.startswith("/embed/"):
-        return "https://www.youtube.com/watch?v=" + parts.path[len("/embed/"):].split("/")[0]
+        return "https://www.youtube.com/watch?v=" + parts.path[len("/embed/") :].split("/")[0]
     if host == "player.vimeo.com" and parts.path.startswith("/video/"):
-        return "https://vimeo.com/" + parts.path[len("/video/"):].split("/")[0]
+        return "https://vimeo.com/" + parts.path[len("/video/") :].split("/")[0]
     return src
 
 
-def process_lesson(text: str, file: str, lesson_path: str, files: "SourceFiles", lesson_files: Dict[str, str],
-                   strings: Dict[str, str], problems: Problems) -> LessonResult:
+def process_lesson(
+    text: str,
+    file: str,
+    lesson_path: str,
+    files: "SourceFiles",
+    lesson_files: Dict[str, str],
+    strings: Dict[str, str],
+    problems: Problems,
+) -> LessonResult:
     """Check one lesson fragment and return its HTML with package-relative references.
 
     :param text: the lesson file's text.
@@ -118,7 +130,9 @@ def process_lesson(text: str, file: str, lesson_path: str, files: "SourceFiles",
     """
     result = LessonResult(html="")
     if not text.strip():
-        problems.add(file, "this lesson is empty", 1, 1, hint="write the lesson's content, or remove the lesson from course.yaml")
+        problems.add(
+            file, "this lesson is empty", 1, 1, hint="write the lesson's content, or remove the lesson from course.yaml"
+        )
         return result
     try:
         wrapper = parse_fragment(text)
@@ -131,8 +145,12 @@ def process_lesson(text: str, file: str, lesson_path: str, files: "SourceFiles",
             continue
         tag = el.tag.lower()
         if tag in ("html", "head", "body"):
-            problems.add(file, f"a lesson is a fragment: remove the <{tag}> element", el.sourceline,
-                         hint="keep only what would go inside <body>")
+            problems.add(
+                file,
+                f"a lesson is a fragment: remove the <{tag}> element",
+                el.sourceline,
+                hint="keep only what would go inside <body>",
+            )
         for attr in URL_ATTRIBUTES:
             value = el.get(attr)
             if value is None:
@@ -159,8 +177,13 @@ def process_lesson(text: str, file: str, lesson_path: str, files: "SourceFiles",
 
     has_media = any(isinstance(el.tag, str) and el.tag.lower() in MEDIA_TAGS for el in wrapper.iter())
     if not wrapper.xpath("string()", smart_strings=False).strip() and not has_media:
-        problems.add(file, "this lesson has no text or media", 1, 1,
-                     hint="write the lesson's content, or remove the lesson from course.yaml")
+        problems.add(
+            file,
+            "this lesson has no text or media",
+            1,
+            1,
+            hint="write the lesson's content, or remove the lesson from course.yaml",
+        )
 
     parts = [_escape(wrapper.text or "")]
     parts.extend(to_html(child) for child in wrapper)
@@ -176,38 +199,59 @@ def _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, pr
     parts = urlsplit(url)
     if parts.scheme:
         if parts.scheme.lower() == "javascript":
-            problems.add(file, f"<{el.tag} {attr}=\"{value}\"> runs script from a link", el.sourceline,
-                         hint="use a normal link; the player handles navigation")
+            problems.add(
+                file,
+                f'<{el.tag} {attr}="{value}"> runs script from a link',
+                el.sourceline,
+                hint="use a normal link; the player handles navigation",
+            )
         return value
     if parts.netloc:  # protocol-relative //host/path
         return value
     if url.startswith("/"):
-        problems.add(file, f"'{value}' starts with '/', which points outside the package once an LMS serves it",
-                     el.sourceline, hint="use a path relative to this lesson file, e.g. '../media/picture.png'")
+        problems.add(
+            file,
+            f"'{value}' starts with '/', which points outside the package once an LMS serves it",
+            el.sourceline,
+            hint="use a path relative to this lesson file, e.g. '../media/picture.png'",
+        )
         return value
     path = unquote(parts.path)
     if "\\" in path:
-        problems.add(file, f"'{value}' uses backslashes", el.sourceline,
-                     hint="use forward slashes: " + path.replace("\\", "/"))
+        problems.add(
+            file, f"'{value}' uses backslashes", el.sourceline, hint="use forward slashes: " + path.replace("\\", "/")
+        )
         return value
     lesson_dir = posixpath.dirname(lesson_path)
     rel = posixpath.normpath(posixpath.join(lesson_dir, path))
     if rel == ".." or rel.startswith("../"):
-        problems.add(file, f"'{value}' points outside the course folder", el.sourceline,
-                     hint="copy the file into the course folder (for example into media/) and link to that copy")
+        problems.add(
+            file,
+            f"'{value}' points outside the course folder",
+            el.sourceline,
+            hint="copy the file into the course folder (for example into media/) and link to that copy",
+        )
         return value
     full = files.root / rel
     if not full.exists():
         hint = did_you_mean_file(full)
-        problems.add(file, f"'{value}' does not exist (looked for {rel} in the course folder)", el.sourceline,
-                     hint=hint or "check the file name and that the path is relative to this lesson file")
+        problems.add(
+            file,
+            f"'{value}' does not exist (looked for {rel} in the course folder)",
+            el.sourceline,
+            hint=hint or "check the file name and that the path is relative to this lesson file",
+        )
         return value
     real = files.real_path(rel)
     try:
         real.relative_to(files.real_root)
     except ValueError:
-        problems.add(file, f"'{value}' is a link to a file outside the course folder", el.sourceline,
-                     hint="replace the symbolic link with a copy of the file")
+        problems.add(
+            file,
+            f"'{value}' is a link to a file outside the course folder",
+            el.sourceline,
+            hint="replace the symbolic link with a copy of the file",
+        )
         return value
     if full.is_dir():
         problems.add(file, f"'{value}' is a folder, not a file", el.sourceline, hint="link to a file inside it")
@@ -218,9 +262,14 @@ def _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, pr
         result.lesson_links[rel] = target
         return "#lesson-" + target
     if rel != rel.encode("ascii", "ignore").decode() or " " in rel:
-        problems.add(file, f"'{rel}' has spaces or non-ASCII characters in its name; some LMSs reject such files",
-                     el.sourceline, level="warning", code="asset-name",
-                     hint="rename it using letters, digits, '-' and '_' only")
+        problems.add(
+            file,
+            f"'{rel}' has spaces or non-ASCII characters in its name; some LMSs reject such files",
+            el.sourceline,
+            level="warning",
+            code="asset-name",
+            hint="rename it using letters, digits, '-' and '_' only",
+        )
     result.assets.add(rel)
     suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
     return quote(rel) + suffix
@@ -232,12 +281,18 @@ def _add_embed_fallback(el, file, strings, problems) -> None:
         return
     title = (el.get("title") or "").strip()
     if not title:
-        problems.add(file, "this embedded frame has no title", el.sourceline,
-                     hint='add title="…" describing it (screen readers read it, and the player shows it as a text link for learners whose LMS blocks the embed)')
+        problems.add(
+            file,
+            "this embedded frame has no title",
+            el.sourceline,
+            hint='add title="…" describing it (screen readers read it, and the player shows it as a text link '
+            "for learners whose LMS blocks the embed)",
+        )
         return
     fallback = HTML_PARSER.makeelement("p", {"class": "embed-fallback"})
-    link = HTML_PARSER.makeelement("a", {"href": youtube_watch_url(src), "target": "_blank",
-                                         "rel": "noopener noreferrer"})
+    link = HTML_PARSER.makeelement(
+        "a", {"href": youtube_watch_url(src), "target": "_blank", "rel": "noopener noreferrer"}
+    )
     link.text = strings["embed_fallback"].replace("{title}", title)
     fallback.append(link)
     fallback.tail = el.tail
@@ -261,9 +316,14 @@ def _check_media(wrapper, file, lesson_path, files, lesson_files, strings, resul
     for el in list(wrapper.iter("video", "audio")):
         tag = el.tag
         if el.get("autoplay") is not None:
-            problems.add(file, f"<{tag}> starts by itself (autoplay)", el.sourceline, level="warning",
-                         code="media-access",
-                         hint="remove autoplay and let the learner start it; sound that plays by itself drowns a screen reader")
+            problems.add(
+                file,
+                f"<{tag}> starts by itself (autoplay)",
+                el.sourceline,
+                level="warning",
+                code="media-access",
+                hint="remove autoplay and let the learner start it; sound that plays by itself drowns a screen reader",
+            )
         if el.get("controls") is None:
             el.set("controls", "")
         captions = False
@@ -271,17 +331,30 @@ def _check_media(wrapper, file, lesson_path, files, lesson_files, strings, resul
             kind = (track.get("kind") or "subtitles").lower()
             src = track.get("src") or ""
             if not src:
-                problems.add(file, "this <track> has no src", track.sourceline,
-                             hint='point it at a WebVTT file: <track kind="captions" src="../media/talk.vtt" srclang="en" label="English">')
+                problems.add(
+                    file,
+                    "this <track> has no src",
+                    track.sourceline,
+                    hint="point it at a WebVTT file: "
+                    '<track kind="captions" src="../media/talk.vtt" srclang="en" label="English">',
+                )
                 continue
             if not urlsplit(src).path.lower().endswith(".vtt"):
-                problems.add(file, f"'{src}' is not a WebVTT (.vtt) file", track.sourceline,
-                             hint="browsers show captions from WebVTT files only; convert it (e.g. from .srt) to .vtt")
+                problems.add(
+                    file,
+                    f"'{src}' is not a WebVTT (.vtt) file",
+                    track.sourceline,
+                    hint="browsers show captions from WebVTT files only; convert it (e.g. from .srt) to .vtt",
+                )
                 continue
             if kind in CAPTION_KINDS:
                 if not track.get("srclang"):
-                    problems.add(file, "this captions <track> has no srclang", track.sourceline,
-                                 hint='give the language of the captions, e.g. srclang="en"')
+                    problems.add(
+                        file,
+                        "this captions <track> has no srclang",
+                        track.sourceline,
+                        hint='give the language of the captions, e.g. srclang="en"',
+                    )
                     continue
                 captions = True
         transcript = el.get("data-transcript")
@@ -289,14 +362,26 @@ def _check_media(wrapper, file, lesson_path, files, lesson_files, strings, resul
             _add_transcript(el, transcript.strip(), file, lesson_path, files, lesson_files, strings, result, problems)
         silent = tag == "video" and el.get("muted") is not None
         if tag == "video" and not silent and not captions:
-            problems.add(file, "this video has no captions", el.sourceline, level="warning", code="media-access",
-                         hint='add <track kind="captions" src="../media/….vtt" srclang="en" label="English"> inside '
-                              '<video>; for a video without sound, add muted and a data-transcript that describes it')
+            problems.add(
+                file,
+                "this video has no captions",
+                el.sourceline,
+                level="warning",
+                code="media-access",
+                hint='add <track kind="captions" src="../media/….vtt" srclang="en" label="English"> inside '
+                "<video>; for a video without sound, add muted and a data-transcript that describes it",
+            )
         elif (tag == "audio" or silent) and transcript is None and not captions:
             what = "this audio" if tag == "audio" else "this silent video"
-            problems.add(file, f"{what} has no transcript", el.sourceline, level="warning", code="media-access",
-                         hint=f'add data-transcript="../media/….txt" to <{tag}>: a text file (or an HTML fragment) '
-                              "that the player shows under it")
+            problems.add(
+                file,
+                f"{what} has no transcript",
+                el.sourceline,
+                level="warning",
+                code="media-access",
+                hint=f'add data-transcript="../media/….txt" to <{tag}>: a text file (or an HTML fragment) '
+                "that the player shows under it",
+            )
 
 
 def _add_transcript(el, value, file, lesson_path, files, lesson_files, strings, result, problems) -> None:
@@ -305,8 +390,12 @@ def _add_transcript(el, value, file, lesson_path, files, lesson_files, strings, 
         problems.add(file, "data-transcript is empty", el.sourceline, hint="name a .txt or .html file, or remove it")
         return
     if urlsplit(value).scheme or value.startswith("//"):
-        problems.add(file, f"the transcript '{value}' is not in the course folder", el.sourceline,
-                     hint="copy the transcript into the course folder (e.g. media/) so it travels with the package")
+        problems.add(
+            file,
+            f"the transcript '{value}' is not in the course folder",
+            el.sourceline,
+            hint="copy the transcript into the course folder (e.g. media/) so it travels with the package",
+        )
         return
     before = set(result.assets)
     url = _rewrite(value, el, "data-transcript", file, lesson_path, files, lesson_files, result, problems)
@@ -318,8 +407,12 @@ def _add_transcript(el, value, file, lesson_path, files, lesson_files, strings, 
     if rel not in result.assets:  # _rewrite reported why (missing, outside the course folder …)
         return
     if posixpath.splitext(rel)[1].lower() not in TRANSCRIPT_TYPES:
-        problems.add(file, f"the transcript '{value}' is not a .txt or .html file", el.sourceline,
-                     hint="write the transcript as plain text (.txt) or as an HTML fragment (.html)")
+        problems.add(
+            file,
+            f"the transcript '{value}' is not a .txt or .html file",
+            el.sourceline,
+            hint="write the transcript as plain text (.txt) or as an HTML fragment (.html)",
+        )
         result.assets -= added
         return
     shown_root = file[: -len(lesson_path)].rstrip("/") if file.endswith(lesson_path) else posixpath.dirname(file)

@@ -58,11 +58,24 @@ JUNK = re.compile(r"^(\.DS_Store|Thumbs\.db|desktop\.ini|.*~|.*\.sw[po]|#.*#)$",
 #: Calls and names that mean a script is talking to the LMS itself (SCORM 1.2 and 2004).
 LMS_API = re.compile(
     r"\b(LMS(?:Initialize|Finish|GetValue|SetValue|Commit|GetLastError|GetErrorString|GetDiagnostic)"
-    r"|API_1484_11|doLMS\w+|pipwerks|(?<=[\"'])cmi\.[a-z_]+(?:\.[a-z_0-9]+)*(?=[\"']))")
+    r"|API_1484_11|doLMS\w+|pipwerks|(?<=[\"'])cmi\.[a-z_]+(?:\.[a-z_0-9]+)*(?=[\"']))"
+)
 
 #: Attributes that hold ids of other elements (space-separated lists for the aria ones).
-ID_REFERENCES = ("for", "headers", "list", "form", "aria-labelledby", "aria-describedby", "aria-controls",
-                 "aria-owns", "aria-details", "aria-errormessage", "aria-flowto", "aria-activedescendant")
+ID_REFERENCES = (
+    "for",
+    "headers",
+    "list",
+    "form",
+    "aria-labelledby",
+    "aria-describedby",
+    "aria-controls",
+    "aria-owns",
+    "aria-details",
+    "aria-errormessage",
+    "aria-flowto",
+    "aria-activedescendant",
+)
 
 #: Stylesheets larger than this are not scanned for url(...) references (1 MiB).
 CSS_SCAN_LIMIT = 1 << 20
@@ -180,15 +193,23 @@ class _Linter:
         for lesson in self.lessons:
             for name, line in lesson.ids.items():
                 if _is_player_id(name):
-                    self.warn("id-duplicate", lesson.shown, f"the id '{name}' is already used by the player page", line,
-                              hint="rename it; the player's own element would be found instead")
+                    self.warn(
+                        "id-duplicate",
+                        lesson.shown,
+                        f"the id '{name}' is already used by the player page",
+                        line,
+                        hint="rename it; the player's own element would be found instead",
+                    )
                 elif name in seen and name in referenced:
                     other, other_line = seen[name]
-                    self.warn("id-duplicate", lesson.shown,
-                              f"the id '{name}' is also used in {other.rel} (line {other_line}); all lessons "
-                              f"share one page, so '#{name}' (or for=/aria-… pointing to it) finds the first one",
-                              line, hint="give each id a name used once in the course, e.g. prefix it with the "
-                                         "lesson's id")
+                    self.warn(
+                        "id-duplicate",
+                        lesson.shown,
+                        f"the id '{name}' is also used in {other.rel} (line {other_line}); all lessons "
+                        f"share one page, so '#{name}' (or for=/aria-… pointing to it) finds the first one",
+                        line,
+                        hint="give each id a name used once in the course, e.g. prefix it with the lesson's id",
+                    )
                 else:
                     seen.setdefault(name, (lesson, line))
 
@@ -200,12 +221,20 @@ class _Linter:
             line = el.sourceline
             if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
                 previous_heading = self.check_heading(lesson, el, int(tag[1]), previous_heading)
-            if tag == "img" or (tag == "input" and (el.get("type") or "").lower() == "image") or (
-                    tag == "area" and el.get("href") is not None):
+            if (
+                tag == "img"
+                or (tag == "input" and (el.get("type") or "").lower() == "image")
+                or (tag == "area" and el.get("href") is not None)
+            ):
                 if el.get("alt") is None:
-                    self.warn("img-alt", lesson.shown, f"{_describe(el)} has no alt text", line,
-                              hint='describe the image in alt="…" (write alt="" if it is only decoration); '
-                                   'screen readers read it, and it shows when the image cannot load')
+                    self.warn(
+                        "img-alt",
+                        lesson.shown,
+                        f"{_describe(el)} has no alt text",
+                        line,
+                        hint='describe the image in alt="…" (write alt="" if it is only decoration); '
+                        "screen readers read it, and it shows when the image cannot load",
+                    )
             self.check_loaded(lesson, el)
             self.check_links(lesson, el)
             if tag == "script":
@@ -220,15 +249,24 @@ class _Linter:
 
     def check_heading(self, lesson: _Lesson, el, level: int, previous: int) -> int:
         if level <= 2:
-            self.warn("heading-level", lesson.shown,
-                      f"<h{level}> has the level of the lesson title or above; the player shows the title "
-                      f"'{lesson.title}' as <h2>", el.sourceline,
-                      hint="use <h3> for the lesson's sections, <h4> inside them")
+            self.warn(
+                "heading-level",
+                lesson.shown,
+                f"<h{level}> has the level of the lesson title or above; the player shows the title "
+                f"'{lesson.title}' as <h2>",
+                el.sourceline,
+                hint="use <h3> for the lesson's sections, <h4> inside them",
+            )
             return 2
         if level > previous + 1:
             before = "the lesson title is <h2>" if previous == 2 else f"the heading before it is <h{previous}>"
-            self.warn("heading-level", lesson.shown, f"<h{level}> skips a level: {before}", el.sourceline,
-                      hint=f"use <h{previous + 1}> here; screen-reader users navigate by heading levels")
+            self.warn(
+                "heading-level",
+                lesson.shown,
+                f"<h{level}> skips a level: {before}",
+                el.sourceline,
+                hint=f"use <h{previous + 1}> here; screen-reader users navigate by heading levels",
+            )
         return level
 
     def check_loaded(self, lesson: _Lesson, el) -> None:
@@ -241,10 +279,14 @@ class _Linter:
             urls = [part.strip().split(" ", 1)[0] for part in value.split(",")] if attr == "srcset" else [value]
             for url in urls:
                 if url.strip().lower().startswith("http:"):
-                    self.warn("http-resource", lesson.shown,
-                              f"'{url.strip()}' is loaded over http:; when the LMS serves the course over https, "
-                              f"browsers block it (mixed content)", el.sourceline,
-                              hint="use its https:// address, or copy the file into the course folder")
+                    self.warn(
+                        "http-resource",
+                        lesson.shown,
+                        f"'{url.strip()}' is loaded over http:; when the LMS serves the course over https, "
+                        f"browsers block it (mixed content)",
+                        el.sourceline,
+                        hint="use its https:// address, or copy the file into the course folder",
+                    )
                 target = self.resolve(url, lesson.rel)
                 if target:
                     self.note_reference(target[0], lesson.shown, el.sourceline)
@@ -256,8 +298,9 @@ class _Linter:
         if not href:
             return
         if href.startswith("#"):
-            self.after_all_lessons.append(functools.partial(self.check_fragment, lesson, unquote(href[1:]),
-                                                            el.sourceline))
+            self.after_all_lessons.append(
+                functools.partial(self.check_fragment, lesson, unquote(href[1:]), el.sourceline)
+            )
             return
         target = self.resolve(href, lesson.rel)
         if not target:
@@ -266,38 +309,61 @@ class _Linter:
         self.note_reference(rel, lesson.shown, el.sourceline)
         other = self.by_file.get(rel)
         if other is not None and fragment:
-            self.after_all_lessons.append(functools.partial(self.check_lesson_anchor, lesson, other, href, fragment,
-                                                            el.sourceline))
+            self.after_all_lessons.append(
+                functools.partial(self.check_lesson_anchor, lesson, other, href, fragment, el.sourceline)
+            )
 
     def check_lesson_anchor(self, lesson: _Lesson, other: _Lesson, href: str, fragment: str, line: int) -> None:
         """A link to another lesson's file with a '#fragment' (the player opens lessons at their top)."""
         if fragment in other.ids:
-            self.warn("link-anchor", lesson.shown,
-                      f"'{href}' opens the lesson '{other.title}' at its top; the player ignores '#{fragment}'",
-                      line, hint=f"link to '{href.split('#')[0]}', or move the content it points to")
+            self.warn(
+                "link-anchor",
+                lesson.shown,
+                f"'{href}' opens the lesson '{other.title}' at its top; the player ignores '#{fragment}'",
+                line,
+                hint=f"link to '{href.split('#')[0]}', or move the content it points to",
+            )
         else:
-            self.warn("link-anchor", lesson.shown,
-                      f"'{href}': the lesson '{other.title}' ({other.rel}) has no element with id '{fragment}'",
-                      line, hint=_anchor_hint(fragment, other.ids))
+            self.warn(
+                "link-anchor",
+                lesson.shown,
+                f"'{href}': the lesson '{other.title}' ({other.rel}) has no element with id '{fragment}'",
+                line,
+                hint=_anchor_hint(fragment, other.ids),
+            )
 
     def check_fragment(self, lesson: _Lesson, fragment: str, line: int) -> None:
         if not fragment or fragment == "top" or fragment in lesson.ids:
             return
         if fragment.startswith("lesson-"):
-            self.warn("link-anchor", lesson.shown,
-                      f"'#{fragment}' does not change lessons; the player only follows links to lesson files", line,
-                      hint="link to the lesson's file instead, e.g. href=\"02-next.html\"")
+            self.warn(
+                "link-anchor",
+                lesson.shown,
+                f"'#{fragment}' does not change lessons; the player only follows links to lesson files",
+                line,
+                hint='link to the lesson\'s file instead, e.g. href="02-next.html"',
+            )
             return
         if _is_player_id(fragment):
             return
         owner = next((other for other in self.lessons if fragment in other.ids), None)
         if owner is not None:
-            self.warn("link-anchor", lesson.shown,
-                      f"'#{fragment}' is in another lesson ({owner.rel}); the player shows one lesson at a time",
-                      line, hint=f"link to that lesson's file instead: href=\"{posixpath.relpath(owner.rel, posixpath.dirname(lesson.rel))}\"")
+            self.warn(
+                "link-anchor",
+                lesson.shown,
+                f"'#{fragment}' is in another lesson ({owner.rel}); the player shows one lesson at a time",
+                line,
+                hint="link to that lesson's file instead: "
+                f'href="{posixpath.relpath(owner.rel, posixpath.dirname(lesson.rel))}"',
+            )
             return
-        self.warn("link-anchor", lesson.shown, f"'#{fragment}' points to no element in this lesson", line,
-                  hint=_anchor_hint(fragment, lesson.ids))
+        self.warn(
+            "link-anchor",
+            lesson.shown,
+            f"'#{fragment}' points to no element in this lesson",
+            line,
+            hint=_anchor_hint(fragment, lesson.ids),
+        )
 
     def check_script(self, lesson: _Lesson, el) -> None:
         kind = (el.get("type") or "").strip().lower()
@@ -320,28 +386,41 @@ class _Linter:
         if not match:
             return
         line = (first_line or 1) + text.count("\n", 0, match.start())
-        self.warn("lms-api", shown,
-                  f"script ({where}) talks to the LMS itself ('{match.group(0)}'); only the player may do that", line,
-                  hint="remove it: a second caller can overwrite the status and score the player sets, or end "
-                       "the session early; the player tracks pages, the quiz and resume data")
+        self.warn(
+            "lms-api",
+            shown,
+            f"script ({where}) talks to the LMS itself ('{match.group(0)}'); only the player may do that",
+            line,
+            hint="remove it: a second caller can overwrite the status and score the player sets, or end "
+            "the session early; the player tracks pages, the quiz and resume data",
+        )
 
     def check_style(self, lesson: _Lesson, css: str, line: int, where: str) -> None:
         for match in CSS_URL.finditer(css):
             url = (match.group(2) if match.group(2) is not None else match.group(4) or "").strip()
             at = (line or 1) + css.count("\n", 0, match.start())
             if url.lower().startswith("http:"):
-                self.warn("http-resource", lesson.shown,
-                          f"'{url}' is loaded over http:; when the LMS serves the course over https, browsers block it "
-                          f"(mixed content)", at, hint="use its https:// address, or copy the file into the course folder")
+                self.warn(
+                    "http-resource",
+                    lesson.shown,
+                    f"'{url}' is loaded over http:; when the LMS serves the course over https, browsers block it "
+                    f"(mixed content)",
+                    at,
+                    hint="use its https:// address, or copy the file into the course folder",
+                )
                 continue
             target = self.resolve(url, lesson.rel)
             if not target:
                 continue
             self.referenced.add(target[0])
-            self.warn("link-broken", lesson.shown,
-                      f"url({url}) in {where} will not work in the package: the build only copies files that src "
-                      f"and href attributes point to, and the lesson moves to the package root", at,
-                      hint="show the image with an <img> element instead")
+            self.warn(
+                "link-broken",
+                lesson.shown,
+                f"url({url}) in {where} will not work in the package: the build only copies files that src "
+                f"and href attributes point to, and the lesson moves to the package root",
+                at,
+                hint="show the image with an <img> element instead",
+            )
 
     def note_reference(self, rel: str, shown: str, line) -> None:
         self.referenced.add(rel)
@@ -363,12 +442,21 @@ class _Linter:
         if rel in self.packaged:
             return
         if (self.root / rel).is_file():
-            self.warn("link-broken", shown, f"'{value}' ({rel}) is not in the package: the build only packages files "
-                                            f"that lessons point to", line,
-                      hint="point to it from a lesson as well, or embed the content in a lesson")
+            self.warn(
+                "link-broken",
+                shown,
+                f"'{value}' ({rel}) is not in the package: the build only packages files that lessons point to",
+                line,
+                hint="point to it from a lesson as well, or embed the content in a lesson",
+            )
         else:
-            self.warn("link-broken", shown, f"'{value}' does not exist (looked for {rel} in the course folder)", line,
-                      hint="check the file name and that the path is relative to this file")
+            self.warn(
+                "link-broken",
+                shown,
+                f"'{value}' does not exist (looked for {rel} in the course folder)",
+                line,
+                hint="check the file name and that the path is relative to this file",
+            )
 
     def check_css_asset(self, rel: str) -> None:
         try:
@@ -383,9 +471,14 @@ class _Linter:
             line += css.count("\n", counted, match.start())
             counted = match.start()
             if url.lower().startswith("http:"):
-                self.warn("http-resource", self.shown(rel),
-                          f"'{url}' is loaded over http:; when the LMS serves the course over https, browsers block it "
-                          f"(mixed content)", line, hint="use its https:// address, or copy the file into the course folder")
+                self.warn(
+                    "http-resource",
+                    self.shown(rel),
+                    f"'{url}' is loaded over http:; when the LMS serves the course over https, browsers block it "
+                    f"(mixed content)",
+                    line,
+                    hint="use its https:// address, or copy the file into the course folder",
+                )
                 continue
             target = self.resolve(url, rel)
             if target:
@@ -412,10 +505,14 @@ class _Linter:
             if asset.size <= budget:
                 continue
             shown, line = self.first_ref.get(asset.path, (self.shown(asset.path), None))
-            self.warn("media-size", shown,
-                      f"'{asset.path}' is {_size(asset.size)}, over the media budget of {_size(budget)} per file",
-                      line, hint="compress it, or host it elsewhere and embed it; if the size is intended, raise "
-                                 "lint.media_budget_kb in course.yaml")
+            self.warn(
+                "media-size",
+                shown,
+                f"'{asset.path}' is {_size(asset.size)}, over the media budget of {_size(budget)} per file",
+                line,
+                hint="compress it, or host it elsewhere and embed it; if the size is intended, raise "
+                "lint.media_budget_kb in course.yaml",
+            )
 
     def check_unused(self) -> None:
         used = {"course.yaml"} | set(self.by_file) | self.packaged | self.referenced
@@ -425,9 +522,13 @@ class _Linter:
         used |= {f"templates/{rel}" for rel in self.course.template_files}  # template overrides (builder/theme.py)
         for rel in _course_files(self.root):
             if rel not in used:
-                self.warn("file-unused", self.shown(rel), "nothing in the course uses this file, so it is not packaged",
-                          hint="delete it or point to it from a lesson; to keep such files, add 'file-unused' to "
-                               "lint.ignore in course.yaml")
+                self.warn(
+                    "file-unused",
+                    self.shown(rel),
+                    "nothing in the course uses this file, so it is not packaged",
+                    hint="delete it or point to it from a lesson; to keep such files, add 'file-unused' to "
+                    "lint.ignore in course.yaml",
+                )
 
 
 @functools.lru_cache(maxsize=None)

@@ -252,10 +252,21 @@ class Question(NamedTuple):
 
     def signature(self) -> str:
         """What the stored answer layout depends on (part of the course fingerprint)."""
-        sizes = (len(self.choices), len(self.pairs), len(self.targets), len(self.items), self.points,
-                 self.max_length if self.type == "fill-in" else 0, int(self.shuffle))
-        return f"{self.id}:{self.type}:" + ",".join(map(str, sizes)) + ":" + "".join(
-            "f" if c.fixed else "-" for c in self.choices)
+        sizes = (
+            len(self.choices),
+            len(self.pairs),
+            len(self.targets),
+            len(self.items),
+            self.points,
+            self.max_length if self.type == "fill-in" else 0,
+            int(self.shuffle),
+        )
+        return (
+            f"{self.id}:{self.type}:"
+            + ",".join(map(str, sizes))
+            + ":"
+            + "".join("f" if c.fixed else "-" for c in self.choices)
+        )
 
 
 class Pool(NamedTuple):
@@ -310,14 +321,18 @@ class Quiz(NamedTuple):
     @property
     def randomized(self) -> bool:
         """Whether an attempt's layout depends on a random seed (kept in suspend_data)."""
-        return any(pool.draw < len(pool.questions) or (pool.shuffle and pool.draw > 1) for pool in self.sections) \
-            or any(q.shuffle for q in self.questions)
+        return any(
+            pool.draw < len(pool.questions) or (pool.shuffle and pool.draw > 1) for pool in self.sections
+        ) or any(q.shuffle for q in self.questions)
 
     @property
     def legacy_compatible(self) -> bool:
         """Whether suspend_data format v1 (true-false only, fixed order) maps onto this quiz."""
-        return not self.randomized and self.feedback != "after-question" \
+        return (
+            not self.randomized
+            and self.feedback != "after-question"
             and all(q.type == "true-false" for q in self.questions)
+        )
 
 
 def scramble(n: int, salt: str) -> Tuple[int, ...]:
@@ -398,8 +413,9 @@ class Course(NamedTuple):
                 parts.append(f"pool:{pool.id}:{pool.draw}:{int(pool.shuffle)}")
                 parts.extend(q.signature() for q in pool.questions)
             if quiz.evaluation:
-                parts.append("evaluation:" + ",".join(item.id for item in quiz.evaluation.items)
-                             + f":{quiz.evaluation.points}")
+                parts.append(
+                    "evaluation:" + ",".join(item.id for item in quiz.evaluation.items) + f":{quiz.evaluation.points}"
+                )
         return _base36_digest("2\n" + "\n".join(parts))
 
     @property

@@ -55,8 +55,14 @@ class BuildResult:
         self.seconds = 0.0
 
 
-def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("scorm12",),
-            schemas: Optional[Path] = None, xapi_embed=None, on_checked=None) -> BuildResult:
+def prepare(
+    sources: Sequence[Path],
+    out_dir: Path,
+    formats: Sequence[str] = ("scorm12",),
+    schemas: Optional[Path] = None,
+    xapi_embed=None,
+    on_checked=None,
+) -> BuildResult:
     """Load, check, render and plan every package without writing anything.
 
     :param xapi_embed: an :class:`builder.xapi.embed.EmbeddedEndpoint` to bake into xAPI packages.
@@ -94,8 +100,11 @@ def prepare(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("s
             packager.check(course, problems, shown)
             target = Path(out_dir) / packager.filename(course)
             if target in targets:
-                problems.add(shown, f"builds the same package as {targets[target]}: {display_path(target)}",
-                             hint="give each course its own id, or build them separately")
+                problems.add(
+                    shown,
+                    f"builds the same package as {targets[target]}: {display_path(target)}",
+                    hint="give each course its own id, or build them separately",
+                )
                 continue
             targets[target] = shown
             if problems.errors:
@@ -121,9 +130,16 @@ def _reuse_read_files(entries: List[Entry], files) -> List[Entry]:
     return out
 
 
-def build(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("scorm12",),
-          schemas: Optional[Path] = None, jobs: Optional[int] = None, progress=None,
-          digest: bool = False, xapi_embed=None) -> BuildResult:
+def build(
+    sources: Sequence[Path],
+    out_dir: Path,
+    formats: Sequence[str] = ("scorm12",),
+    schemas: Optional[Path] = None,
+    jobs: Optional[int] = None,
+    progress=None,
+    digest: bool = False,
+    xapi_embed=None,
+) -> BuildResult:
     """Build every course in *sources* into *out_dir*.
 
     :param jobs: threads that deflate; the output is identical whatever the number.
@@ -142,8 +158,9 @@ def build(sources: Sequence[Path], out_dir: Path, formats: Sequence[str] = ("sco
         for package in result.packages:
             report = (lambda files, done, p=package: progress(p, files, done)) if progress else None
             ahead = head_start.pop(package.course.source_dir, None)
-            package.size, package.sha256 = write_zip(package.entries, package.path, jobs=jobs, progress=report,
-                                                     digest=digest, ahead=ahead)
+            package.size, package.sha256 = write_zip(
+                package.entries, package.path, jobs=jobs, progress=report, digest=digest, ahead=ahead
+            )
             if ahead is not None:
                 ahead.close()
     finally:

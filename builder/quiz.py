@@ -12,14 +12,39 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from builder import yamldoc
-from builder.model import (FEEDBACK_MODES, FILL_IN_DEFAULT_LENGTH, FILL_IN_LIMIT, MAX_OPTIONS, PARTIAL_CREDIT_TYPES,
-                           QUESTION_TYPES, REVEAL_MODES, SHUFFLE_TYPES, WHITESPACE_RULES, Choice, Evaluation,
-                           EvaluationItem, NumericAnswer, Pool, Question, Quiz)
+from builder.model import (
+    FEEDBACK_MODES,
+    FILL_IN_DEFAULT_LENGTH,
+    FILL_IN_LIMIT,
+    MAX_OPTIONS,
+    PARTIAL_CREDIT_TYPES,
+    QUESTION_TYPES,
+    REVEAL_MODES,
+    SHUFFLE_TYPES,
+    WHITESPACE_RULES,
+    Choice,
+    Evaluation,
+    EvaluationItem,
+    NumericAnswer,
+    Pool,
+    Question,
+    Quiz,
+)
 from builder.problems import Problems, did_you_mean
 from builder.source import QUESTION_ID, Reader, _kind, _read_text
 
-QUIZ_KEYS = ("title", "attempts", "shuffle_questions", "shuffle_choices", "feedback", "reveal_answers",
-             "out_of_attempts", "questions", "pools", "evaluation")
+QUIZ_KEYS = (
+    "title",
+    "attempts",
+    "shuffle_questions",
+    "shuffle_choices",
+    "feedback",
+    "reveal_answers",
+    "out_of_attempts",
+    "questions",
+    "pools",
+    "evaluation",
+)
 POOL_KEYS = ("id", "draw", "shuffle", "questions")
 COMMON_KEYS = ("id", "type", "text", "weight", "explanation")
 #: The keys each type takes besides the common ones; the first ones listed are required.
@@ -33,8 +58,14 @@ TYPE_KEYS = {
     "sequencing": ("items", "partial_credit"),
     "likert": ("scale",),
 }
-REQUIRED_KEYS = {"true-false": "answer", "single-choice": "choices", "multiple-response": "choices",
-                 "fill-in": "answers", "matching": "pairs", "sequencing": "items"}
+REQUIRED_KEYS = {
+    "true-false": "answer",
+    "single-choice": "choices",
+    "multiple-response": "choices",
+    "fill-in": "answers",
+    "matching": "pairs",
+    "sequencing": "items",
+}
 REQUIRED_HINTS = {
     "answer": "write 'answer: true' or 'answer: false'",
     "choices": "list the options under 'choices:' and mark the right one with 'correct: true'",
@@ -55,8 +86,10 @@ MAX_FEEDBACK = 1000
 MAX_ACCEPTED = 20
 MAX_SCALE = 10
 MAX_EVALUATION_ITEMS = 20
-ID_HINT = ("use lowercase letters, digits and '_', starting with a letter (at most 32); "
-           "the id is sent to the LMS as the interaction id")
+ID_HINT = (
+    "use lowercase letters, digits and '_', starting with a letter (at most 32); "
+    "the id is sent to the LMS as the interaction id"
+)
 
 
 def load_quiz(path: Path, shown: str, problems: Problems, files=None) -> Optional[Quiz]:
@@ -111,8 +144,11 @@ class _QuizReader:
         if not value:
             return
         if value in self.ids:
-            self.r.error(path, f"the id '{value}' is used twice (also at line {self.ids[value]})",
-                         hint=f"give every {what} its own id")
+            self.r.error(
+                path,
+                f"the id '{value}' is used twice (also at line {self.ids[value]})",
+                hint=f"give every {what} its own id",
+            )
         else:
             self.ids[value] = self.line(path)
 
@@ -133,7 +169,9 @@ class _QuizReader:
             p = tuple(path) + (key, i)
             text = _option_text(value)
             if text is None:
-                self.r.error(p, f"expected text, found {_kind(value)}", hint="write the text, in quotes if it contains ':'")
+                self.r.error(
+                    p, f"expected text, found {_kind(value)}", hint="write the text, in quotes if it contains ':'"
+                )
                 ok = False
                 continue
             if not text:
@@ -141,11 +179,15 @@ class _QuizReader:
                 ok = False
                 continue
             if len(text) > MAX_OPTION_TEXT:
-                self.r.error(p, f"is {len(text)} characters long; at most {MAX_OPTION_TEXT} are allowed", hint="shorten it")
+                self.r.error(
+                    p, f"is {len(text)} characters long; at most {MAX_OPTION_TEXT} are allowed", hint="shorten it"
+                )
                 ok = False
                 continue
             if text in seen:
-                self.r.error(p, f"'{text}' is given twice (also at line {seen[text]})", hint=f"every {what} must be different")
+                self.r.error(
+                    p, f"'{text}' is given twice (also at line {seen[text]})", hint=f"every {what} must be different"
+                )
                 ok = False
                 continue
             seen[text] = self.line(p)
@@ -161,9 +203,12 @@ class _QuizReader:
             return False
         if n > maximum:
             if maximum == MAX_OPTIONS:
-                self.r.error(p, f"has {n} {what}s; SCORM 1.2 names each {what} with one character (0-9, a-z), "
-                                f"so at most {MAX_OPTIONS} fit",
-                             hint=too_many or "split the question in two, or remove some")
+                self.r.error(
+                    p,
+                    f"has {n} {what}s; SCORM 1.2 names each {what} with one character (0-9, a-z), "
+                    f"so at most {MAX_OPTIONS} fit",
+                    hint=too_many or "split the question in two, or remove some",
+                )
             else:
                 self.r.error(p, f"has {n} {what}s; at most {maximum} are allowed", hint=too_many or "remove some")
             return False
@@ -184,14 +229,23 @@ class _QuizReader:
         reveal = r.choice(m, (), "reveal_answers", REVEAL_MODES, "always")
         out_of_attempts = r.text(m, (), "out_of_attempts", required=False, max_len=MAX_FEEDBACK) or ""
         if out_of_attempts and attempts == 0:
-            r.error(("out_of_attempts",), "the quiz allows unlimited attempts, so this message never shows",
-                    hint="set 'attempts', or remove 'out_of_attempts'", key=True, level="warning")
+            r.error(
+                ("out_of_attempts",),
+                "the quiz allows unlimited attempts, so this message never shows",
+                hint="set 'attempts', or remove 'out_of_attempts'",
+                key=True,
+                level="warning",
+            )
 
         pools: List[Pool] = []
         questions: List[Question] = []
         if "questions" in m and "pools" in m:
-            r.error(("pools",), "give either 'questions' or 'pools', not both", key=True,
-                    hint="put every question inside a pool, or remove 'pools'")
+            r.error(
+                ("pools",),
+                "give either 'questions' or 'pools', not both",
+                key=True,
+                hint="put every question inside a pool, or remove 'pools'",
+            )
         elif "pools" in m:
             seen_pools: Dict[str, int] = {}
             for i, item in enumerate(r.sequence(m, (), "pools") or []):
@@ -202,8 +256,11 @@ class _QuizReader:
                 pid = r.text(pm, path, "id", pattern=QUESTION_ID, pattern_hint=ID_HINT.split(";")[0])
                 if pid:
                     if pid in seen_pools:
-                        r.error(path + ("id",), f"the pool id '{pid}' is used twice (also at line {seen_pools[pid]})",
-                                hint="give every pool its own id")
+                        r.error(
+                            path + ("id",),
+                            f"the pool id '{pid}' is used twice (also at line {seen_pools[pid]})",
+                            hint="give every pool its own id",
+                        )
                     else:
                         seen_pools[pid] = self.line(path + ("id",))
                 shuffle = r.boolean(pm, path, "shuffle", required=False, default=shuffle_questions)
@@ -211,8 +268,11 @@ class _QuizReader:
                 draw = r.number(pm, path, "draw", required=False, minimum=1, integer=True)
                 if draw is not None and pool_questions is not None and draw > len(pool_questions):
                     n = len(pool_questions)
-                    r.error(path + ("draw",), f"{draw} is more than the {n} question{'s' if n != 1 else ''} in this pool",
-                            hint=f"draw at most {n}, or add questions to the pool")
+                    r.error(
+                        path + ("draw",),
+                        f"{draw} is more than the {n} question{'s' if n != 1 else ''} in this pool",
+                        hint=f"draw at most {n}, or add questions to the pool",
+                    )
                 if pid and pool_questions is not None and shuffle is not None:
                     pools.append(Pool(pid, tuple(pool_questions), draw or len(pool_questions), shuffle))
         elif "questions" in m:
@@ -238,8 +298,12 @@ class _QuizReader:
             least += max(0, pool.draw - unscored)
         if least == 0:
             key = "pools" if "pools" in m else "questions"
-            self.r.error((key,), "no question in this quiz is sure to be scored: likert questions are not scored",
-                         key=True, hint="add a scored question (every type but likert), or draw more questions")
+            self.r.error(
+                (key,),
+                "no question in this quiz is sure to be scored: likert questions are not scored",
+                key=True,
+                hint="add a scored question (every type but likert), or draw more questions",
+            )
 
     # ------------------------------------------------------------------ questions
     def questions(self, m, path, out: List[Question], shuffle_choices: bool) -> Optional[List[Question]]:
@@ -268,8 +332,11 @@ class _QuizReader:
         checked_as = qtype
         if "type" in q and qtype not in QUESTION_TYPES:
             close = did_you_mean(qtype, QUESTION_TYPES) if isinstance(qtype, str) else None
-            r.error(path + ("type",), f"question type '{qtype}' is not supported",
-                    hint=close or "supported types: " + ", ".join(QUESTION_TYPES))
+            r.error(
+                path + ("type",),
+                f"question type '{qtype}' is not supported",
+                hint=close or "supported types: " + ", ".join(QUESTION_TYPES),
+            )
             # Check the rest as the type the author most likely meant, so every problem shows at once.
             checked_as = close.split("'")[1] if close else None
         qtext = r.text(q, path, "text", max_len=MAX_TEXT)
@@ -280,8 +347,12 @@ class _QuizReader:
         allowed = TYPE_KEYS[checked_as]
         for key in q:
             if key in QUESTION_KEYS and key not in COMMON_KEYS and key not in allowed:
-                r.error(path + (key,), f"'{key}' does not apply to a {checked_as} question", key=True,
-                        hint=f"a {checked_as} question takes: " + ", ".join(COMMON_KEYS[2:] + allowed))
+                r.error(
+                    path + (key,),
+                    f"'{key}' does not apply to a {checked_as} question",
+                    key=True,
+                    hint=f"a {checked_as} question takes: " + ", ".join(COMMON_KEYS[2:] + allowed),
+                )
         required = REQUIRED_KEYS.get(checked_as)
         if required and required not in q:
             r.error(path, f"'{required}' is missing", hint=REQUIRED_HINTS[required])
@@ -311,15 +382,23 @@ class _QuizReader:
     def weight(self, q, path, qtype) -> Optional[float]:
         if qtype == "likert":
             if "weight" in q:
-                self.r.error(path + ("weight",), "a likert question is not scored, so it takes no weight",
-                             key=True, hint="remove 'weight'")
+                self.r.error(
+                    path + ("weight",),
+                    "a likert question is not scored, so it takes no weight",
+                    key=True,
+                    hint="remove 'weight'",
+                )
                 return None
             return 0.0
-        weight = self.r.number(q, path, "weight", required=False, minimum=0, maximum=100, exclusive_minimum=True,
-                               default=1)
+        weight = self.r.number(
+            q, path, "weight", required=False, minimum=0, maximum=100, exclusive_minimum=True, default=1
+        )
         if isinstance(weight, float) and len(_decimal(weight).partition(".")[2]) > 2:  # an int has no decimals
-            self.r.error(path + ("weight",), f"{weight} has more than 2 decimal places",
-                         hint="SCORM 1.2 LMSs such as Moodle accept at most 2 decimals in cmi.interactions.n.weighting")
+            self.r.error(
+                path + ("weight",),
+                f"{weight} has more than 2 decimal places",
+                hint="SCORM 1.2 LMSs such as Moodle accept at most 2 decimals in cmi.interactions.n.weighting",
+            )
             return None
         return weight
 
@@ -327,8 +406,11 @@ class _QuizReader:
     def read_true_false(self, q, path):
         answer = q.get("answer")
         if "answer" in q and not isinstance(answer, bool):
-            self.r.error(path + ("answer",), f"a true-false question needs the answer true or false, found {_kind(answer)}",
-                         hint="write true or false without quotes")
+            self.r.error(
+                path + ("answer",),
+                f"a true-false question needs the answer true or false, found {_kind(answer)}",
+                hint="write true or false without quotes",
+            )
             return None
         return {"answer": answer} if "answer" in q else None
 
@@ -347,8 +429,11 @@ class _QuizReader:
                 c = r.mapping(item, p, CHOICE_KEYS, required=("text",))
                 text = _option_text(c["text"]) if c and "text" in c else None
                 if c is not None and "text" in c and text is None:
-                    r.error(p + ("text",), f"expected text, found {_kind(c['text'])}",
-                            hint="write the choice's text, in quotes if it contains ':'")
+                    r.error(
+                        p + ("text",),
+                        f"expected text, found {_kind(c['text'])}",
+                        hint="write the choice's text, in quotes if it contains ':'",
+                    )
                 correct = r.boolean(c, p, "correct", required=False, default=False) if c else None
                 feedback = r.text(c, p, "feedback", required=False, max_len=MAX_FEEDBACK) if c else None
                 fixed = r.boolean(c, p, "fixed", required=False, default=False) if c else None
@@ -359,8 +444,11 @@ class _QuizReader:
             else:
                 text, correct, feedback, fixed, tp = _option_text(item), False, "", False, p
                 if text is None:
-                    r.error(p, f"expected the choice's text or a mapping with 'text:', found {_kind(item)}",
-                            hint="write '- text: …' with 'correct: true' on the right choice")
+                    r.error(
+                        p,
+                        f"expected the choice's text or a mapping with 'text:', found {_kind(item)}",
+                        hint="write '- text: …' with 'correct: true' on the right choice",
+                    )
                     ok, malformed = False, True
                     continue
             if not text:
@@ -370,8 +458,11 @@ class _QuizReader:
                 r.error(tp, f"is {len(text)} characters long; at most {MAX_OPTION_TEXT} are allowed", hint="shorten it")
                 ok = False
             elif text in seen:
-                r.error(tp, f"the choice '{text}' is given twice (also at line {seen[text]})",
-                        hint="every choice must be different")
+                r.error(
+                    tp,
+                    f"the choice '{text}' is given twice (also at line {seen[text]})",
+                    hint="every choice must be different",
+                )
                 ok = False
             else:
                 seen[text] = self.line(tp)
@@ -381,12 +472,18 @@ class _QuizReader:
         ok = self.count_ok(path, "choices", len(choices), "choice", 2) and ok
         right = sum(1 for c in choices if c.correct)
         if right == 0:
-            r.error(path + ("choices",), "no choice is marked 'correct: true'",
-                    hint="mark the right answer with 'correct: true'")
+            r.error(
+                path + ("choices",),
+                "no choice is marked 'correct: true'",
+                hint="mark the right answer with 'correct: true'",
+            )
             return None
         if single and right > 1:
-            r.error(path + ("choices",), f"{right} choices are marked correct; a single-choice question has exactly one",
-                    hint="use 'type: multiple-response' when several choices are right")
+            r.error(
+                path + ("choices",),
+                f"{right} choices are marked correct; a single-choice question has exactly one",
+                hint="use 'type: multiple-response' when several choices are right",
+            )
             return None
         return {"choices": tuple(choices)} if ok else None
 
@@ -400,16 +497,26 @@ class _QuizReader:
         r = self.r
         case = r.boolean(q, path, "case_sensitive", required=False, default=False)
         whitespace = r.choice(q, path, "whitespace", WHITESPACE_RULES, "normalize")
-        max_length = r.number(q, path, "max_length", required=False, minimum=1, maximum=FILL_IN_LIMIT, integer=True,
-                              default=FILL_IN_DEFAULT_LENGTH)
+        max_length = r.number(
+            q,
+            path,
+            "max_length",
+            required=False,
+            minimum=1,
+            maximum=FILL_IN_LIMIT,
+            integer=True,
+            default=FILL_IN_DEFAULT_LENGTH,
+        )
         if "answers" not in q:
             return None
         accepted, ok = self.all_texts(q, path, "answers", "accepted answer", 1, MAX_ACCEPTED)
         for i, text in enumerate(q["answers"] if isinstance(q["answers"], list) else []):
             if text in accepted and max_length is not None and len(text.strip()) > max_length:
-                r.error(path + ("answers", i), f"is {len(text.strip())} characters long, longer than max_length "
-                                               f"({max_length})",
-                        hint=f"raise max_length (at most {FILL_IN_LIMIT}) or shorten the answer")
+                r.error(
+                    path + ("answers", i),
+                    f"is {len(text.strip())} characters long, longer than max_length ({max_length})",
+                    hint=f"raise max_length (at most {FILL_IN_LIMIT}) or shorten the answer",
+                )
                 ok = False
         if not ok or case is None or whitespace is None or max_length is None:
             return None
@@ -425,33 +532,52 @@ class _QuizReader:
         ok = answer is not False and ("tolerance" not in q or tolerance is not None)
         if "range" in q:
             value = q["range"]
-            numbers = isinstance(value, list) and len(value) == 2 and all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            numbers = (
+                isinstance(value, list)
+                and len(value) == 2
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            )
             if not numbers:
-                r.error(path + ("range",), f"expected two numbers [lowest, highest], found {_kind(value)}",
-                        hint="write it as 'range: [10, 20]'")
+                r.error(
+                    path + ("range",),
+                    f"expected two numbers [lowest, highest], found {_kind(value)}",
+                    hint="write it as 'range: [10, 20]'",
+                )
                 ok = False
             elif value[0] > value[1]:
-                r.error(path + ("range",), f"the lowest value {_decimal(value[0])} is greater than the highest "
-                                           f"{_decimal(value[1])}", hint="write the lowest value first")
+                r.error(
+                    path + ("range",),
+                    f"the lowest value {_decimal(value[0])} is greater than the highest {_decimal(value[1])}",
+                    hint="write the lowest value first",
+                )
                 ok = False
             else:
                 bounds = (Decimal(_decimal(value[0])), Decimal(_decimal(value[1])))
             if "tolerance" in q:
-                r.error(path + ("tolerance",), "give either 'tolerance' or 'range', not both", key=True,
-                        hint="a range already says which numbers are accepted")
+                r.error(
+                    path + ("tolerance",),
+                    "give either 'tolerance' or 'range', not both",
+                    key=True,
+                    hint="a range already says which numbers are accepted",
+                )
                 ok = False
         elif "answer" not in q:
-            r.error(path, "'answer' is missing",
-                    hint="give 'answer' (with an optional 'tolerance'), or 'range: [lowest, highest]'")
+            r.error(
+                path,
+                "'answer' is missing",
+                hint="give 'answer' (with an optional 'tolerance'), or 'range: [lowest, highest]'",
+            )
             return None
         if not ok:
             return None
         exact = Decimal(answer) if answer is not None else None
         if bounds is not None:
             if exact is not None and not bounds[0] <= exact <= bounds[1]:
-                r.error(path + ("answer",), f"{answer} is outside the range [{bounds[0]}, {bounds[1]}]",
-                        hint="the answer reported to the LMS must be one of the accepted numbers")
+                r.error(
+                    path + ("answer",),
+                    f"{answer} is outside the range [{bounds[0]}, {bounds[1]}]",
+                    hint="the answer reported to the LMS must be one of the accepted numbers",
+                )
                 return None
             low, high = bounds
         else:
@@ -465,8 +591,11 @@ class _QuizReader:
             return None
         value = q[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.r.error(path + (key,), f"a numeric question needs a number, found {_kind(value)}",
-                         hint="write the number without quotes, e.g. 'answer: 12.5'")
+            self.r.error(
+                path + (key,),
+                f"a numeric question needs a number, found {_kind(value)}",
+                hint="write the number without quotes, e.g. 'answer: 12.5'",
+            )
             return False
         if value != value or value in (float("inf"), float("-inf")):
             self.r.error(path + (key,), "expected a finite number")
@@ -491,16 +620,24 @@ class _QuizReader:
             for key in PAIR_KEYS:
                 text = _option_text(pm[key])
                 if text is None or not text or len(text) > MAX_OPTION_TEXT:
-                    problem = (f"expected text, found {_kind(pm[key])}" if text is None else "must not be empty"
-                               if not text else f"is {len(text)} characters long; at most {MAX_OPTION_TEXT} are allowed")
+                    problem = (
+                        f"expected text, found {_kind(pm[key])}"
+                        if text is None
+                        else "must not be empty"
+                        if not text
+                        else f"is {len(text)} characters long; at most {MAX_OPTION_TEXT} are allowed"
+                    )
                     r.error(p + (key,), problem, hint="write the text, in quotes if it contains ':'")
                     ok = False
                 texts.append(text)
             if not ok:
                 continue
             if texts[0] in sources:
-                r.error(p + ("source",), f"the source '{texts[0]}' is given twice (also at line {sources[texts[0]]})",
-                        hint="every source must be different; several sources may share a target")
+                r.error(
+                    p + ("source",),
+                    f"the source '{texts[0]}' is given twice (also at line {sources[texts[0]]})",
+                    hint="every source must be different; several sources may share a target",
+                )
                 ok = False
                 continue
             sources[texts[0]] = self.line(p + ("source",))
@@ -514,17 +651,23 @@ class _QuizReader:
                 targets = {t for _, t in pairs}
                 for i, text in enumerate(listed):
                     if text in targets:
-                        r.error(path + ("distractors", i), f"'{text}' is already the target of a pair",
-                                hint="a distractor matches no source: remove it or reword it")
+                        r.error(
+                            path + ("distractors", i),
+                            f"'{text}' is already the target of a pair",
+                            hint="a distractor matches no source: remove it or reword it",
+                        )
                         ok = False
                 distractors = listed
         if not ok or not self.count_ok(path, "pairs", len(pairs), "pair", 2):
             return None
         n_targets = len({t for _, t in pairs} | set(distractors))
         if n_targets > MAX_OPTIONS:
-            r.error(path + ("distractors" if distractors else "pairs",),
-                    f"gives {n_targets} different targets; SCORM 1.2 names each target with one character (0-9, a-z), "
-                    f"so at most {MAX_OPTIONS} fit", hint="remove distractors, or split the question in two")
+            r.error(
+                path + ("distractors" if distractors else "pairs",),
+                f"gives {n_targets} different targets; SCORM 1.2 names each target with one character (0-9, a-z), "
+                f"so at most {MAX_OPTIONS} fit",
+                hint="remove distractors, or split the question in two",
+            )
             return None
         return {"pairs": tuple(pairs), "distractors": tuple(distractors)}
 
@@ -571,8 +714,11 @@ class _QuizReader:
             else:
                 ok = False
         if listed_items is not None and len(listed_items) > MAX_EVALUATION_ITEMS:
-            r.error(path + ("items",), f"has {len(listed_items)} items; at most {MAX_EVALUATION_ITEMS} are allowed",
-                    hint="a short evaluation gets more answers")
+            r.error(
+                path + ("items",),
+                f"has {len(listed_items)} items; at most {MAX_EVALUATION_ITEMS} are allowed",
+                hint="a short evaluation gets more answers",
+            )
             ok = False
         comment_id, comment_text = "", ""
         if "comment" in m:
@@ -583,13 +729,27 @@ class _QuizReader:
                     r.error(path + ("comment",), "must not be empty", hint="write the prompt, or remove 'comment'")
                     ok = False
                 elif len(comment_text) > MAX_OPTION_TEXT:
-                    r.error(path + ("comment",), f"is {len(comment_text)} characters long; at most {MAX_OPTION_TEXT} "
-                                                 "are allowed", hint="shorten it")
+                    r.error(
+                        path + ("comment",),
+                        f"is {len(comment_text)} characters long; at most {MAX_OPTION_TEXT} are allowed",
+                        hint="shorten it",
+                    )
                     ok = False
             else:
                 cm = r.mapping(comment, path + ("comment",), ITEM_KEYS, required=("text",))
-                comment_id = r.text(cm, path + ("comment",), "id", required=False, pattern=QUESTION_ID,
-                                    pattern_hint=ID_HINT, default=DEFAULT_COMMENT_ID) if cm else None
+                comment_id = (
+                    r.text(
+                        cm,
+                        path + ("comment",),
+                        "id",
+                        required=False,
+                        pattern=QUESTION_ID,
+                        pattern_hint=ID_HINT,
+                        default=DEFAULT_COMMENT_ID,
+                    )
+                    if cm
+                    else None
+                )
                 comment_text = r.text(cm, path + ("comment",), "text", max_len=MAX_OPTION_TEXT) if cm else None
                 ok = ok and bool(comment_id and comment_text)
             where = path + ("comment", "id") if isinstance(comment, dict) and "id" in comment else path + ("comment",)

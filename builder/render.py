@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional, TypedDict
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, TypedDict
 
 from builder.model import Course
+
+if TYPE_CHECKING:
+    from builder.zipwriter import Entry
 
 
 @functools.lru_cache(maxsize=None)
@@ -38,8 +41,10 @@ def load_strings(language: str) -> Dict[str, str]:
 
 
 #: Runtime files a package carries only when its course turns the feature on (``runtime_files(course)``).
-OPTIONAL_RUNTIME = {"xapi.js": lambda course: course.xapi is not None,
-                    "certificate.js": lambda course: course.certificate}
+OPTIONAL_RUNTIME = {
+    "xapi.js": lambda course: course.xapi is not None,
+    "certificate.js": lambda course: course.certificate,
+}
 
 
 def runtime_files(course: Optional[Course] = None) -> List[Path]:
@@ -55,8 +60,11 @@ def runtime_files(course: Optional[Course] = None) -> List[Path]:
         for rel in course.template_files:
             if rel.startswith(("static/", "runtime/")):
                 by_name[rel.split("/", 1)[1]] = course.templates_dir / rel
-    files = [p for name, p in by_name.items()
-             if name not in OPTIONAL_RUNTIME or (course is not None and OPTIONAL_RUNTIME[name](course))]
+    files = [
+        p
+        for name, p in by_name.items()
+        if name not in OPTIONAL_RUNTIME or (course is not None and OPTIONAL_RUNTIME[name](course))
+    ]
     return sorted(files, key=lambda p: p.name)
 
 
@@ -108,10 +116,16 @@ def template_context(course: Course, config: Dict[str, Any]) -> TemplateContext:
     from markupsafe import Markup
 
     outline = [
-        SimpleNamespace(id=module.id, title=module.title, lessons=[
-            SimpleNamespace(id=lesson.id, title=lesson.title, number=lesson.number, file=lesson.file,
-                            html=Markup(lesson.html))  # author HTML, checked in builder.lessons
-            for lesson in module.lessons])
+        SimpleNamespace(
+            id=module.id,
+            title=module.title,
+            lessons=[
+                SimpleNamespace(
+                    id=lesson.id, title=lesson.title, number=lesson.number, file=lesson.file, html=Markup(lesson.html)
+                )  # author HTML, checked in builder.lessons
+                for lesson in module.lessons
+            ],
+        )
         for module in course.modules
     ]
     strings = load_strings(course.language.split("-")[0])
@@ -120,8 +134,15 @@ def template_context(course: Course, config: Dict[str, Any]) -> TemplateContext:
         text = f"{float(value):g}" if float(value) != int(value) else str(int(value))
         return text.replace(".", strings["decimal_separator"])
 
-    return TemplateContext(course=course, outline=outline, quiz=course.quiz, t=strings, config=config,
-                           theme_css=Markup(theme_css(course.theme)), number=number)
+    return TemplateContext(
+        course=course,
+        outline=outline,
+        quiz=course.quiz,
+        t=strings,
+        config=config,
+        theme_css=Markup(theme_css(course.theme)),
+        number=number,
+    )
 
 
 def theme_css(theme) -> str:
@@ -172,14 +193,23 @@ def _check_runtime_scripts(course: Course, page: str) -> None:
     carried = [p.name for p in runtime_files(course) if p.name in defaults]
     missing = [name for name in carried if name not in loaded]
     problems = Problems()
-    where = display_path(course.templates_dir / "base.html") if "base.html" in course.template_files \
+    where = (
+        display_path(course.templates_dir / "base.html")
+        if "base.html" in course.template_files
         else display_path(course.templates_dir)
+    )
     if missing:
-        problems.add(where, "the page does not load " + ", ".join(f"assets/{name}" for name in missing),
-                     hint="keep every <script> tag of the default templates/base.html, in the same order")
+        problems.add(
+            where,
+            "the page does not load " + ", ".join(f"assets/{name}" for name in missing),
+            hint="keep every <script> tag of the default templates/base.html, in the same order",
+        )
     elif loaded and loaded[-1] != "player.js" and "player.js" in carried:
-        problems.add(where, f"assets/player.js must be the last script the page loads, not assets/{loaded[-1]}",
-                     hint="keep the <script> tags of the default templates/base.html in the same order")
+        problems.add(
+            where,
+            f"assets/player.js must be the last script the page loads, not assets/{loaded[-1]}",
+            hint="keep the <script> tags of the default templates/base.html in the same order",
+        )
     if problems:
         raise InvalidCourse(problems)
 
@@ -198,7 +228,10 @@ def _template_problem(course: Course, exc) -> Exception:
                 break
     shown = display_path(Path(file)) if file else display_path(course.templates_dir)
     problems = Problems()
-    problems.add(shown, f"this template cannot be rendered: {exc.message or exc}", line,
-                 hint="templates receive course, outline, quiz, t, config, theme_css and number "
-                      "(README, 'Template overrides')")
+    problems.add(
+        shown,
+        f"this template cannot be rendered: {exc.message or exc}",
+        line,
+        hint="templates receive course, outline, quiz, t, config, theme_css and number (README, 'Template overrides')",
+    )
     return InvalidCourse(problems)

@@ -6,8 +6,16 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from builder import suspend
 from builder.answerkey import key_seed, seal
-from builder.model import CHOICE_IDS, DEFAULT_LIKERT_POINTS, FILL_IN_LIMIT, NUMERIC_INPUT_LENGTH, POINT_IDS, Course, \
-    Question, Quiz
+from builder.model import (
+    CHOICE_IDS,
+    DEFAULT_LIKERT_POINTS,
+    FILL_IN_LIMIT,
+    NUMERIC_INPUT_LENGTH,
+    POINT_IDS,
+    Course,
+    Question,
+    Quiz,
+)
 from builder.render import load_strings
 
 FORMAT = 2
@@ -46,11 +54,17 @@ def _sealed(course: Course, fingerprint: str, q: Question) -> str:
 
 
 def question_config(course: Course, fingerprint: str, q: Question, strings: Dict[str, str]) -> Dict[str, Any]:
-    out: Dict[str, Any] = {"id": q.id, "type": q.type, "interaction": q.interaction_type, "weight": shortest_number(q.weight),
-                           "text": q.text}
+    out: Dict[str, Any] = {
+        "id": q.id,
+        "type": q.type,
+        "interaction": q.interaction_type,
+        "weight": shortest_number(q.weight),
+        "text": q.text,
+    }
     if q.type in ("single-choice", "multiple-response"):
-        out["choices"] = [dict(option, fixed=c.fixed) for option, c in zip(_options([c.text for c in q.choices]),
-                                                                            q.choices)]
+        out["choices"] = [
+            dict(option, fixed=c.fixed) for option, c in zip(_options([c.text for c in q.choices]), q.choices)
+        ]
     elif q.type == "fill-in":
         out.update(maxLength=q.max_length, caseSensitive=q.case_sensitive, whitespace=q.whitespace)
     elif q.type == "numeric":
@@ -82,7 +96,8 @@ def quiz_config(course: Course, quiz: Quiz, strings: Dict[str, str], fingerprint
             "scale": _scale(ev.scale, strings),
             "items": [{"id": item.id, "text": item.text} for item in ev.items],
             "comment": {"id": ev.comment_id, "text": ev.comment_text, "maxLength": FILL_IN_LIMIT}
-            if ev.comment_id else None,
+            if ev.comment_id
+            else None,
         }
     return {
         "title": quiz.title,
@@ -91,8 +106,15 @@ def quiz_config(course: Course, quiz: Quiz, strings: Dict[str, str], fingerprint
         "reveal": quiz.reveal,
         "outOfAttempts": quiz.out_of_attempts,
         "randomized": quiz.randomized,
-        "sections": [{"id": pool.id, "draw": pool.draw, "shuffle": pool.shuffle,
-                      "questions": [index[q.id] for q in pool.questions]} for pool in quiz.sections],
+        "sections": [
+            {
+                "id": pool.id,
+                "draw": pool.draw,
+                "shuffle": pool.shuffle,
+                "questions": [index[q.id] for q in pool.questions],
+            }
+            for pool in quiz.sections
+        ],
         "questions": [question_config(course, fingerprint, q, strings) for q in quiz.questions],
         "evaluation": evaluation,
     }
@@ -111,8 +133,9 @@ def runtime_config(course: Course) -> Dict[str, Any]:
         "passMark": shortest_number(course.pass_mark),
         "status": {"pass": course.status_on_pass, "fail": course.status_on_fail},
         "completion": course.completion,
-        "lessons": [{"id": lesson.id, "title": lesson.title, "module": lesson_module[lesson.id]}
-                    for lesson in course.lessons],
+        "lessons": [
+            {"id": lesson.id, "title": lesson.title, "module": lesson_module[lesson.id]} for lesson in course.lessons
+        ],
         "quiz": quiz_config(course, course.quiz, strings, fingerprint) if course.quiz is not None else None,
         "suspendWorstCase": suspend.worst_case_length(course),
         "certificate": course.certificate,  # templates/certificate.html, assets/certificate.js

@@ -158,8 +158,9 @@ def starter_files(folder: str, title: str, cid: str) -> Dict[str, str]:
     from html import escape
 
     return {
-        "course.yaml": COURSE_YAML.format(title=title, title_yaml=json.dumps(title, ensure_ascii=False),
-                                          id=cid, folder=folder),
+        "course.yaml": COURSE_YAML.format(
+            title=title, title_yaml=json.dumps(title, ensure_ascii=False), id=cid, folder=folder
+        ),
         "quiz.yaml": QUIZ_YAML,
         "lessons/01-welcome.html": LESSON_HTML.format(title_html=escape(title)),
         "media/welcome.svg": WELCOME_SVG,
@@ -174,13 +175,16 @@ def create(target: Path, title: Optional[str] = None) -> Dict[str, str]:
     target = Path(target)
     shown = display_path(target)
     if target.exists() and not (target.is_dir() and not any(target.iterdir())):
-        raise ScaffoldError(f"'{shown}' already exists; coursepack new never overwrites anything",
-                            hint="choose a new folder name, or move the existing folder away first")
+        raise ScaffoldError(
+            f"'{shown}' already exists; coursepack new never overwrites anything",
+            hint="choose a new folder name, or move the existing folder away first",
+        )
     name = target.resolve().name
     title = (title or course_title(name)).strip()
     if not title or len(title) > 200:
-        raise ScaffoldError(f"the title must be 1 to 200 characters long, not {len(title)}",
-                            hint="give a shorter --title")
+        raise ScaffoldError(
+            f"the title must be 1 to 200 characters long, not {len(title)}", hint="give a shorter --title"
+        )
     files = starter_files(shown, title, course_id(name))
 
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -15,8 +15,18 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from builder import yamldoc
 from builder.lessons import decode_utf8, process_lesson
-from builder.model import (COMPLETION_RULES, DEFAULT_STATUS_RULE, STATUS_RULES, Asset, Author, CECredit, Course,
-                           Lesson, Module, Quiz)
+from builder.model import (
+    COMPLETION_RULES,
+    DEFAULT_STATUS_RULE,
+    STATUS_RULES,
+    Asset,
+    Author,
+    CECredit,
+    Course,
+    Lesson,
+    Module,
+    Quiz,
+)
 from builder.problems import InvalidCourse, Problems, did_you_mean, did_you_mean_file, display_path
 from builder.render import available_languages, load_strings, templates_dir
 from builder.theme import read_certificate, read_template_overrides, read_theme
@@ -30,11 +40,27 @@ QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$")
 
-COURSE_KEYS = ("id", "title", "version", "language", "description", "authors", "duration_minutes", "ce",
-               "pass_mark", "status_rule", "mastery_score_in_manifest", "completion", "lessons", "modules", "quiz",
-               "lint",  # 'lint' (media budget, silenced warning codes) is read by builder/lint.py
-               "xapi",  # 'xapi' (xAPI reporting) is read by builder/xapi/settings.py
-               "theme", "certificate")  # read by builder/theme.py
+COURSE_KEYS = (
+    "id",
+    "title",
+    "version",
+    "language",
+    "description",
+    "authors",
+    "duration_minutes",
+    "ce",
+    "pass_mark",
+    "status_rule",
+    "mastery_score_in_manifest",
+    "completion",
+    "lessons",
+    "modules",
+    "quiz",
+    "lint",  # 'lint' (media budget, silenced warning codes) is read by builder/lint.py
+    "xapi",  # 'xapi' (xAPI reporting) is read by builder/xapi/settings.py
+    "theme",
+    "certificate",
+)  # read by builder/theme.py
 
 
 def _where(path: Sequence[Any]) -> str:
@@ -59,8 +85,11 @@ class Reader:
     def mapping(self, value, path, allowed: Sequence[str], required: Sequence[str] = ()) -> Optional[dict]:
         """Check that *value* is a mapping with known keys; report unknown and missing ones."""
         if not isinstance(value, dict):
-            self.error(path, f"expected a mapping of keys, found {_kind(value)}",
-                       hint="write it as 'key: value' lines, indented under this entry")
+            self.error(
+                path,
+                f"expected a mapping of keys, found {_kind(value)}",
+                hint="write it as 'key: value' lines, indented under this entry",
+            )
             return None
         for key in value:
             if key not in allowed:
@@ -81,11 +110,17 @@ class Reader:
             return None
         if not isinstance(value, str):
             if isinstance(value, (int, float)) and not isinstance(value, bool) and key == "version":
-                self.error(p, f"must be a semantic version in quotes, found the number {value}",
-                           hint='write it in quotes with three parts, e.g. version: "1.0.0"')
+                self.error(
+                    p,
+                    f"must be a semantic version in quotes, found the number {value}",
+                    hint='write it in quotes with three parts, e.g. version: "1.0.0"',
+                )
             else:
-                self.error(p, f"expected text, found {_kind(value)}",
-                           hint="put the text in quotes if it contains ':' or starts with a special character")
+                self.error(
+                    p,
+                    f"expected text, found {_kind(value)}",
+                    hint="put the text in quotes if it contains ':' or starts with a special character",
+                )
             return None
         value = value.strip()
         if max_len and len(value) > max_len:
@@ -96,8 +131,18 @@ class Reader:
             return None
         return value
 
-    def number(self, m, path, key, required=True, minimum=None, maximum=None, integer=False, default=None,
-               exclusive_minimum=False):
+    def number(
+        self,
+        m,
+        path,
+        key,
+        required=True,
+        minimum=None,
+        maximum=None,
+        integer=False,
+        default=None,
+        exclusive_minimum=False,
+    ):
         if key not in m:
             return None if required else default
         value = m[key]
@@ -122,8 +167,11 @@ class Reader:
             return None if required else default
         value = m[key]
         if not isinstance(value, bool):
-            self.error(tuple(path) + (key,), f"expected true or false, found {_kind(value)}",
-                       hint="write true or false without quotes")
+            self.error(
+                tuple(path) + (key,),
+                f"expected true or false, found {_kind(value)}",
+                hint="write true or false without quotes",
+            )
             return None
         return value
 
@@ -133,8 +181,11 @@ class Reader:
         value = m[key]
         if value not in choices:
             hint = did_you_mean(value, choices) if isinstance(value, str) else None
-            self.error(tuple(path) + (key,), f"'{value}' is not one of: {', '.join(choices)}",
-                       hint=hint or f"use one of: {', '.join(choices)}")
+            self.error(
+                tuple(path) + (key,),
+                f"'{value}' is not one of: {', '.join(choices)}",
+                hint=hint or f"use one of: {', '.join(choices)}",
+            )
             return None
         return value
 
@@ -145,8 +196,11 @@ class Reader:
             return None
         value = m[key]
         if not isinstance(value, list) or not value:
-            self.error(tuple(path) + (key,), f"expected a non-empty list, found {_kind(value)}",
-                       hint="write each entry on its own line starting with '- '")
+            self.error(
+                tuple(path) + (key,),
+                f"expected a non-empty list, found {_kind(value)}",
+                hint="write each entry on its own line starting with '- '",
+            )
             return None
         return value
 
@@ -254,7 +308,9 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
         problems.add(shown_root, "is not a folder", hint="give the course folder, the one that holds course.yaml")
         return None
     if not course_file.is_file():
-        problems.add(shown, "is missing", hint="every course folder needs a course.yaml; 'coursepack new NAME' writes a starter")
+        problems.add(
+            shown, "is missing", hint="every course folder needs a course.yaml; 'coursepack new NAME' writes a starter"
+        )
         return None
     text = _read_text(course_file, shown, problems)
     if text is None:
@@ -267,8 +323,13 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
     if m is None:
         return None
 
-    course_id = r.text(m, (), "id", pattern=COURSE_ID,
-                       pattern_hint="use lowercase letters, digits and '-', starting with a letter (at most 64)")
+    course_id = r.text(
+        m,
+        (),
+        "id",
+        pattern=COURSE_ID,
+        pattern_hint="use lowercase letters, digits and '-', starting with a letter (at most 64)",
+    )
     title = r.text(m, (), "title", max_len=200)
     version = r.text(m, (), "version", pattern=SEMVER, pattern_hint="use a semantic version such as 1.0.0")
     language = r.text(m, (), "language", pattern=LANGUAGE, pattern_hint="use a language code such as en or es")
@@ -276,14 +337,20 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
     if language:
         base = language.split("-")[0]
         if base not in available_languages():
-            r.error(("language",), f"there are no player strings for '{language}'",
-                    hint="available: " + ", ".join(available_languages()))
+            r.error(
+                ("language",),
+                f"there are no player strings for '{language}'",
+                hint="available: " + ", ".join(available_languages()),
+            )
         else:
             strings = load_strings(base)
     description = r.text(m, (), "description", required=False, max_len=4000) or ""
     if "mastery_score_in_manifest" not in m:
-        r.error((), "'mastery_score_in_manifest' is missing",
-                hint="add 'mastery_score_in_manifest: false' (recommended; see the README, 'Status and mastery score')")
+        r.error(
+            (),
+            "'mastery_score_in_manifest' is missing",
+            hint="add 'mastery_score_in_manifest: false' (recommended; see the README, 'Status and mastery score')",
+        )
     mastery = r.boolean(m, (), "mastery_score_in_manifest", required=False)
     duration = r.number(m, (), "duration_minutes", required=False, minimum=1, integer=True)
     status_rule = r.choice(m, (), "status_rule", tuple(STATUS_RULES), DEFAULT_STATUS_RULE)
@@ -316,18 +383,26 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
 
     # Lessons, possibly grouped in modules.
     modules = []
-    lesson_entries: List[Tuple[Tuple, dict, Optional[str]]] = []
     if "lessons" in m and "modules" in m:
-        r.error(("modules",), "give either 'lessons' or 'modules', not both", key=True,
-                hint="put every lesson inside a module, or remove 'modules'")
+        r.error(
+            ("modules",),
+            "give either 'lessons' or 'modules', not both",
+            key=True,
+            hint="put every lesson inside a module, or remove 'modules'",
+        )
     elif "modules" in m:
         for i, item in enumerate(r.sequence(m, (), "modules") or []):
             path = ("modules", i)
             mm = r.mapping(item, path, ("id", "title", "lessons"), required=("id", "title", "lessons"))
             if mm is None:
                 continue
-            mid = r.text(mm, path, "id", pattern=LESSON_ID,
-                         pattern_hint="use lowercase letters, digits, '-' and '_' (at most 64)")
+            mid = r.text(
+                mm,
+                path,
+                "id",
+                pattern=LESSON_ID,
+                pattern_hint="use lowercase letters, digits, '-' and '_' (at most 64)",
+            )
             mtitle = r.text(mm, path, "title", max_len=200)
             entries = r.sequence(mm, path, "lessons", required=False) or []
             modules.append((mid, mtitle, [(path + ("lessons", j), e) for j, e in enumerate(entries)], path))
@@ -340,42 +415,63 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
     root = src
     ids_seen: Dict[str, Tuple] = {}
     lesson_specs = []  # (path, id, title, rel, module_id)
-    for mid, mtitle, entries, mpath in modules:
+    for mid, _title, entries, mpath in modules:
         if mid:
             if mid in ids_seen:
-                r.error(mpath + ("id",), f"the id '{mid}' is used twice (also at line {doc.pos(ids_seen[mid])[0]})",
-                        hint="give every module and lesson its own id")
+                r.error(
+                    mpath + ("id",),
+                    f"the id '{mid}' is used twice (also at line {doc.pos(ids_seen[mid])[0]})",
+                    hint="give every module and lesson its own id",
+                )
             else:
                 ids_seen[mid] = mpath + ("id",)
         for path, entry in entries:
             e = r.mapping(entry, path, ("id", "title", "file"), required=("id", "title", "file"))
             if e is None:
                 continue
-            lid = r.text(e, path, "id", pattern=LESSON_ID,
-                         pattern_hint="use lowercase letters, digits, '-' and '_' (at most 64)")
+            lid = r.text(
+                e, path, "id", pattern=LESSON_ID, pattern_hint="use lowercase letters, digits, '-' and '_' (at most 64)"
+            )
             ltitle = r.text(e, path, "title", max_len=200)
             rel = r.text(e, path, "file")
             if lid:
                 if lid in ids_seen:
-                    r.error(path + ("id",), f"the id '{lid}' is used twice (also at line {doc.pos(ids_seen[lid])[0]})",
-                            hint="give every module and lesson its own id")
+                    r.error(
+                        path + ("id",),
+                        f"the id '{lid}' is used twice (also at line {doc.pos(ids_seen[lid])[0]})",
+                        hint="give every module and lesson its own id",
+                    )
                 else:
                     ids_seen[lid] = path + ("id",)
             if rel:
                 rel = rel.replace("\\", "/")
                 target = files.inside(rel)
                 if target is None:
-                    r.error(path + ("file",), f"'{rel}' is outside the course folder",
-                            hint="keep lesson files inside the course folder, e.g. lessons/intro.html")
+                    r.error(
+                        path + ("file",),
+                        f"'{rel}' is outside the course folder",
+                        hint="keep lesson files inside the course folder, e.g. lessons/intro.html",
+                    )
                     rel = None
                 elif not target.is_file():
                     close = did_you_mean_file(target)
-                    hint = close.replace("'", "'" + posixpath.dirname(rel) + "/", 1) if close and posixpath.dirname(rel) else close
-                    r.error(path + ("file",), f"'{rel}' does not exist",
-                            hint=hint or "check the path; it is relative to the course folder")
+                    hint = (
+                        close.replace("'", "'" + posixpath.dirname(rel) + "/", 1)
+                        if close and posixpath.dirname(rel)
+                        else close
+                    )
+                    r.error(
+                        path + ("file",),
+                        f"'{rel}' does not exist",
+                        hint=hint or "check the path; it is relative to the course folder",
+                    )
                     rel = None
                 elif target.suffix.lower() not in (".html", ".htm"):
-                    r.error(path + ("file",), f"'{rel}' is not an .html file", hint="lessons are HTML fragments in .html files")
+                    r.error(
+                        path + ("file",),
+                        f"'{rel}' is not an .html file",
+                        hint="lessons are HTML fragments in .html files",
+                    )
                     rel = None
                 else:
                     rel = posixpath.normpath(Path(rel).as_posix())
@@ -404,7 +500,8 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
 
     built_modules = tuple(
         Module(mid, mtitle, tuple(built_lessons[p] for p, _ in entries if p in built_lessons))
-        for mid, mtitle, entries, _ in modules)
+        for mid, mtitle, entries, _ in modules
+    )
 
     quiz = None
     if "quiz" in m:
@@ -412,10 +509,13 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
         if quiz_rel:
             target = files.inside(quiz_rel)
             if target is None:
-                r.error(("quiz",), f"'{quiz_rel}' is outside the course folder", hint="keep quiz.yaml inside the course folder")
+                r.error(
+                    ("quiz",),
+                    f"'{quiz_rel}' is outside the course folder",
+                    hint="keep quiz.yaml inside the course folder",
+                )
             elif not target.is_file():
-                r.error(("quiz",), f"'{quiz_rel}' does not exist",
-                        hint=did_you_mean_file(target))
+                r.error(("quiz",), f"'{quiz_rel}' does not exist", hint=did_you_mean_file(target))
             else:
                 files.quiz_file = posixpath.normpath(Path(quiz_rel).as_posix())
                 quiz = _load_quiz(target, f"{shown_root}/{Path(quiz_rel).as_posix()}", problems, files)
@@ -423,18 +523,30 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
     completion_default = "both" if "quiz" in m else "lessons"
     completion = r.choice(m, (), "completion", COMPLETION_RULES, completion_default)
     if completion in ("quiz", "both") and "quiz" not in m:
-        r.error(("completion",), f"'{completion}' needs a quiz, but the course has none",
-                hint="add 'quiz: quiz.yaml', or set 'completion: lessons'")
+        r.error(
+            ("completion",),
+            f"'{completion}' needs a quiz, but the course has none",
+            hint="add 'quiz: quiz.yaml', or set 'completion: lessons'",
+        )
     if completion == "lessons" and quiz is not None and quiz.evaluation is not None and quiz.evaluation.required:
-        r.error(("completion",), "'lessons' cannot wait for the required course evaluation in the quiz",
-                hint="set 'completion: both' (or 'quiz'), or make the evaluation optional with 'required: false'")
+        r.error(
+            ("completion",),
+            "'lessons' cannot wait for the required course evaluation in the quiz",
+            hint="set 'completion: both' (or 'quiz'), or make the evaluation optional with 'required: false'",
+        )
     pass_mark = r.number(m, (), "pass_mark", required=False, minimum=0, maximum=100)
     if "quiz" in m and "pass_mark" not in m:
-        r.error((), "'pass_mark' is missing; a course with a quiz needs one",
-                hint="add 'pass_mark: 75' (the percentage a learner needs to pass)")
+        r.error(
+            (),
+            "'pass_mark' is missing; a course with a quiz needs one",
+            hint="add 'pass_mark: 75' (the percentage a learner needs to pass)",
+        )
     if mastery and "quiz" not in m:
-        r.error(("mastery_score_in_manifest",), "a mastery score needs a quiz to score against",
-                hint="set it to false, or add a quiz")
+        r.error(
+            ("mastery_score_in_manifest",),
+            "a mastery score needs a quiz to score against",
+            hint="set it to false, or add a quiz",
+        )
 
     for asset in theme_assets:
         assets.setdefault(asset.path, asset)
@@ -443,13 +555,27 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
     if problems.errors:
         return None
     return Course(
-        id=course_id, title=title, version=version, language=language, description=description,
-        authors=tuple(authors), duration_minutes=duration, ce=ce,
+        id=course_id,
+        title=title,
+        version=version,
+        language=language,
+        description=description,
+        authors=tuple(authors),
+        duration_minutes=duration,
+        ce=ce,
         pass_mark=float(pass_mark) if pass_mark is not None else 0.0,
-        status_rule=status_rule, mastery_score_in_manifest=bool(mastery), completion=completion,
+        status_rule=status_rule,
+        mastery_score_in_manifest=bool(mastery),
+        completion=completion,
         modules=built_modules,
-        quiz=quiz, assets=tuple(assets[k] for k in sorted(assets)), source_dir=src.resolve(), xapi=xapi,
-        theme=theme, certificate=certificate, templates_dir=overrides_dir, template_files=override_files,
+        quiz=quiz,
+        assets=tuple(assets[k] for k in sorted(assets)),
+        source_dir=src.resolve(),
+        xapi=xapi,
+        theme=theme,
+        certificate=certificate,
+        templates_dir=overrides_dir,
+        template_files=override_files,
     )
 
 

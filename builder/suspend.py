@@ -48,7 +48,8 @@ def quiz_fields(quiz: Quiz) -> Dict[str, int]:
     if quiz.evaluation is not None:
         fields["evaluation"] = 1 + len(quiz.evaluation.items)
     fields["answers"] = sum(
-        sum(sorted((q.suspend_length for q in pool.questions), reverse=True)[:pool.draw]) for pool in quiz.sections)
+        sum(sorted((q.suspend_length for q in pool.questions), reverse=True)[: pool.draw]) for pool in quiz.sections
+    )
     return fields
 
 

@@ -23,19 +23,28 @@ from builder.problems import Problems, did_you_mean, did_you_mean_file
 THEME_KEYS = ("colors", "fonts", "logo", "logo_alt")
 #: author key -> the CSS custom property of templates/static/player.css it sets
 COLOR_KEYS = {
-    "accent": "accent",        # links, buttons, the progress bar, the current lesson
-    "text": "ink",             # body text
-    "muted": "muted",          # secondary text: kickers, hints, the footer
-    "background": "page",      # behind the cards
-    "surface": "card",         # the lesson card, the header, buttons
-    "focus": "focus",          # the keyboard focus outline
+    "accent": "accent",  # links, buttons, the progress bar, the current lesson
+    "text": "ink",  # body text
+    "muted": "muted",  # secondary text: kickers, hints, the footer
+    "background": "page",  # behind the cards
+    "surface": "card",  # the lesson card, the header, buttons
+    "focus": "focus",  # the keyboard focus outline
 }
 FONT_KEYS = ("body", "headings")
 #: The default theme (the :root block of templates/static/player.css).
 DEFAULT_COLORS = {
-    "ink": "#1f2933", "muted": "#52606d", "page": "#f4f6f8", "card": "#ffffff", "accent": "#245b8f",
-    "accent-dark": "#17406a", "accent-soft": "#e5eef7", "good": "#1d6b40", "bad": "#a3322b",
-    "warn-text": "#7a4d0b", "focus": "#c2410c", "white": "#ffffff",
+    "ink": "#1f2933",
+    "muted": "#52606d",
+    "page": "#f4f6f8",
+    "card": "#ffffff",
+    "accent": "#245b8f",
+    "accent-dark": "#17406a",
+    "accent-soft": "#e5eef7",
+    "good": "#1d6b40",
+    "bad": "#a3322b",
+    "warn-text": "#7a4d0b",
+    "focus": "#c2410c",
+    "white": "#ffffff",
 }
 #: (text or control colour, background colour, the ratio WCAG 2.1 AA asks for, what it is).
 CONTRAST_PAIRS = (
@@ -149,8 +158,11 @@ def read_theme(r, m: dict, files) -> Tuple[Optional[Theme], List[Asset]]:
             path = ("theme", "colors", key)
             value = c[key]
             if not isinstance(value, str) or not HEX_COLOR.match(value.strip()):
-                r.error(path, f"'{value}' is not a colour" if isinstance(value, str) else "expected a colour in quotes",
-                        hint="write a hex colour in quotes, e.g. \"#245b8f\" (or the short form \"#258\")")
+                r.error(
+                    path,
+                    f"'{value}' is not a colour" if isinstance(value, str) else "expected a colour in quotes",
+                    hint='write a hex colour in quotes, e.g. "#245b8f" (or the short form "#258")',
+                )
                 continue
             chosen[COLOR_KEYS[key]] = normalize_color(value.strip())
             where[COLOR_KEYS[key]] = path
@@ -166,11 +178,13 @@ def read_theme(r, m: dict, files) -> Tuple[Optional[Theme], List[Asset]]:
         reported.add(culprit)
         own = culprit in (fg, bg)
         author_key = next(k for k, v in COLOR_KEYS.items() if v == culprit)
-        r.error(where[culprit],
-                f"{what}: {palette[fg]} on {palette[bg]} has a contrast of {ratio:.2f}:1; "
-                f"WCAG 2.1 AA needs {needed:g}:1",
-                hint=_fix_hint(palette[fg], palette[bg], needed, culprit == fg) if own
-                else f"the other colour of this pair derives from '{author_key}': change '{author_key}'")
+        r.error(
+            where[culprit],
+            f"{what}: {palette[fg]} on {palette[bg]} has a contrast of {ratio:.2f}:1; WCAG 2.1 AA needs {needed:g}:1",
+            hint=_fix_hint(palette[fg], palette[bg], needed, culprit == fg)
+            if own
+            else f"the other colour of this pair derives from '{author_key}': change '{author_key}'",
+        )
 
     fonts = {}
     if "fonts" in t:
@@ -180,9 +194,12 @@ def read_theme(r, m: dict, files) -> Tuple[Optional[Theme], List[Asset]]:
                 continue
             value = f[key]
             if not isinstance(value, str) or not FONT_LIST.match(value.strip()):
-                r.error(("theme", "fonts", key), "expected a CSS font list such as \"Georgia, 'Times New Roman', serif\"",
-                        hint="letters, digits, spaces, commas, quotes, '.', '-' and '_' only; end with a generic "
-                             "family (serif, sans-serif, system-ui)")
+                r.error(
+                    ("theme", "fonts", key),
+                    "expected a CSS font list such as \"Georgia, 'Times New Roman', serif\"",
+                    hint="letters, digits, spaces, commas, quotes, '.', '-' and '_' only; end with a generic "
+                    "family (serif, sans-serif, system-ui)",
+                )
                 continue
             fonts[key] = " ".join(value.split())
 
@@ -196,10 +213,17 @@ def read_theme(r, m: dict, files) -> Tuple[Optional[Theme], List[Asset]]:
                 assets.append(asset)
     logo_alt = r.text(t, ("theme",), "logo_alt", required=False, max_len=200) or ""
     if logo_alt and "logo" not in t:
-        r.error(("theme", "logo_alt"), "there is no logo to describe", key=True, hint="add 'logo: …', or remove 'logo_alt'")
+        r.error(
+            ("theme", "logo_alt"), "there is no logo to describe", key=True, hint="add 'logo: …', or remove 'logo_alt'"
+        )
     colors = tuple((name, palette[name]) for name in sorted(palette) if palette[name] != DEFAULT_COLORS.get(name))
-    return Theme(colors=colors, font_body=fonts.get("body", ""), font_headings=fonts.get("headings", ""),
-                 logo=logo, logo_alt=logo_alt), assets
+    return Theme(
+        colors=colors,
+        font_body=fonts.get("body", ""),
+        font_headings=fonts.get("headings", ""),
+        logo=logo,
+        logo_alt=logo_alt,
+    ), assets
 
 
 def _logo(r, rel: str, files) -> Tuple[Optional[str], Optional[Asset]]:
@@ -211,20 +235,29 @@ def _logo(r, rel: str, files) -> Tuple[Optional[str], Optional[Asset]]:
         return None, None
     candidate = files.inside(posix)
     if candidate is None:
-        r.error(path, f"'{rel}' is outside the course folder",
-                hint="copy the logo into the course folder (for example into media/) and name that copy")
+        r.error(
+            path,
+            f"'{rel}' is outside the course folder",
+            hint="copy the logo into the course folder (for example into media/) and name that copy",
+        )
         return None, None
     if not candidate.is_file():
-        r.error(path, f"'{rel}' does not exist",
-                hint=did_you_mean_file(candidate) or "the path is relative to the course folder")
+        r.error(
+            path,
+            f"'{rel}' does not exist",
+            hint=did_you_mean_file(candidate) or "the path is relative to the course folder",
+        )
         return None, None
     if candidate.suffix.lower() not in LOGO_TYPES:
         r.error(path, f"'{rel}' is not an image a browser shows", hint="use " + ", ".join(LOGO_TYPES))
         return None, None
     norm = os.path.normpath(posix).replace(os.sep, "/")
     if norm.split("/")[0] == TEMPLATES_FOLDER:
-        r.error(path, f"'{rel}' is inside the templates/ folder",
-                hint="keep the logo with the other media, e.g. media/logo.svg; templates/ holds template overrides")
+        r.error(
+            path,
+            f"'{rel}' is inside the templates/ folder",
+            hint="keep the logo with the other media, e.g. media/logo.svg; templates/ holds template overrides",
+        )
         return None, None
     source = files.real_path(posix)
     return norm, Asset(norm, source, source.stat().st_size)
@@ -245,11 +278,12 @@ def _one_edit(a: str, b: str) -> bool:
     if len(a) == len(b):
         return sum(x != y for x, y in zip(a, b)) <= 1
     short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-def read_template_overrides(root: Path, shown_root: str, defaults: Path,
-                            problems: Problems) -> Tuple[Optional[Path], Tuple[str, ...]]:
+def read_template_overrides(
+    root: Path, shown_root: str, defaults: Path, problems: Problems
+) -> Tuple[Optional[Path], Tuple[str, ...]]:
     """The course's ``templates/`` folder: (the folder or None, its files as posix paths).
 
     Allowed: ``*.html`` at the top (a file named like a default template replaces it; another
@@ -275,36 +309,54 @@ def read_template_overrides(root: Path, shown_root: str, defaults: Path,
             try:
                 full.resolve().relative_to(root.resolve())
             except ValueError:
-                problems.add(shown, "is a link to a file outside the course folder",
-                             hint="replace the symbolic link with a copy of the file")
+                problems.add(
+                    shown,
+                    "is a link to a file outside the course folder",
+                    hint="replace the symbolic link with a copy of the file",
+                )
                 continue
             top = rel.split("/")[0]
             if "/" not in rel:
                 if not name.endswith(".html"):
-                    problems.add(shown, "is not a template: only .html files go directly in templates/",
-                                 hint="put CSS, fonts and images in templates/static/")
+                    problems.add(
+                        shown,
+                        "is not a template: only .html files go directly in templates/",
+                        hint="put CSS, fonts and images in templates/static/",
+                    )
                     continue
                 typo = next((d for d in default_html if name != d and _one_edit(name.lower(), d)), None)
                 if typo:  # a misspelt override would be silently ignored: refuse it
-                    problems.add(shown, f"does not replace any template; did you mean '{typo}'?",
-                                 hint="an override has the exact name of a template: " + ", ".join(default_html))
+                    problems.add(
+                        shown,
+                        f"does not replace any template; did you mean '{typo}'?",
+                        hint="an override has the exact name of a template: " + ", ".join(default_html),
+                    )
                     continue
             elif top == "static" and rel.count("/") == 1:
                 pass
             elif top == "runtime" and rel.count("/") == 1:
                 if name not in default_runtime:
-                    problems.add(shown, "does not replace a runtime file",
-                                 hint=(did_you_mean(name, default_runtime) or "runtime files: "
-                                       + ", ".join(default_runtime)) + "; put new scripts in templates/static/")
+                    problems.add(
+                        shown,
+                        "does not replace a runtime file",
+                        hint=(did_you_mean(name, default_runtime) or "runtime files: " + ", ".join(default_runtime))
+                        + "; put new scripts in templates/static/",
+                    )
                     continue
             elif top == "locales":
-                problems.add(shown, "the message catalogue cannot be replaced per course",
-                             hint="learner-facing strings come from coursepack's templates/locales/; "
-                                  "change wording in a template override instead")
+                problems.add(
+                    shown,
+                    "the message catalogue cannot be replaced per course",
+                    hint="learner-facing strings come from coursepack's templates/locales/; "
+                    "change wording in a template override instead",
+                )
                 continue
             else:
-                problems.add(shown, "is not a template, a static file or a runtime file",
-                             hint="templates/ holds *.html, static/* and runtime/*.js")
+                problems.add(
+                    shown,
+                    "is not a template, a static file or a runtime file",
+                    hint="templates/ holds *.html, static/* and runtime/*.js",
+                )
                 continue
             files.append(rel)
     return folder.resolve(), tuple(files)

@@ -56,8 +56,13 @@ def load(text: str, file: str, problems: Problems) -> Optional[Document]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        problems.add(file, f"this is not valid YAML: {exc.problem}", line, col,
-                     hint="check the indentation and quoting on this line and the one above")
+        problems.add(
+            file,
+            f"this is not valid YAML: {exc.problem}",
+            line,
+            col,
+            hint="check the indentation and quoting on this line and the one above",
+        )
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - other PyYAML errors carry no mark
         problems.add(file, f"this is not valid YAML: {exc}")
@@ -82,8 +87,12 @@ def load(text: str, file: str, problems: Problems) -> Optional[Document]:
                     key = str(key)
                 if key in out:
                     first = keys[path + (key,)]
-                    problems.add(file, f"'{key}' is given twice (first on line {first[0]})",
-                                 *_mark(key_node), hint="remove one of them")
+                    problems.add(
+                        file,
+                        f"'{key}' is given twice (first on line {first[0]})",
+                        *_mark(key_node),
+                        hint="remove one of them",
+                    )
                     continue
                 keys[path + (key,)] = _mark(key_node)
                 out[key] = convert(value_node, path + (key,))

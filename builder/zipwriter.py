@@ -28,10 +28,12 @@ from pathlib import Path
 from typing import Callable, Deque, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
 
 #: Suffixes of formats that are compressed already; deflating them again only costs time.
-STORED_SUFFIXES = frozenset("""
+STORED_SUFFIXES = frozenset(
+    """
     .mp4 .m4v .mov .webm .ogv .mkv .avi .mp3 .m4a .aac .oga .ogg .opus .flac .jpg .jpeg .png .gif .webp
     .avif .heic .pdf .zip .gz .tgz .bz2 .xz .7z .woff .woff2 .docx .xlsx .pptx .epub
-""".split())
+""".split()
+)
 
 CHUNK = 1 << 20  #: deflate chunk and read size; part of the output format, never tuned per run
 #: Below this much data to deflate, threads cost more than they save (and their import slows
@@ -67,7 +69,7 @@ class Entry(NamedTuple):
             if not self.data:
                 yield b""
             for start in range(0, len(self.data), CHUNK):
-                yield self.data[start:start + CHUNK]
+                yield self.data[start : start + CHUNK]
             return
         with open(self.source, "rb") as fh:
             chunk = fh.read(CHUNK)
@@ -95,8 +97,9 @@ def default_jobs() -> int:
 
 def _deflate(chunk: bytes, dictionary: bytes, last: bool) -> bytes:
     """One chunk as raw deflate; runs in a worker thread (zlib releases the GIL)."""
-    comp = zlib.compressobj(LEVEL, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY,
-                            **({"zdict": dictionary} if dictionary else {}))
+    comp = zlib.compressobj(
+        LEVEL, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY, **({"zdict": dictionary} if dictionary else {})
+    )
     return comp.compress(chunk) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
 
@@ -131,10 +134,24 @@ class ZipStream:
         zip64 = size >= ZIP64_LIMIT - (size >> 8) - 1024  # room for deflate's worst-case growth
         rec = _Record(entry.name, method, self.fh.tell(), zip64)
         extra = struct.pack("<HHQQ", 1, 16, 0, 0) if zip64 else b""
-        self.fh.write(struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, 45 if zip64 else 20, _flags(name, entry.name), method,
-            self.time, self.date, 0, 0xFFFFFFFF if zip64 else 0, 0xFFFFFFFF if zip64 else 0,
-            len(name), len(extra)) + name + extra)
+        self.fh.write(
+            struct.pack(
+                "<IHHHHHIIIHH",
+                0x04034B50,
+                45 if zip64 else 20,
+                _flags(name, entry.name),
+                method,
+                self.time,
+                self.date,
+                0,
+                0xFFFFFFFF if zip64 else 0,
+                0xFFFFFFFF if zip64 else 0,
+                len(name),
+                len(extra),
+            )
+            + name
+            + extra
+        )
         self.records.append(rec)
         return rec
 
@@ -155,19 +172,50 @@ class ZipStream:
             name = rec.name.encode("utf-8")
             big = rec.zip64 or rec.offset >= ZIP64_LIMIT
             extra = struct.pack("<HHQQQ", 1, 24, rec.size, rec.csize, rec.offset) if big else b""
-            self.fh.write(struct.pack(
-                "<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | (45 if big else 20), 45 if big else 20,
-                _flags(name, rec.name), rec.method, self.time, self.date, rec.crc,
-                0xFFFFFFFF if big else rec.csize, 0xFFFFFFFF if big else rec.size, len(name), len(extra), 0, 0, 0,
-                0o100644 << 16, 0xFFFFFFFF if big else rec.offset) + name + extra)
+            self.fh.write(
+                struct.pack(
+                    "<IHHHHHHIIIHHHHHII",
+                    0x02014B50,
+                    (3 << 8) | (45 if big else 20),
+                    45 if big else 20,
+                    _flags(name, rec.name),
+                    rec.method,
+                    self.time,
+                    self.date,
+                    rec.crc,
+                    0xFFFFFFFF if big else rec.csize,
+                    0xFFFFFFFF if big else rec.size,
+                    len(name),
+                    len(extra),
+                    0,
+                    0,
+                    0,
+                    0o100644 << 16,
+                    0xFFFFFFFF if big else rec.offset,
+                )
+                + name
+                + extra
+            )
         end = self.fh.tell()
         count, cd_size = len(self.records), end - start
         if count >= 0xFFFF or start >= ZIP64_LIMIT or cd_size >= ZIP64_LIMIT:
-            self.fh.write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, (3 << 8) | 45, 45, 0, 0, count, count,
-                                      cd_size, start))
+            self.fh.write(
+                struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, (3 << 8) | 45, 45, 0, 0, count, count, cd_size, start)
+            )
             self.fh.write(struct.pack("<IIQI", 0x07064B50, 0, end, 1))
-        self.fh.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, min(count, 0xFFFF), min(count, 0xFFFF),
-                                  min(cd_size, ZIP64_LIMIT), min(start, ZIP64_LIMIT), 0))
+        self.fh.write(
+            struct.pack(
+                "<IHHHHIIH",
+                0x06054B50,
+                0,
+                0,
+                min(count, 0xFFFF),
+                min(count, 0xFFFF),
+                min(cd_size, ZIP64_LIMIT),
+                min(start, ZIP64_LIMIT),
+                0,
+            )
+        )
 
 
 def _chunks_with_dictionary(entry: Entry) -> Iterator[Tuple[bytes, bytes, bool]]:
@@ -288,9 +336,14 @@ class Deflater:
         self.close()
 
 
-def write_zip(entries: Iterable[Entry], target: Path, jobs: Optional[int] = None,
-              progress: Optional[Callable[[int, int], None]] = None, digest: bool = False,
-              ahead: Optional[Deflater] = None) -> Tuple[int, str]:
+def write_zip(
+    entries: Iterable[Entry],
+    target: Path,
+    jobs: Optional[int] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+    digest: bool = False,
+    ahead: Optional[Deflater] = None,
+) -> Tuple[int, str]:
     """Write *entries* in the given order to *target*.
 
     :param jobs: threads that deflate (default: every available core). The output does not depend on it.

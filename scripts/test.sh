@@ -42,7 +42,12 @@ if [ ! -f .venv-ralph/.coursepack-installed ] || [ "$(cat .venv-ralph/.coursepac
     printf '%s' "$RALPH_SPEC" > .venv-ralph/.coursepack-installed
 fi
 
-# 4. The tests. Exit code 5 (no tests collected) counts as a failure.
+# 4. Linters (pinned in setup.cfg): ruff's checks and its formatting, on the whole tree.
+log "ruff check, ruff format --check"
+.venv/bin/ruff check --quiet .
+.venv/bin/ruff format --check --quiet .
+
+# 5. The tests. Exit code 5 (no tests collected) counts as a failure.
 log "pytest $*"
 set +e
 .venv/bin/python -m pytest "$@"

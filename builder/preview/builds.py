@@ -38,8 +38,12 @@ class BuildState:
 
     def as_dict(self) -> dict:
         return {
-            "attempt": self.attempt, "ok": self.ok, "good": self.good, "seconds": round(self.seconds, 3),
-            "finished": self.finished, "course": self.course,
+            "attempt": self.attempt,
+            "ok": self.ok,
+            "good": self.good,
+            "seconds": round(self.seconds, 3),
+            "finished": self.finished,
+            "course": self.course,
             "problems": [dict(p.as_dict(), text=p.format()) for p in self.problems],
         }
 
@@ -78,26 +82,49 @@ class Builds:
                 return self._fail(attempt, started, problems)
             except Exception as exc:  # a defect or a disk error: say so on the page, keep serving
                 message = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
-                return self._fail(attempt, started, [Problem(display_path(self.source), f"the build failed: {message}",
-                                                             hint="re-run 'coursepack build' to see whether it "
-                                                                  "fails there too")])
+                return self._fail(
+                    attempt,
+                    started,
+                    [
+                        Problem(
+                            display_path(self.source),
+                            f"the build failed: {message}",
+                            hint="re-run 'coursepack build' to see whether it fails there too",
+                        )
+                    ],
+                )
             self._served = folder
             self._dirs.append(folder)
             while len(self._dirs) > KEEP_BUILDS:
                 shutil.rmtree(self._dirs.pop(0), ignore_errors=True)
             course = package.course
             self.state = BuildState(
-                attempt=attempt, ok=True, good=attempt, problems=tuple(result.warnings),
-                seconds=time.perf_counter() - started, finished=time.time(),
-                course={"id": course.id, "title": course.title, "version": course.version,
-                        "masteryScore": shortest_number(course.pass_mark) if course.mastery_score_in_manifest else None,
-                        "files": len(package.entries)})
+                attempt=attempt,
+                ok=True,
+                good=attempt,
+                problems=tuple(result.warnings),
+                seconds=time.perf_counter() - started,
+                finished=time.time(),
+                course={
+                    "id": course.id,
+                    "title": course.title,
+                    "version": course.version,
+                    "masteryScore": shortest_number(course.pass_mark) if course.mastery_score_in_manifest else None,
+                    "files": len(package.entries),
+                },
+            )
             return self.state
 
     def _fail(self, attempt: int, started: float, problems) -> BuildState:
-        self.state = BuildState(attempt=attempt, ok=False, good=self.state.good, problems=tuple(problems),
-                                seconds=time.perf_counter() - started, finished=time.time(),
-                                course=self.state.course)
+        self.state = BuildState(
+            attempt=attempt,
+            ok=False,
+            good=self.state.good,
+            problems=tuple(problems),
+            seconds=time.perf_counter() - started,
+            finished=time.time(),
+            course=self.state.course,
+        )
         return self.state
 
     def _write(self, attempt: int, entries) -> Path:
@@ -136,5 +163,3 @@ class Builds:
             self._served = None
             if self._own_workdir:
                 shutil.rmtree(self.workdir, ignore_errors=True)
-
-

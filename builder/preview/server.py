@@ -41,12 +41,28 @@ MAX_STATEMENTS = 5000
 HOOK_TAG = b'<script src="/__preview__/hook.js"></script>'
 
 CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8", ".json": "application/json", ".xml": "application/xml",
-    ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8", ".vtt": "text/vtt; charset=utf-8",
-    ".mp4": "video/mp4", ".webm": "video/webm", ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg",
-    ".pdf": "application/pdf", ".woff2": "font/woff2", ".woff": "font/woff", ".png": "image/png",
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".ogg": "audio/ogg",
+    ".pdf": "application/pdf",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
 }
 
 NO_BUILD_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No build yet</title></head>
@@ -76,8 +92,14 @@ class PreviewServer:
     :param echo: called with one line of text per event worth telling the author (optional).
     """
 
-    def __init__(self, source: Path, port: int = 0, interval: float = 0.3, debounce: float = 0.2,
-                 echo: Optional[Callable[[str], None]] = None):
+    def __init__(
+        self,
+        source: Path,
+        port: int = 0,
+        interval: float = 0.3,
+        debounce: float = 0.2,
+        echo: Optional[Callable[[str], None]] = None,
+    ):
         self.source = Path(source)
         self.port = port
         self.interval = interval
@@ -106,11 +128,14 @@ class PreviewServer:
             self._httpd = _HTTPServer((HOST, self.port), Handler)
         except OSError as exc:
             self.builds.close()
-            raise PreviewError(f"cannot listen on {HOST}:{self.port}: {exc.strerror or exc}\n"
-                               f"    hint: choose another port with --port N, or --port 0 for any free one") from None
+            raise PreviewError(
+                f"cannot listen on {HOST}:{self.port}: {exc.strerror or exc}\n"
+                f"    hint: choose another port with --port N, or --port 0 for any free one"
+            ) from None
         self._report(self.builds.rebuild())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2},
-                                        name="coursepack-preview-http", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2}, name="coursepack-preview-http", daemon=True
+        )
         self._thread.start()
         self._watcher = Watcher(self.source, self._rebuild, self.interval, self.debounce).start()
         return self
@@ -191,8 +216,9 @@ class PreviewServer:
                 item.setdefault("id", str(uuid.uuid4()))
                 ids.append(item["id"])
                 self.statements_received += 1
-                self.statements.append({"seq": self.statements_received, "method": method,
-                                        "received": time.time(), "statement": item})
+                self.statements.append(
+                    {"seq": self.statements_received, "method": method, "received": time.time(), "statement": item}
+                )
             del self.statements[:-MAX_STATEMENTS]
             self.changed.notify_all()
         return ids
@@ -209,8 +235,13 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     # ------------------------------------------------------------------ helpers
-    def _send(self, status: int, body: bytes = b"", content_type: str = "text/plain; charset=utf-8",
-              headers: Optional[dict] = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes = b"",
+        content_type: str = "text/plain; charset=utf-8",
+        headers: Optional[dict] = None,
+    ) -> None:
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -254,13 +285,13 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/__preview__/state":
             return self._json(self.preview.page_state())
         if path.startswith("/__preview__/xapi/"):
-            return self._xapi(path[len("/__preview__/xapi/"):])
+            return self._xapi(path[len("/__preview__/xapi/") :])
         if path.startswith("/__preview__/"):
-            return self._static(path[len("/__preview__/"):])
+            return self._static(path[len("/__preview__/") :])
         if path == "/course":
             return self._send(301, headers={"Location": "/course/"})
         if path.startswith("/course/"):
-            return self._course(unquote(path[len("/course/"):]))
+            return self._course(unquote(path[len("/course/") :]))
         return self._send(404, b"not found")
 
     do_HEAD = do_GET
@@ -270,7 +301,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(403, b"forbidden")
         path = urlsplit(self.path).path
         if path.startswith("/__preview__/xapi/"):
-            return self._xapi(path[len("/__preview__/xapi/"):])
+            return self._xapi(path[len("/__preview__/xapi/") :])
         return self._send(405, b"method not allowed", headers={"Allow": "GET, HEAD"})
 
     do_PUT = do_POST
@@ -314,8 +345,9 @@ class _Handler(BaseHTTPRequestHandler):
             with open(target, "rb") as fh:
                 fh.seek(first)
                 body = fh.read(last - first + 1)
-            return self._send(206, body, ctype, {"Content-Range": f"bytes {first}-{last}/{size}",
-                                                 "Accept-Ranges": "bytes"})
+            return self._send(
+                206, body, ctype, {"Content-Range": f"bytes {first}-{last}/{size}", "Accept-Ranges": "bytes"}
+            )
         self._send(200, target.read_bytes(), ctype, {"Accept-Ranges": "bytes"})
 
     # ------------------------------------------------------------------ events
@@ -331,8 +363,13 @@ class _Handler(BaseHTTPRequestHandler):
             while True:
                 with preview.changed:
                     preview.changed.wait_for(
-                        lambda: preview.stopping or preview.state.attempt != sent_attempt
-                        or preview.statements_received != sent_statements, timeout=KEEPALIVE_SECONDS)
+                        lambda attempt=sent_attempt, statements=sent_statements: (
+                            preview.stopping
+                            or preview.state.attempt != attempt
+                            or preview.statements_received != statements
+                        ),
+                        timeout=KEEPALIVE_SECONDS,
+                    )
                     if preview.stopping:
                         return
                     state = preview.page_state() if preview.state.attempt != sent_attempt else None
@@ -368,8 +405,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.preview.record_statements(body, method)
                 return self._send(204, headers=headers)
             if method in ("GET", "HEAD"):
-                return self._send(200, json.dumps({"statements": [], "more": ""}).encode(), "application/json",
-                                  headers)
+                return self._send(200, json.dumps({"statements": [], "more": ""}).encode(), "application/json", headers)
         if method in ("PUT", "POST", "DELETE"):
             self._body()
             return self._send(204, headers=headers)
@@ -403,12 +439,13 @@ def run_preview(source: Path, port: Optional[int] = None, open_browser: bool = F
 
     source = Path(source)
     if not source.is_dir():
-        error = PreviewError(f"{display_path(source)}: is not a folder\n"
-                             f"    hint: give the course folder, the one that holds course.yaml")
+        error = PreviewError(
+            f"{display_path(source)}: is not a folder\n    hint: give the course folder, the one that holds course.yaml"
+        )
         error.exit_code = 2
         raise error
     server = None
-    for candidate in ([port] if port is not None else [*DEFAULT_PORTS, 0]):
+    for candidate in [port] if port is not None else [*DEFAULT_PORTS, 0]:
         try:
             server = PreviewServer(source, candidate, echo=echo).start()
             break

@@ -25,8 +25,11 @@ def check_zip(path: Path, problems: Problems, schemas: Optional[Path] = None) ->
                 problems.add(shown, f"entry '{name}' would be unpacked outside the package folder")
         if MANIFEST_NAME not in names:
             nested = [n for n in names if n.endswith("/" + MANIFEST_NAME)]
-            hint = (f"it is at '{nested[0]}'; zip the folder's contents, not the folder" if nested
-                    else "a SCORM package needs imsmanifest.xml at the root of the zip")
+            hint = (
+                f"it is at '{nested[0]}'; zip the folder's contents, not the folder"
+                if nested
+                else "a SCORM package needs imsmanifest.xml at the root of the zip"
+            )
             problems.add(shown, "has no imsmanifest.xml at its root", hint=hint)
             return len(names)
         xml = zf.read(MANIFEST_NAME)

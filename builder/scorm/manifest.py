@@ -55,9 +55,16 @@ def identifiers(course: Course) -> Tuple[str, str, str, str]:
 def plan_manifest(course: Course, files: Sequence[str]) -> ManifestPlan:
     manifest_id, org_id, item_id, res_id = identifiers(course)
     return ManifestPlan(
-        identifier=manifest_id, version=course.version, organization_id=org_id, title=course.title,
-        item_id=item_id, item_title=course.title, resource_id=res_id, launch=LAUNCH_FILE,
-        files=tuple(files), mastery_score=course.pass_mark if course.mastery_score_in_manifest else None,
+        identifier=manifest_id,
+        version=course.version,
+        organization_id=org_id,
+        title=course.title,
+        item_id=item_id,
+        item_title=course.title,
+        resource_id=res_id,
+        launch=LAUNCH_FILE,
+        files=tuple(files),
+        mastery_score=course.pass_mark if course.mastery_score_in_manifest else None,
     )
 
 
@@ -102,15 +109,23 @@ def validate_schema(xml: bytes, schemas_dir: Path, problems: Problems, shown: st
     """Validate against the official SCORM 1.2 schemas in *schemas_dir* (never copied into a package)."""
     root_xsd = Path(schemas_dir) / "adlcp_rootv1p2.xsd"
     if not root_xsd.is_file():
-        problems.add(str(schemas_dir), "does not hold the SCORM 1.2 schemas (adlcp_rootv1p2.xsd is missing)",
-                     hint="point --schemas at the folder with adlcp_rootv1p2.xsd, imscp_rootv1p1p2.xsd and ims_xml.xsd")
+        problems.add(
+            str(schemas_dir),
+            "does not hold the SCORM 1.2 schemas (adlcp_rootv1p2.xsd is missing)",
+            hint="point --schemas at the folder with adlcp_rootv1p2.xsd, imscp_rootv1p1p2.xsd and ims_xml.xsd",
+        )
         return
     schema = _schema(str(Path(schemas_dir).resolve()))
     doc = etree.fromstring(xml).getroottree()
     if not schema.validate(doc):
         for err in schema.error_log:
-            problems.add(shown, f"does not match the SCORM 1.2 schema: {err.message}", err.line, err.column or None,
-                         hint="this is a defect in the package; rebuild it with coursepack")
+            problems.add(
+                shown,
+                f"does not match the SCORM 1.2 schema: {err.message}",
+                err.line,
+                err.column or None,
+                hint="this is a defect in the package; rebuild it with coursepack",
+            )
 
 
 def check_manifest(xml: bytes, zip_names: Iterable[str], problems: Problems, shown: str = MANIFEST_NAME) -> None:
@@ -119,8 +134,13 @@ def check_manifest(xml: bytes, zip_names: Iterable[str], problems: Problems, sho
     try:
         root = etree.fromstring(xml)
     except etree.XMLSyntaxError as exc:
-        problems.add(shown, f"is not well-formed XML: {exc.msg}", exc.lineno, exc.offset,
-                     hint="Moodle stops with 'XML error' on such a manifest")
+        problems.add(
+            shown,
+            f"is not well-formed XML: {exc.msg}",
+            exc.lineno,
+            exc.offset,
+            hint="Moodle stops with 'XML error' on such a manifest",
+        )
         return
     ns = {"cp": IMSCP, "adlcp": ADLCP}
 
@@ -133,8 +153,11 @@ def check_manifest(xml: bytes, zip_names: Iterable[str], problems: Problems, sho
     for el in root.iter():
         for prefix, uri in (el.nsmap or {}).items():
             if uri == ADLCP and prefix != "adlcp":
-                add(el, f"the ADL namespace is bound to the prefix '{prefix}'",
-                    hint="bind it to 'adlcp': Moodle matches the literal prefix and otherwise treats SCOs as assets")
+                add(
+                    el,
+                    f"the ADL namespace is bound to the prefix '{prefix}'",
+                    hint="bind it to 'adlcp': Moodle matches the literal prefix and otherwise treats SCOs as assets",
+                )
                 break
     schema = root.findtext("cp:metadata/cp:schema", namespaces=ns)
     version = root.findtext("cp:metadata/cp:schemaversion", namespaces=ns)
@@ -150,8 +173,11 @@ def check_manifest(xml: bytes, zip_names: Iterable[str], problems: Problems, sho
     if not org_ids:
         add(orgs if orgs is not None else root, "the manifest has no organization")
     elif default not in org_ids:
-        add(orgs, f"the default organization '{default}' does not exist",
-            hint="organizations/@default must name one of: " + ", ".join(sorted(org_ids)))
+        add(
+            orgs,
+            f"the default organization '{default}' does not exist",
+            hint="organizations/@default must name one of: " + ", ".join(sorted(org_ids)),
+        )
     for org in root.iterfind("cp:organizations/cp:organization", ns):
         if not (org.findtext("cp:title", namespaces=ns) or "").strip():
             add(org, "an organization has no title")
@@ -175,8 +201,11 @@ def check_manifest(xml: bytes, zip_names: Iterable[str], problems: Problems, sho
     for rid, res in resources.items():
         scormtype = res.get(f"{{{ADLCP}}}scormtype")
         if scormtype not in ("sco", "asset"):
-            add(res, f"resource '{rid}' has no adlcp:scormtype 'sco' or 'asset'",
-                hint="without it Moodle treats the resource as an asset and marks it completed on launch")
+            add(
+                res,
+                f"resource '{rid}' has no adlcp:scormtype 'sco' or 'asset'",
+                hint="without it Moodle treats the resource as an asset and marks it completed on launch",
+            )
         scos += scormtype == "sco"
         href = res.get("href")
         if href is not None and href.split("?")[0].split("#")[0] not in names:
@@ -185,7 +214,7 @@ def check_manifest(xml: bytes, zip_names: Iterable[str], problems: Problems, sho
             fhref = f.get("href")
             listed.add(fhref)
             if fhref not in names:
-                add(f, f"<file href=\"{fhref}\"> is listed but not in the package")
+                add(f, f'<file href="{fhref}"> is listed but not in the package')
         for dep in res.iterfind("cp:dependency", ns):
             if dep.get("identifierref") not in resources:
                 add(dep, f"dependency '{dep.get('identifierref')}' names no resource")
@@ -193,5 +222,8 @@ def check_manifest(xml: bytes, zip_names: Iterable[str], problems: Problems, sho
         add(root, "the package has no SCO, so nothing reports to the LMS")
     for name in sorted(names - listed - {MANIFEST_NAME}):
         if not name.endswith("/"):
-            add(root, f"'{name}' is in the package but not listed in any <file> element",
-                hint="some LMS repositories delete files a manifest does not list")
+            add(
+                root,
+                f"'{name}' is in the package but not listed in any <file> element",
+                hint="some LMS repositories delete files a manifest does not list",
+            )

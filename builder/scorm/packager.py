@@ -9,8 +9,14 @@ from builder import suspend
 from builder.model import Course
 from builder.problems import Problems
 from builder.render import package_files
-from builder.scorm.manifest import (LAUNCH_FILE, MANIFEST_NAME, check_manifest, manifest_xml, plan_manifest,
-                                    validate_schema)
+from builder.scorm.manifest import (
+    LAUNCH_FILE,
+    MANIFEST_NAME,
+    check_manifest,
+    manifest_xml,
+    plan_manifest,
+    validate_schema,
+)
 from builder.zipwriter import Entry
 
 
@@ -27,9 +33,12 @@ class Scorm12Packager:
         """SCORM 1.2 rules on the course itself."""
         worst = suspend.worst_case_length(course)
         if worst > suspend.SCORM12_LIMIT:
-            problems.add(shown, f"this course's progress data can reach {worst} characters, more than the "
-                                f"{suspend.SCORM12_LIMIT} SCORM 1.2 allows in cmi.suspend_data",
-                         hint="split the course into several packages, or use fewer lessons or questions")
+            problems.add(
+                shown,
+                f"this course's progress data can reach {worst} characters, more than the "
+                f"{suspend.SCORM12_LIMIT} SCORM 1.2 allows in cmi.suspend_data",
+                hint="split the course into several packages, or use fewer lessons or questions",
+            )
 
     def plan(self, course: Course, page_html: str) -> List[Entry]:
         """The package's entries: the manifest first, then every other file sorted by name."""

@@ -21,8 +21,10 @@ from builder.problems import CoursepackError, InvalidCourse
 from builder.xapi.embed import UsageError
 
 BASE_IRI_ENV = "COURSEPACK_XAPI_BASE_IRI"
-HELP_CREDENTIALS = ("A JSON file with the LRS 'endpoint', 'key' and 'secret' (default: $COURSEPACK_LRS_CREDENTIALS, "
-                    "else $COURSEPACK_LRS_KEY / $COURSEPACK_LRS_SECRET / $COURSEPACK_LRS_ENDPOINT).")
+HELP_CREDENTIALS = (
+    "A JSON file with the LRS 'endpoint', 'key' and 'secret' (default: $COURSEPACK_LRS_CREDENTIALS, "
+    "else $COURSEPACK_LRS_KEY / $COURSEPACK_LRS_SECRET / $COURSEPACK_LRS_ENDPOINT)."
+)
 
 
 def _fail(exc: CoursepackError):
@@ -49,8 +51,9 @@ def _since(value: Optional[str]) -> Optional[str]:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=timezone.utc)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date (2026-01-31) or a date and time "
-                                 f"(2026-01-31T08:00:00Z)", param_hint="'--since'") from None
+        raise click.BadParameter(
+            f"'{value}' is not a date (2026-01-31) or a date and time (2026-01-31T08:00:00Z)", param_hint="'--since'"
+        ) from None
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
@@ -61,8 +64,10 @@ def _course_iri(course: str, base_iri: Optional[str]) -> Tuple[str, str]:
     if "://" in course:
         split = base_of_course_iri(course)
         if split is None:
-            raise UsageError(f"--course {course}: not a coursepack course IRI (<base>/course/<id>); give the "
-                             f"course id with --base-iri, or the course folder")
+            raise UsageError(
+                f"--course {course}: not a coursepack course IRI (<base>/course/<id>); give the "
+                f"course id with --base-iri, or the course folder"
+            )
         return course.rstrip("/"), split[0]
     folder = Path(course)
     if (folder / "course.yaml").is_file():
@@ -71,15 +76,19 @@ def _course_iri(course: str, base_iri: Optional[str]) -> Tuple[str, str]:
         try:
             loaded, _ = load_course(folder)
         except InvalidCourse as exc:
-            raise UsageError(f"--course {course}: the course folder has {len(exc.problems)} problem(s); "
-                             f"run 'coursepack validate {course}'") from None
+            raise UsageError(
+                f"--course {course}: the course folder has {len(exc.problems)} problem(s); "
+                f"run 'coursepack validate {course}'"
+            ) from None
         if loaded.xapi is None:
             raise UsageError(f"--course {course}: course.yaml has no 'xapi:' block, so the course has no IRI")
         return course_iri(loaded.xapi.base_iri, loaded.id), loaded.xapi.base_iri
     base = (base_iri or os.environ.get(BASE_IRI_ENV) or "").rstrip("/")
     if not base:
-        raise UsageError(f"--course {course}: a course id needs the course's base IRI: give --base-iri or set "
-                         f"${BASE_IRI_ENV} (or give the course IRI, or the course folder)")
+        raise UsageError(
+            f"--course {course}: a course id needs the course's base IRI: give --base-iri or set "
+            f"${BASE_IRI_ENV} (or give the course IRI, or the course folder)"
+        )
     from builder.xapi.settings import url_problem
 
     problem = url_problem(base, allow_query=False)
@@ -96,8 +105,13 @@ def xapi():
 @xapi.command()
 @click.option("--endpoint", metavar="URL", help="The LRS's xAPI endpoint (default from the credentials).")
 @click.option("--credentials", type=click.Path(path_type=Path), help=HELP_CREDENTIALS)
-@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=15.0, show_default=True,
-              help="Seconds to wait for each answer.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=600),
+    default=15.0,
+    show_default=True,
+    help="Seconds to wait for each answer.",
+)
 def ping(endpoint, credentials, timeout):
     """Check that the LRS answers and accepts the credentials."""
     from builder.xapi.lrs import LRSClient
@@ -111,25 +125,44 @@ def ping(endpoint, credentials, timeout):
         _fail(exc)
     versions = (about or {}).get("version") or []
     said = f"xAPI {', '.join(map(str, versions))}" if versions else "no /about document"
-    access = ("credentials accepted; statements readable" if readable else
-              "credentials accepted; this key cannot read statements (right for a package's write-only key; "
-              "'completions' needs read access)")
+    access = (
+        "credentials accepted; statements readable"
+        if readable
+        else "credentials accepted; this key cannot read statements (right for a package's write-only key; "
+        "'completions' needs read access)"
+    )
     click.echo(f"ok: {creds.endpoint} answers ({said}); {access}")
 
 
 @xapi.command()
-@click.option("--course", "course", required=True, metavar="ID",
-              help="The course: its IRI, its folder, or its id (with --base-iri or $COURSEPACK_XAPI_BASE_IRI).")
+@click.option(
+    "--course",
+    "course",
+    required=True,
+    metavar="ID",
+    help="The course: its IRI, its folder, or its id (with --base-iri or $COURSEPACK_XAPI_BASE_IRI).",
+)
 @click.option("--base-iri", metavar="IRI", help="The course's xapi.base_iri, when --course is an id.")
 @click.option("--since", metavar="DATE", help="Only completions from this date (or date and time, UTC) on.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report here (default: stdout).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None,
-              help="csv or json (default: from the output file's extension, else csv).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here (default: stdout)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default=None,
+    help="csv or json (default: from the output file's extension, else csv).",
+)
 @click.option("--endpoint", metavar="URL", help="The LRS's xAPI endpoint (default from the credentials).")
 @click.option("--credentials", type=click.Path(path_type=Path), help=HELP_CREDENTIALS)
-@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=30.0, show_default=True,
-              help="Seconds to wait for each answer.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=600),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for each answer.",
+)
 def completions(course, base_iri, since, output, fmt, endpoint, credentials, timeout):
     """List the learners who completed a course, with score, date, duration and CE credit hours."""
     from builder.xapi import report
@@ -140,9 +173,12 @@ def completions(course, base_iri, since, output, fmt, endpoint, credentials, tim
     try:
         iri, base = _course_iri(course, base_iri)
         client = LRSClient(_credentials(endpoint, credentials), timeout=timeout)
-        found = {name: client.statements(verb=report.verb_iri(name), activity=iri,
-                                         since=since_value if name == "completed" else None)
-                 for name in ("completed", "passed", "failed", "terminated")}
+        found = {
+            name: client.statements(
+                verb=report.verb_iri(name), activity=iri, since=since_value if name == "completed" else None
+            )
+            for name in ("completed", "passed", "failed", "terminated")
+        }
     except CoursepackError as exc:
         _fail(exc)
     rows = report.completions(iri, base, found["completed"], found["passed"], found["failed"], found["terminated"])

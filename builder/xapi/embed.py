@@ -40,14 +40,21 @@ class EmbeddedEndpoint(NamedTuple):
     def apply(self, course: Course, problems: Problems, shown: str) -> Course:
         """*course* with this endpoint in its xAPI settings, plus the warning (an error without xAPI)."""
         if course.xapi is None:
-            problems.add(shown, "--xapi-embed-endpoint needs xAPI reporting, and course.yaml has no 'xapi:' block",
-                         hint="add 'xapi:' with 'base_iri: https://…' (see the README, 'xAPI')")
+            problems.add(
+                shown,
+                "--xapi-embed-endpoint needs xAPI reporting, and course.yaml has no 'xapi:' block",
+                hint="add 'xapi:' with 'base_iri: https://…' (see the README, 'xAPI')",
+            )
             return course
-        problems.add(shown, f"the LRS key from ${self.key_env} is embedded in this course's packages: anyone who "
-                            f"can open a package can read it and send statements with it",
-                     hint="use a key that can only write statements (no read scope), for this course only, "
-                          "and rotate it; prefer launch parameters or a relay (see the README, 'xAPI')",
-                     level="warning", code=WARNING_CODE)
+        problems.add(
+            shown,
+            f"the LRS key from ${self.key_env} is embedded in this course's packages: anyone who "
+            f"can open a package can read it and send statements with it",
+            hint="use a key that can only write statements (no read scope), for this course only, "
+            "and rotate it; prefer launch parameters or a relay (see the README, 'xAPI')",
+            level="warning",
+            code=WARNING_CODE,
+        )
         return course._replace(xapi=course.xapi._replace(endpoint=self.endpoint, auth=self.auth))
 
 
@@ -71,14 +78,15 @@ def embedded_endpoint(endpoint: str, key_env: str = KEY_ENV, environ=None) -> Em
     environ = os.environ if environ is None else environ
     problem = url_problem(endpoint, allow_query=False)
     if problem:
-        hint = (f" (put the key in ${key_env}, not in the address)" if "user name" in problem else "")
+        hint = f" (put the key in ${key_env}, not in the address)" if "user name" in problem else ""
         raise UsageError(f"--xapi-embed-endpoint: the LRS endpoint {problem}{hint}")
     key = environ.get(key_env, "")
     if not key.strip():
-        raise UsageError(f"--xapi-embed-endpoint needs the LRS key in the environment variable ${key_env} "
-                         f"('key:secret', or 'Basic …'); it is not set")
+        raise UsageError(
+            f"--xapi-embed-endpoint needs the LRS key in the environment variable ${key_env} "
+            f"('key:secret', or 'Basic …'); it is not set"
+        )
     auth = authorization(key)
     if auth is None:
         raise UsageError(f"${key_env} must hold 'key:secret' or 'Basic …' (its value is not shown)")
-    return EmbeddedEndpoint(endpoint=endpoint if endpoint.endswith("/") else endpoint + "/", key_env=key_env,
-                            auth=auth)
+    return EmbeddedEndpoint(endpoint=endpoint if endpoint.endswith("/") else endpoint + "/", key_env=key_env, auth=auth)

@@ -85,18 +85,22 @@ def _file_credentials(path: Path, warn) -> Dict[str, str]:
     try:
         data = json.loads(text)
     except ValueError:
-        raise UsageError(f"the credentials file {path} is not JSON; write "
-                         '{"endpoint": "https://…/xAPI/", "key": "…", "secret": "…"}') from None
+        raise UsageError(
+            f"the credentials file {path} is not JSON; write "
+            '{"endpoint": "https://…/xAPI/", "key": "…", "secret": "…"}'
+        ) from None
     if not isinstance(data, dict) or not all(isinstance(data.get(k, ""), str) for k in ("endpoint", "key", "secret")):
-        raise UsageError(f"the credentials file {path} must be a JSON object with text values "
-                         "'endpoint', 'key' and 'secret'")
+        raise UsageError(
+            f"the credentials file {path} must be a JSON object with text values 'endpoint', 'key' and 'secret'"
+        )
     if mode & (stat.S_IRGRP | stat.S_IROTH) and warn:
         warn(f"warning: {path} can be read by other users; restrict it with 'chmod 600 {path}'")
     return data
 
 
-def load_credentials(endpoint: Optional[str] = None, credentials_file: Optional[Path] = None,
-                     environ=None, warn=None) -> Credentials:
+def load_credentials(
+    endpoint: Optional[str] = None, credentials_file: Optional[Path] = None, environ=None, warn=None
+) -> Credentials:
     """The endpoint and key to use (see the module documentation for the order).
 
     :raises UsageError: naming what is missing; values are never shown.
@@ -116,12 +120,15 @@ def load_credentials(endpoint: Optional[str] = None, credentials_file: Optional[
         found_endpoint = environ.get(ENDPOINT_ENV, "")
         missing = [f"${name}" for name, value in ((KEY_ENV, key), (SECRET_ENV, secret)) if not value]
         if missing:
-            raise UsageError(f"no LRS credentials: set {' and '.join(missing)}, or give --credentials FILE "
-                             f"(a JSON file with endpoint, key and secret)")
+            raise UsageError(
+                f"no LRS credentials: set {' and '.join(missing)}, or give --credentials FILE "
+                f"(a JSON file with endpoint, key and secret)"
+            )
     endpoint = endpoint or found_endpoint
     if not endpoint:
-        raise UsageError(f"no LRS endpoint: give --endpoint URL, set ${ENDPOINT_ENV}, or put 'endpoint' in "
-                         f"the credentials file")
+        raise UsageError(
+            f"no LRS endpoint: give --endpoint URL, set ${ENDPOINT_ENV}, or put 'endpoint' in the credentials file"
+        )
     problem = url_problem(endpoint, allow_query=False)
     if problem:
         raise UsageError(f"the LRS endpoint {problem}")
@@ -174,8 +181,10 @@ class LRSClient:
         if isinstance(exc, socket.timeout):
             return f"{what}: no answer from {self._where} within {self.timeout:g} s"
         if isinstance(exc, ConnectionRefusedError):
-            return (f"{what}: cannot connect to {self._where}: connection refused "
-                    f"(is the LRS running, and is the endpoint right?)")
+            return (
+                f"{what}: cannot connect to {self._where}: connection refused "
+                f"(is the LRS running, and is the endpoint right?)"
+            )
         if isinstance(exc, socket.gaierror):
             return f"{what}: cannot find the host of {self.credentials.endpoint} (check the endpoint)"
         if isinstance(exc, ssl.SSLError):
@@ -210,14 +219,19 @@ class LRSClient:
         detail = self._scrub(detail)[:200]
         source = self.credentials.source
         if status == 401:
-            return LRSError(f"{what}: the LRS refused the credentials (401 Unauthorized); check the key and "
-                            f"secret from {source}")
+            return LRSError(
+                f"{what}: the LRS refused the credentials (401 Unauthorized); check the key and secret from {source}"
+            )
         if status == 403:
-            return LRSError(f"{what}: the credentials are valid but not allowed to do this (403 Forbidden); "
-                            f"the key needs the statements/read scope")
+            return LRSError(
+                f"{what}: the credentials are valid but not allowed to do this (403 Forbidden); "
+                f"the key needs the statements/read scope"
+            )
         if status == 404:
-            return LRSError(f"{what}: nothing at {url} (404 Not Found); check the endpoint "
-                            f"(it usually ends in /xAPI/ or /data/xAPI/)")
+            return LRSError(
+                f"{what}: nothing at {url} (404 Not Found); check the endpoint "
+                f"(it usually ends in /xAPI/ or /data/xAPI/)"
+            )
         reason = f": {detail}" if detail else ""
         return LRSError(f"{what}: the LRS answered {status}{reason}")
 
@@ -244,8 +258,9 @@ class LRSClient:
             raise self._fail("reading statements", status, body, self.credentials.endpoint + "statements")
         return True
 
-    def statements(self, *, verb: Optional[str] = None, activity: Optional[str] = None,
-                   since: Optional[str] = None) -> List[Dict[str, Any]]:
+    def statements(
+        self, *, verb: Optional[str] = None, activity: Optional[str] = None, since: Optional[str] = None
+    ) -> List[Dict[str, Any]]:
         """Every statement matching the query, following ``more`` links (plain dicts, as stored).
 
         The JSON is read here rather than by tincan's ``StatementsResult``, which rejects some

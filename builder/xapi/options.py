@@ -10,14 +10,20 @@ from typing import Optional, Tuple
 
 import click
 
-from builder.xapi.embed import KEY_ENV, WARNING_CODE as EMBED_WARNING, UsageError, embedded_endpoint
+from builder.xapi.embed import KEY_ENV, WARNING_CODE, UsageError, embedded_endpoint
+
+EMBED_WARNING = WARNING_CODE  #: the warning a build with a baked-in key always prints
 
 FORMAT_NAMES = ("scorm12", "xapi")
 HELP_FORMAT = "Output formats, comma-separated: scorm12 (SCORM 1.2), xapi (Tin Can), or scorm12,xapi."
-HELP_EMBED = (f"Bake this LRS endpoint and the key from ${KEY_ENV} into xAPI packages. Anyone with the package "
-              f"can read the key: use a write-only key. Prefer launch parameters or a relay.")
-HELP_RELAY = ("Post statements to this relay (coursepack relay) instead of xapi.relay_url from "
-              "course.yaml; the package gets no credentials.")
+HELP_EMBED = (
+    f"Bake this LRS endpoint and the key from ${KEY_ENV} into xAPI packages. Anyone with the package "
+    f"can read the key: use a write-only key. Prefer launch parameters or a relay."
+)
+HELP_RELAY = (
+    "Post statements to this relay (coursepack relay) instead of xapi.relay_url from "
+    "course.yaml; the package gets no credentials."
+)
 HELP_KEY_ENV = "The environment variable that holds the key for --xapi-embed-endpoint ('key:secret' or 'Basic …')."
 
 
@@ -41,8 +47,11 @@ class RelayOverride:
 
     def apply(self, course, problems, shown: str):
         if course.xapi is None:
-            problems.add(shown, "--xapi-relay needs xAPI reporting, and course.yaml has no 'xapi:' block",
-                         hint="add 'xapi:' with 'base_iri: https://…' (see the README, 'xAPI')")
+            problems.add(
+                shown,
+                "--xapi-relay needs xAPI reporting, and course.yaml has no 'xapi:' block",
+                hint="add 'xapi:' with 'base_iri: https://…' (see the README, 'xAPI')",
+            )
         else:
             course = course._replace(xapi=course.xapi._replace(relay_url=self.url))
         return self.then.apply(course, problems, shown) if self.then else course

@@ -32,8 +32,11 @@ class TinCanPackager:
 
     def check(self, course: Course, problems: Problems, shown: str) -> None:
         if course.xapi is None:
-            problems.add(shown, "'--format xapi' needs the course's xAPI settings, and course.yaml has no 'xapi:' block",
-                         hint="add 'xapi:' with 'base_iri: https://…' (an address you control; see the README, 'xAPI')")
+            problems.add(
+                shown,
+                "'--format xapi' needs the course's xAPI settings, and course.yaml has no 'xapi:' block",
+                hint="add 'xapi:' with 'base_iri: https://…' (an address you control; see the README, 'xAPI')",
+            )
 
     def plan(self, course: Course, page_html: str) -> List[Entry]:
         """``tincan.xml`` first, then every other file sorted by name."""

@@ -22,12 +22,27 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from builder.xapi.vocab import ADL_VERBS, EXTENSIONS, extension_iri
 
-COLUMNS = ("learner", "learner_homepage", "learner_name", "registration", "course", "course_version", "result",
-           "score", "score_scaled", "completed_at", "duration", "duration_seconds", "ce_credit_hours")
+COLUMNS = (
+    "learner",
+    "learner_homepage",
+    "learner_name",
+    "registration",
+    "course",
+    "course_version",
+    "result",
+    "score",
+    "score_scaled",
+    "completed_at",
+    "duration",
+    "duration_seconds",
+    "ce_credit_hours",
+)
 
-_DURATION = re.compile(r"^P(?:(?P<Y>\d+(?:\.\d+)?)Y)?(?:(?P<Mo>\d+(?:\.\d+)?)M)?(?:(?P<W>\d+(?:\.\d+)?)W)?"
-                       r"(?:(?P<D>\d+(?:\.\d+)?)D)?(?:T(?:(?P<H>\d+(?:\.\d+)?)H)?(?:(?P<Mi>\d+(?:\.\d+)?)M)?"
-                       r"(?:(?P<S>\d+(?:\.\d+)?)S)?)?$")
+_DURATION = re.compile(
+    r"^P(?:(?P<Y>\d+(?:\.\d+)?)Y)?(?:(?P<Mo>\d+(?:\.\d+)?)M)?(?:(?P<W>\d+(?:\.\d+)?)W)?"
+    r"(?:(?P<D>\d+(?:\.\d+)?)D)?(?:T(?:(?P<H>\d+(?:\.\d+)?)H)?(?:(?P<Mi>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<S>\d+(?:\.\d+)?)S)?)?$"
+)
 _SECONDS = {"Y": 365 * 86400, "Mo": 30 * 86400, "W": 7 * 86400, "D": 86400, "H": 3600, "Mi": 60, "S": 1}
 
 
@@ -91,9 +106,14 @@ def _by_key(statements: Iterable[Dict[str, Any]]) -> Dict[Tuple[str, str, str], 
     return out
 
 
-def completions(course_iri: str, base_iri: str, completed: Iterable[Dict[str, Any]],
-                passed: Iterable[Dict[str, Any]], failed: Iterable[Dict[str, Any]],
-                terminated: Iterable[Dict[str, Any]]) -> List[Completion]:
+def completions(
+    course_iri: str,
+    base_iri: str,
+    completed: Iterable[Dict[str, Any]],
+    passed: Iterable[Dict[str, Any]],
+    failed: Iterable[Dict[str, Any]],
+    terminated: Iterable[Dict[str, Any]],
+) -> List[Completion]:
     """The report's rows, oldest completion first."""
     version_iri = extension_iri(base_iri, EXTENSIONS["courseVersion"])
     hours_iri = extension_iri(base_iri, EXTENSIONS["creditHours"])
@@ -111,16 +131,23 @@ def completions(course_iri: str, base_iri: str, completed: Iterable[Dict[str, An
         extensions = (first.get("context") or {}).get("extensions") or {}
         ident, home, name = _learner(first.get("actor") or {})
         hours = extensions.get(hours_iri)
-        rows.append(Completion(
-            learner=ident, learner_homepage=home, learner_name=name, registration=key[2], course=course_iri,
-            course_version=str(extensions.get(version_iri, "")),
-            result="passed" if key in passes else "completed",
-            score=score.get("raw"), score_scaled=score.get("scaled"),
-            completed_at=str(first.get("timestamp", "")),
-            duration=iso_duration(seconds) if seconds is not None else "",
-            duration_seconds=round(seconds, 2) if seconds is not None else None,
-            ce_credit_hours=hours if isinstance(hours, (int, float)) and not isinstance(hours, bool) else None,
-        ))
+        rows.append(
+            Completion(
+                learner=ident,
+                learner_homepage=home,
+                learner_name=name,
+                registration=key[2],
+                course=course_iri,
+                course_version=str(extensions.get(version_iri, "")),
+                result="passed" if key in passes else "completed",
+                score=score.get("raw"),
+                score_scaled=score.get("scaled"),
+                completed_at=str(first.get("timestamp", "")),
+                duration=iso_duration(seconds) if seconds is not None else "",
+                duration_seconds=round(seconds, 2) if seconds is not None else None,
+                ce_credit_hours=hours if isinstance(hours, (int, float)) and not isinstance(hours, bool) else None,
+            )
+        )
     rows.sort(key=lambda r: r.completed_at)
     return rows
 

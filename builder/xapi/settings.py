@@ -68,5 +68,9 @@ def read_xapi(r, m) -> Optional[XapiSettings]:
     learner_name = r.boolean(x, path, "learner_name", required=False, default=False)
     if learner_name is None or not ok or "base_iri" not in urls:
         return None
-    return XapiSettings(base_iri=urls["base_iri"], lms_homepage=urls.get("lms_homepage"),
-                        learner_name=learner_name, relay_url=urls.get("relay_url"))
+    return XapiSettings(
+        base_iri=urls["base_iri"],
+        lms_homepage=urls.get("lms_homepage"),
+        learner_name=learner_name,
+        relay_url=urls.get("relay_url"),
+    )

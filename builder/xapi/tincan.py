@@ -36,9 +36,14 @@ def _activity(E, activity: Dict[str, Any], course: Course, launch: str = "") -> 
         children.append(E.interactionType(definition["interactionType"]))
     for key in COMPONENT_LISTS:
         if key in definition:
-            children.append(getattr(E, key)(*[
-                E.component(E.id(component["id"]), *_langstrings(E, "description", component["description"]))
-                for component in definition[key]]))
+            children.append(
+                getattr(E, key)(
+                    *[
+                        E.component(E.id(component["id"]), *_langstrings(E, "description", component["description"]))
+                        for component in definition[key]
+                    ]
+                )
+            )
     return E.activity(*children, id=activity["id"], type=definition["type"])
 
 
@@ -61,7 +66,7 @@ def check_tincan(data: bytes, names: Iterable[str], problems: Problems) -> None:
         return
     ns = {"t": TINCAN_NS}
     if root.tag != f"{{{TINCAN_NS}}}tincan":
-        problems.add(TINCAN_FILE, f"the root element must be <tincan xmlns=\"{TINCAN_NS}\">")
+        problems.add(TINCAN_FILE, f'the root element must be <tincan xmlns="{TINCAN_NS}">')
         return
     launches = root.findall("t:activities/t:activity/t:launch", ns)
     if len(launches) != 1:

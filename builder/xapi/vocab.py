@@ -43,8 +43,17 @@ ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
 ADL_ACTIVITIES = "http://adlnet.gov/expapi/activities/"
 
 #: Every verb the runtime sends, in the order a session uses them.
-VERBS = ("initialized", "resumed", "experienced", "answered", "completed", "passed", "failed", "suspended",
-         "terminated")
+VERBS = (
+    "initialized",
+    "resumed",
+    "experienced",
+    "answered",
+    "completed",
+    "passed",
+    "failed",
+    "suspended",
+    "terminated",
+)
 VERB_LANGUAGE = "en-US"
 
 ACTIVITY_TYPES = {
@@ -55,12 +64,25 @@ ACTIVITY_TYPES = {
     "evaluation": ADL_ACTIVITIES + "cmi.interaction",
 }
 
-EXTENSIONS = {"courseVersion": "course-version", "creditHours": "ce-credit-hours",
-              "certificateCode": "certificate-code"}
+EXTENSIONS = {
+    "courseVersion": "course-version",
+    "creditHours": "ce-credit-hours",
+    "certificateCode": "certificate-code",
+}
 
 #: xAPI interactionType for each SCORM 1.2 interaction type the quiz can produce.
-INTERACTION_TYPES = ("true-false", "choice", "fill-in", "long-fill-in", "matching", "performance", "sequencing",
-                     "likert", "numeric", "other")
+INTERACTION_TYPES = (
+    "true-false",
+    "choice",
+    "fill-in",
+    "long-fill-in",
+    "matching",
+    "performance",
+    "sequencing",
+    "likert",
+    "numeric",
+    "other",
+)
 
 #: The lists of options an interaction definition can have (each item an id and a description).
 COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
@@ -148,8 +170,9 @@ def question_definition(course: Course, question: Question, strings: Dict[str, s
     return definition
 
 
-def evaluation_definitions(course: Course, evaluation: Evaluation,
-                           strings: Dict[str, str]) -> Dict[str, Dict[str, Any]]:
+def evaluation_definitions(
+    course: Course, evaluation: Evaluation, strings: Dict[str, str]
+) -> Dict[str, Dict[str, Any]]:
     """``{item id: definition}`` of the evaluation's items (likert) and its comment (fill-in), in page order.
 
     No ``correctResponsesPattern``: a survey has no right answer (xAPI Data 2.4.4.1).
@@ -157,11 +180,18 @@ def evaluation_definitions(course: Course, evaluation: Evaluation,
     scale = _components(course, POINT_IDS, scale_labels(evaluation.scale, strings))
     out: Dict[str, Dict[str, Any]] = {}
     for item in evaluation.items:
-        out[item.id] = {"type": ACTIVITY_TYPES["evaluation"], "name": _lang(course, item.text),
-                        "interactionType": "likert", "scale": [dict(point) for point in scale]}
+        out[item.id] = {
+            "type": ACTIVITY_TYPES["evaluation"],
+            "name": _lang(course, item.text),
+            "interactionType": "likert",
+            "scale": [dict(point) for point in scale],
+        }
     if evaluation.comment_id:
-        out[evaluation.comment_id] = {"type": ACTIVITY_TYPES["evaluation"],
-                                      "name": _lang(course, evaluation.comment_text), "interactionType": "fill-in"}
+        out[evaluation.comment_id] = {
+            "type": ACTIVITY_TYPES["evaluation"],
+            "name": _lang(course, evaluation.comment_text),
+            "interactionType": "fill-in",
+        }
     return out
 
 
@@ -199,16 +229,19 @@ def vocabulary(course: Course, strings: Optional[Dict[str, str]] = None) -> Voca
     if course.description:
         course_def["description"] = _lang(course, course.description)
     lessons = {
-        lesson.id: _activity(lesson_iri(base, course.id, lesson.id),
-                             {"type": ACTIVITY_TYPES["lesson"], "name": _lang(course, lesson.title)})
+        lesson.id: _activity(
+            lesson_iri(base, course.id, lesson.id),
+            {"type": ACTIVITY_TYPES["lesson"], "name": _lang(course, lesson.title)},
+        )
         for lesson in course.lessons
     }
     quiz = None
     questions: Dict[str, Dict[str, Any]] = {}
     evaluation: Dict[str, Dict[str, Any]] = {}
     if course.quiz is not None:
-        quiz = _activity(quiz_iri(base, course.id),
-                         {"type": ACTIVITY_TYPES["quiz"], "name": _lang(course, course.quiz.title)})
+        quiz = _activity(
+            quiz_iri(base, course.id), {"type": ACTIVITY_TYPES["quiz"], "name": _lang(course, course.quiz.title)}
+        )
         questions = {
             q.id: _activity(question_iri(base, course.id, q.id), question_definition(course, q, strings))
             for q in course.quiz.questions
@@ -254,5 +287,3 @@ def runtime_xapi(course: Course, strings: Optional[Dict[str, str]] = None) -> Op
         "evaluation": vocab.evaluation,
         "notice": RECORDING_NOTICE.get(course.language.split("-")[0], RECORDING_NOTICE["en"]),
     }
-
-

@@ -29,11 +29,14 @@ def axe_violations(frame: Frame) -> list[dict]:
     assert AXE.is_file(), f"{AXE} is missing: run `npm ci --prefix tests/e2e` (scripts/test.sh does)"
     if not frame.evaluate("() => typeof window.axe === 'object'"):
         frame.add_script_tag(path=str(AXE))
-    return frame.evaluate("""async (tags) => {
+    return frame.evaluate(
+        """async (tags) => {
         const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
         return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary}`)}));
-    }""", WCAG_TAGS)
+    }""",
+        WCAG_TAGS,
+    )
 
 
 def assert_no_violations(frame: Frame, where: str) -> None:
@@ -43,11 +46,13 @@ def assert_no_violations(frame: Frame, where: str) -> None:
 
 def layout_problems(frame: Frame) -> dict:
     """Horizontal scrolling of the page, and visible controls smaller than 44 x 44 CSS px."""
-    return frame.evaluate("""(min) => {
+    return frame.evaluate(
+        """(min) => {
         const root = document.documentElement;
         const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0
             && getComputedStyle(el).visibility !== 'hidden'; };
-        const describe = (el) => `${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''}`
+        const describe = (el) => el.tagName.toLowerCase()
+            + (el.className ? '.' + String(el.className).split(' ').join('.') : '')
             + ` "${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 30)}"`;
         const controls = Array.from(document.querySelectorAll(
             'button, select, textarea, input[type="text"], summary, label.choice, .skip-link:focus'));
@@ -55,7 +60,9 @@ def layout_problems(frame: Frame) -> dict:
             .filter(([, r]) => r.width < min - 0.5 || r.height < min - 0.5)
             .map(([el, r]) => `${describe(el)} ${Math.round(r.width)}x${Math.round(r.height)}`);
         return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, small};
-    }""", MIN_TARGET)
+    }""",
+        MIN_TARGET,
+    )
 
 
 def assert_reflows(lms: LmsSession, where: str) -> None:
@@ -67,8 +74,9 @@ def assert_reflows(lms: LmsSession, where: str) -> None:
         frame = sco_frame(lms)
         frame.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         found = layout_problems(frame)
-        assert found["scrollWidth"] <= found["clientWidth"], \
+        assert found["scrollWidth"] <= found["clientWidth"], (
             f"{where} scrolls horizontally at 320 px: {found['scrollWidth']} > {found['clientWidth']}"
+        )
         assert not found["small"], f"{where}: touch targets under {MIN_TARGET} px at 320 px: {found['small']}"
     finally:
         page.set_viewport_size(WIDE)

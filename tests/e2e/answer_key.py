@@ -39,6 +39,7 @@ def with_answers(config: dict) -> list[dict]:
     out = []
     for q in (config.get("quiz") or {}).get("questions") or []:
         secret = unseal(config, q)
-        out.append({**q, "answer": secret.get("k"), "explanation": secret.get("e", ""),
-                    "choice_feedback": secret.get("f", [])})
+        out.append(
+            {**q, "answer": secret.get("k"), "explanation": secret.get("e", ""), "choice_feedback": secret.get("f", [])}
+        )
     return out

@@ -25,8 +25,13 @@ HARNESS_DIR = E2E_DIR / "harness"
 SCORM_AGAIN_DIST = E2E_DIR / "node_modules" / "scorm-again" / "dist"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SAMPLE_COURSE = "course_src/self-compassion"
 
@@ -35,8 +40,11 @@ SAMPLE_COURSE = "course_src/self-compassion"
 @pytest.fixture(scope="session")
 def lms_server() -> LmsServer:
     if not (SCORM_AGAIN_DIST / "scorm12.js").is_file():
-        pytest.fail(f"scorm-again is not installed ({SCORM_AGAIN_DIST}): run `npm ci --prefix tests/e2e` "
-                    "(scripts/test.sh does)", pytrace=False)
+        pytest.fail(
+            f"scorm-again is not installed ({SCORM_AGAIN_DIST}): run `npm ci --prefix tests/e2e` "
+            "(scripts/test.sh does)",
+            pytrace=False,
+        )
     server = LmsServer()
     server.mount("/", HARNESS_DIR)
     server.mount("/scorm-again/", SCORM_AGAIN_DIST)
@@ -103,8 +111,10 @@ def _record_calls(request, lms_server: LmsServer):
 @pytest.fixture
 def open_lms(lms_server: LmsServer, context: BrowserContext):
     """Factory: ``open_lms(cmi=..., wrap=..., pkg=...)`` opens a new LMS page (a new run)."""
+
     def _open(**kwargs) -> LmsSession:
         return LmsSession(lms_server, context, **kwargs).open()
+
     return _open
 
 
@@ -162,11 +172,17 @@ def built_course(tmp_path_factory, lms_server: LmsServer) -> BuiltCourse:
     out = tmp_path_factory.mktemp("dist")
     proc = subprocess.run(
         [sys.executable, "-m", "builder", "build", SAMPLE_COURSE, "-o", str(out)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if proc.returncode != 0:
-        pytest.fail(f"`python -m builder build {SAMPLE_COURSE}` exited {proc.returncode}\n"
-                    f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}", pytrace=False)
+        pytest.fail(
+            f"`python -m builder build {SAMPLE_COURSE}` exited {proc.returncode}\n"
+            f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}",
+            pytrace=False,
+        )
     version = _course_version()
     zip_path = out / f"self-compassion-{version}-scorm12.zip"
     assert zip_path.is_file(), f"expected {zip_path.name}; the build wrote {sorted(p.name for p in out.iterdir())}"
@@ -182,8 +198,9 @@ def built_course(tmp_path_factory, lms_server: LmsServer) -> BuiltCourse:
     manifest = (root / "imsmanifest.xml").read_text(encoding="utf-8")
     m = re.search(r"<adlcp:masteryscore>\s*([^<\s]+)\s*</adlcp:masteryscore>", manifest)
     lms_server.mount("/pkg/", root)
-    return BuiltCourse(zip_path=zip_path, root=root, version=version, config=config,
-                       mastery_score=m.group(1) if m else None)
+    return BuiltCourse(
+        zip_path=zip_path, root=root, version=version, config=config, mastery_score=m.group(1) if m else None
+    )
 
 
 # ------------------------------------------------------- the quiz showcase course
@@ -194,10 +211,17 @@ SHOWCASE_COURSE = "course_src/quiz-showcase"
 def showcase_course(tmp_path_factory, lms_server: LmsServer) -> BuiltCourse:
     """The quiz showcase course (every question type, pools, evaluation), built once and served under /showcase/."""
     out = tmp_path_factory.mktemp("dist-showcase")
-    proc = subprocess.run([sys.executable, "-m", "builder", "build", SHOWCASE_COURSE, "-o", str(out)],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "builder", "build", SHOWCASE_COURSE, "-o", str(out)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if proc.returncode != 0:
-        pytest.fail(f"`python -m builder build {SHOWCASE_COURSE}` exited {proc.returncode}\n{proc.stderr}", pytrace=False)
+        pytest.fail(
+            f"`python -m builder build {SHOWCASE_COURSE}` exited {proc.returncode}\n{proc.stderr}", pytrace=False
+        )
     (zip_path,) = out.glob("*-scorm12.zip")
     root = tmp_path_factory.mktemp("pkg-showcase")
     with zipfile.ZipFile(zip_path) as zf:
@@ -206,5 +230,6 @@ def showcase_course(tmp_path_factory, lms_server: LmsServer) -> BuiltCourse:
     parser.feed((root / "index.html").read_text(encoding="utf-8"))
     config = json.loads(parser.text)
     lms_server.mount("/showcase/", root)
-    return BuiltCourse(zip_path=zip_path, root=root, version=config["course"]["version"], config=config,
-                       mastery_score=None)
+    return BuiltCourse(
+        zip_path=zip_path, root=root, version=config["course"]["version"], config=config, mastery_score=None
+    )

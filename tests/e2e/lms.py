@@ -58,14 +58,27 @@ def interactions(cmi: dict) -> list[dict]:
 class LmsSession:
     """One launch of a package from the test LMS page (one ``run`` on the server)."""
 
-    def __init__(self, server: LmsServer, context: BrowserContext, *, cmi: dict | None = None,
-                 pkg: str = "/pkg/index.html", wrap: bool = False, settings: dict | None = None) -> None:
+    def __init__(
+        self,
+        server: LmsServer,
+        context: BrowserContext,
+        *,
+        cmi: dict | None = None,
+        pkg: str = "/pkg/index.html",
+        wrap: bool = False,
+        settings: dict | None = None,
+    ) -> None:
         self.server = server
         self.context = context
         self.run = uuid.uuid4().hex[:12]
         self.wrap = wrap
-        self.cfg = {"run": self.run, "pkg": pkg, "wrap": wrap, "cmi": cmi if cmi is not None else seed_cmi(),
-                    "settings": settings or {}}
+        self.cfg = {
+            "run": self.run,
+            "pkg": pkg,
+            "wrap": wrap,
+            "cmi": cmi if cmi is not None else seed_cmi(),
+            "settings": settings or {},
+        }
         self.page: Page = context.new_page()
         self.page_errors: list[str] = []
         self.console_errors: list[str] = []
@@ -120,9 +133,11 @@ class LmsSession:
 
     def wait_for_commit(self, predicate, timeout: float = 10.0, what: str = "a matching commit") -> Commit:
         """Bounded wait for a commit satisfying ``predicate(commit)``; returns the newest such."""
+
         def find():
             matching = [c for c in self.commits() if predicate(c)]
             return matching[-1] if matching else None
+
         try:
             return self.server.wait_for(find, timeout, what)
         except AssertionError as exc:
@@ -136,9 +151,11 @@ class LmsSession:
             last = commits[-1]
             try:
                 core = {k: v for k, v in last.cmi["core"].items() if k not in ("student_id", "student_name")}
-                lines.append(f"last commit (terminate={last.terminate}): core={core} "
-                             f"suspend_data={last.cmi.get('suspend_data')!r} "
-                             f"interactions={len(last.cmi.get('interactions') or {})}")
+                lines.append(
+                    f"last commit (terminate={last.terminate}): core={core} "
+                    f"suspend_data={last.cmi.get('suspend_data')!r} "
+                    f"interactions={len(last.cmi.get('interactions') or {})}"
+                )
             except AssertionError as exc:
                 lines.append(str(exc))
         try:
@@ -146,8 +163,9 @@ class LmsSession:
         except Exception as exc:  # the page may be gone
             log = []
             lines.append(f"(API log unavailable: {exc})")
-        lines.append(f"API calls: {len(log)}; with errors: "
-                     f"{[(e['fn'], e['args'], e['err']) for e in self.errors(log)][:10]}")
+        lines.append(
+            f"API calls: {len(log)}; with errors: {[(e['fn'], e['args'], e['err']) for e in self.errors(log)][:10]}"
+        )
         lines.append(f"page errors: {self.page_errors[:5]}")
         return "\n".join(lines)
 
@@ -160,8 +178,12 @@ class LmsSession:
 
         def log_complete():
             log = self.server.api_log(self.run)
-            return bool(log) and [e["seq"] for e in log] == list(range(1, len(log) + 1)) \
+            return (
+                bool(log)
+                and [e["seq"] for e in log] == list(range(1, len(log) + 1))
                 and any(e["fn"] == "LMSFinish" for e in log)
+            )
+
         self.server.wait_for(log_complete, timeout, "the mirrored API log up to LMSFinish")
         # Calls after LMSFinish (a defect the tests look for) would arrive right behind it.
         self.server.wait_quiet(self.run, quiet=0.5, timeout=timeout)
@@ -186,4 +208,4 @@ class LmsSession:
         idx = [i for i, e in enumerate(log) if e["fn"] == "LMSFinish"]
         if not idx:
             return []
-        return [e for e in log[idx[0] + 1:] if e["fn"] not in ERROR_FNS]
+        return [e for e in log[idx[0] + 1 :] if e["fn"] not in ERROR_FNS]

@@ -163,6 +163,7 @@ class LmsServer:
 
     def wait_quiet(self, run: str, quiet: float = 0.5, timeout: float = 10.0) -> None:
         """Bounded wait until nothing new (log entry or commit) has arrived for ``run`` for ``quiet`` s."""
+
         def count() -> int:
             return len(self._logs.get(run, [])) + len(self._commits.get(run, []))
 
@@ -185,7 +186,7 @@ class LmsServer:
             mounts = sorted(self._mounts.items(), key=lambda kv: len(kv[0]), reverse=True)
         for prefix, directory in mounts:
             if url_path.startswith(prefix):
-                rel = posixpath.normpath(unquote(url_path[len(prefix):]))
+                rel = posixpath.normpath(unquote(url_path[len(prefix) :]))
                 if rel in ("", "."):
                     rel = "index.html"
                 if rel.startswith("../") or rel == ".." or rel.startswith("/"):
@@ -239,14 +240,16 @@ class _Handler(BaseHTTPRequestHandler):
             body = None
         if parts.path == "/commit":
             seq = body.get("commitSequence") if isinstance(body, dict) else None
-            self.lms._record_commit(Commit(
-                run=run,
-                seq=seq,
-                terminate=query.get("terminate", [""])[0] == "true",
-                content_type=self.headers.get("Content-Type", ""),
-                body=body,
-                raw=raw,
-            ))
+            self.lms._record_commit(
+                Commit(
+                    run=run,
+                    seq=seq,
+                    terminate=query.get("terminate", [""])[0] == "true",
+                    content_type=self.headers.get("Content-Type", ""),
+                    body=body,
+                    raw=raw,
+                )
+            )
             reply = json.dumps(self.lms.commit_reply).encode()
             self._send(200, reply, "application/json")
         elif parts.path == "/log":

@@ -27,10 +27,10 @@ def _as_text(value):
     return None if value is None else str(value)
 
 
-FSLRSBackend._add_filter_by_verb = staticmethod(
-    lambda filters, verb_id: _filter_by_verb(filters, _as_text(verb_id)))
+FSLRSBackend._add_filter_by_verb = staticmethod(lambda filters, verb_id: _filter_by_verb(filters, _as_text(verb_id)))
 FSLRSBackend._add_filter_by_activity = staticmethod(
-    lambda filters, object_id, related: _filter_by_activity(filters, _as_text(object_id), related))
+    lambda filters, object_id, related: _filter_by_activity(filters, _as_text(object_id), related)
+)
 
 from ralph.api import app  # noqa: E402  (the backend must be patched before the app is built)
 

@@ -71,10 +71,28 @@ class Ralph:
     # ------------------------------------------------------------------ set-up
     def _create_user(self) -> None:
         proc = subprocess.run(
-            [str(RALPH_CLI), "auth", "--write-to-disk", "-u", self.username, "-p", self.password,
-             "-s", "statements/write", "-s", "statements/read",
-             "-M", f"mailto:{self.username}@example.org", "-N", self.username],
-            env=self._env, capture_output=True, text=True, timeout=120)
+            [
+                str(RALPH_CLI),
+                "auth",
+                "--write-to-disk",
+                "-u",
+                self.username,
+                "-p",
+                self.password,
+                "-s",
+                "statements/write",
+                "-s",
+                "statements/read",
+                "-M",
+                f"mailto:{self.username}@example.org",
+                "-N",
+                self.username,
+            ],
+            env=self._env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if proc.returncode != 0:
             raise RalphError(f"`ralph auth` exited {proc.returncode}: {self._scrub(proc.stderr)[-2000:]}")
 
@@ -100,9 +118,28 @@ class Ralph:
     def start(self, timeout: float = 60.0) -> "Ralph":
         assert self.proc is None, "Ralph is already running"
         self.proc = start_service(
-            [str(RALPH_PYTHON), "-m", "uvicorn", "ralph_asgi:app", "--app-dir", str(E2E_DIR),
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            self.log_path, f"{self.url}/__heartbeat__", timeout, "Ralph", self.log_tail, RalphError, env=self._env)
+            [
+                str(RALPH_PYTHON),
+                "-m",
+                "uvicorn",
+                "ralph_asgi:app",
+                "--app-dir",
+                str(E2E_DIR),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            self.log_path,
+            f"{self.url}/__heartbeat__",
+            timeout,
+            "Ralph",
+            self.log_tail,
+            RalphError,
+            env=self._env,
+        )
         return self
 
     def stop(self) -> None:
@@ -130,8 +167,9 @@ class Ralph:
 
     # ------------------------------------------------------------------ reading
     def _get(self, url: str) -> dict:
-        req = urllib.request.Request(url, headers={"Authorization": self.auth_value,
-                                                   "X-Experience-API-Version": XAPI_VERSION})
+        req = urllib.request.Request(
+            url, headers={"Authorization": self.auth_value, "X-Experience-API-Version": XAPI_VERSION}
+        )
         with urllib.request.urlopen(req, timeout=10) as resp:
             return json.loads(resp.read().decode("utf-8"))
 

@@ -16,13 +16,22 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 
-def start_service(argv: Sequence[str], log_path: Path, health_url: str, timeout: float, name: str,
-                  log_tail: Callable[[], str], error=AssertionError, env: Optional[dict] = None,
-                  cwd: Optional[Path] = None) -> subprocess.Popen:
+def start_service(
+    argv: Sequence[str],
+    log_path: Path,
+    health_url: str,
+    timeout: float,
+    name: str,
+    log_tail: Callable[[], str],
+    error=AssertionError,
+    env: Optional[dict] = None,
+    cwd: Optional[Path] = None,
+) -> subprocess.Popen:
     """Start *argv* and wait until *health_url* answers 200; raise *error* (with the log's end) if it never does."""
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen(list(argv), cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            list(argv), cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     path = "/" + health_url.split("/", 3)[-1]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

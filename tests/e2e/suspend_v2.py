@@ -32,6 +32,7 @@ def _stream(seed: int, label: str):
         x = (x ^ (x << 5)) % 2**32
         state[0] = x
         return x / 4294967296
+
     return next_value
 
 
@@ -51,7 +52,7 @@ def presented(config: dict, seed: str) -> list[dict]:
     for s, section in enumerate(quiz["sections"]):
         picked = list(section["questions"])
         if section["draw"] < len(picked) or section["shuffle"]:
-            picked = _shuffled(picked, _stream(value, f"section/{s}"))[:section["draw"]]
+            picked = _shuffled(picked, _stream(value, f"section/{s}"))[: section["draw"]]
             if not section["shuffle"]:
                 picked.sort()
         order += picked
@@ -81,21 +82,21 @@ def _answer(q: dict, data: str, at: int):
     t = q["type"]
     if t == "multiple-response":
         n = math.ceil(len(q["choices"]) / 6)
-        bits = _bitmap(data[at:at + n], len(q["choices"]))
+        bits = _bitmap(data[at : at + n], len(q["choices"]))
         chosen = "".join(c["id"] for c, on in zip(q["choices"], bits) if on)
         return chosen or None, at + n
     if t in ("matching", "sequencing"):
         n = len(q["sources"] if t == "matching" else q["items"])
-        value = data[at:at + n]
+        value = data[at : at + n]
         assert len(value) == n
         return (None if set(value) == {"-"} else value), at + n
     if t == "fill-in":
-        n = int(data[at:at + 2], 36)
+        n = int(data[at : at + 2], 36)
         assert n <= q["maxLength"]
-        return (data[at + 2:at + 2 + n] or None), at + 2 + n
+        return (data[at + 2 : at + 2 + n] or None), at + 2 + n
     if t == "numeric":
         n = int(data[at], 36)
-        value = data[at + 1:at + 1 + n]
+        value = data[at + 1 : at + 1 + n]
         assert value == "" or re.fullmatch(r"-?\d+(\.\d+)?", value), value
         return (value or None), at + 1 + n
     value = data[at]
@@ -105,8 +106,9 @@ def _answer(q: dict, data: str, at: int):
 def decode(data: str, config: dict) -> dict:
     """{visited, quiz}: quiz = {attempts, state, score, seed, checked, evaluation, presented, answers}."""
     assert len(data) <= SCORM12_SUSPEND_LIMIT, f"suspend_data is {len(data)} chars (> 4096)"
-    assert len(data) <= config["suspendWorstCase"], \
+    assert len(data) <= config["suspendWorstCase"], (
         f"suspend_data {data!r} is longer than the build's worst case {config['suspendWorstCase']}"
+    )
     version, fingerprint, bitmap, rest = data.split("~", 3)
     assert version == "2", f"suspend_data {data!r} is not format v2"
     assert fingerprint == config["fingerprint"], data
@@ -138,15 +140,24 @@ def decode(data: str, config: dict) -> dict:
         field = fields[k]
         k += 1
         assert len(field) == 1 + len(evaluation["items"]) and field[0] in "-s", field
-        ev = {"submitted": field[0] == "s",
-              "answers": {item["id"]: (None if c == "-" else c) for item, c in zip(evaluation["items"], field[1:])}}
+        ev = {
+            "submitted": field[0] == "s",
+            "answers": {item["id"]: (None if c == "-" else c) for item, c in zip(evaluation["items"], field[1:])},
+        }
     answers = {}
     at = 0
     data_answers = fields[k]
     for q in questions:
         answers[q["id"]], at = _answer(q, data_answers, at)
     assert at == len(data_answers), f"answers {data_answers!r} longer than the questions need"
-    out["quiz"] = {"attempts": int(attempts, 36), "state": state, "score": score, "seed": seed,
-                   "checked": dict(zip([q["id"] for q in questions], checked)), "evaluation": ev,
-                   "presented": [q["id"] for q in questions], "answers": answers}
+    out["quiz"] = {
+        "attempts": int(attempts, 36),
+        "state": state,
+        "score": score,
+        "seed": seed,
+        "checked": dict(zip([q["id"] for q in questions], checked)),
+        "evaluation": ev,
+        "presented": [q["id"] for q in questions],
+        "answers": answers,
+    }
     return out

@@ -88,7 +88,8 @@ def test_every_view_of_the_sample_course(open_lms, built_course):
 
     evaluation.get_by_role("button", name="Send my evaluation").click()
     expect(evaluation.locator("fieldset[data-question-id]").first).to_have_accessible_description(
-        "Please rate this statement.")
+        "Please rate this statement."
+    )
     audit(lms, "the evaluation with unrated statements")
     for fieldset in evaluation.locator("fieldset[data-question-id]").all():
         fieldset.get_by_role("radio", name="Agree", exact=True).check()
@@ -174,15 +175,29 @@ def test_every_view_of_the_quiz_showcase(open_lms, showcase_course):
 
 def test_resume_prompt_and_review_mode(open_lms, built_course):
     course = built_course
-    lms = open_lms(cmi=seed_cmi(entry="resume", lesson_status="incomplete", lesson_location="lesson:exercises",
-                                suspend_data=f"2~{course.config['fingerprint']}~PA~0.n..-----.--------"))
+    lms = open_lms(
+        cmi=seed_cmi(
+            entry="resume",
+            lesson_status="incomplete",
+            lesson_location="lesson:exercises",
+            suspend_data=f"2~{course.config['fingerprint']}~PA~0.n..-----.--------",
+        )
+    )
     expect(lms.sco.locator("[data-resume]")).to_be_visible()
     audit(lms, "the resume prompt")
     lms.page.close()
 
     # Moodle reopens a finished attempt in review mode: the certificate is still there.
-    lms = open_lms(cmi=seed_cmi(entry="", lesson_status="passed", lesson_mode="review", credit="no-credit",
-                                score_raw="100", suspend_data=passed_suspend(course)))
+    lms = open_lms(
+        cmi=seed_cmi(
+            entry="",
+            lesson_status="passed",
+            lesson_mode="review",
+            credit="no-credit",
+            score_raw="100",
+            suspend_data=passed_suspend(course),
+        )
+    )
     sco = lms.sco
     expect_lesson_shown(sco, course.config["lessons"][0])
     expect(sco.get_by_role("status").filter(has_text="reviewing")).to_be_visible()
@@ -217,8 +232,10 @@ def test_keyboard_only_journey_completes_the_sample_course(open_lms, built_cours
     frame_ready = lms.sco.locator("section.view:not([hidden]) h2")
     expect(frame_ready).to_have_text(course.config["lessons"][0]["title"])
     frame = sco_frame(lms)
-    frame.evaluate("() => { window.__events = []; document.addEventListener('coursepack', "
-                   "(e) => window.__events.push(e.detail)); }")
+    frame.evaluate(
+        "() => { window.__events = []; document.addEventListener('coursepack', "
+        "(e) => window.__events.push(e.detail)); }"
+    )
 
     # The skip link comes first, shows when focused and moves focus to the main content.
     skip = press_until(lms, "Tab", lambda el: el["tag"] == "a", what="the skip link")
@@ -238,8 +255,12 @@ def test_keyboard_only_journey_completes_the_sample_course(open_lms, built_cours
 
     # True/false: Tab into each radio group, Space picks True, the arrow key picks False.
     for q in course.questions:
-        radio = press_until(lms, "Tab", lambda el, qid=q["id"]: el["inQuestion"] == qid and el["type"] == "radio",
-                            what=f"question {q['id']}")
+        radio = press_until(
+            lms,
+            "Tab",
+            lambda el, qid=q["id"]: el["inQuestion"] == qid and el["type"] == "radio",
+            what=f"question {q['id']}",
+        )
         assert radio["name"] == "True", radio
         lms.page.keyboard.press("Space" if answers[q["id"]] == "t" else "ArrowDown")
     # Shift+Tab goes back to the last group, which keeps its answer.

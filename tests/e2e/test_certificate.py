@@ -17,18 +17,41 @@ from .test_accessibility import answer_true_false, passed_suspend
 from .test_journeys import click_next, failing_answers, score_quiz
 
 NAMES = [
-    ("Doe, Jane", "Jane Doe"),                      # SCORM 1.2 form (Moodle's SCORM standard mode)
-    ("Jane Doe", "Jane Doe"),                       # Moodle's default
+    ("Doe, Jane", "Jane Doe"),  # SCORM 1.2 form (Moodle's SCORM standard mode)
+    ("Jane Doe", "Jane Doe"),  # Moodle's default
     ("  de la Cruz ,  María José ", "María José de la Cruz"),
-    ("Cher", "Cher"),                               # a single name
-    ("Jane Doe, RN", "Jane Doe, RN"),               # a default-format name ending in credentials
+    ("Cher", "Cher"),  # a single name
+    ("Jane Doe, RN", "Jane Doe, RN"),  # a default-format name ending in credentials
     ("Doe, Jane, PhD", "Jane Doe, PhD"),
 ]
 
 
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
 def open_passed(open_lms, course, name: str, learner: str = "jdoe", **kwargs):
-    cmi = seed_cmi(entry="", lesson_status="passed", score_raw="100", suspend_data=passed_suspend(course),
-                   student_id=learner, student_name=name, **kwargs)
+    cmi = seed_cmi(
+        entry="",
+        lesson_status="passed",
+        score_raw="100",
+        suspend_data=passed_suspend(course),
+        student_id=learner,
+        student_name=name,
+        **kwargs,
+    )
     return open_lms(cmi=cmi)
 
 
@@ -59,11 +82,11 @@ def test_what_the_certificate_says(open_lms, built_course):
     assert facts == {
         "Course version": course.version,
         "Continuing education credit": "2 credit hours",
-        "Date of completion": f"{['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][month - 1]} {day}, {year}",
+        "Date of completion": f"{MONTHS[month - 1]} {day}, {year}",
         "Quiz score": "100%",
         "Provider": "[PLACEHOLDER] Name of the CE provider",
     }
-    expect(view.locator(".certificate-approval")).to_contain_text("[PLACEHOLDER]")   # placeholders stay marked
+    expect(view.locator(".certificate-approval")).to_contain_text("[PLACEHOLDER]")  # placeholders stay marked
     code = verification_code("self-compassion", course.version, "sam.student@example.org", date)
     expect(view.locator("[data-certificate-code]")).to_have_text(code)
     # The same code when the certificate is opened again later in this browser (the date is kept).
@@ -90,8 +113,7 @@ def test_not_offered_before_the_course_is_passed(open_lms, built_course):
     # Completed, but the stored score is under the pass mark and there is no progress to tell: no certificate.
     lms = open_lms(cmi=seed_cmi(entry="", lesson_status="completed", score_raw="50"))
     expect(lms.sco.locator("section.view:not([hidden]) h2")).to_be_visible()
-    assert sco_frame(lms).evaluate("() => window.coursepack.state().certificate") == {"available": False,
-                                                                                      "open": False}
+    assert sco_frame(lms).evaluate("() => window.coursepack.state().certificate") == {"available": False, "open": False}
     # ... and with a passing stored score it is offered.
     lms.page.close()
     lms = open_lms(cmi=seed_cmi(entry="", lesson_status="completed", score_raw="80"))
@@ -103,12 +125,16 @@ def test_not_offered_before_the_course_is_passed(open_lms, built_course):
 def test_browser_and_python_compute_the_same_code(open_lms, built_course):
     lms = open_passed(open_lms, built_course, "Doe, Jane")
     frame = sco_frame(lms)
-    cases = [("self-compassion", "1.0.0", "jdoe", "2025-03-07"), ("c", "2.10.3-beta.1", "", "1999-12-31"),
-             ("quiz-showcase", "1.0.0", "ünïcødé-学习者-😀", "2024-02-29"),
-             ("x" * 64, "10.20.30", "learner@example.org " * 12, "2030-01-01")]
+    cases = [
+        ("self-compassion", "1.0.0", "jdoe", "2025-03-07"),
+        ("c", "2.10.3-beta.1", "", "1999-12-31"),
+        ("quiz-showcase", "1.0.0", "ünïcødé-学习者-😀", "2024-02-29"),
+        ("x" * 64, "10.20.30", "learner@example.org " * 12, "2030-01-01"),
+    ]
     for case in cases:
-        assert frame.evaluate("(a) => CoursepackCertificate.verificationCode(...a)", list(case)) == \
-            verification_code(*case), case
+        assert frame.evaluate("(a) => CoursepackCertificate.verificationCode(...a)", list(case)) == verification_code(
+            *case
+        ), case
     # SHA-256 itself, across the one-block and two-block padding boundaries (55, 56, 64 bytes).
     for n in (0, 1, 55, 56, 63, 64, 65, 119, 120, 200):
         data = bytes((i * 37 + 11) % 256 for i in range(n))
@@ -125,8 +151,9 @@ def test_the_certificate_prints_on_one_page(open_lms, built_course):
     """Chromium's PDF output of the package opened in a window of the test LMS (as an LMS opens
     a SCO in a popup: the player finds the API through window.opener)."""
     course = built_course
-    cmi = seed_cmi(entry="", lesson_status="passed", score_raw="100", suspend_data=passed_suspend(course),
-                   student_name="Doe, Jane")
+    cmi = seed_cmi(
+        entry="", lesson_status="passed", score_raw="100", suspend_data=passed_suspend(course), student_name="Doe, Jane"
+    )
     lms = open_lms(cmi=cmi, pkg="about:blank")
     with lms.page.expect_popup() as info:
         lms.page.evaluate("() => window.open('/pkg/index.html', 'course')")
@@ -140,7 +167,9 @@ def test_the_certificate_prints_on_one_page(open_lms, built_course):
         pdf = page.pdf(format=paper, print_background=True)
         assert pdf_pages(pdf) == 1, f"the certificate takes {pdf_pages(pdf)} pages on {paper}"
     page.emulate_media(media="print")
-    visible = page.evaluate("() => Array.from(document.querySelectorAll('body *')).filter((e) => "
-                            "e.getClientRects().length && !e.closest('.certificate')).map((e) => e.tagName)")
+    visible = page.evaluate(
+        "() => Array.from(document.querySelectorAll('body *')).filter((e) => "
+        "e.getClientRects().length && !e.closest('.certificate')).map((e) => e.tagName)"
+    )
     assert set(visible) <= {"DIV", "MAIN", "SECTION"}, f"printed besides the certificate: {visible}"
     page.close()

@@ -113,7 +113,12 @@ def test_calls_reach_scorm_again_and_commits_reach_the_server(open_lms, tiny_sco
     assert cmi["core"]["score"] == {"raw": "80", "min": "0", "max": "100"}
     [inter] = interactions(cmi)
     # scorm-again stores CMITimespans normalised (0000:00:02.50 -> 00:00:02.5).
-    assert (inter["id"], inter["result"], inter["latency"], inter["time"]) == ("q1", "correct", "00:00:02.5", "12:34:56")
+    assert (inter["id"], inter["result"], inter["latency"], inter["time"]) == (
+        "q1",
+        "correct",
+        "00:00:02.5",
+        "12:34:56",
+    )
     assert inter["correct_responses"]["0"]["pattern"] == "t"
     scored = lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == "passed", what="the scored commit")
     assert scored.cmi["core"]["score"]["raw"] == "80"
@@ -145,12 +150,22 @@ def test_error_codes_are_logged(open_lms, tiny_sco):
 
 
 def test_seeded_learner_data_reaches_the_sco(open_lms, tiny_sco):
-    lms = open_lms(pkg=tiny_sco, cmi=seed_cmi(
-        entry="resume", lesson_location="lesson:two", suspend_data="1~abcd~B~", lesson_status="incomplete",
-        lesson_mode="review", credit="no-credit", student_name="Doe, Jane"))
+    lms = open_lms(
+        pkg=tiny_sco,
+        cmi=seed_cmi(
+            entry="resume",
+            lesson_location="lesson:two",
+            suspend_data="1~abcd~B~",
+            lesson_status="incomplete",
+            lesson_mode="review",
+            credit="no-credit",
+            student_name="Doe, Jane",
+        ),
+    )
     expect(lms.sco.get_by_role("status")).to_have_text(
         "api found; entry=resume; lesson_location=lesson:two; lesson_mode=review; credit=no-credit; "
-        "student_name=Doe, Jane; lesson_status=incomplete; suspend_data=1~abcd~B~")
+        "student_name=Doe, Jane; lesson_status=incomplete; suspend_data=1~abcd~B~"
+    )
     assert LmsSession.errors(lms.log()) == []
 
 

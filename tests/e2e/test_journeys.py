@@ -75,8 +75,12 @@ def score_quiz(sco: FrameLocator):
 def expect_progress(sco: FrameLocator, visited_views: int, total_views: int) -> str:
     """The progressbar shows the percentage of views visited (any sensible rounding); returns it."""
     percent = 100 * visited_views / total_views
-    accepted = {str(math.floor(percent)), str(math.ceil(percent)), f"{percent:.1f}".rstrip("0").rstrip("."),
-                f"{percent:.2f}".rstrip("0").rstrip(".")}
+    accepted = {
+        str(math.floor(percent)),
+        str(math.ceil(percent)),
+        f"{percent:.1f}".rstrip("0").rstrip("."),
+        f"{percent:.2f}".rstrip("0").rstrip("."),
+    }
     bar = sco.get_by_role("progressbar")
     expect(bar).to_have_attribute("aria-valuenow", re.compile("^(" + "|".join(map(re.escape, accepted)) + ")$"))
     return bar.get_attribute("aria-valuenow")
@@ -147,8 +151,12 @@ def decode_suspend(data: str, course) -> dict:
     quiz = state["quiz"]
     if quiz is not None:
         assert quiz["presented"] == [x["id"] for x in course.questions], "the sample quiz shows every question"
-        quiz = {"attempts": quiz["attempts"], "state": quiz["state"], "answers": quiz["answers"],
-                "score": quiz["score"]}
+        quiz = {
+            "attempts": quiz["attempts"],
+            "state": quiz["state"],
+            "answers": quiz["answers"],
+            "score": quiz["score"],
+        }
     return {"visited": state["visited"], "quiz": quiz}
 
 
@@ -161,7 +169,9 @@ def assert_clean_session(lms: LmsSession, log: list[dict], finished: bool = True
     assert LmsSession.calls(log, "LMSInitialize")[0]["ret"] == "true"
     errors = [(e["seq"], e["fn"], e["args"], e["ret"], e["err"], e.get("thrown")) for e in LmsSession.errors(log)]
     tail = [(e["seq"], e["fn"], e["args"], e["ret"], e["err"]) for e in log[-8:]]
-    assert errors == [], f"API calls that set an error code: {errors}\nlast calls: {tail}\nLMS messages: {lms.messages()}"
+    assert errors == [], (
+        f"API calls that set an error code: {errors}\nlast calls: {tail}\nLMS messages: {lms.messages()}"
+    )
     if finished:
         assert fns.count("LMSFinish") == 1, f"LMSFinish called {fns.count('LMSFinish')} times"
         assert LmsSession.calls(log, "LMSFinish")[0]["ret"] == "true"
@@ -211,8 +221,9 @@ def test_learner_reads_everything_passes_and_closes(open_lms, built_course):
     expect(sco.get_by_role("button", name="Retake quiz")).to_have_count(0)
 
     # The pass is committed immediately, before the learner leaves.
-    scored = lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == cfg["status"]["pass"],
-                                 what="the commit of the pass")
+    scored = lms.wait_for_commit(
+        lambda c: c.cmi["core"]["lesson_status"] == cfg["status"]["pass"], what="the commit of the pass"
+    )
     assert status_and_score(scored.cmi) == (cfg["status"]["pass"], "100", "0", "100")
     assert_interactions(interactions(scored.cmi), course, [correct_answers(course)])
     live = lms.cmi()
@@ -223,9 +234,14 @@ def test_learner_reads_everything_passes_and_closes(open_lms, built_course):
     order = [(i, e["args"][0]) for i, e in enumerate(log) if e["fn"] == "LMSSetValue"]
     idx = {name: i for i, name in order}
     last_interaction = max(i for i, name in order if name.startswith("cmi.interactions."))
-    assert last_interaction < idx["cmi.core.score.min"] < idx["cmi.core.score.max"] \
-        < idx["cmi.core.score.raw"] < idx["cmi.core.lesson_status"]
-    assert any(e["fn"] == "LMSCommit" for e in log[idx["cmi.core.lesson_status"]:]), "no commit after scoring"
+    assert (
+        last_interaction
+        < idx["cmi.core.score.min"]
+        < idx["cmi.core.score.max"]
+        < idx["cmi.core.score.raw"]
+        < idx["cmi.core.lesson_status"]
+    )
+    assert any(e["fn"] == "LMSCommit" for e in log[idx["cmi.core.lesson_status"] :]), "no commit after scoring"
 
     finish = lms.close()
     core = finish.cmi["core"]
@@ -266,8 +282,9 @@ def test_learner_fails_retakes_and_passes(open_lms, built_course):
     failed = lms.wait_for_commit(lambda c: c.cmi["core"]["score"]["raw"] != "", what="the commit of the failed attempt")
     assert status_and_score(failed.cmi) == (cfg["status"]["fail"], score_str(first_score), "0", "100")
     assert_interactions(interactions(failed.cmi), course, [wrong])
-    assert [r["result"] for r in interactions(failed.cmi)].count("wrong") == \
-        sum(1 for q in course.questions if wrong[q["id"]] != q["answer"])
+    assert [r["result"] for r in interactions(failed.cmi)].count("wrong") == sum(
+        1 for q in course.questions if wrong[q["id"]] != q["answer"]
+    )
     assert lms.cmi()["core"]["lesson_status"] == "incomplete"
 
     retake.click()
@@ -275,8 +292,9 @@ def test_learner_fails_retakes_and_passes(open_lms, built_course):
     results = score_quiz(sco)
     expect(results).to_contain_text("100")
 
-    passed = lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == cfg["status"]["pass"],
-                                 what="the commit of the pass")
+    passed = lms.wait_for_commit(
+        lambda c: c.cmi["core"]["lesson_status"] == cfg["status"]["pass"], what="the commit of the pass"
+    )
     assert status_and_score(passed.cmi) == ("passed", "100", "0", "100")
 
     finish = lms.close()
@@ -314,8 +332,14 @@ def test_close_mid_course_and_resume(open_lms, built_course):
     assert_clean_session(lms1, lms1.log())
 
     # Session 2: the LMS hands back exactly what it stored.
-    lms2 = open_lms(cmi=seed_cmi(entry="resume", lesson_location=core["lesson_location"],
-                                 suspend_data=finish1.cmi["suspend_data"], lesson_status=core["lesson_status"]))
+    lms2 = open_lms(
+        cmi=seed_cmi(
+            entry="resume",
+            lesson_location=core["lesson_location"],
+            suspend_data=finish1.cmi["suspend_data"],
+            lesson_status=core["lesson_status"],
+        )
+    )
     sco = lms2.sco
     sco.get_by_role("button", name="Continue where I left off").click()
     expect_lesson_shown(sco, lessons[seen - 1])
@@ -342,10 +366,19 @@ def test_review_mode_changes_nothing(open_lms, built_course):
     stored = run1.close().cmi
     assert stored["core"]["lesson_status"] == "passed"
 
-    lms = open_lms(cmi=seed_cmi(entry="", lesson_mode="review", credit="no-credit", lesson_status="passed",
-                                score_raw="100", score_min="0", score_max="100",
-                                lesson_location=stored["core"]["lesson_location"],
-                                suspend_data=stored["suspend_data"]))
+    lms = open_lms(
+        cmi=seed_cmi(
+            entry="",
+            lesson_mode="review",
+            credit="no-credit",
+            lesson_status="passed",
+            score_raw="100",
+            score_min="0",
+            score_max="100",
+            lesson_location=stored["core"]["lesson_location"],
+            suspend_data=stored["suspend_data"],
+        )
+    )
     sco = lms.sco
     expect(sco.locator("section.view:not([hidden])")).to_have_count(1)
     for _ in range(len(cfg["lessons"]) + 1):  # navigate with Next until the quiz
@@ -363,8 +396,14 @@ def test_review_mode_changes_nothing(open_lms, built_course):
     log = lms.log()
     assert_clean_session(lms, log)
     written = [k for k, _ in LmsSession.sets(log)]
-    forbidden = [k for k in written if k == "cmi.core.lesson_status" or k.startswith("cmi.core.score.")
-                 or k.startswith("cmi.interactions.") or k in ("cmi.suspend_data", "cmi.core.lesson_location")]
+    forbidden = [
+        k
+        for k in written
+        if k == "cmi.core.lesson_status"
+        or k.startswith("cmi.core.score.")
+        or k.startswith("cmi.interactions.")
+        or k in ("cmi.suspend_data", "cmi.core.lesson_location")
+    ]
     assert forbidden == [], f"review mode wrote {forbidden}"
     assert status_and_score(finish.cmi) == ("passed", "100", "0", "100")
     assert interactions(finish.cmi) == []
@@ -381,7 +420,7 @@ def test_without_an_lms_the_course_still_works(context, lms_server, built_course
     expect(notice).to_be_visible()
 
     lessons = course.config["lessons"]
-    for i, lesson in enumerate(lessons):
+    for lesson in lessons:
         view = page.locator(f'section.view[data-view="lesson"][data-lesson-id="{lesson["id"]}"]')
         expect(view).to_be_visible()
         page.get_by_role("button", name="Next", exact=True).click()
@@ -390,7 +429,8 @@ def test_without_an_lms_the_course_still_works(context, lms_server, built_course
     answers = correct_answers(course)
     for q in course.questions:
         quiz.locator(f'fieldset[data-question-id="{q["id"]}"]').get_by_role(
-            "radio", name="True" if answers[q["id"]] == "t" else "False", exact=True).check()
+            "radio", name="True" if answers[q["id"]] == "t" else "False", exact=True
+        ).check()
     quiz.get_by_role("button", name="Score my quiz").click()
     expect(quiz.locator("[data-results]")).to_be_visible()
     expect(quiz.locator("[data-results]")).to_contain_text("100")
@@ -408,8 +448,10 @@ def test_api_found_two_frames_deep(open_lms, built_course):
     lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == "incomplete", what="incomplete on launch")
     click_next(sco)
     expect_lesson_shown(sco, lessons[1])
-    lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_location"] == f"lesson:{lessons[1]['id']}",
-                        what="the page-change commit (coalesced, ~1 s)")
+    lms.wait_for_commit(
+        lambda c: c.cmi["core"]["lesson_location"] == f"lesson:{lessons[1]['id']}",
+        what="the page-change commit (coalesced, ~1 s)",
+    )
     finish = lms.close()
     assert finish.cmi["core"]["exit"] == "suspend"
     assert finish.cmi["core"]["lesson_location"] == f"lesson:{lessons[1]['id']}"
@@ -423,8 +465,14 @@ def test_resume_prompt_start_from_the_beginning(open_lms, built_course):
     lms1 = open_lms()
     read_lessons(lms1.sco, lessons, 0, 2)
     stored = lms1.close().cmi
-    lms2 = open_lms(cmi=seed_cmi(entry="resume", lesson_location=stored["core"]["lesson_location"],
-                                 suspend_data=stored["suspend_data"], lesson_status="incomplete"))
+    lms2 = open_lms(
+        cmi=seed_cmi(
+            entry="resume",
+            lesson_location=stored["core"]["lesson_location"],
+            suspend_data=stored["suspend_data"],
+            lesson_status="incomplete",
+        )
+    )
     lms2.sco.get_by_role("button", name="Start from the beginning").click()
     expect_lesson_shown(lms2.sco, lessons[0])
     assert_clean_session(lms2, lms2.log(), finished=False)

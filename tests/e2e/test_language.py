@@ -25,19 +25,76 @@ REPO_ROOT = E2E_DIR.parents[1]
 COURSE = E2E_DIR / "courses" / "curso-es"
 ENGLISH = json.loads((REPO_ROOT / "templates" / "locales" / "en.json").read_text(encoding="utf-8"))
 SPANISH = json.loads((REPO_ROOT / "templates" / "locales" / "es.json").read_text(encoding="utf-8"))
-ENGLISH_WORDS = {"the", "your", "you", "and", "of", "to", "this", "is", "not", "quiz", "question", "answer", "score",
-                 "lesson", "next", "previous", "course", "certificate", "print", "back", "check", "true", "false",
-                 "correct", "incorrect", "passed", "skip", "progress", "viewed", "contents", "transcript", "retake",
-                 "send", "evaluation", "rate", "agree", "disagree", "choose", "match", "move", "up", "down",
-                 "provider", "credit", "hours", "date", "completion", "verification", "code", "version", "please",
-                 "results", "welcome", "recorded", "attempts", "remaining"}
+ENGLISH_WORDS = {
+    "the",
+    "your",
+    "you",
+    "and",
+    "of",
+    "to",
+    "this",
+    "is",
+    "not",
+    "quiz",
+    "question",
+    "answer",
+    "score",
+    "lesson",
+    "next",
+    "previous",
+    "course",
+    "certificate",
+    "print",
+    "back",
+    "check",
+    "true",
+    "false",
+    "correct",
+    "incorrect",
+    "passed",
+    "skip",
+    "progress",
+    "viewed",
+    "contents",
+    "transcript",
+    "retake",
+    "send",
+    "evaluation",
+    "rate",
+    "agree",
+    "disagree",
+    "choose",
+    "match",
+    "move",
+    "up",
+    "down",
+    "provider",
+    "credit",
+    "hours",
+    "date",
+    "completion",
+    "verification",
+    "code",
+    "version",
+    "please",
+    "results",
+    "welcome",
+    "recorded",
+    "attempts",
+    "remaining",
+}
 
 
 @pytest.fixture(scope="module")
 def spanish(tmp_path_factory, lms_server):
     out = tmp_path_factory.mktemp("dist-es")
-    proc = subprocess.run([sys.executable, "-m", "builder", "build", str(COURSE), "-o", str(out)],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "builder", "build", str(COURSE), "-o", str(out)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     (zip_path,) = out.glob("*-scorm12.zip")
     root = tmp_path_factory.mktemp("pkg-es")
@@ -80,7 +137,9 @@ def answer_by_value(sco, q: dict, value: str) -> None:
             select.select_option(target)
     elif t == "sequencing":
         for position, item in enumerate(value):
-            while fs.locator("li[data-item]").evaluate_all("els => els.map(e => e.dataset.item)").index(item) > position:
+            while (
+                fs.locator("li[data-item]").evaluate_all("els => els.map(e => e.dataset.item)").index(item) > position
+            ):
                 fs.locator(f'li[data-item="{item}"] button[data-move="up"]').click()
 
 
@@ -108,7 +167,9 @@ def test_the_spanish_course_shows_no_english(open_lms, spanish):
     expect(quiz.locator('[data-notice="quiz"]')).to_contain_text("Preguntas sin responder")
     assert_spanish(frame, "the quiz with unanswered questions")
 
-    shown = quiz.locator("[data-quiz-form] fieldset[data-question-id]").evaluate_all("els => els.map(e => e.dataset.questionId)")
+    shown = quiz.locator("[data-quiz-form] fieldset[data-question-id]").evaluate_all(
+        "els => els.map(e => e.dataset.questionId)"
+    )
     for qid in shown:
         answer_by_value(sco, questions[qid], wrong(questions[qid]) if questions[qid]["type"] != "numeric" else "12,5")
     quiz.locator(f'fieldset[data-question-id="{shown[0]}"] [data-check]').click()
@@ -118,9 +179,10 @@ def test_the_spanish_course_shows_no_english(open_lms, spanish):
     expect(quiz.locator("[data-results]")).to_contain_text("no ha alcanzado")
     assert_spanish(frame, "the results of a failed attempt")
 
-    quiz.locator("[data-results] button").click()   # Repetir el cuestionario
+    quiz.locator("[data-results] button").click()  # Repetir el cuestionario
     for qid in quiz.locator("[data-quiz-form] fieldset[data-question-id]").evaluate_all(
-            "els => els.map(e => e.dataset.questionId)"):
+        "els => els.map(e => e.dataset.questionId)"
+    ):
         answer_by_value(sco, questions[qid], right(questions[qid]).strip())
     quiz.locator("[data-score]").click()
     expect(quiz.locator("[data-results]")).to_contain_text("Ha aprobado")

@@ -87,8 +87,12 @@ def test_editing_a_lesson_changes_the_served_page_without_a_manual_reload(page, 
     # The relaunch is a new LMS session seeded with what the first one stored: both lessons were
     # read, so the course was completed and exited normally (entry "", status completed).
     expect(page.locator("[data-calls] tr.session")).to_have_count(2)
-    expect(page.locator("[data-calls] tr.session").nth(1)).to_contain_text('after rebuild 2 · learner_1 (Doe, Jane) · entry ""')
-    status = page.locator('[data-calls] tr[data-fn="LMSGetValue"][data-element="cmi.core.lesson_status"][data-session="2"]')
+    expect(page.locator("[data-calls] tr.session").nth(1)).to_contain_text(
+        'after rebuild 2 · learner_1 (Doe, Jane) · entry ""'
+    )
+    status = page.locator(
+        '[data-calls] tr[data-fn="LMSGetValue"][data-element="cmi.core.lesson_status"][data-session="2"]'
+    )
     expect(status.locator("td.ret")).to_have_text('"completed"')
 
 
@@ -119,7 +123,8 @@ def test_a_broken_edit_shows_the_error_and_keeps_serving_the_last_good_build(pag
     expect(errors).to_be_visible()
     expect(errors).to_contain_text(
         f"{course}/lessons/one.html:2: error: '../media/missing.png' does not exist "
-        "(looked for media/missing.png in the course folder)")
+        "(looked for media/missing.png in the course folder)"
+    )
     expect(errors).to_contain_text("The frame still shows the last good build (build 1).")
     expect(page.locator("[data-build-status]")).to_have_text(re.compile(r"^Build 2 failed"))
     expect(lesson(page, "one")).to_contain_text("The first lesson, as written.")
@@ -190,13 +195,30 @@ def test_the_strict_lms_rejects_and_flags_what_the_standard_forbids(page):
       return out;
     }""")
     expected = {
-        "beforeInit": ["", "301"], "initArg": ["false", "201"], "init": ["true", "0"], "again": ["false", "101"],
-        "notAttempted": ["false", "405"], "upper": ["false", "405"], "readOnly": ["false", "403"],
-        "writeOnly": ["", "404"], "keyword": ["false", "402"], "noChildren": ["", "202"], "notArray": ["", "203"],
-        "scorm2004": ["false", "201"], "score150": ["false", "405"], "iso": ["false", "405"],
-        "normalExit": ["false", "405"], "gap": ["false", "201"], "first": ["true", "0", "1"],
-        "type": ["true", "0"], "badResponse": ["false", "405"], "incorrect": ["false", "405"],
-        "long": ["false", "405"], "lenient": ["true", "0"], "number": ["true", "0"], "finish": ["true", "0"],
+        "beforeInit": ["", "301"],
+        "initArg": ["false", "201"],
+        "init": ["true", "0"],
+        "again": ["false", "101"],
+        "notAttempted": ["false", "405"],
+        "upper": ["false", "405"],
+        "readOnly": ["false", "403"],
+        "writeOnly": ["", "404"],
+        "keyword": ["false", "402"],
+        "noChildren": ["", "202"],
+        "notArray": ["", "203"],
+        "scorm2004": ["false", "201"],
+        "score150": ["false", "405"],
+        "iso": ["false", "405"],
+        "normalExit": ["false", "405"],
+        "gap": ["false", "201"],
+        "first": ["true", "0", "1"],
+        "type": ["true", "0"],
+        "badResponse": ["false", "405"],
+        "incorrect": ["false", "405"],
+        "long": ["false", "405"],
+        "lenient": ["true", "0"],
+        "number": ["true", "0"],
+        "finish": ["true", "0"],
         "after": ["false", "101"],
     }
     assert {k: results[k] for k in expected} == expected, json.dumps(results, indent=1)
@@ -207,7 +229,10 @@ def test_the_strict_lms_rejects_and_flags_what_the_standard_forbids(page):
 
 def test_xapi_statements_and_player_events_are_captured(context, course, preview):
     # A stand-in for an xAPI reporter: it posts one statement to the launch endpoint.
-    write(course, "lessons/one.html", """<p>Reporter lesson.</p>
+    write(
+        course,
+        "lessons/one.html",
+        """<p>Reporter lesson.</p>
 <script>
   (function () {
     var q = new URLSearchParams(location.search);
@@ -220,7 +245,8 @@ def test_xapi_statements_and_player_events_are_captured(context, course, preview
   })();
 </script>
 <script>notDefinedAnywhere();</script>
-""")
+""",
+    )
     preview.wait_for(lambda s: s.ok and s.attempt >= 2)
     page = context.new_page()
     page.goto(preview.url)
@@ -231,4 +257,5 @@ def test_xapi_statements_and_player_events_are_captured(context, course, preview
     expect(page.locator("[data-xapi-note]")).to_be_hidden()
     expect(page.locator('[data-player-events] li[data-type="view"]').first).to_contain_text("lesson:one")
     expect(page.locator("[data-calls] tr.note").filter(has_text="script error in the course")).to_contain_text(
-        re.compile(r"notDefinedAnywhere is not defined \(/course/index\.html:\d+\)"))
+        re.compile(r"notDefinedAnywhere is not defined \(/course/index\.html:\d+\)")
+    )

@@ -18,8 +18,22 @@ from playwright.sync_api import expect
 
 from . import suspend_v2
 from .lms import LmsSession, interactions, seed_cmi
-from .quiz_helpers import (answer, assert_interactions, assert_moodle_accepts, control_values, fieldset, option_texts,
-                           partial, presented_ids, quiz_view, right, runtime_state, score, score_str, wrong)
+from .quiz_helpers import (
+    answer,
+    assert_interactions,
+    assert_moodle_accepts,
+    control_values,
+    fieldset,
+    option_texts,
+    partial,
+    presented_ids,
+    quiz_view,
+    right,
+    runtime_state,
+    score,
+    score_str,
+    wrong,
+)
 from .test_journeys import assert_clean_session, click_next, expect_lesson_shown
 
 PKG = "/showcase/index.html"
@@ -66,8 +80,8 @@ def assert_draw(lms: LmsSession, course, shown: list[str]) -> str:
     questions = course.config["quiz"]["questions"]
     core = [questions[i]["id"] for i in sections[0]["questions"]]
     pool = {questions[i]["id"] for i in sections[1]["questions"]}
-    assert shown[:len(core)] == core
-    assert len(shown) == len(core) + sections[1]["draw"] and set(shown[len(core):]) <= pool
+    assert shown[: len(core)] == core
+    assert len(shown) == len(core) + sections[1]["draw"] and set(shown[len(core) :]) <= pool
     assert shown == [q["id"] for q in suspend_v2.presented(course.config, seed)]
     return seed
 
@@ -79,8 +93,16 @@ def test_every_type_answered_right_then_the_required_evaluation(open_lms, showca
     sco = lms.sco
     read_lessons_to_quiz(lms, course)
     shown = presented_ids(sco)
-    assert {by_id(course)[qid]["type"] for qid in shown} >= {"true-false", "single-choice", "multiple-response",
-                                                             "fill-in", "numeric", "matching", "sequencing", "likert"}
+    assert {by_id(course)[qid]["type"] for qid in shown} >= {
+        "true-false",
+        "single-choice",
+        "multiple-response",
+        "fill-in",
+        "numeric",
+        "matching",
+        "sequencing",
+        "likert",
+    }
     answered = attempt(lms, course, right)
     seed = assert_draw(lms, course, shown)
 
@@ -88,8 +110,9 @@ def test_every_type_answered_right_then_the_required_evaluation(open_lms, showca
     # feedback; the correct answers stay hidden until the quiz is passed (reveal_answers: after-passing).
     single = by_id(course)["rub_duration"]
     fs = fieldset(sco, single["id"])
-    assert option_texts(sco, single) == [next(c["text"] for c in single["choices"] if c["id"] == oid)
-                                         for oid in suspend_v2.option_order(single, seed)]
+    assert option_texts(sco, single) == [
+        next(c["text"] for c in single["choices"] if c["id"] == oid) for oid in suspend_v2.option_order(single, seed)
+    ]
     fs.get_by_role("button", name="Check answer").click()
     feedback = fs.locator("[data-question-feedback]")
     expect(feedback).to_contain_text("Correct")
@@ -98,7 +121,7 @@ def test_every_type_answered_right_then_the_required_evaluation(open_lms, showca
 
     results = score_quiz(sco)
     expect(results).to_contain_text("Your score: 100%")
-    expect(results.locator('[data-feedback-for]')).to_have_count(len(shown))
+    expect(results.locator("[data-feedback-for]")).to_have_count(len(shown))
     evaluation = quiz_view(sco).locator("[data-evaluation]")
     expect(evaluation).to_be_visible()
     expect(results).to_contain_text("complete the course evaluation")
@@ -107,8 +130,12 @@ def test_every_type_answered_right_then_the_required_evaluation(open_lms, showca
     # Passed, but the required evaluation is still open: incomplete, with the score.
     scored = lms.wait_for_commit(lambda c: c.cmi["core"]["score"]["raw"] != "", what="the scoring commit")
     core = scored.cmi["core"]
-    assert (core["lesson_status"], core["score"]["raw"], core["score"]["min"], core["score"]["max"]) == \
-        ("incomplete", "100", "0", "100")
+    assert (core["lesson_status"], core["score"]["raw"], core["score"]["min"], core["score"]["max"]) == (
+        "incomplete",
+        "100",
+        "0",
+        "100",
+    )
     assert_interactions(interactions(scored.cmi), answered)
 
     # The evaluation: every statement must be rated; the comment is optional and one line.
@@ -119,20 +146,21 @@ def test_every_type_answered_right_then_the_required_evaluation(open_lms, showca
     ratings = {items[0]["id"]: "5", items[1]["id"]: "4", items[2]["id"]: "2"}
     for item in items:
         evaluation.locator(f'fieldset[data-question-id="{item["id"]}"]').get_by_role(
-            "radio", name=scale[int(ratings[item["id"]]) - 1]["text"], exact=True).check()
+            "radio", name=scale[int(ratings[item["id"]]) - 1]["text"], exact=True
+        ).check()
     evaluation.get_by_label("What would you change about this course?").fill("More cases\nfrom the wards,  please.")
     evaluation.get_by_role("button", name="Send my evaluation").click()
     expect(evaluation).to_contain_text("Your evaluation has been recorded")
     expect(evaluation.get_by_role("button", name="Send my evaluation")).to_be_hidden()
 
     done = lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == "passed", what="passed after the evaluation")
-    assert done.cmi["core"]["score"]["raw"] == "100"   # the evaluation never changes the score
+    assert done.cmi["core"]["score"]["raw"] == "100"  # the evaluation never changes the score
     records = interactions(done.cmi)
-    assert_interactions(records[:len(answered)], answered)
-    survey = records[len(answered):]
+    assert_interactions(records[: len(answered)], answered)
+    survey = records[len(answered) :]
     assert [(r["id"], r["type"], r["student_response"], r["result"], r["weighting"]) for r in survey] == [
-        (item["id"], "likert", ratings[item["id"]], "neutral", "0") for item in items] + [
-        ("eval_comment", "fill-in", "More cases from the wards, please.", "neutral", "0")]
+        (item["id"], "likert", ratings[item["id"]], "neutral", "0") for item in items
+    ] + [("eval_comment", "fill-in", "More cases from the wards, please.", "neutral", "0")]
     assert all((r.get("correct_responses") or {}) == {} for r in survey)
 
     finish = lms.close()
@@ -161,8 +189,10 @@ def test_wrong_then_partly_right_answers_and_the_last_attempt(open_lms, showcase
         assert expected < course.config["passMark"]
         expect(results.locator(".score")).to_have_text(f"Your score: {score_str(expected)}%")
         all_answered += answered
-        stored = lms.wait_for_commit(lambda c, n=len(all_answered): len(c.cmi.get("interactions") or {}) == n,
-                                     what=f"the commit of attempt {number}")
+        stored = lms.wait_for_commit(
+            lambda c, n=len(all_answered): len(c.cmi.get("interactions") or {}) == n,
+            what=f"the commit of attempt {number}",
+        )
         assert stored.cmi["core"]["score"]["raw"] == score_str(expected)
         assert stored.cmi["core"]["lesson_status"] == "incomplete"
         assert_interactions(interactions(stored.cmi), all_answered)
@@ -180,7 +210,7 @@ def test_wrong_then_partly_right_answers_and_the_last_attempt(open_lms, showcase
     expect(results).to_contain_text("You have used all your attempts at this quiz.")
     expect(results).to_contain_text(course.config["quiz"]["outOfAttempts"])
     expect(sco.get_by_role("button", name="Retake quiz")).to_have_count(0)
-    expect(quiz_view(sco).locator("[data-evaluation]")).to_be_visible()   # the quiz is over: the evaluation opens
+    expect(quiz_view(sco).locator("[data-evaluation]")).to_be_visible()  # the quiz is over: the evaluation opens
 
     finish = lms.close()
     assert finish.cmi["core"]["lesson_status"] == "incomplete"
@@ -200,8 +230,12 @@ def test_partial_credit_scores(open_lms, showcase_course):
     answered = attempt(lms, course, partial)
     results = score_quiz(sco)
     expect(results.locator(".score")).to_have_text(f"Your score: {score_str(score(answered))}%")
-    for qid, label in (("soap_needed", "Partly correct"), ("rub_steps", "Partly correct"),
-                       ("moments_match", "Incorrect"), ("confidence_before", "Answer recorded")):
+    for qid, label in (
+        ("soap_needed", "Partly correct"),
+        ("rub_steps", "Partly correct"),
+        ("moments_match", "Incorrect"),
+        ("confidence_before", "Answer recorded"),
+    ):
         expect(results.locator(f'[data-feedback-for="{qid}"] .feedback-result')).to_have_text(label)
     stored = lms.wait_for_commit(lambda c: c.cmi["core"]["score"]["raw"] != "", what="the scoring commit")
     assert_interactions(interactions(stored.cmi), answered)
@@ -215,10 +249,13 @@ def test_resume_shows_the_same_draw_order_and_answers_then_review(open_lms, show
     sco = lms1.sco
     sco.get_by_role("button", name="Quiz").click()
     shown = presented_ids(sco)
-    orders = {qid: option_texts(sco, questions[qid]) for qid in shown
-              if questions[qid]["type"] in ("single-choice", "multiple-response", "matching")}
+    orders = {
+        qid: option_texts(sco, questions[qid])
+        for qid in shown
+        if questions[qid]["type"] in ("single-choice", "multiple-response", "matching")
+    }
     given = {}
-    for qid in shown:    # some questions answered, one matching question half done, the rest open
+    for qid in shown:  # some questions answered, one matching question half done, the rest open
         q = questions[qid]
         if q["type"] in ("fill-in", "sequencing", "true-false") or qid == "wash_seconds":
             given[qid] = "47,5" if qid == "wash_seconds" else right(q)
@@ -228,15 +265,19 @@ def test_resume_shows_the_same_draw_order_and_answers_then_review(open_lms, show
             continue
         answer(sco, q, given[qid])
     before = {qid: control_values(sco, questions[qid]) for qid in shown}
-    before["wash_seconds"] = "47.5"   # a number is kept in its plain form
+    before["wash_seconds"] = "47.5"  # a number is kept in its plain form
     fieldset(sco, "gloves_replace").get_by_role("button", name="Check answer").click()
     expect(fieldset(sco, "gloves_replace").locator("[data-question-feedback]")).to_contain_text("Correct")
     finish1 = lms1.close()
     assert finish1.cmi["core"]["lesson_location"] == "quiz" and finish1.cmi["core"]["exit"] == "suspend"
     assert_clean_session(lms1, lms1.log())
 
-    lms2 = open_showcase(open_lms, cmi=seed_cmi(entry="resume", lesson_location="quiz", lesson_status="incomplete",
-                                                 suspend_data=finish1.cmi["suspend_data"]))
+    lms2 = open_showcase(
+        open_lms,
+        cmi=seed_cmi(
+            entry="resume", lesson_location="quiz", lesson_status="incomplete", suspend_data=finish1.cmi["suspend_data"]
+        ),
+    )
     sco = lms2.sco
     sco.get_by_role("button", name="Continue where I left off").click()
     assert presented_ids(sco) == shown
@@ -262,9 +303,17 @@ def test_resume_shows_the_same_draw_order_and_answers_then_review(open_lms, show
     assert_clean_session(lms2, lms2.log())
 
     # Review: the recorded answers, read-only, with the results; nothing is written.
-    lms3 = open_showcase(open_lms, cmi=seed_cmi(entry="", lesson_mode="review", credit="no-credit",
-                                                 lesson_status="incomplete", lesson_location="quiz",
-                                                 suspend_data=finish2.cmi["suspend_data"]))
+    lms3 = open_showcase(
+        open_lms,
+        cmi=seed_cmi(
+            entry="",
+            lesson_mode="review",
+            credit="no-credit",
+            lesson_status="incomplete",
+            lesson_location="quiz",
+            suspend_data=finish2.cmi["suspend_data"],
+        ),
+    )
     sco = lms3.sco
     sco.get_by_role("button", name="Quiz").click()
     assert presented_ids(sco) == shown
@@ -312,16 +361,21 @@ def test_keyboard_only_matching_and_sequencing(open_lms, showcase_course):
         fs.get_by_role("button", name=f"Move up: {text}", exact=True).focus()
         while control_values(sco, sequencing).index(item) > position:
             keyboard.press("Enter")
-            focused = lms.page.frame(name="scorm_object").evaluate("() => document.activeElement.getAttribute('aria-label')")
+            focused = lms.page.frame(name="scorm_object").evaluate(
+                "() => document.activeElement.getAttribute('aria-label')"
+            )
             assert focused in (f"Move up: {text}", f"Move down: {text}"), focused
-        expect(quiz_view(sco).locator("[data-quiz-live]")).to_contain_text(f"“{text}” is now at position {position + 1}")
+        expect(quiz_view(sco).locator("[data-quiz-live]")).to_contain_text(
+            f"“{text}” is now at position {position + 1}"
+        )
     assert control_values(sco, sequencing) == target
     fs.get_by_role("button", name="Check answer").focus()
     keyboard.press("Space")
     expect(fs.locator("[data-question-feedback]")).to_contain_text("Correct")
     state = runtime_state(lms)
     assert state["answers"][matching["id"]] == ",".join(
-        f"{s['id']}.{t}" for s, t in zip(matching["sources"], matching["answer"]))
+        f"{s['id']}.{t}" for s, t in zip(matching["sources"], matching["answer"])
+    )
     assert state["answers"][sequencing["id"]] == ",".join(target)
     assert_clean_session(lms, lms.log(), finished=False)
 
@@ -336,18 +390,22 @@ def test_the_sample_course_evaluation_is_optional_and_never_scored(open_lms, bui
     for q in course.questions:
         fieldset(sco, q["id"]).get_by_role("radio", name="True" if q["answer"] == "t" else "False", exact=True).check()
     score_quiz(sco)
-    passed = lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == "passed", what="passed without the evaluation")
+    passed = lms.wait_for_commit(
+        lambda c: c.cmi["core"]["lesson_status"] == "passed", what="passed without the evaluation"
+    )
     assert len(interactions(passed.cmi)) == len(course.questions)
     evaluation = quiz_view(sco).locator("[data-evaluation]")
     expect(evaluation.get_by_role("heading", name="Rate this Course")).to_be_visible()
     expect(evaluation).to_contain_text("This evaluation is optional")
     for item in course.config["quiz"]["evaluation"]["items"]:
         evaluation.locator(f'fieldset[data-question-id="{item["id"]}"]').get_by_role(
-            "radio", name="Agree", exact=True).check()
+            "radio", name="Agree", exact=True
+        ).check()
     evaluation.get_by_role("button", name="Send my evaluation").click()
-    done = lms.wait_for_commit(lambda c: len(c.cmi.get("interactions") or {}) > len(course.questions),
-                               what="the evaluation's interactions")
-    survey = interactions(done.cmi)[len(course.questions):]
+    done = lms.wait_for_commit(
+        lambda c: len(c.cmi.get("interactions") or {}) > len(course.questions), what="the evaluation's interactions"
+    )
+    survey = interactions(done.cmi)[len(course.questions) :]
     assert [(r["type"], r["student_response"], r["result"]) for r in survey] == [("likert", "4", "neutral")] * 4
     assert (done.cmi["core"]["lesson_status"], done.cmi["core"]["score"]["raw"]) == ("passed", "100")
     finish = lms.close()
@@ -368,8 +426,9 @@ def test_v1_progress_of_the_sample_course_still_resumes(open_lms, built_course):
     expect(sco.get_by_role("status").filter(has_text="has been updated")).to_have_count(0)
     state = runtime_state(lms)
     assert state["quiz"] == {"phase": "p", "attemptsUsed": 1, "score": 50}
-    assert [state["answers"][q["id"]] for q in course.questions] == [q["answer"] for q in course.questions[:3]] + \
-        [None] * (len(course.questions) - 3)
+    assert [state["answers"][q["id"]] for q in course.questions] == [q["answer"] for q in course.questions[:3]] + [
+        None
+    ] * (len(course.questions) - 3)
     expect(sco.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
     assert_clean_session(lms, lms.log(), finished=False)
 
@@ -406,8 +465,13 @@ def build_tiny(tmp_path, lms_server, feedback: str) -> str:
     (src / "quiz.yaml").write_text(TINY_QUIZ.format(feedback=feedback))
     (src / "one.html").write_text("<p>Look up.</p>\n")
     out = tmp_path / f"out-{feedback}"
-    proc = subprocess.run([sys.executable, "-m", "builder", "build", str(src), "-o", str(out)],
-                          cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "builder", "build", str(src), "-o", str(out)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     root = tmp_path / f"pkg-{feedback}"
     with zipfile.ZipFile(next(out.glob("*.zip"))) as zf:
@@ -432,12 +496,12 @@ def test_feedback_never_and_answers_never_revealed(open_lms, lms_server, tmp_pat
         expect(results.locator('[data-feedback-for="sky"] .feedback-result')).to_have_text("Incorrect")
     expect(results).not_to_contain_text("Correct answer")
     expect(results).not_to_contain_text("Rayleigh")
-    sco.get_by_role("button", name="Retake quiz").click()       # attempts: 0 is unlimited
+    sco.get_by_role("button", name="Retake quiz").click()  # attempts: 0 is unlimited
     fieldset(sco, "sky").get_by_role("radio", name="True", exact=True).check()
     fieldset(sco, "sum").get_by_role("textbox").fill(" 4,0 ")
     results = score_quiz(sco)
     expect(results.locator(".score")).to_have_text("Your score: 100%")
-    if feedback == "after-quiz":   # a right answer's explanation is no secret
+    if feedback == "after-quiz":  # a right answer's explanation is no secret
         expect(results.locator('[data-feedback-for="sky"]')).to_contain_text("Rayleigh")
     stored = lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == "passed", what="the pass")
     assert [r["student_response"] for r in interactions(stored.cmi)] == ["f", "5", "t", "4"]

@@ -14,24 +14,35 @@ import base64
 import json
 import re
 import shutil
-import uuid
 from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import expect
-
 from xapi.relay_statements import Session, now_iso
 
 from .conftest import REPO_ROOT
 from .lms import seed_cmi
-from .relay_proc import RelayProcess
 from .ralph_lrs import free_port
+from .relay_proc import RelayProcess
 from .test_journeys import quiz_view
-from .test_xapi_lrs import (BASE_IRI, XAPI_BLOCK, build, check, full_trail, new_learner, ralph,  # noqa: F401
-                            read_all_and_pass, sco_frame, statements_of, trail, wait_for, wait_state, xapi_state)
+from .test_xapi_lrs import (
+    BASE_IRI,
+    XAPI_BLOCK,
+    build,
+    check,
+    full_trail,
+    new_learner,
+    ralph,  # noqa: F401
+    read_all_and_pass,
+    sco_frame,
+    statements_of,
+    trail,
+    wait_for,
+    wait_state,
+)
 
-RESPONSES: list[tuple[int, object, dict]] = []   # every answer of the relay to these tests, checked at the end
+RESPONSES: list[tuple[int, object, dict]] = []  # every answer of the relay to these tests, checked at the end
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +69,18 @@ def package(tmp_path_factory, lms_server, relay_port):
 @pytest.fixture(scope="module")
 def relay(tmp_path_factory, lms_server, ralph, package, showcase_source, relay_port):
     (zip_path,) = tmp_path_factory.getbasetemp().glob("dist-via-relay[0-9]*/*-scorm12.zip")
-    proc = RelayProcess(tmp_path_factory.mktemp("relay"), ralph.endpoint, ralph.username, ralph.password,
-                        [zip_path, showcase_source], "--allow-origin", lms_server.url, port=relay_port)
+    proc = RelayProcess(
+        tmp_path_factory.mktemp("relay"),
+        ralph.endpoint,
+        ralph.username,
+        ralph.password,
+        [zip_path, showcase_source],
+        "--allow-origin",
+        lms_server.url,
+        port=relay_port,
+    )
     proc.start()
-    assert ralph.password not in " ".join(proc.argv)          # the secret is in the environment only
+    assert ralph.password not in " ".join(proc.argv)  # the secret is in the environment only
     yield proc
     proc.stop()
 
@@ -89,7 +108,7 @@ def test_a_browser_session_through_the_relay_lands_in_the_lrs(open_lms, package,
     check(found, since)
     assert {s["actor"]["account"]["name"] for s in found} == {learner}
     requests = [r for r in relay.log_records() if r.get("event") == "request" and r["path"] == "/xapi/statements"]
-    assert requests and {r["method"] for r in requests} == {"POST"}       # text/plain: never a preflight
+    assert requests and {r["method"] for r in requests} == {"POST"}  # text/plain: never a preflight
     assert {r["status"] for r in requests} == {200}
     assert sum(r["statements"] for r in requests) >= sum(expected.values())
 
@@ -111,17 +130,21 @@ def test_the_course_evaluation_goes_through_the_relay(open_lms, package, relay, 
     state = wait_state(frame, lambda s: s["queued"] == 0 and s["sent"] > 0, "the statements to be delivered")
     assert state["rejected"] == 0 and state["failures"] == 0
     lms.close()
-    expected = full_trail(package) + Counter([("answered", f"evaluation/{item['id']}") for item in evaluation["items"]]
-                                             + [("answered", f"evaluation/{evaluation['comment']['id']}")])
+    expected = full_trail(package) + Counter(
+        [("answered", f"evaluation/{item['id']}") for item in evaluation["items"]]
+        + [("answered", f"evaluation/{evaluation['comment']['id']}")]
+    )
     found = wait_for(ralph, learner, lambda s: Counter(trail(s)) == expected, "the trail with the evaluation")
     check(found, since)
     course = package.config["xapi"]["course"]["id"]
     responses = {s["object"]["id"]: s["result"]["response"] for s in found if "/evaluation/" in s["object"]["id"]}
-    assert responses == {**{f"{course}/evaluation/{item['id']}": "4" for item in evaluation["items"]},
-                         f"{course}/evaluation/{evaluation['comment']['id']}": "Clear and useful."}
+    assert responses == {
+        **{f"{course}/evaluation/{item['id']}": "4" for item in evaluation["items"]},
+        f"{course}/evaluation/{evaluation['comment']['id']}": "Clear and useful.",
+    }
     for s in found:
         if "/evaluation/" in s["object"]["id"]:
-            assert set(s["result"]) == {"response", "duration"}          # never scored
+            assert set(s["result"]) == {"response", "duration"}  # never scored
 
 
 # ====================================================================== forgeries
@@ -138,22 +161,39 @@ def _forgeries(session: Session, x: dict, showcase: dict) -> dict:
     return {
         "another course's activity": (other_course, "activity"),
         "an unknown course": (unknown_course, "activity"),
-        "a foreign homePage": (make(session.initialized(), lambda s: s["actor"]["account"].update(
-            homePage="https://evil.example.org")), "homepage"),
+        "a foreign homePage": (
+            make(session.initialized(), lambda s: s["actor"]["account"].update(homePage="https://evil.example.org")),
+            "homepage",
+        ),
         "a bad score": (make(session.scored(100, True), lambda s: s["result"]["score"].update(scaled=1.5)), "score"),
         "raw above max": (make(session.scored(100, True), lambda s: s["result"]["score"].update(raw=101)), "score"),
-        "a stale timestamp": (make(session.completed(), lambda s: s.update(timestamp=now_iso(-30 * 86400))),
-                              "timestamp-range"),
+        "a stale timestamp": (
+            make(session.completed(), lambda s: s.update(timestamp=now_iso(-30 * 86400))),
+            "timestamp-range",
+        ),
         "a missing id": (make(session.completed(), lambda s: s.pop("id")), "id"),
-        "forged credit hours": (make(session.completed(), lambda s: s["context"]["extensions"].update(
-            {f"{BASE_IRI}/extension/ce-credit-hours": 40})), "extension"),
-        "a scored evaluation answer": (make(session.evaluated(rated, "4"), lambda s: s[
-            "result"].update(score={"scaled": 1, "raw": 100, "min": 0, "max": 100})), "result"),
-        "a rating outside the evaluation's scale": (make(session.evaluated(rated, "4"),
-                                                    lambda s: s["result"].update(response="9")), "result"),
-        "an evaluation item with another definition": (make(session.evaluated(rated, "4"),
-                                                        lambda s: s["object"]["definition"].update(
-                                                            interactionType="choice")), "definition"),
+        "forged credit hours": (
+            make(
+                session.completed(),
+                lambda s: s["context"]["extensions"].update({f"{BASE_IRI}/extension/ce-credit-hours": 40}),
+            ),
+            "extension",
+        ),
+        "a scored evaluation answer": (
+            make(
+                session.evaluated(rated, "4"),
+                lambda s: s["result"].update(score={"scaled": 1, "raw": 100, "min": 0, "max": 100}),
+            ),
+            "result",
+        ),
+        "a rating outside the evaluation's scale": (
+            make(session.evaluated(rated, "4"), lambda s: s["result"].update(response="9")),
+            "result",
+        ),
+        "an evaluation item with another definition": (
+            make(session.evaluated(rated, "4"), lambda s: s["object"]["definition"].update(interactionType="choice")),
+            "definition",
+        ),
     }
 
 
@@ -192,10 +232,10 @@ def test_a_resent_batch_is_answered_as_delivered_and_not_duplicated(package, rel
     session = Session(package.config["xapi"], learner)
     batch = session.trail()[:5]
     first = post(relay, batch)
-    again = post(relay, batch)                                 # e.g. the answer was lost on page unload
+    again = post(relay, batch)  # e.g. the answer was lost on page unload
     assert first[0] == again[0] == 200 and first[1] == again[1] == [s["id"] for s in batch]
     mixed = batch[3:] + [session.terminated(), session.completed()]
-    assert post(relay, mixed)[0] == 200                        # old and new together
+    assert post(relay, mixed)[0] == 200  # old and new together
     found = wait_for(ralph, learner, lambda s: len(s) >= 7, "seven statements")
     assert len(found) == 7 and len({s["id"] for s in found}) == 7
     assert Counter(s["id"] for s in statements_of(ralph, learner)) == Counter(s["id"] for s in batch + mixed[2:])
@@ -208,24 +248,28 @@ def test_an_lrs_that_is_down_is_a_retryable_answer(package, relay, ralph):
         status, answer, _ = post(relay, [session.initialized()])
     finally:
         ralph.start()
-    assert status == 502 and answer["error"] == "lrs-unavailable"     # the package keeps it and retries
+    assert status == 502 and answer["error"] == "lrs-unavailable"  # the package keeps it and retries
     assert post(relay, [session.initialized()])[0] == 200
 
 
 def test_no_answer_or_log_line_holds_the_credentials_or_a_learner(relay, ralph):
-    secrets = [ralph.password, ralph.auth_value, ralph.auth_value.split(" ", 1)[1],
-               base64.b64encode(ralph.password.encode()).decode()]
+    secrets = [
+        ralph.password,
+        ralph.auth_value,
+        ralph.auth_value.split(" ", 1)[1],
+        base64.b64encode(ralph.password.encode()).decode(),
+    ]
     assert RESPONSES, "the tests above posted nothing"
     answers = json.dumps([[status, body, headers] for status, body, headers in RESPONSES])
     text = relay.log_text()
     for secret in secrets:
         assert secret not in answers and secret not in text
-    records = relay.log_records()                              # every line is one JSON object
+    records = relay.log_records()  # every line is one JSON object
     assert records[0]["event"] == "start" and records[0]["lrs"] == ralph.url.split("//", 1)[1]
     requests = [r for r in records if r.get("event") == "request"]
     assert requests and all(set(r) >= {"method", "path", "status", "statements", "ms", "client"} for r in requests)
-    assert "learner-" not in text                              # learner ids never logged
-    for r in requests:                                         # client addresses only as hashes
+    assert "learner-" not in text  # learner ids never logged
+    for r in requests:  # client addresses only as hashes
         assert re.fullmatch(r"[0-9a-f]{12}", r["client"])
-        assert "127.0.0.1" not in json.dumps({k: v for k, v in r.items() if k != "error"})   # (error: the LRS's)
+        assert "127.0.0.1" not in json.dumps({k: v for k, v in r.items() if k != "error"})  # (error: the LRS's)
     assert {r["client"] for r in requests} == {requests[0]["client"]}

@@ -35,8 +35,10 @@ def test_failing_commits_are_retried_and_the_learner_is_told_calmly(open_lms, bu
         lms_server.commit_reply = {"result": True, "errorCode": 0}
     # Once the LMS answers again, the retry stores the latest state and the notice goes away.
     stored = lms.wait_for_commit(
-        lambda c: c.cmi["core"]["lesson_location"] == f"lesson:{lessons[2]['id']}", timeout=30,
-        what="the retried commit with the latest location")
+        lambda c: c.cmi["core"]["lesson_location"] == f"lesson:{lessons[2]['id']}",
+        timeout=30,
+        what="the retried commit with the latest location",
+    )
     assert len(lms.commits()) > before
     assert stored.cmi["core"]["lesson_status"] == "incomplete"
     expect(sco.locator('[data-notice][role="status"]', has_text=NOT_SAVED)).to_have_count(0, timeout=15000)

@@ -15,17 +15,16 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import uuid
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
-
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import expect
@@ -33,9 +32,10 @@ from playwright.sync_api import expect
 from .answer_key import with_answers
 from .conftest import REPO_ROOT, SAMPLE_COURSE, _ConfigScript
 from .lms import interactions, seed_cmi
-from .ralph_lrs import Ralph
 from .quiz_helpers import patterns as scorm_patterns
-from .quiz_helpers import presented_ids, response as scorm_response, right
+from .quiz_helpers import response as scorm_response
+from .quiz_helpers import right
+from .ralph_lrs import Ralph
 from .test_journeys import answer_quiz, correct_answers, quiz_view, read_lessons, score_quiz
 from .test_quiz_types import attempt, read_lessons_to_quiz
 from .xapi_checks import check_all, trail, verb
@@ -72,17 +72,30 @@ class Built:
         return self.config["lessons"]
 
 
-def build(tmp_path_factory, lms_server, name: str, block: str, formats: str, *extra: str,
-          env: dict | None = None, course: str = SAMPLE_COURSE) -> dict[str, Built]:
+def build(
+    tmp_path_factory,
+    lms_server,
+    name: str,
+    block: str,
+    formats: str,
+    *extra: str,
+    env: dict | None = None,
+    course: str = SAMPLE_COURSE,
+) -> dict[str, Built]:
     """*course* (the sample) plus *block*, built with the CLI in *formats*; each package served under /<name>-<fmt>/."""
     source = tmp_path_factory.mktemp(f"src-{name}") / Path(course).name
     shutil.copytree(REPO_ROOT / course, source)
     with open(source / "course.yaml", "a", encoding="utf-8") as fh:
         fh.write(block)
     out = tmp_path_factory.mktemp(f"dist-{name}")
-    proc = subprocess.run([sys.executable, "-m", "builder", "build", str(source), "-o", str(out), "--format", formats,
-                           *extra], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
+    proc = subprocess.run(
+        [sys.executable, "-m", "builder", "build", str(source), "-o", str(out), "--format", formats, *extra],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
     assert proc.returncode == 0, f"build exited {proc.returncode}:\n{proc.stderr}"
     built = {}
     for fmt in formats.split(","):
@@ -108,8 +121,16 @@ def packages(tmp_path_factory, lms_server) -> dict[str, Built]:
 def embedded(tmp_path_factory, lms_server, ralph) -> Built:
     """A SCORM package with Ralph's endpoint and key baked in (the explicit flag), sending the learner's name."""
     block = XAPI_BLOCK + "  learner_name: true\n"
-    return build(tmp_path_factory, lms_server, "embed", block, "scorm12", "--xapi-embed-endpoint", ralph.endpoint,
-                 env={"COURSEPACK_XAPI_KEY": f"{ralph.username}:{ralph.password}"})["scorm12"]
+    return build(
+        tmp_path_factory,
+        lms_server,
+        "embed",
+        block,
+        "scorm12",
+        "--xapi-embed-endpoint",
+        ralph.endpoint,
+        env={"COURSEPACK_XAPI_KEY": f"{ralph.username}:{ralph.password}"},
+    )["scorm12"]
 
 
 # ====================================================================== helpers
@@ -127,7 +148,10 @@ def launch_url(package: Built, ralph: Ralph, **extra) -> str:
 def statements_of(ralph: Ralph, learner: str) -> list[dict]:
     def mine(s):
         actor = s.get("actor", {})
-        return (actor.get("account") or {}).get("name") == learner or actor.get("mbox") == f"mailto:{learner}@example.org"
+        return (actor.get("account") or {}).get("name") == learner or actor.get(
+            "mbox"
+        ) == f"mailto:{learner}@example.org"
+
     return [s for s in ralph.statements() if mine(s)]
 
 
@@ -196,7 +220,7 @@ def test_launch_parameters_full_session_and_completions_report(open_lms, package
     read_all_and_pass(lms.sco, package)
     assert xapi_state(frame)["mode"] == "launch"
     finish = lms.close()
-    assert finish.cmi["core"]["lesson_status"] == "passed"          # SCORM tracking as always
+    assert finish.cmi["core"]["lesson_status"] == "passed"  # SCORM tracking as always
 
     expected = full_trail(package)
     found = wait_for(ralph, learner, lambda s: len(s) >= sum(expected.values()), "the whole trail")
@@ -243,9 +267,25 @@ def test_launch_parameters_full_session_and_completions_report(open_lms, package
     creds = tmp_path / "lrs.json"
     creds.write_text(json.dumps({"endpoint": ralph.endpoint, "key": ralph.username, "secret": ralph.password}))
     creds.chmod(0o600)
-    proc = subprocess.run([sys.executable, "-m", "builder", "xapi", "completions", "--course", str(package.source),
-                           "--credentials", str(creds), "--format", "json"],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "builder",
+            "xapi",
+            "completions",
+            "--course",
+            str(package.source),
+            "--credentials",
+            str(creds),
+            "--format",
+            "json",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert ralph.password not in proc.stdout + proc.stderr
     (row,) = [r for r in json.loads(proc.stdout) if r["learner"] == learner]
@@ -266,14 +306,24 @@ def test_build_time_endpoint_sends_with_the_learner_name(open_lms, embedded, ral
     read_lessons(lms.sco, embedded.lessons, 0, 2)
     assert xapi_state(frame)["mode"] == "build"
     lms.close()
-    expected = Counter([("initialized", "course"), ("experienced", f"lesson/{embedded.lessons[0]['id']}"),
-                        ("experienced", f"lesson/{embedded.lessons[1]['id']}"), ("experienced",
-                        f"lesson/{embedded.lessons[2]['id']}"), ("suspended", "course"), ("terminated", "course")])
+    expected = Counter(
+        [
+            ("initialized", "course"),
+            ("experienced", f"lesson/{embedded.lessons[0]['id']}"),
+            ("experienced", f"lesson/{embedded.lessons[1]['id']}"),
+            ("experienced", f"lesson/{embedded.lessons[2]['id']}"),
+            ("suspended", "course"),
+            ("terminated", "course"),
+        ]
+    )
     found = wait_for(ralph, learner, lambda s: Counter(trail(s)) == expected, "the partial trail with suspended")
     check(found, since)
     for s in found:
-        assert s["actor"] == {"objectType": "Agent", "name": "Sam Student",
-                              "account": {"homePage": HOMEPAGE, "name": learner}}
+        assert s["actor"] == {
+            "objectType": "Agent",
+            "name": "Sam Student",
+            "account": {"homePage": HOMEPAGE, "name": learner},
+        }
     assert not [m for m in lms.console_errors if ralph.password in m or ralph.auth_value in m]
 
 
@@ -299,7 +349,7 @@ def test_lrs_stopped_mid_session_every_statement_arrives_exactly_once(open_lms, 
     lms.close()
     expected = full_trail(package)
     found = wait_for(ralph, learner, lambda s: len(s) >= sum(expected.values()), "every statement")
-    time.sleep(1.0)                       # anything sent twice would show up now
+    time.sleep(1.0)  # anything sent twice would show up now
     found = statements_of(ralph, learner)
     check(found, since)
     assert Counter(trail(found)) == expected
@@ -327,19 +377,30 @@ def test_outbox_left_by_a_closed_session_is_sent_on_the_next_launch(open_lms, pa
     assert statements_of(ralph, learner) == []
 
     core = finish.cmi["core"]
-    second = open_lms(cmi=seed_cmi(student_id=learner, entry="resume", lesson_location=core["lesson_location"],
-                                   suspend_data=finish.cmi["suspend_data"], lesson_status=core["lesson_status"]),
-                      pkg=launch_url(package, ralph))
+    second = open_lms(
+        cmi=seed_cmi(
+            student_id=learner,
+            entry="resume",
+            lesson_location=core["lesson_location"],
+            suspend_data=finish.cmi["suspend_data"],
+            lesson_status=core["lesson_status"],
+        ),
+        pkg=launch_url(package, ralph),
+    )
     lessons = [("experienced", f"lesson/{lesson['id']}") for lesson in package.lessons[:2]]
-    expected = Counter([("initialized", "course"), *lessons, ("suspended", "course"), ("terminated", "course"),
-                        ("resumed", "course")])
-    found = wait_for(ralph, learner, lambda s: Counter(trail(s)) == expected, "session 1's outbox and session 2's start")
+    expected = Counter(
+        [("initialized", "course"), *lessons, ("suspended", "course"), ("terminated", "course"), ("resumed", "course")]
+    )
+    found = wait_for(
+        ralph, learner, lambda s: Counter(trail(s)) == expected, "session 1's outbox and session 2's start"
+    )
     check(found, since)
-    assert len({s["context"]["registration"] for s in found}) == 1          # one attempt, two sessions
+    assert len({s["context"]["registration"] for s in found}) == 1  # one attempt, two sessions
     second.sco.get_by_role("button", name="Continue where I left off").click()
     second.close()
-    expected.update([("experienced", f"lesson/{package.lessons[1]['id']}"), ("suspended", "course"),
-                     ("terminated", "course")])
+    expected.update(
+        [("experienced", f"lesson/{package.lessons[1]['id']}"), ("suspended", "course"), ("terminated", "course")]
+    )
     found = wait_for(ralph, learner, lambda s: Counter(trail(s)) == expected, "session 2's end")
     check(found, since)
 
@@ -354,15 +415,20 @@ def test_page_closed_right_after_the_quiz_the_passed_statement_arrives(open_lms,
     expect(quiz_view(sco)).to_be_visible()
     answer_quiz(sco, package.questions, correct_answers(package))
     quiz_view(sco).get_by_role("button", name="Score my quiz").click()
-    lms.page.close(run_before_unload=True)          # no waiting for anything
-    found = wait_for(ralph, learner, lambda s: "passed" in [verb(x) for x in s] and "terminated" in [verb(x) for x in s],
-                     "the passed and terminated statements", timeout=20)
+    lms.page.close(run_before_unload=True)  # no waiting for anything
+    found = wait_for(
+        ralph,
+        learner,
+        lambda s: "passed" in [verb(x) for x in s] and "terminated" in [verb(x) for x in s],
+        "the passed and terminated statements",
+        timeout=20,
+    )
     time.sleep(0.5)
     found = statements_of(ralph, learner)
     check(found, since)
     counts = Counter(verb(s) for s in found)
     assert counts["passed"] == 1 and counts["answered"] == len(package.questions)
-    assert counts["suspended"] == 1 and counts["terminated"] == 1           # lessons unread: not finished
+    assert counts["suspended"] == 1 and counts["terminated"] == 1  # lessons unread: not finished
     assert counts["completed"] == 0
 
 
@@ -376,8 +442,9 @@ def test_tin_can_package_launches_with_launch_parameters_and_reports(context, lm
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(lms_server.url + launch_url(package, ralph, actor=actor, registration=registration,
-                                          activity_id=COURSE_IRI))
+    page.goto(
+        lms_server.url + launch_url(package, ralph, actor=actor, registration=registration, activity_id=COURSE_IRI)
+    )
     expect(page.get_by_role("status").filter(has_text="recorded by your learning record store")).to_be_visible()
     read_lessons(page, package.lessons)
     answer_quiz(page, package.questions, correct_answers(package))
@@ -388,7 +455,7 @@ def test_tin_can_package_launches_with_launch_parameters_and_reports(context, lm
     check(found, since)
     assert Counter(trail(found)) == expected
     for s in found:
-        assert s["actor"] == {"objectType": "Agent", "mbox": f"mailto:{learner}@example.org"}   # no name: off
+        assert s["actor"] == {"objectType": "Agent", "mbox": f"mailto:{learner}@example.org"}  # no name: off
         assert s["context"]["registration"] == registration
         assert "grouping" not in (s["context"].get("contextActivities") or {}) or verb(s) == "answered"
     assert errors == []
@@ -437,8 +504,9 @@ class FakeRelay:
 def test_relay_mode_posts_plain_text_batches_without_credentials(open_lms, tmp_path_factory, lms_server):
     relay = FakeRelay(lms_server.url)
     try:
-        package = build(tmp_path_factory, lms_server, "relay", XAPI_BLOCK + f"  relay_url: {relay.url}\n",
-                        "scorm12")["scorm12"]
+        package = build(tmp_path_factory, lms_server, "relay", XAPI_BLOCK + f"  relay_url: {relay.url}\n", "scorm12")[
+            "scorm12"
+        ]
         assert package.config["xapi"]["relay"] == relay.url and package.config["xapi"]["auth"] is None
         learner = new_learner()
         since = datetime.now(timezone.utc)
@@ -451,11 +519,17 @@ def test_relay_mode_posts_plain_text_batches_without_credentials(open_lms, tmp_p
         while Counter(verb(s) for s in relay.statements())["terminated"] < 1 and time.monotonic() < deadline:
             time.sleep(0.2)
         statements = relay.statements()
-        assert Counter(trail(statements)) == Counter([
-            ("initialized", "course"), ("experienced", f"lesson/{package.lessons[0]['id']}"),
-            ("experienced", f"lesson/{package.lessons[1]['id']}"), ("suspended", "course"), ("terminated", "course")])
+        assert Counter(trail(statements)) == Counter(
+            [
+                ("initialized", "course"),
+                ("experienced", f"lesson/{package.lessons[0]['id']}"),
+                ("experienced", f"lesson/{package.lessons[1]['id']}"),
+                ("suspended", "course"),
+                ("terminated", "course"),
+            ]
+        )
         check(statements, since)
-        assert [r["method"] for r in relay.requests] == ["POST"] * len(relay.requests)   # never a preflight
+        assert [r["method"] for r in relay.requests] == ["POST"] * len(relay.requests)  # never a preflight
         for r in relay.requests:
             headers = {k.lower(): v for k, v in r["headers"].items()}
             assert headers["content-type"].startswith("text/plain")
@@ -464,9 +538,16 @@ def test_relay_mode_posts_plain_text_batches_without_credentials(open_lms, tmp_p
         relay.close()
 
 
-XAPI_TYPES = {"true-false": "true-false", "single-choice": "choice", "multiple-response": "choice",
-              "fill-in": "fill-in", "numeric": "numeric", "matching": "matching", "sequencing": "sequencing",
-              "likert": "likert"}
+XAPI_TYPES = {
+    "true-false": "true-false",
+    "single-choice": "choice",
+    "multiple-response": "choice",
+    "fill-in": "fill-in",
+    "numeric": "numeric",
+    "matching": "matching",
+    "sequencing": "sequencing",
+    "likert": "likert",
+}
 
 
 def xapi_format(interaction: str, scorm_value: str) -> str:
@@ -481,8 +562,9 @@ def xapi_format(interaction: str, scorm_value: str) -> str:
 
 
 def test_every_question_type_is_answered_in_xapi_terms(open_lms, tmp_path_factory, lms_server, ralph):
-    package = build(tmp_path_factory, lms_server, "showcase", XAPI_BLOCK, "scorm12",
-                    course="course_src/quiz-showcase")["scorm12"]
+    package = build(tmp_path_factory, lms_server, "showcase", XAPI_BLOCK, "scorm12", course="course_src/quiz-showcase")[
+        "scorm12"
+    ]
     learner = new_learner()
     since = datetime.now(timezone.utc)
     lms = open_lms(cmi=seed_cmi(student_id=learner), pkg=launch_url(package, ralph))
@@ -494,7 +576,7 @@ def test_every_question_type_is_answered_in_xapi_terms(open_lms, tmp_path_factor
     found = wait_for(ralph, learner, lambda s: Counter(map(verb, s))["answered"] >= len(answered), "every answer")
     check(found, since)
     statements = {s["object"]["id"].rsplit("/", 1)[1]: s for s in found if verb(s) == "answered"}
-    assert list(statements) == [q["id"] for q, _ in answered]       # page order, one each
+    assert list(statements) == [q["id"] for q, _ in answered]  # page order, one each
     for q, value in answered:
         s = statements[q["id"]]
         definition, result = s["object"]["definition"], s["result"]
@@ -510,15 +592,18 @@ def test_every_question_type_is_answered_in_xapi_terms(open_lms, tmp_path_factor
         else:
             assert result["success"] is True, q["id"]
         if kind == "choice":
-            assert {c["id"]: c["description"]["en"] for c in definition["choices"]} == \
-                {c["id"]: c["text"] for c in q["choices"]}
+            assert {c["id"]: c["description"]["en"] for c in definition["choices"]} == {
+                c["id"]: c["text"] for c in q["choices"]
+            }
         if kind == "matching":
             assert [c["id"] for c in definition["source"]] == [x["id"] for x in q["sources"]]
-            assert {c["id"]: c["description"]["en"] for c in definition["target"]} == \
-                {x["id"]: x["text"] for x in q["targets"]}
+            assert {c["id"]: c["description"]["en"] for c in definition["target"]} == {
+                x["id"]: x["text"] for x in q["targets"]
+            }
         if kind == "sequencing":
-            assert {c["id"]: c["description"]["en"] for c in definition["choices"]} == \
-                {x["id"]: x["text"] for x in q["items"]}
+            assert {c["id"]: c["description"]["en"] for c in definition["choices"]} == {
+                x["id"]: x["text"] for x in q["items"]
+            }
     lms.close()
 
 
@@ -533,8 +618,9 @@ def test_the_course_evaluation_reaches_the_lrs_as_unscored_answers(open_lms, tmp
     (fill-in, the one line the LMS got): the course as parent, the attempt's registration, never a
     score, a success or a correct answer. The relay, given the same course, accepts them as they are.
     """
-    package = build(tmp_path_factory, lms_server, "showcase-eval", XAPI_BLOCK, "scorm12",
-                    course="course_src/quiz-showcase")["scorm12"]
+    package = build(
+        tmp_path_factory, lms_server, "showcase-eval", XAPI_BLOCK, "scorm12", course="course_src/quiz-showcase"
+    )["scorm12"]
     evaluation = package.config["quiz"]["evaluation"]
     items, scale = evaluation["items"], evaluation["scale"]
     assert evaluation["required"] and evaluation["comment"]["id"] == "eval_comment"
@@ -553,27 +639,30 @@ def test_the_course_evaluation_reaches_the_lrs_as_unscored_answers(open_lms, tmp
     ratings = {items[0]["id"]: "5", items[1]["id"]: "4", items[2]["id"]: "2"}
     for item in items:
         box.locator(f'fieldset[data-question-id="{item["id"]}"]').get_by_role(
-            "radio", name=scale[int(ratings[item["id"]]) - 1]["text"], exact=True).check()
+            "radio", name=scale[int(ratings[item["id"]]) - 1]["text"], exact=True
+        ).check()
     box.get_by_label(evaluation["comment"]["text"]).fill("  More cases\nfrom the wards,  please.  ")
     box.get_by_role("button", name="Send my evaluation").click()
     expect(box).to_contain_text("Your evaluation has been recorded")
     done = lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == "passed", what="passed after the evaluation")
-    survey = {r["id"]: r for r in interactions(done.cmi)[len(answered):]}
+    survey = {r["id"]: r for r in interactions(done.cmi)[len(answered) :]}
     comment = "More cases from the wards, please."
     assert {k: r["student_response"] for k, r in survey.items()} == {**ratings, "eval_comment": comment}
 
     def arrived(s):
         return "completed" in [verb(x) for x in s] and sum("/evaluation/" in x["object"]["id"] for x in s) >= 4
+
     found = wait_for(ralph, learner, arrived, "the evaluation and completed statements")
     registration = xapi_state(frame)["registration"]
     lms.close()
-    time.sleep(0.5)                       # anything sent twice would show up now
+    time.sleep(0.5)  # anything sent twice would show up now
     found = statements_of(ralph, learner)
-    check(found, since)                   # the xAPI JSON Schema and the rules it cannot check
+    check(found, since)  # the xAPI JSON Schema and the rules it cannot check
 
     rated = [s for s in found if "/evaluation/" in s["object"]["id"]]
-    assert Counter(trail(rated)) == Counter([("answered", f"evaluation/{item['id']}") for item in items]
-                                            + [("answered", "evaluation/eval_comment")])
+    assert Counter(trail(rated)) == Counter(
+        [("answered", f"evaluation/{item['id']}") for item in items] + [("answered", "evaluation/eval_comment")]
+    )
     by_item = {s["object"]["id"].rsplit("/", 1)[1]: s for s in rated}
     config_items = package.config["xapi"]["evaluation"]
     for item in items + [evaluation["comment"]]:
@@ -581,8 +670,11 @@ def test_the_course_evaluation_reaches_the_lrs_as_unscored_answers(open_lms, tmp
         comment_box = item["id"] == "eval_comment"
         assert s["verb"] == {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}}
         assert s["object"]["id"] == f"{SHOWCASE_IRI}/evaluation/{item['id']}" == config_items[item["id"]]["id"]
-        expected = {"type": CMI_INTERACTION, "name": {"en": item["text"]},
-                    "interactionType": "fill-in" if comment_box else "likert"}
+        expected = {
+            "type": CMI_INTERACTION,
+            "name": {"en": item["text"]},
+            "interactionType": "fill-in" if comment_box else "likert",
+        }
         if not comment_box:
             expected["scale"] = [{"id": p["id"], "description": {"en": p["text"]}} for p in scale]
         assert s["object"]["definition"] == expected == config_items[item["id"]]["definition"]

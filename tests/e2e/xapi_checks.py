@@ -23,8 +23,17 @@ TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 DURATION = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d{1,2}))?S)?$")
 LANGTAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
-VERBS = {"initialized", "resumed", "experienced", "answered", "completed", "passed", "failed", "suspended",
-         "terminated"}
+VERBS = {
+    "initialized",
+    "resumed",
+    "experienced",
+    "answered",
+    "completed",
+    "passed",
+    "failed",
+    "suspended",
+    "terminated",
+}
 RESPONSES = {
     "true-false": re.compile(r"^(true|false)$"),
     "choice": re.compile(r"^[0-9a-z]+(\[,\][0-9a-z]+)*$"),
@@ -68,8 +77,10 @@ def _langmap(value, where: str, problems: list, language: str | None = None) -> 
 
 def check(statement: dict, *, base_iri: str, language: str, since: datetime) -> list[str]:
     """Every problem with one stored statement (empty when it is fine)."""
-    problems = [f"schema {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
-                for e in validator().iter_errors(statement)]
+    problems = [
+        f"schema {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+        for e in validator().iter_errors(statement)
+    ]
     sid = statement.get("id", "")
     if not UUID4.match(sid):
         problems.append(f"id {sid!r} is not a (client-made, version 4) UUID")
@@ -82,7 +93,7 @@ def check(statement: dict, *, base_iri: str, language: str, since: datetime) -> 
         if moment > now + timedelta(seconds=5) or moment < since - timedelta(seconds=60):
             problems.append(f"timestamp {stamp} is outside the test's time ({since:%H:%M:%S}..{now:%H:%M:%S})")
     verb = statement.get("verb", {})
-    if not verb.get("id", "").startswith(ADL_VERBS) or verb["id"][len(ADL_VERBS):] not in VERBS:
+    if not verb.get("id", "").startswith(ADL_VERBS) or verb["id"][len(ADL_VERBS) :] not in VERBS:
         problems.append(f"verb {verb.get('id')!r} is not one of coursepack's ADL verbs")
     _langmap(verb.get("display"), "verb.display", problems, "en-US")
     actor = statement.get("actor", {})
@@ -156,5 +167,12 @@ def verb(statement: dict) -> str:
 def trail(statements: list[dict]) -> list[tuple[str, str]]:
     """(verb, object id tail) in timestamp order, e.g. ("experienced", "lesson/welcome")."""
     ordered = sorted(statements, key=lambda s: s["timestamp"])
-    return [(verb(s), s["object"]["id"].split("/course/", 1)[1].split("/", 1)[-1]
-             if "/" in s["object"]["id"].split("/course/", 1)[1] else "course") for s in ordered]
+    return [
+        (
+            verb(s),
+            s["object"]["id"].split("/course/", 1)[1].split("/", 1)[-1]
+            if "/" in s["object"]["id"].split("/course/", 1)[1]
+            else "course",
+        )
+        for s in ordered
+    ]

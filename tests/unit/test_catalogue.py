@@ -16,12 +16,66 @@ REPO = Path(__file__).resolve().parents[2]
 SPANISH_COURSE = REPO / "tests" / "e2e" / "courses" / "curso-es"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 #: English words that no Spanish page of the player should contain (as whole words).
-ENGLISH_WORDS = {"the", "your", "you", "and", "of", "to", "this", "is", "are", "not", "quiz", "question", "questions",
-                 "answer", "answers", "score", "lesson", "lessons", "next", "previous", "course", "certificate",
-                 "print", "back", "check", "true", "false", "correct", "incorrect", "passed", "skip", "progress",
-                 "viewed", "contents", "transcript", "attempts", "retake", "send", "evaluation", "rate", "agree",
-                 "disagree", "choose", "match", "move", "up", "down", "provider", "credit", "hours", "date",
-                 "completion", "verification", "code", "version", "please", "results", "welcome"}
+ENGLISH_WORDS = {
+    "the",
+    "your",
+    "you",
+    "and",
+    "of",
+    "to",
+    "this",
+    "is",
+    "are",
+    "not",
+    "quiz",
+    "question",
+    "questions",
+    "answer",
+    "answers",
+    "score",
+    "lesson",
+    "lessons",
+    "next",
+    "previous",
+    "course",
+    "certificate",
+    "print",
+    "back",
+    "check",
+    "true",
+    "false",
+    "correct",
+    "incorrect",
+    "passed",
+    "skip",
+    "progress",
+    "viewed",
+    "contents",
+    "transcript",
+    "attempts",
+    "retake",
+    "send",
+    "evaluation",
+    "rate",
+    "agree",
+    "disagree",
+    "choose",
+    "match",
+    "move",
+    "up",
+    "down",
+    "provider",
+    "credit",
+    "hours",
+    "date",
+    "completion",
+    "verification",
+    "code",
+    "version",
+    "please",
+    "results",
+    "welcome",
+}
 
 
 def catalogue(lang: str) -> dict:
@@ -48,8 +102,16 @@ def test_spanish_is_translated():
 def js_keys() -> set:
     """Catalogue keys the runtime asks for: every snake_case string literal of the player's scripts."""
     keys = set()
-    for name in ("player.js", "suspend.js", "tracking.js", "nav.js", "quizview.js", "certview.js", "quiz.js",
-                 "certificate.js"):
+    for name in (
+        "player.js",
+        "suspend.js",
+        "tracking.js",
+        "nav.js",
+        "quizview.js",
+        "certview.js",
+        "quiz.js",
+        "certificate.js",
+    ):
         source = (templates_dir() / "runtime" / name).read_text(encoding="utf-8")
         keys |= set(re.findall(r"'([a-z]+(?:_[a-z0-9]+)+)'", source))
         keys |= set(re.findall(r"\btext\(\s*'([a-z]+)'", source))
@@ -70,8 +132,18 @@ def test_every_string_the_player_uses_is_in_the_catalogue():
     used = js_keys() | template_keys()
     assert used - set(english) == set(), "used but missing from the catalogue"
     # and the catalogue holds nothing unused (a key no code asks for is a string nobody sees)
-    dynamic = {f"likert_{i}" for i in range(1, 6)} | {"correct", "incorrect", "recorded", "true", "false",
-                                                     "visited", "previous", "next", "unanswered", "transcript"}
+    dynamic = {f"likert_{i}" for i in range(1, 6)} | {
+        "correct",
+        "incorrect",
+        "recorded",
+        "true",
+        "false",
+        "visited",
+        "previous",
+        "next",
+        "unanswered",
+        "transcript",
+    }
     assert set(english) - used - dynamic == set(), "in the catalogue but never used"
 
 

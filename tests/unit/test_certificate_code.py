@@ -16,15 +16,18 @@ def reference(course_id, version, learner, date) -> str:
     """The documented algorithm, written out bit by bit."""
     digest = hashlib.sha256(f"coursepack-certificate-1\n{course_id}\n{version}\n{learner}\n{date}".encode()).digest()
     bits = "".join(f"{byte:08b}" for byte in digest)[:60]
-    digits = "".join(ALPHABET[int(bits[i:i + 5], 2)] for i in range(0, 60, 5))
+    digits = "".join(ALPHABET[int(bits[i : i + 5], 2)] for i in range(0, 60, 5))
     return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
 
 
-@pytest.mark.parametrize("args", [
-    ("self-compassion", "1.0.0", "jdoe", "2025-03-07"),
-    ("quiz-showcase", "2.0.0-beta.1", "ünïcødé-学习者", "2024-02-29"),
-    ("c", "0.0.1", "", "1999-12-31"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("self-compassion", "1.0.0", "jdoe", "2025-03-07"),
+        ("quiz-showcase", "2.0.0-beta.1", "ünïcødé-学习者", "2024-02-29"),
+        ("c", "0.0.1", "", "1999-12-31"),
+    ],
+)
 def test_the_code_follows_the_documented_algorithm(args):
     code = verification_code(*args)
     assert code == reference(*args)
@@ -34,9 +37,13 @@ def test_the_code_follows_the_documented_algorithm(args):
 
 def test_every_input_changes_the_code():
     base = ("self-compassion", "1.0.0", "jdoe", "2025-03-07")
-    variants = [("self-compassion2", "1.0.0", "jdoe", "2025-03-07"), ("self-compassion", "1.0.1", "jdoe", "2025-03-07"),
-                ("self-compassion", "1.0.0", "jdoe2", "2025-03-07"), ("self-compassion", "1.0.0", "jdoe", "2025-03-08"),
-                ("self-compassion\n1.0.0", "", "jdoe", "2025-03-07")]
+    variants = [
+        ("self-compassion2", "1.0.0", "jdoe", "2025-03-07"),
+        ("self-compassion", "1.0.1", "jdoe", "2025-03-07"),
+        ("self-compassion", "1.0.0", "jdoe2", "2025-03-07"),
+        ("self-compassion", "1.0.0", "jdoe", "2025-03-08"),
+        ("self-compassion\n1.0.0", "", "jdoe", "2025-03-07"),
+    ]
     codes = {verification_code(*base)} | {verification_code(*v) for v in variants}
     assert len(codes) == len(variants) + 1
 
@@ -57,8 +64,17 @@ def test_dates_must_be_real_iso_dates(date):
 
 def test_the_command(runner, tmp_path):
     code = verification_code("self-compassion", "1.0.0", "jdoe", "2025-03-07")
-    args = ["verify-code", "--course", "self-compassion", "--version", "1.0.0", "--learner", "jdoe",
-            "--date", "2025-03-07"]
+    args = [
+        "verify-code",
+        "--course",
+        "self-compassion",
+        "--version",
+        "1.0.0",
+        "--learner",
+        "jdoe",
+        "--date",
+        "2025-03-07",
+    ]
     result = runner.invoke(main, args)
     assert (result.exit_code, result.output) == (0, code + "\n")
     result = runner.invoke(main, args + ["--code", code.lower().replace("-", "")])
@@ -71,7 +87,9 @@ def test_the_command(runner, tmp_path):
     (folder / "course.yaml").write_text("id: self-compassion\nversion: 1.0.0\n")
     result = runner.invoke(main, ["verify-code", "--course", str(folder), "--learner", "jdoe", "--date", "2025-03-07"])
     assert (result.exit_code, result.output) == (0, code + "\n")
-    result = runner.invoke(main, ["verify-code", "--course", "x", "--version", "1", "--learner", "l", "--date", "2025-13-01"])
+    result = runner.invoke(
+        main, ["verify-code", "--course", "x", "--version", "1", "--learner", "l", "--date", "2025-13-01"]
+    )
     assert result.exit_code == 2 and "is not a date" in result.output
     result = runner.invoke(main, ["verify-code", "--course", "x", "--learner", "l", "--date", "2025-01-01"])
     assert result.exit_code == 2 and "--version" in result.output

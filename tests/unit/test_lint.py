@@ -9,11 +9,10 @@ import json
 import re
 
 import pytest
+from conftest import COURSE_YAML, SAMPLE
 
 from builder.cli import main
 from builder.lint import CODES
-
-from conftest import COURSE_YAML, SAMPLE
 
 
 def findings(runner, course, *args):
@@ -53,21 +52,31 @@ def assert_finding(runner, course, code, location, message):
 # ---------------------------------------------------------------------------- link-anchor
 def test_link_anchor_to_a_missing_id(runner, make_course):
     course = make_course({"lessons/one.html": '<p>See <a href="#later">below</a>.</p>\n<p id="soon">Text.</p>\n'})
-    hit = assert_finding(runner, course, "link-anchor", "lessons/one.html:1",
-                         "'#later' points to no element in this lesson")
+    hit = assert_finding(
+        runner, course, "link-anchor", "lessons/one.html:1", "'#later' points to no element in this lesson"
+    )
     assert hit["hint"] == 'add id="later" to the element it should jump to, or correct the link'
 
 
 def test_link_anchor_to_another_lessons_missing_id(runner, make_course):
     course = make_course({"lessons/one.html": '<p>Next: <a href="two.html#part-2">part 2</a>.</p>\n'})
-    assert_finding(runner, course, "link-anchor", "lessons/one.html:1",
-                   "'two.html#part-2': the lesson 'Two' (lessons/two.html) has no element with id 'part-2'")
+    assert_finding(
+        runner,
+        course,
+        "link-anchor",
+        "lessons/one.html:1",
+        "'two.html#part-2': the lesson 'Two' (lessons/two.html) has no element with id 'part-2'",
+    )
 
 
 def test_link_anchor_to_ids_the_player_cannot_reach(runner, make_course):
-    course = make_course({"lessons/one.html": '<p id="start"><a href="#end">End</a> <a href="#lesson-two">Two</a> '
-                                              '<a href="two.html#end">Two, at its end</a></p>\n',
-                          "lessons/two.html": '<p>Two.</p>\n<p id="end">The end.</p>\n'})
+    course = make_course(
+        {
+            "lessons/one.html": '<p id="start"><a href="#end">End</a> <a href="#lesson-two">Two</a> '
+            '<a href="two.html#end">Two, at its end</a></p>\n',
+            "lessons/two.html": '<p>Two.</p>\n<p id="end">The end.</p>\n',
+        }
+    )
     result, problems = findings(runner, course)
     assert [(where(p), p["message"]) for p in only(problems, "link-anchor")] == [
         ("lessons/one.html:1", "'#end' is in another lesson (lessons/two.html); the player shows one lesson at a time"),
@@ -78,141 +87,233 @@ def test_link_anchor_to_ids_the_player_cannot_reach(runner, make_course):
 
 
 def test_link_anchor_clean_when_the_id_exists(runner, make_course):
-    course = make_course({"lessons/one.html": '<p>See <a href="#later">below</a>.</p>\n<p id="later">Here.</p>\n'
-                                              '<p><a href="two.html">Lesson two</a> <a href="#top">top</a></p>\n'})
+    course = make_course(
+        {
+            "lessons/one.html": '<p>See <a href="#later">below</a>.</p>\n<p id="later">Here.</p>\n'
+            '<p><a href="two.html">Lesson two</a> <a href="#top">top</a></p>\n'
+        }
+    )
     assert_clean(runner, course, "link-anchor")
 
 
 # ---------------------------------------------------------------------------- link-broken
 def test_link_broken_for_a_url_in_a_style_attribute(runner, make_course):
-    course = make_course({"lessons/one.html": '<p>Intro.</p>\n<div style="background: url(../media/bg.png)">Box</div>\n',
-                          "media/bg.png": b"\x89PNG fake"})
-    assert_finding(runner, course, "link-broken", "lessons/one.html:2",
-                   "url(../media/bg.png) in a style attribute will not work in the package: the build only copies "
-                   "files that src and href attributes point to, and the lesson moves to the package root")
+    course = make_course(
+        {
+            "lessons/one.html": '<p>Intro.</p>\n<div style="background: url(../media/bg.png)">Box</div>\n',
+            "media/bg.png": b"\x89PNG fake",
+        }
+    )
+    assert_finding(
+        runner,
+        course,
+        "link-broken",
+        "lessons/one.html:2",
+        "url(../media/bg.png) in a style attribute will not work in the package: the build only copies "
+        "files that src and href attributes point to, and the lesson moves to the package root",
+    )
 
 
 def test_link_broken_for_a_file_a_packaged_stylesheet_needs(runner, make_course):
-    course = make_course({
-        "lessons/one.html": '<link rel="stylesheet" href="../media/site.css">\n<p>Styled.</p>\n',
-        "media/site.css": "body { color: #222; }\n@font-face { src: url(fonts/body.woff2); }\n",
-        "media/fonts/body.woff2": b"wOF2",
-    })
-    assert_finding(runner, course, "link-broken", "media/site.css:2",
-                   "'fonts/body.woff2' (media/fonts/body.woff2) is not in the package: the build only packages "
-                   "files that lessons point to")
+    course = make_course(
+        {
+            "lessons/one.html": '<link rel="stylesheet" href="../media/site.css">\n<p>Styled.</p>\n',
+            "media/site.css": "body { color: #222; }\n@font-face { src: url(fonts/body.woff2); }\n",
+            "media/fonts/body.woff2": b"wOF2",
+        }
+    )
+    assert_finding(
+        runner,
+        course,
+        "link-broken",
+        "media/site.css:2",
+        "'fonts/body.woff2' (media/fonts/body.woff2) is not in the package: the build only packages "
+        "files that lessons point to",
+    )
 
 
 def test_link_broken_clean_when_everything_is_packaged(runner, make_course):
-    course = make_course({
-        "lessons/one.html": '<link rel="stylesheet" href="../media/site.css">\n'
-                            '<link rel="preload" href="../media/fonts/body.woff2" as="font">\n'
-                            '<p style="background: url(data:image/gif;base64,R0lGOD)">Styled.</p>\n',
-        "media/site.css": "@font-face { src: url(fonts/body.woff2); }\n",
-        "media/fonts/body.woff2": b"wOF2",
-    })
+    course = make_course(
+        {
+            "lessons/one.html": '<link rel="stylesheet" href="../media/site.css">\n'
+            '<link rel="preload" href="../media/fonts/body.woff2" as="font">\n'
+            '<p style="background: url(data:image/gif;base64,R0lGOD)">Styled.</p>\n',
+            "media/site.css": "@font-face { src: url(fonts/body.woff2); }\n",
+            "media/fonts/body.woff2": b"wOF2",
+        }
+    )
     assert_clean(runner, course, "link-broken")
 
 
 # ---------------------------------------------------------------------------- id-duplicate
 def test_id_duplicate_across_lessons_and_with_the_player(runner, make_course):
-    course = make_course({"lessons/one.html": '<h3 id="summary">Summary</h3>\n<p>One.</p>\n',
-                          "lessons/two.html": '<p><a href="#summary">Summary</a></p>\n<h3 id="summary">Summary</h3>\n'
-                                              '<p id="main">x</p>\n'})
+    course = make_course(
+        {
+            "lessons/one.html": '<h3 id="summary">Summary</h3>\n<p>One.</p>\n',
+            "lessons/two.html": '<p><a href="#summary">Summary</a></p>\n<h3 id="summary">Summary</h3>\n'
+            '<p id="main">x</p>\n',
+        }
+    )
     result, problems = findings(runner, course)
     hits = [(where(p), p["message"]) for p in only(problems, "id-duplicate")]
     assert hits == [
-        ("lessons/two.html:2", "the id 'summary' is also used in lessons/one.html (line 1); all lessons share one page, "
-                               "so '#summary' (or for=/aria-… pointing to it) finds the first one"),
+        (
+            "lessons/two.html:2",
+            "the id 'summary' is also used in lessons/one.html (line 1); all lessons share one page, "
+            "so '#summary' (or for=/aria-… pointing to it) finds the first one",
+        ),
         ("lessons/two.html:3", "the id 'main' is already used by the player page"),
     ]
 
 
 def test_id_duplicate_clean_with_distinct_or_unreferenced_ids(runner, make_course):
-    course = make_course({"lessons/one.html": '<h3 id="one-summary">Summary</h3>\n<p id="note">One.</p>\n'
-                                              '<a href="#one-summary">up</a>\n',
-                          "lessons/two.html": '<h3 id="two-summary">Summary</h3>\n<p id="note">Two.</p>\n'})
+    course = make_course(
+        {
+            "lessons/one.html": '<h3 id="one-summary">Summary</h3>\n<p id="note">One.</p>\n'
+            '<a href="#one-summary">up</a>\n',
+            "lessons/two.html": '<h3 id="two-summary">Summary</h3>\n<p id="note">Two.</p>\n',
+        }
+    )
     assert_clean(runner, course, "id-duplicate")
 
 
 # ---------------------------------------------------------------------------- img-alt
 def test_img_alt_missing(runner, make_course):
-    course = make_course({"lessons/one.html": '<p>Look:</p>\n<img src="../media/pic.svg">\n',
-                          "media/pic.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    course = make_course(
+        {
+            "lessons/one.html": '<p>Look:</p>\n<img src="../media/pic.svg">\n',
+            "media/pic.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        }
+    )
     assert_finding(runner, course, "img-alt", "lessons/one.html:2", '<img src="../media/pic.svg"> has no alt text')
 
 
 def test_img_alt_clean_with_text_or_empty_for_decoration(runner, make_course):
-    course = make_course({"lessons/one.html": '<img src="../media/pic.svg" alt="A chart">\n'
-                                              '<img src="../media/pic.svg" alt="">\n<p>Text.</p>\n',
-                          "media/pic.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    course = make_course(
+        {
+            "lessons/one.html": '<img src="../media/pic.svg" alt="A chart">\n'
+            '<img src="../media/pic.svg" alt="">\n<p>Text.</p>\n',
+            "media/pic.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        }
+    )
     assert_clean(runner, course, "img-alt")
 
 
 # ---------------------------------------------------------------------------- http-resource
 def test_http_resource_loaded_over_plain_http(runner, make_course):
-    course = make_course({"lessons/one.html": '<p>Clip:</p>\n<iframe src="http://video.example.org/embed/1" '
-                                              'title="Clip"></iframe>\n'})
-    assert_finding(runner, course, "http-resource", "lessons/one.html:2",
-                   "'http://video.example.org/embed/1' is loaded over http:; when the LMS serves the course over "
-                   "https, browsers block it (mixed content)")
+    course = make_course(
+        {"lessons/one.html": '<p>Clip:</p>\n<iframe src="http://video.example.org/embed/1" title="Clip"></iframe>\n'}
+    )
+    assert_finding(
+        runner,
+        course,
+        "http-resource",
+        "lessons/one.html:2",
+        "'http://video.example.org/embed/1' is loaded over http:; when the LMS serves the course over "
+        "https, browsers block it (mixed content)",
+    )
 
 
 def test_http_resource_clean_for_https_and_for_plain_links(runner, make_course):
-    course = make_course({"lessons/one.html": '<img src="https://example.org/a.png" alt="A">\n'
-                                              '<p><a href="http://example.org/">A site</a> opens in a new window.</p>\n'})
+    course = make_course(
+        {
+            "lessons/one.html": '<img src="https://example.org/a.png" alt="A">\n'
+            '<p><a href="http://example.org/">A site</a> opens in a new window.</p>\n'
+        }
+    )
     assert_clean(runner, course, "http-resource")
 
 
 # ---------------------------------------------------------------------------- media-size
 def test_media_size_over_the_budget_set_in_course_yaml(runner, make_course):
-    course = make_course({"course.yaml": COURSE_YAML + "lint:\n  media_budget_kb: 1\n",
-                          "lessons/one.html": '<p>Download:</p>\n<p><a href="../media/big.pdf">the handout</a></p>\n',
-                          "media/big.pdf": b"%PDF" + b"x" * 2500})
-    assert_finding(runner, course, "media-size", "lessons/one.html:2",
-                   "'media/big.pdf' is 3 kB, over the media budget of 1 kB per file")
+    course = make_course(
+        {
+            "course.yaml": COURSE_YAML + "lint:\n  media_budget_kb: 1\n",
+            "lessons/one.html": '<p>Download:</p>\n<p><a href="../media/big.pdf">the handout</a></p>\n',
+            "media/big.pdf": b"%PDF" + b"x" * 2500,
+        }
+    )
+    assert_finding(
+        runner,
+        course,
+        "media-size",
+        "lessons/one.html:2",
+        "'media/big.pdf' is 3 kB, over the media budget of 1 kB per file",
+    )
 
 
 def test_media_size_clean_under_the_budget(runner, make_course):
-    course = make_course({"course.yaml": COURSE_YAML + "lint:\n  media_budget_kb: 10\n",
-                          "lessons/one.html": '<p><a href="../media/big.pdf">the handout</a></p>\n',
-                          "media/big.pdf": b"%PDF" + b"x" * 2500})
+    course = make_course(
+        {
+            "course.yaml": COURSE_YAML + "lint:\n  media_budget_kb: 10\n",
+            "lessons/one.html": '<p><a href="../media/big.pdf">the handout</a></p>\n',
+            "media/big.pdf": b"%PDF" + b"x" * 2500,
+        }
+    )
     assert_clean(runner, course, "media-size")
 
 
 # ---------------------------------------------------------------------------- file-unused
 def test_file_unused(runner, make_course):
     course = make_course({"media/old-diagram.png": b"\x89PNG"})
-    assert_finding(runner, course, "file-unused", "media/old-diagram.png",
-                   "nothing in the course uses this file, so it is not packaged")
+    assert_finding(
+        runner,
+        course,
+        "file-unused",
+        "media/old-diagram.png",
+        "nothing in the course uses this file, so it is not packaged",
+    )
 
 
 def test_file_unused_clean_for_used_hidden_and_junk_files(runner, make_course):
-    course = make_course({"lessons/one.html": '<img src="../media/pic.png" alt="P">\n',
-                          "media/pic.png": b"\x89PNG", "media/.DS_Store": b"junk", ".gitignore": "dist/\n",
-                          "lessons/one.html~": "backup"})
+    course = make_course(
+        {
+            "lessons/one.html": '<img src="../media/pic.png" alt="P">\n',
+            "media/pic.png": b"\x89PNG",
+            "media/.DS_Store": b"junk",
+            ".gitignore": "dist/\n",
+            "lessons/one.html~": "backup",
+        }
+    )
     assert_clean(runner, course, "file-unused")
 
 
 # ---------------------------------------------------------------------------- lms-api
 def test_lms_api_called_from_lesson_script(runner, make_course):
-    course = make_course({"lessons/one.html": '<p>Done?</p>\n<script>\n  var api = window.parent.API;\n'
-                                              '  api.LMSSetValue("cmi.core.lesson_status", "passed");\n</script>\n'})
-    assert_finding(runner, course, "lms-api", "lessons/one.html:4",
-                   "script (a <script> element) talks to the LMS itself ('LMSSetValue'); only the player may do that")
+    course = make_course(
+        {
+            "lessons/one.html": "<p>Done?</p>\n<script>\n  var api = window.parent.API;\n"
+            '  api.LMSSetValue("cmi.core.lesson_status", "passed");\n</script>\n'
+        }
+    )
+    assert_finding(
+        runner,
+        course,
+        "lms-api",
+        "lessons/one.html:4",
+        "script (a <script> element) talks to the LMS itself ('LMSSetValue'); only the player may do that",
+    )
 
 
 def test_lms_api_called_from_a_script_file_and_an_event_handler(runner, make_course):
-    course = make_course({"lessons/one.html": '<script src="../media/track.js"></script>\n'
-                                              '<button onclick="doLMSCommit()">Save</button>\n',
-                          "media/track.js": "// tracking\nfunction save() {\n  API_1484_11.Commit('');\n}\n"})
+    course = make_course(
+        {
+            "lessons/one.html": '<script src="../media/track.js"></script>\n'
+            '<button onclick="doLMSCommit()">Save</button>\n',
+            "media/track.js": "// tracking\nfunction save() {\n  API_1484_11.Commit('');\n}\n",
+        }
+    )
     result, problems = findings(runner, course)
     hits = [(where(p), p["message"]) for p in only(problems, "lms-api")]
     assert hits == [
-        ("lessons/one.html:2", "script (its onclick attribute) talks to the LMS itself ('doLMSCommit'); "
-                               "only the player may do that"),
-        ("media/track.js:3", "script (loaded by lessons/one.html) talks to the LMS itself ('API_1484_11'); "
-                             "only the player may do that"),
+        (
+            "lessons/one.html:2",
+            "script (its onclick attribute) talks to the LMS itself ('doLMSCommit'); only the player may do that",
+        ),
+        (
+            "media/track.js:3",
+            "script (loaded by lessons/one.html) talks to the LMS itself ('API_1484_11'); only the player may do that",
+        ),
     ]
 
 
@@ -223,14 +324,20 @@ def test_lms_api_clean_for_ordinary_scripts(runner, make_course):
 
 # ---------------------------------------------------------------------------- heading-level
 def test_heading_level_skips_and_title_level(runner, make_course):
-    course = make_course({"lessons/one.html": "<h4>Deep first</h4>\n<p>x</p>\n",
-                          "lessons/two.html": "<h3>Part</h3>\n<h5>Too deep</h5>\n<h2>Like the title</h2>\n"})
+    course = make_course(
+        {
+            "lessons/one.html": "<h4>Deep first</h4>\n<p>x</p>\n",
+            "lessons/two.html": "<h3>Part</h3>\n<h5>Too deep</h5>\n<h2>Like the title</h2>\n",
+        }
+    )
     result, problems = findings(runner, course)
     assert [(where(p), p["message"]) for p in only(problems, "heading-level")] == [
         ("lessons/one.html:1", "<h4> skips a level: the lesson title is <h2>"),
         ("lessons/two.html:2", "<h5> skips a level: the heading before it is <h3>"),
-        ("lessons/two.html:3", "<h2> has the level of the lesson title or above; the player shows the title "
-                               "'Two' as <h2>"),
+        (
+            "lessons/two.html:3",
+            "<h2> has the level of the lesson title or above; the player shows the title 'Two' as <h2>",
+        ),
     ]
 
 
@@ -248,7 +355,7 @@ def test_strict_turns_warnings_into_errors_with_exit_2(runner, make_course):
     result = runner.invoke(main, ["validate", "--strict", str(course)])
     assert result.exit_code == 2
     assert "lessons/one.html:1: error: <h4> skips a level: the lesson title is <h2> [heading-level]" in result.stderr
-    assert "lessons/one.html:2: error: <img src=\"https://example.org/a.png\"> has no alt text [img-alt]" in result.stderr
+    assert 'lessons/one.html:2: error: <img src="https://example.org/a.png"> has no alt text [img-alt]' in result.stderr
     assert "error: " in result.stderr.splitlines()[-1] and "(--strict: warnings count as errors)" in result.stderr
 
     result, problems = findings(runner, course, "--strict")

@@ -85,14 +85,23 @@ def test_manifest_invariants(built):
 
 def test_identifiers_come_from_the_course_id_not_the_version(runner, make_course, tmp_path):
     def ids(version):
-        course = make_course({"course.yaml": (make_course() / "course.yaml").read_text().replace(
-            "version: 1.0.0", f"version: {version}")}, name=f"c{version}")
+        course = make_course(
+            {
+                "course.yaml": (make_course() / "course.yaml")
+                .read_text()
+                .replace("version: 1.0.0", f"version: {version}")
+            },
+            name=f"c{version}",
+        )
         out = tmp_path / f"out{version}"
         build_sample(runner, out, source=course)
         with zipfile.ZipFile(out / f"tiny-{version}-scorm12.zip") as zf:
             root = etree.fromstring(zf.read("imsmanifest.xml"))
-        return [(el.tag, el.get("identifier"), el.get("identifierref"), el.get("default")) for el in root.iter()
-                if el.get("identifier") or el.get("default")], root.get("version")
+        return [
+            (el.tag, el.get("identifier"), el.get("identifierref"), el.get("default"))
+            for el in root.iter()
+            if el.get("identifier") or el.get("default")
+        ], root.get("version")
 
     first, v1 = ids("1.0.0")
     second, v2 = ids("1.1.0")
@@ -102,8 +111,13 @@ def test_identifiers_come_from_the_course_id_not_the_version(runner, make_course
 
 
 def test_mastery_score_is_emitted_only_when_chosen(runner, make_course, tmp_path):
-    course = make_course({"course.yaml": (make_course() / "course.yaml").read_text().replace(
-        "mastery_score_in_manifest: false", "mastery_score_in_manifest: true")})
+    course = make_course(
+        {
+            "course.yaml": (make_course() / "course.yaml")
+            .read_text()
+            .replace("mastery_score_in_manifest: false", "mastery_score_in_manifest: true")
+        }
+    )
     build_sample(runner, tmp_path / "out", source=course)
     with zipfile.ZipFile(tmp_path / "out" / "tiny-1.0.0-scorm12.zip") as zf:
         root = etree.fromstring(zf.read("imsmanifest.xml"))
@@ -127,13 +141,15 @@ def test_two_builds_are_byte_identical(runner, tmp_path, monkeypatch):
 
 
 def test_compressed_media_is_stored_and_text_is_deflated(runner, make_course, tmp_path):
-    course = make_course({
-        "lessons/two.html": '<p>Media:</p>\n<img src="../media/photo.jpg" alt="A photo">\n'
-                            '<video src="../media/clip.mp4" controls></video>\n<a href="../media/notes.txt">Notes</a>\n',
-        "media/photo.jpg": bytes(range(256)) * 40,
-        "media/clip.mp4": b"\0" * 50000,
-        "media/notes.txt": "words " * 2000,
-    })
+    course = make_course(
+        {
+            "lessons/two.html": '<p>Media:</p>\n<img src="../media/photo.jpg" alt="A photo">\n'
+            '<video src="../media/clip.mp4" controls></video>\n<a href="../media/notes.txt">Notes</a>\n',
+            "media/photo.jpg": bytes(range(256)) * 40,
+            "media/clip.mp4": b"\0" * 50000,
+            "media/notes.txt": "words " * 2000,
+        }
+    )
     build_sample(runner, tmp_path / "out", source=course)
     with zipfile.ZipFile(tmp_path / "out" / "tiny-1.0.0-scorm12.zip") as zf:
         kinds = {i.filename: i.compress_type for i in zf.infolist()}
@@ -147,9 +163,12 @@ def test_compressed_media_is_stored_and_text_is_deflated(runner, make_course, tm
 
 
 def test_embeds_get_a_text_fallback_and_external_links_open_a_new_window(runner, make_course, tmp_path):
-    course = make_course({"lessons/two.html":
-                          '<p>See <a href="https://example.org/">the site</a>.</p>\n'
-                          '<iframe src="https://www.youtube-nocookie.com/embed/XYZ123" title="A talk (3 min)"></iframe>\n'})
+    course = make_course(
+        {
+            "lessons/two.html": '<p>See <a href="https://example.org/">the site</a>.</p>\n'
+            '<iframe src="https://www.youtube-nocookie.com/embed/XYZ123" title="A talk (3 min)"></iframe>\n'
+        }
+    )
     build_sample(runner, tmp_path / "out", source=course)
     with zipfile.ZipFile(tmp_path / "out" / "tiny-1.0.0-scorm12.zip") as zf:
         page = zf.read("index.html").decode()
@@ -160,7 +179,11 @@ def test_embeds_get_a_text_fallback_and_external_links_open_a_new_window(runner,
 
 
 def test_template_output_is_escaped(runner, make_course, tmp_path):
-    text = (make_course() / "course.yaml").read_text().replace("title: Tiny course", 'title: "<script>alert(1)</script> & co"')
+    text = (
+        (make_course() / "course.yaml")
+        .read_text()
+        .replace("title: Tiny course", 'title: "<script>alert(1)</script> & co"')
+    )
     build_sample(runner, tmp_path / "out", source=make_course({"course.yaml": text}))
     with zipfile.ZipFile(tmp_path / "out" / "tiny-1.0.0-scorm12.zip") as zf:
         page = zf.read("index.html").decode()
@@ -175,15 +198,19 @@ def test_template_output_is_escaped(runner, make_course, tmp_path):
 def test_runtime_config_comes_from_the_course_model(built):
     with zipfile.ZipFile(built) as zf:
         page = zf.read("index.html").decode()
-    config = json.loads(re.search(r'<script type="application/json" id="course-config">(.*?)</script>', page, re.S).group(1))
+    config = json.loads(
+        re.search(r'<script type="application/json" id="course-config">(.*?)</script>', page, re.S).group(1)
+    )
     assert config["course"]["id"] == "self-compassion"
     assert config["passMark"] == 75
     assert config["status"] == {"pass": "passed", "fail": "incomplete"}
     assert len(config["quiz"]["questions"]) == 8
     # The answer key is sealed (builder/answerkey.py): never in plain text, but every answer is t or f.
     assert all("answer" not in q for q in config["quiz"]["questions"])
-    assert {unseal(q["key"], key_seed(config["course"]["id"], config["fingerprint"], q["id"]))["k"]
-            for q in config["quiz"]["questions"]} == {"t", "f"}
+    assert {
+        unseal(q["key"], key_seed(config["course"]["id"], config["fingerprint"], q["id"]))["k"]
+        for q in config["quiz"]["questions"]
+    } == {"t", "f"}
     assert config["suspendWorstCase"] <= 4096
     for lesson in config["lessons"]:
         assert f'data-lesson-id="{lesson["id"]}"' in page
@@ -198,8 +225,14 @@ def test_the_page_loads_every_packaged_script_once_and_the_player_last(built):
     assert sorted(scripts) == sorted(n for n in names if n.startswith("assets/") and n.endswith(".js"))
     assert scripts[:2] == ["assets/scorm12.js", "assets/quiz.js"]
     assert scripts[-1] == "assets/player.js"
-    assert {"assets/suspend.js", "assets/tracking.js", "assets/nav.js", "assets/quizview.js",
-            "assets/certview.js", "assets/certificate.js"} <= set(scripts)
+    assert {
+        "assets/suspend.js",
+        "assets/tracking.js",
+        "assets/nav.js",
+        "assets/quizview.js",
+        "assets/certview.js",
+        "assets/certificate.js",
+    } <= set(scripts)
 
 
 def test_validate_accepts_the_built_zip(runner, built, schemas):
@@ -226,19 +259,38 @@ def _rezip(src, dst, edit_manifest=None, drop=(), add=()):
             zout.writestr(name, "extra")
 
 
-@pytest.mark.parametrize("edit, drop, add, expected", [
-    (lambda m: m.replace('identifierref="self-compassion-res"', 'identifierref="nowhere"'), (), (),
-     "item 'self-compassion-sco' points to resource 'nowhere', which does not exist"),
-    (lambda m: m.replace("xmlns:adlcp=", "xmlns:adl=").replace("adlcp:", "adl:"), (), (),
-     "the ADL namespace is bound to the prefix 'adl'"),
-    (lambda m: m.replace('default="self-compassion-org"', 'default="other"'), (), (),
-     "the default organization 'other' does not exist"),
-    (lambda m: m.replace("<schemaversion>1.2</schemaversion>", "<schemaversion>1.3</schemaversion>"), (), (),
-     "metadata says schema 'ADL SCORM', version '1.3'"),
-    (None, ("index.html",), (), "<file href=\"index.html\"> is listed but not in the package"),
-    (None, (), ("stray.txt",), "'stray.txt' is in the package but not listed in any <file> element"),
-    (None, ("imsmanifest.xml",), (), "has no imsmanifest.xml at its root"),
-])
+@pytest.mark.parametrize(
+    "edit, drop, add, expected",
+    [
+        (
+            lambda m: m.replace('identifierref="self-compassion-res"', 'identifierref="nowhere"'),
+            (),
+            (),
+            "item 'self-compassion-sco' points to resource 'nowhere', which does not exist",
+        ),
+        (
+            lambda m: m.replace("xmlns:adlcp=", "xmlns:adl=").replace("adlcp:", "adl:"),
+            (),
+            (),
+            "the ADL namespace is bound to the prefix 'adl'",
+        ),
+        (
+            lambda m: m.replace('default="self-compassion-org"', 'default="other"'),
+            (),
+            (),
+            "the default organization 'other' does not exist",
+        ),
+        (
+            lambda m: m.replace("<schemaversion>1.2</schemaversion>", "<schemaversion>1.3</schemaversion>"),
+            (),
+            (),
+            "metadata says schema 'ADL SCORM', version '1.3'",
+        ),
+        (None, ("index.html",), (), '<file href="index.html"> is listed but not in the package'),
+        (None, (), ("stray.txt",), "'stray.txt' is in the package but not listed in any <file> element"),
+        (None, ("imsmanifest.xml",), (), "has no imsmanifest.xml at its root"),
+    ],
+)
 def test_validate_reports_broken_packages(runner, built, tmp_path, edit, drop, add, expected):
     broken = tmp_path / "broken.zip"
     _rezip(built, broken, edit, drop, add)
@@ -259,8 +311,11 @@ def test_json_summary_and_quiet(runner, tmp_path):
 
 def test_summary_line_names_the_package(runner, tmp_path):
     result = build_sample(runner, tmp_path / "out")
-    line = re.search(r"built .*self-compassion-[\d.]+-scorm12\.zip \(scorm12, \d+ files, [\d.]+ kB; "
-                     r"runtime ([\d.]+) kB gzipped; suspend_data at most (\d+) of 4096 characters\)", result.stderr)
+    line = re.search(
+        r"built .*self-compassion-[\d.]+-scorm12\.zip \(scorm12, \d+ files, [\d.]+ kB; "
+        r"runtime ([\d.]+) kB gzipped; suspend_data at most (\d+) of 4096 characters\)",
+        result.stderr,
+    )
     assert line, result.stderr
     assert 1 < float(line.group(1)) < 100
     from builder.source import load_course

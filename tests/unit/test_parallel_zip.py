@@ -60,8 +60,14 @@ def _entries(folder: Path):
 
     from builder.zipwriter import Entry
 
-    files = {"a.json": _text(120_000, "a"), "b.mp4": os.urandom(3 << 20), "c.svg": _text(90_000, "c"),
-             "d.vtt": b"", "e.jpg": os.urandom(1 << 20), "f.css": _text(150_000, "f")}
+    files = {
+        "a.json": _text(120_000, "a"),
+        "b.mp4": os.urandom(3 << 20),
+        "c.svg": _text(90_000, "c"),
+        "d.vtt": b"",
+        "e.jpg": os.urandom(1 << 20),
+        "f.css": _text(150_000, "f"),
+    }
     for name, data in files.items():
         (folder / name).write_bytes(data)
     return files, [Entry(name, source=folder / name) for name in sorted(files)]

@@ -63,7 +63,8 @@ def test_serves_the_page_and_the_real_build_on_loopback_only(preview, course, tm
         data = entries[name].data if entries[name].data is not None else entries[name].source.read_bytes()
         assert get(preview, f"/course/{name}")[2] == data
     assert sorted(p.relative_to(course).as_posix() for p in course.rglob("*")) == sorted(
-        ["course.yaml", "quiz.yaml", "lessons", "lessons/one.html", "lessons/two.html"])  # nothing written there
+        ["course.yaml", "quiz.yaml", "lessons", "lessons/one.html", "lessons/two.html"]
+    )  # nothing written there
 
 
 def test_rebuilds_on_change_and_keeps_the_last_good_build_when_a_change_breaks(preview, course):
@@ -73,12 +74,15 @@ def test_rebuilds_on_change_and_keeps_the_last_good_build_when_a_change_breaks(p
     assert state.ok and state.good == state.attempt
     assert b"Edited lesson text." in get(preview, "/course/index.html")[2]
 
-    (course / "lessons/one.html").write_text('<p>Broken.</p>\n<img src="../media/missing.png" alt="">\n',
-                                             encoding="utf-8")
+    (course / "lessons/one.html").write_text(
+        '<p>Broken.</p>\n<img src="../media/missing.png" alt="">\n', encoding="utf-8"
+    )
     state = preview.wait_for(lambda s: not s.ok)
     assert state.good == 2
     texts = [p["text"] for p in json.loads(get(preview, "/__preview__/state")[2])["problems"]]
-    assert any(t.startswith(f"{course}/lessons/one.html:2: error: '../media/missing.png' does not exist") for t in texts)
+    assert any(
+        t.startswith(f"{course}/lessons/one.html:2: error: '../media/missing.png' does not exist") for t in texts
+    )
     assert b"Edited lesson text." in get(preview, "/course/index.html")[2]  # the last good build
     assert any(line.startswith("build failed: 1 problem; still serving the last good build") for line in preview.lines)
 
@@ -101,10 +105,19 @@ def test_the_event_stream_announces_builds(preview, course):
 
 
 def test_the_little_lrs_records_statements(preview):
-    body = json.dumps({"actor": {"mbox": "mailto:a@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-                       "object": {"id": "https://example.org/course"}}).encode()
-    request = urllib.request.Request(preview.url + "__preview__/xapi/statements", data=body, method="POST",
-                                     headers={"Content-Type": "application/json"})
+    body = json.dumps(
+        {
+            "actor": {"mbox": "mailto:a@example.org"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"id": "https://example.org/course"},
+        }
+    ).encode()
+    request = urllib.request.Request(
+        preview.url + "__preview__/xapi/statements",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=5) as response:
         ids = json.loads(response.read())
     assert len(ids) == 1

@@ -45,7 +45,9 @@ def showcase_zip(tmp_path_factory):
 def page_config(zip_path) -> dict:
     with zipfile.ZipFile(zip_path) as zf:
         page = zf.read("index.html").decode()
-    return json.loads(re.search(r'<script type="application/json" id="course-config">(.*?)</script>', page, re.S).group(1))
+    return json.loads(
+        re.search(r'<script type="application/json" id="course-config">(.*?)</script>', page, re.S).group(1)
+    )
 
 
 def test_worst_case_suspend_data_of_the_example_courses(showcase):
@@ -88,7 +90,7 @@ def test_scorm_patterns_and_single_character_identifiers(showcase):
     assert q["rub_duration"].correct_patterns == ("b",)
     assert q["soap_needed"].correct_patterns == ("a,b",)
     assert q["alcohol_resistant"].correct_patterns == ("spores", "spore")
-    assert q["wash_seconds"].correct_patterns == ()          # a bare range has no single correct number
+    assert q["wash_seconds"].correct_patterns == ()  # a bare range has no single correct number
     assert q["rub_seconds"].correct_patterns == ("25",)
     assert q["confidence_before"].correct_patterns == ()
     matching = q["moments_match"]
@@ -100,8 +102,15 @@ def test_scorm_patterns_and_single_character_identifiers(showcase):
     (pattern,) = sequencing.correct_patterns
     assert re.fullmatch(r"[a-e](,[a-e]){4}", pattern) and pattern != "a,b,c,d,e"
     assert [sequencing.sequence["abcde".index(c)] for c in pattern.split(",")] == list(sequencing.items)
-    assert {x.interaction_type for x in q.values()} == {"true-false", "choice", "fill-in", "numeric", "matching",
-                                                       "sequencing", "likert"}
+    assert {x.interaction_type for x in q.values()} == {
+        "true-false",
+        "choice",
+        "fill-in",
+        "numeric",
+        "matching",
+        "sequencing",
+        "likert",
+    }
 
 
 def test_scrambles_are_fixed_and_never_the_identity():
@@ -126,7 +135,7 @@ def test_the_answer_key_is_not_in_the_package_as_plain_text(showcase, showcase_z
     for word in ('"correct"', '"answer"', '"answers"', '"explanation"', '"pairs"', "spore"):
         assert word not in quiz, word
     by_id = {q.id: q for q in showcase.quiz.questions}
-    for q in config["quiz"]["questions"]:     # a sequence is never listed in its correct order
+    for q in config["quiz"]["questions"]:  # a sequence is never listed in its correct order
         if q["type"] == "sequencing":
             assert [item["text"] for item in q["items"]] != list(by_id[q["id"]].items)
     # ... but it is all there, sealed per question.
@@ -140,10 +149,16 @@ def test_runtime_configuration_of_the_quiz(showcase_zip):
     config = page_config(showcase_zip)
     assert config["format"] == 2
     quiz = config["quiz"]
-    assert (quiz["feedback"], quiz["reveal"], quiz["randomized"], quiz["attempts"]) == \
-        ("after-question", "after-passing", True, 3)
-    assert [(s["id"], s["draw"], s["shuffle"], len(s["questions"])) for s in quiz["sections"]] == \
-        [("core", 8, False, 8), ("scenarios", 2, True, 4)]
+    assert (quiz["feedback"], quiz["reveal"], quiz["randomized"], quiz["attempts"]) == (
+        "after-question",
+        "after-passing",
+        True,
+        3,
+    )
+    assert [(s["id"], s["draw"], s["shuffle"], len(s["questions"])) for s in quiz["sections"]] == [
+        ("core", 8, False, 8),
+        ("scenarios", 2, True, 4),
+    ]
     types = {q["id"]: (q["type"], q["interaction"]) for q in quiz["questions"]}
     assert types["soap_needed"] == ("multiple-response", "choice")
     soap = next(q for q in quiz["questions"] if q["id"] == "soap_needed")
@@ -154,7 +169,7 @@ def test_runtime_configuration_of_the_quiz(showcase_zip):
     assert [t["id"] for t in matching["targets"]] == list("abcde")
     assert quiz["evaluation"]["required"] is True and quiz["evaluation"]["comment"]["id"] == "eval_comment"
     assert [p["id"] for p in quiz["evaluation"]["scale"]] == list("12345")
-    assert config["fingerprintV1"] is None      # v1 progress cannot map onto a randomized quiz
+    assert config["fingerprintV1"] is None  # v1 progress cannot map onto a randomized quiz
 
 
 def test_the_sample_course_keeps_its_v1_fingerprint_and_gets_the_default_scale():
@@ -169,8 +184,13 @@ def test_the_sample_course_keeps_its_v1_fingerprint_and_gets_the_default_scale()
     assert config["fingerprintV1"] == v1 != config["fingerprint"]
     evaluation = config["quiz"]["evaluation"]
     assert evaluation["required"] is False
-    assert [p["text"] for p in evaluation["scale"]] == ["Strongly disagree", "Disagree", "Neither agree nor disagree",
-                                                       "Agree", "Strongly agree"]
+    assert [p["text"] for p in evaluation["scale"]] == [
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ]
     assert config["quiz"]["randomized"] is False and config["quiz"]["feedback"] == "after-quiz"
 
 

@@ -22,17 +22,19 @@ LESSON = """\
 
 
 def test_every_course_file_is_read_at_most_once(runner, make_course, tmp_path, monkeypatch):
-    course = make_course({
-        "lessons/one.html": LESSON,
-        "media/handout.html": '<p>Print <img src="chart.svg" alt="The chart"></p>',
-        "media/chart.svg": "<svg xmlns='http://www.w3.org/2000/svg'>" + "<g/>" * 400_000 + "</svg>",  # 1.6 MB
-        "media/extra.css": "p { color: #222; }\n",
-        "media/widget.js": "console.log('hello');\n",
-        "media/talk.mp3": os.urandom(2 << 20),
-        "media/talk.txt": "Speaker: hello.\n",
-        "media/clip.mp4": os.urandom(1 << 20),
-        "media/clip.vtt": "WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n",
-    })
+    course = make_course(
+        {
+            "lessons/one.html": LESSON,
+            "media/handout.html": '<p>Print <img src="chart.svg" alt="The chart"></p>',
+            "media/chart.svg": "<svg xmlns='http://www.w3.org/2000/svg'>" + "<g/>" * 400_000 + "</svg>",  # 1.6 MB
+            "media/extra.css": "p { color: #222; }\n",
+            "media/widget.js": "console.log('hello');\n",
+            "media/talk.mp3": os.urandom(2 << 20),
+            "media/talk.txt": "Speaker: hello.\n",
+            "media/clip.mp4": os.urandom(1 << 20),
+            "media/clip.vtt": "WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n",
+        }
+    )
     root = os.path.realpath(course)
     reads = collections.Counter()
     real_open = io.open
@@ -52,5 +54,14 @@ def test_every_course_file_is_read_at_most_once(runner, make_course, tmp_path, m
         result = runner.invoke(main, ["build", str(course), "-o", str(tmp_path / f"out{jobs}"), "--jobs", jobs])
         assert result.exit_code == 0, result.output
         assert {name for name, n in reads.items() if n > 1} == set(), reads
-        assert {"course.yaml", "quiz.yaml", "lessons/one.html", "media/talk.txt", "media/extra.css",
-                "media/widget.js", "media/handout.html", "media/chart.svg", "media/clip.mp4"} <= set(reads)
+        assert {
+            "course.yaml",
+            "quiz.yaml",
+            "lessons/one.html",
+            "media/talk.txt",
+            "media/extra.css",
+            "media/widget.js",
+            "media/handout.html",
+            "media/chart.svg",
+            "media/clip.mp4",
+        } <= set(reads)

@@ -17,7 +17,11 @@ def test_new_then_build_works_with_no_edits(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "created" in result.stderr and "next: coursepack preview" in result.stderr
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
-        "course.yaml", "lessons/01-welcome.html", "media/welcome.svg", "quiz.yaml"]
+        "course.yaml",
+        "lessons/01-welcome.html",
+        "media/welcome.svg",
+        "quiz.yaml",
+    ]
 
     out = tmp_path / "dist"
     result = runner.invoke(main, ["build", str(target), "-o", str(out)])
@@ -49,8 +53,9 @@ def test_the_optional_blocks_build_once_uncommented(runner, tmp_path):
     lines = (target / "course.yaml").read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("# ce:"))
     # every '# key:' line of the optional blocks and the lines under it, without the '# '
-    lines[start:] = [line[2:] if line.startswith(("# ce:", "# theme:", "# xapi:", "#   ")) else line
-                     for line in lines[start:]]
+    lines[start:] = [
+        line[2:] if line.startswith(("# ce:", "# theme:", "# xapi:", "#   ")) else line for line in lines[start:]
+    ]
     (target / "course.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     data = yaml.safe_load((target / "course.yaml").read_text(encoding="utf-8"))
     assert set(data) >= {"ce", "theme", "xapi"}
@@ -94,13 +99,16 @@ def test_new_rejects_an_unusable_title(runner, tmp_path):
     assert not (tmp_path / "c").exists()
 
 
-@pytest.mark.parametrize("name, cid, title", [
-    ("my-course", "my-course", "My Course"),
-    ("My Course 2", "my-course-2", "My Course 2"),
-    ("2024_intro", "course-2024-intro", "2024 Intro"),
-    ("Éthique", "ethique", "Éthique"),
-    ("---", "course", "---"),
-])
+@pytest.mark.parametrize(
+    "name, cid, title",
+    [
+        ("my-course", "my-course", "My Course"),
+        ("My Course 2", "my-course-2", "My Course 2"),
+        ("2024_intro", "course-2024-intro", "2024 Intro"),
+        ("Éthique", "ethique", "Éthique"),
+        ("---", "course", "---"),
+    ],
+)
 def test_ids_and_titles_from_folder_names(name, cid, title):
     assert course_id(name) == cid
     assert course_title(name) == (title if name != "---" else "New Course")

@@ -59,7 +59,7 @@ def test_the_default_palette_is_the_stylesheet_root():
     from builder.theme import DEFAULT_COLORS
 
     css = (templates_dir() / "static" / "player.css").read_text()
-    root = css[css.index(":root {"):css.index("}", css.index(":root {"))]
+    root = css[css.index(":root {") : css.index("}", css.index(":root {"))]
     for name, value in DEFAULT_COLORS.items():
         if name != "white":
             assert f"--{name}: {value};" in root, name
@@ -73,7 +73,9 @@ def test_no_theme_adds_no_style(runner, make_course, tmp_path):
 
 # ============================================================================ a theme
 def test_colours_fonts_and_logo(runner, make_course, tmp_path):
-    course = with_theme(make_course, """\
+    course = with_theme(
+        make_course,
+        """\
 theme:
   colors:
     accent: "#7B2D8E"
@@ -84,39 +86,69 @@ theme:
     headings: "Verdana,   sans-serif"
   logo: media/logo.svg
   logo_alt: "Example CE Provider"
-""", {"media/logo.svg": LOGO})
+""",
+        {"media/logo.svg": LOGO},
+    )
     result, out = build(runner, course, tmp_path)
     assert result.exit_code == 0, result.output
     html = page(out)
-    style = html[html.index("<style>"):html.index("</style>")]
+    style = html[html.index("<style>") : html.index("</style>")]
     assert "--accent: #7b2d8e;" in style and "--page: #faf7f2;" in style and "--focus: #bb4400;" in style
-    assert "--accent-dark:" in style and "--accent-soft:" in style      # derived from the accent
+    assert "--accent-dark:" in style and "--accent-soft:" in style  # derived from the accent
     assert "body { font-family: Georgia, 'Times New Roman', serif; }" in style
     assert "font-family: Verdana, sans-serif;" in style
     assert '<img class="logo" src="media/logo.svg" alt="Example CE Provider">' in html
     assert "media/logo.svg" in names(out)
 
 
-@pytest.mark.parametrize("theme,expected", [
-    ('theme:\n  colors:\n    accent: "#12345"\n',
-     ["course.yaml:17:13: error: theme.colors.accent: '#12345' is not a colour", 'hint: write a hex colour in quotes']),
-    ("theme:\n  colors:\n    accent: #245b8f\n",
-     ["course.yaml:17:12: error: theme.colors.accent: expected a colour in quotes"]),
-    ('theme:\n  colors:\n    accent: "#8fb3d9"\n',
-     ["course.yaml:17:13: error: theme.colors.accent: links and button labels on the lesson card: #8fb3d9 on "
-      "#ffffff has a contrast of 2.", "WCAG 2.1 AA needs 4.5:1", "hint: try '#"]),
-    ('theme:\n  colors:\n    surface: "#333333"\n',
-     ["course.yaml:17:14: error: theme.colors.surface: text on the lesson card: #1f2933 on #333333"]),
-    ('theme:\n  colors:\n    text: "#999999"\n', ["theme.colors.text: text on the lesson card: #999999 on #ffffff"]),
-    ('theme:\n  colours:\n    accent: "#245b8f"\n',
-     ["course.yaml:16:3: error: theme.colours: unknown key 'colours'", "hint: did you mean 'colors'?"]),
-    ('theme:\n  fonts:\n    body: "Comic Sans; } body { display: none"\n',
-     ["course.yaml:17:11: error: theme.fonts.body: expected a CSS font list"]),
-    ("theme:\n  logo: media/missing.svg\n", ["course.yaml:16:9: error: theme.logo: 'media/missing.svg' does not exist"]),
-    ("theme:\n  logo: ../outside.svg\n", ["theme.logo: '../outside.svg' is outside the course folder"]),
-    ("theme:\n  logo: lessons/one.html\n", ["theme.logo: 'lessons/one.html' is not an image a browser shows"]),
-    ("theme:\n  logo_alt: Provider\n", ["theme.logo_alt: there is no logo to describe"]),
-])
+@pytest.mark.parametrize(
+    "theme,expected",
+    [
+        (
+            'theme:\n  colors:\n    accent: "#12345"\n',
+            [
+                "course.yaml:17:13: error: theme.colors.accent: '#12345' is not a colour",
+                "hint: write a hex colour in quotes",
+            ],
+        ),
+        (
+            "theme:\n  colors:\n    accent: #245b8f\n",
+            ["course.yaml:17:12: error: theme.colors.accent: expected a colour in quotes"],
+        ),
+        (
+            'theme:\n  colors:\n    accent: "#8fb3d9"\n',
+            [
+                "course.yaml:17:13: error: theme.colors.accent: links and button labels on the lesson card: #8fb3d9 on "
+                "#ffffff has a contrast of 2.",
+                "WCAG 2.1 AA needs 4.5:1",
+                "hint: try '#",
+            ],
+        ),
+        (
+            'theme:\n  colors:\n    surface: "#333333"\n',
+            ["course.yaml:17:14: error: theme.colors.surface: text on the lesson card: #1f2933 on #333333"],
+        ),
+        (
+            'theme:\n  colors:\n    text: "#999999"\n',
+            ["theme.colors.text: text on the lesson card: #999999 on #ffffff"],
+        ),
+        (
+            'theme:\n  colours:\n    accent: "#245b8f"\n',
+            ["course.yaml:16:3: error: theme.colours: unknown key 'colours'", "hint: did you mean 'colors'?"],
+        ),
+        (
+            'theme:\n  fonts:\n    body: "Comic Sans; } body { display: none"\n',
+            ["course.yaml:17:11: error: theme.fonts.body: expected a CSS font list"],
+        ),
+        (
+            "theme:\n  logo: media/missing.svg\n",
+            ["course.yaml:16:9: error: theme.logo: 'media/missing.svg' does not exist"],
+        ),
+        ("theme:\n  logo: ../outside.svg\n", ["theme.logo: '../outside.svg' is outside the course folder"]),
+        ("theme:\n  logo: lessons/one.html\n", ["theme.logo: 'lessons/one.html' is not an image a browser shows"]),
+        ("theme:\n  logo_alt: Provider\n", ["theme.logo_alt: there is no logo to describe"]),
+    ],
+)
 def test_bad_theme_values_are_located(runner, make_course, tmp_path, theme, expected):
     (tmp_path / "outside.svg").write_text(LOGO)
     result, out = build(runner, with_theme(make_course, theme), tmp_path)
@@ -126,25 +158,29 @@ def test_bad_theme_values_are_located(runner, make_course, tmp_path, theme, expe
 
 # ============================================================================ template overrides
 def test_a_course_template_replaces_the_default_and_can_include_its_own(runner, make_course, tmp_path):
-    course = make_course({
-        "templates/quiz.html": '<section class="view quiz" data-view="quiz" hidden><h2 tabindex="-1">'
-                               '{{ quiz.title }}</h2>{% include "note.html" %}</section>\n',
-        "templates/note.html": "<p class=\"note\">{{ t.quiz_nav }} – {{ course.title }}</p>\n",
-    })
+    course = make_course(
+        {
+            "templates/quiz.html": '<section class="view quiz" data-view="quiz" hidden><h2 tabindex="-1">'
+            '{{ quiz.title }}</h2>{% include "note.html" %}</section>\n',
+            "templates/note.html": '<p class="note">{{ t.quiz_nav }} – {{ course.title }}</p>\n',
+        }
+    )
     result, out = build(runner, course, tmp_path)
     assert result.exit_code == 0, result.output
     html = page(out)
     assert '<p class="note">Quiz – Tiny course</p>' in html
     assert "data-quiz-form" not in html
-    assert "templates/note.html" not in names(out)                 # templates are rendered, not packaged
+    assert "templates/note.html" not in names(out)  # templates are rendered, not packaged
 
 
 def test_static_and_runtime_files_replace_the_defaults_or_are_added(runner, make_course, tmp_path):
-    course = make_course({
-        "templates/static/player.css": "body { color: #000; }\n",
-        "templates/static/brand.woff2": b"wOF2 not really",
-        "templates/runtime/quiz.js": "/* the course's own quiz engine */\n",
-    })
+    course = make_course(
+        {
+            "templates/static/player.css": "body { color: #000; }\n",
+            "templates/static/brand.woff2": b"wOF2 not really",
+            "templates/runtime/quiz.js": "/* the course's own quiz engine */\n",
+        }
+    )
     result, out = build(runner, course, tmp_path)
     assert result.exit_code == 0, result.output
     (package,) = out.glob("*.zip")
@@ -152,7 +188,7 @@ def test_static_and_runtime_files_replace_the_defaults_or_are_added(runner, make
         assert zf.read("assets/player.css") == b"body { color: #000; }\n"
         assert zf.read("assets/quiz.js") == b"/* the course's own quiz engine */\n"
         assert zf.read("assets/brand.woff2") == b"wOF2 not really"
-        assert "assets/certificate.js" not in zf.namelist()         # no certificate in this course
+        assert "assets/certificate.js" not in zf.namelist()  # no certificate in this course
 
 
 def test_validate_strict_counts_overrides_as_used(runner, make_course):
@@ -161,17 +197,31 @@ def test_validate_strict_counts_overrides_as_used(runner, make_course):
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("files,expected", [
-    ({"templates/playr.html": "x"}, ["course/templates/playr.html: error: does not replace any template; "
-                                     "did you mean 'player.html'?"]),
-    ({"templates/runtime/extra.js": "x"}, ["course/templates/runtime/extra.js: error: does not replace a runtime file",
-                                           "put new scripts in templates/static/"]),
-    ({"templates/locales/en.json": "{}"}, ["course/templates/locales/en.json: error: the message catalogue cannot be "
-                                           "replaced per course"]),
-    ({"templates/player.css": "x"}, ["course/templates/player.css: error: is not a template: only .html files"]),
-    ({"templates/static/fonts/a.woff2": "x"}, ["course/templates/static/fonts/a.woff2: error: is not a template, a "
-                                               "static file or a runtime file"]),
-])
+@pytest.mark.parametrize(
+    "files,expected",
+    [
+        (
+            {"templates/playr.html": "x"},
+            ["course/templates/playr.html: error: does not replace any template; did you mean 'player.html'?"],
+        ),
+        (
+            {"templates/runtime/extra.js": "x"},
+            [
+                "course/templates/runtime/extra.js: error: does not replace a runtime file",
+                "put new scripts in templates/static/",
+            ],
+        ),
+        (
+            {"templates/locales/en.json": "{}"},
+            ["course/templates/locales/en.json: error: the message catalogue cannot be replaced per course"],
+        ),
+        ({"templates/player.css": "x"}, ["course/templates/player.css: error: is not a template: only .html files"]),
+        (
+            {"templates/static/fonts/a.woff2": "x"},
+            ["course/templates/static/fonts/a.woff2: error: is not a template, a static file or a runtime file"],
+        ),
+    ],
+)
 def test_bad_override_files_are_named(runner, make_course, tmp_path, files, expected):
     result, _ = build(runner, make_course(files), tmp_path)
     assert_invalid(result, *expected)
@@ -179,25 +229,34 @@ def test_bad_override_files_are_named(runner, make_course, tmp_path, files, expe
 
 def test_a_broken_override_is_reported_at_its_line(runner, make_course, tmp_path):
     result, _ = build(runner, make_course({"templates/quiz.html": "<p>\n{% if quiz %}\n</p>\n"}), tmp_path)
-    assert_invalid(result, "course/templates/quiz.html:2: error: this template cannot be rendered: Unexpected end of template")
-    result, _ = build(runner, make_course({"templates/quiz.html": "<p>\n{{ no_such_name }}\n</p>\n"}, name="c2"),
-                      tmp_path)
-    assert_invalid(result, "c2/templates/quiz.html:2: error: this template cannot be rendered: 'no_such_name' is "
-                           "undefined")
+    assert_invalid(
+        result, "course/templates/quiz.html:2: error: this template cannot be rendered: Unexpected end of template"
+    )
+    result, _ = build(
+        runner, make_course({"templates/quiz.html": "<p>\n{{ no_such_name }}\n</p>\n"}, name="c2"), tmp_path
+    )
+    assert_invalid(
+        result, "c2/templates/quiz.html:2: error: this template cannot be rendered: 'no_such_name' is undefined"
+    )
 
 
 def test_an_overridden_page_that_drops_a_runtime_script_is_refused(runner, make_course, tmp_path):
     base = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
     old_style = base.replace('<script src="assets/nav.js"></script>\n', "")  # e.g. a copy from an older release
     result, _ = build(runner, make_course({"templates/base.html": old_style}), tmp_path)
-    assert_invalid(result, "course/templates/base.html: error: the page does not load assets/nav.js",
-                   "hint: keep every <script> tag of the default templates/base.html, in the same order")
+    assert_invalid(
+        result,
+        "course/templates/base.html: error: the page does not load assets/nav.js",
+        "hint: keep every <script> tag of the default templates/base.html, in the same order",
+    )
 
     reordered = base.replace('<script src="assets/player.js"></script>\n', "").replace(
-        '<script src="assets/suspend.js">', '<script src="assets/player.js"></script>\n<script src="assets/suspend.js">')
+        '<script src="assets/suspend.js">', '<script src="assets/player.js"></script>\n<script src="assets/suspend.js">'
+    )
     result, _ = build(runner, make_course({"templates/base.html": reordered}, name="c2"), tmp_path)
     assert_invalid(result, "c2/templates/base.html: error: assets/player.js must be the last script the page loads")
 
-    result, out = build(runner, make_course({"templates/base.html": base.replace("<body>", "<body class=\"x\">")},
-                                            name="c3"), tmp_path)
+    result, out = build(
+        runner, make_course({"templates/base.html": base.replace("<body>", '<body class="x">')}, name="c3"), tmp_path
+    )
     assert result.exit_code == 0, result.output  # an override that keeps the scripts builds

@@ -23,20 +23,33 @@ def test_wheel_installs_into_a_fresh_venv_and_builds_the_sample(tmp_path):
     wheels = tmp_path / "wheels"
     # Build from a clean copy: building in place would leave build/ and *.egg-info in the checkout.
     source = tmp_path / "source"
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv*", "node_modules", "dist", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv*", "node_modules", "dist", "build", "*.egg-info", "__pycache__", ".pytest_cache"
+        ),
+    )
     run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, source)
     (wheel,) = wheels.glob("coursepack-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
-    for needed in ("builder/templates/player.html", "builder/templates/locales/en.json",
-                   "builder/templates/runtime/scorm12.js", "builder/templates/runtime/player.js",
-                   "builder/templates/runtime/suspend.js", "builder/templates/runtime/tracking.js",
-                   "builder/templates/runtime/nav.js", "builder/templates/runtime/quizview.js",
-                   "builder/templates/runtime/certview.js",
-                   "builder/templates/static/player.css",
-                   "builder/preview/static/preview.html", "builder/preview/static/lms.js",
-                   "builder/preview/static/inspector.js", "builder/preview/static/hook.js"):
+    for needed in (
+        "builder/templates/player.html",
+        "builder/templates/locales/en.json",
+        "builder/templates/runtime/scorm12.js",
+        "builder/templates/runtime/player.js",
+        "builder/templates/runtime/suspend.js",
+        "builder/templates/runtime/tracking.js",
+        "builder/templates/runtime/nav.js",
+        "builder/templates/runtime/quizview.js",
+        "builder/templates/runtime/certview.js",
+        "builder/templates/static/player.css",
+        "builder/preview/static/preview.html",
+        "builder/preview/static/lms.js",
+        "builder/preview/static/inspector.js",
+        "builder/preview/static/hook.js",
+    ):
         assert needed in names
 
     env_dir = tmp_path / "venv"

@@ -37,8 +37,14 @@ class Session:
         if extra:
             context["contextActivities"] = copy.deepcopy(extra)
         context["extensions"] = extensions
-        s = {"id": str(uuid.uuid4()), "actor": copy.deepcopy(self.actor), "verb": copy.deepcopy(self.x["verbs"][verb]),
-             "object": copy.deepcopy(obj), "context": context, "timestamp": now_iso()}
+        s = {
+            "id": str(uuid.uuid4()),
+            "actor": copy.deepcopy(self.actor),
+            "verb": copy.deepcopy(self.x["verbs"][verb]),
+            "object": copy.deepcopy(obj),
+            "context": context,
+            "timestamp": now_iso(),
+        }
         if result is not None:
             s["result"] = result
         return s
@@ -50,7 +56,9 @@ class Session:
     def experienced(self, lesson_id: str) -> dict:
         return self.statement("experienced", self.x["lessons"][lesson_id], extra={"parent": [ref(self.x["course"])]})
 
-    def answered(self, question_id: str, response: str, patterns: list | None = None, success: bool | None = True) -> dict:
+    def answered(
+        self, question_id: str, response: str, patterns: list | None = None, success: bool | None = True
+    ) -> dict:
         activity = self.x["questions"][question_id]
         obj = copy.deepcopy(activity)
         if patterns:
@@ -58,20 +66,26 @@ class Session:
         result = {"response": response, "duration": "PT4.2S"}
         if success is not None:
             result["success"] = success
-        return self.statement("answered", obj, result,
-                              extra={"parent": [ref(self.x["quiz"])], "grouping": [ref(self.x["course"])]})
+        return self.statement(
+            "answered", obj, result, extra={"parent": [ref(self.x["quiz"])], "grouping": [ref(self.x["course"])]}
+        )
 
     def evaluated(self, item_id: str, response: str) -> dict:
         """A course evaluation item rated (likert), or its comment (fill-in): never scored, the course as parent."""
         obj = copy.deepcopy(self.x["evaluation"][item_id])
-        return self.statement("answered", obj, {"response": response, "duration": "PT9.8S"},
-                              extra={"parent": [ref(self.x["course"])]})
+        return self.statement(
+            "answered", obj, {"response": response, "duration": "PT9.8S"}, extra={"parent": [ref(self.x["course"])]}
+        )
 
     def scored(self, score: float, passed: bool) -> dict:
-        result = {"score": {"scaled": round(score * 100) / 10000, "raw": score, "min": 0, "max": 100},
-                  "success": passed, "duration": "PT12M3.5S"}
-        return self.statement("passed" if passed else "failed", self.x["course"], result,
-                              extra={"other": [ref(self.x["quiz"])]})
+        result = {
+            "score": {"scaled": round(score * 100) / 10000, "raw": score, "min": 0, "max": 100},
+            "success": passed,
+            "duration": "PT12M3.5S",
+        }
+        return self.statement(
+            "passed" if passed else "failed", self.x["course"], result, extra={"other": [ref(self.x["quiz"])]}
+        )
 
     def completed(self) -> dict:
         return self.statement("completed", self.x["course"], {"completion": True, "duration": "PT12M4S"})

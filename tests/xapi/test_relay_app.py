@@ -13,7 +13,6 @@ import io
 import json
 import logging
 import threading
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -74,8 +73,14 @@ class Client:
         headers = {k.lower(): v for k, v in (headers or {}).items()}
         if body and "content-length" not in headers:
             headers["content-length"] = str(len(body))
-        scope = {"type": "http", "method": method, "path": path, "query_string": b"",
-                 "headers": [(k.encode(), v.encode()) for k, v in headers.items()], "client": client}
+        scope = {
+            "type": "http",
+            "method": method,
+            "path": path,
+            "query_string": b"",
+            "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+            "client": client,
+        }
         parts = list(chunks) if chunks is not None else [body]
         sent = []
 
@@ -122,9 +127,14 @@ def x(course):
 def make(course, logs):
     def _make(rate=None, burst=10, limits=Limits(), origins=(LMS,)):
         lrs = FakeForwarder()
-        app = RelayApp(Checker(load_allowlist([course]), limits), lrs,
-                       RateLimiter(rate, burst) if rate else None, Settings(origins=origins, log_salt=b"test"))
+        app = RelayApp(
+            Checker(load_allowlist([course]), limits),
+            lrs,
+            RateLimiter(rate, burst) if rate else None,
+            Settings(origins=origins, log_salt=b"test"),
+        )
         return Client(app), lrs
+
     return _make
 
 
@@ -141,7 +151,7 @@ def test_a_plain_text_batch_is_forwarded_as_json_and_answered_with_its_ids(make,
     assert headers["access-control-allow-origin"] == LMS and headers["vary"] == "Origin"
     assert headers["cache-control"] == "no-store"
     (body,) = lrs.bodies
-    assert json.loads(body) == batch               # forwarded as checked, nothing added or dropped
+    assert json.loads(body) == batch  # forwarded as checked, nothing added or dropped
     (line,) = [r for r in records(logs) if r.get("event") == "request"]
     assert line["method"] == "POST" and line["path"] == "/xapi/statements" and line["status"] == 200
     assert line["statements"] == len(batch) and line["lrs_status"] == 200 and line["ms"] >= 0
@@ -159,7 +169,7 @@ def test_a_single_statement_and_application_json_are_accepted(make, x):
 def test_a_resent_batch_is_answered_as_delivered(make, x):
     client, lrs = make()
     batch = Session(x, "ann").trail()[:3]
-    lrs.answer = Answer(204)                       # the LRS already has every id
+    lrs.answer = Answer(204)  # the LRS already has every id
     status, answer, _ = client.post(batch)
     assert status == 200 and answer == [s["id"] for s in batch]
 
@@ -183,11 +193,13 @@ def test_content_types_methods_and_paths(make, x):
     assert client.post(one, content_type="application/x-www-form-urlencoded")[:2][0] == 415
     assert client.post(one, content_type="")[0] == 415
     status, _, headers = client.request("GET", "/xapi/statements")
-    assert status == 405 and headers["allow"] == "POST, OPTIONS"           # the relay never reads the LRS
+    assert status == 405 and headers["allow"] == "POST, OPTIONS"  # the relay never reads the LRS
     assert client.request("PUT", "/xapi/statements", b"[]", {"Content-Type": "text/plain"})[0] == 405
     assert client.request("GET", "/xapi/about")[0] == 404
-    assert client.post(one)[0] == 200 and client.request("POST", "/statements", json.dumps(one).encode(),
-                                                         {"Content-Type": "text/plain"})[0] == 200
+    assert (
+        client.post(one)[0] == 200
+        and client.request("POST", "/statements", json.dumps(one).encode(), {"Content-Type": "text/plain"})[0] == 200
+    )
     assert len(lrs.bodies) == 2
 
 
@@ -198,12 +210,14 @@ def test_oversized_bodies_are_refused_by_length_or_while_reading(make, x):
     status, answer, _ = client.post(big)
     assert status == 400 and answer["rule"] == "body-size"
     # no Content-Length (chunked): counted while reading
-    status, answer, _ = client.request("POST", "/xapi/statements", headers={"Content-Type": "text/plain"},
-                                       chunks=[big[:1500], big[1500:]])
+    status, answer, _ = client.request(
+        "POST", "/xapi/statements", headers={"Content-Type": "text/plain"}, chunks=[big[:1500], big[1500:]]
+    )
     assert status == 400 and answer["rule"] == "body-size"
     # a Content-Length far beyond the limit is refused without waiting for the body
-    status, answer, _ = client.request("POST", "/xapi/statements", headers={
-        "Content-Type": "text/plain", "Content-Length": str(10 ** 9)}, chunks=[])
+    status, answer, _ = client.request(
+        "POST", "/xapi/statements", headers={"Content-Type": "text/plain", "Content-Length": str(10**9)}, chunks=[]
+    )
     assert status == 400 and answer["rule"] == "body-size"
     assert lrs.bodies == []
 
@@ -219,13 +233,20 @@ def test_health_answers_without_the_lrs_or_the_rate_limit(make):
 # ====================================================================== CORS
 def test_cors_preflight_and_origins(make, x):
     client, lrs = make(origins=(LMS, "http://127.0.0.1:8000"))
-    status, _, headers = client.request("OPTIONS", "/xapi/statements", headers={
-        "Origin": LMS, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    status, _, headers = client.request(
+        "OPTIONS",
+        "/xapi/statements",
+        headers={
+            "Origin": LMS,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert status == 204
     assert headers["access-control-allow-origin"] == LMS
     assert "POST" in headers["access-control-allow-methods"]
     assert "content-type" in headers["access-control-allow-headers"].lower()
-    assert "access-control-allow-credentials" not in headers                 # never cookies
+    assert "access-control-allow-credentials" not in headers  # never cookies
     one = [Session(x, "ann").initialized()]
     status, _, headers = client.post(one, headers={"Origin": "http://127.0.0.1:8000"})
     assert status == 200 and headers["access-control-allow-origin"] == "http://127.0.0.1:8000"
@@ -247,7 +268,7 @@ def test_each_client_address_has_its_own_token_bucket(make, x, logs):
     assert [client.post(one)[0] for _ in range(3)] == [200, 200, 200]
     status, answer, headers = client.post(one)
     assert status == 429 and answer["error"] == "rate-limit" and headers["retry-after"] == "2"
-    assert client.post(one, client=("198.51.100.9", 1))[0] == 200           # another address
+    assert client.post(one, client=("198.51.100.9", 1))[0] == 200  # another address
     assert records(logs)[-2]["rule"] == "rate-limit"
 
 
@@ -260,22 +281,25 @@ def test_the_token_bucket_refills_and_forgets_idle_clients():
     assert limiter.take("a") == 0
     for key in "bcde":
         limiter.take(key)
-    assert len(limiter) <= 3                                                  # bounded
+    assert len(limiter) <= 3  # bounded
     now[0] += 10
     limiter.take("z")
-    assert len(limiter) == 1                                                  # full buckets are dropped
+    assert len(limiter) == 1  # full buckets are dropped
 
 
 # ====================================================================== LRS answers
-@pytest.mark.parametrize("lrs_answer, status, error", [
-    (Answer(409, "conflict"), 409, "conflict"),
-    (Answer(400, "bad"), 400, "refused"),
-    (Answer(401, "no"), 502, "lrs-unavailable"),
-    (Answer(500, "boom"), 502, "lrs-unavailable"),
-    (Answer(0, "cannot reach 127.0.0.1:1: Connection refused"), 502, "lrs-unavailable"),
-    (Answer(0, "no answer", timeout=True), 504, "lrs-unavailable"),
-    (Answer(429, "slow down", retry_after="7"), 503, "lrs-unavailable"),
-])
+@pytest.mark.parametrize(
+    "lrs_answer, status, error",
+    [
+        (Answer(409, "conflict"), 409, "conflict"),
+        (Answer(400, "bad"), 400, "refused"),
+        (Answer(401, "no"), 502, "lrs-unavailable"),
+        (Answer(500, "boom"), 502, "lrs-unavailable"),
+        (Answer(0, "cannot reach 127.0.0.1:1: Connection refused"), 502, "lrs-unavailable"),
+        (Answer(0, "no answer", timeout=True), 504, "lrs-unavailable"),
+        (Answer(429, "slow down", retry_after="7"), 503, "lrs-unavailable"),
+    ],
+)
 def test_lrs_answers_become_answers_the_package_understands(make, x, logs, lrs_answer, status, error):
     client, lrs = make()
     lrs.answer = lrs_answer
@@ -338,8 +362,9 @@ class StandInLRS:
 
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                lrs.requests.append({"path": self.path, "headers": dict(self.headers), "body": body,
-                                     "peer": self.client_address})
+                lrs.requests.append(
+                    {"path": self.path, "headers": dict(self.headers), "body": body, "peer": self.client_address}
+                )
                 if lrs.echo_secret:
                     data = json.dumps({"detail": f"bad auth {SECRET} {self.headers['Authorization']}"}).encode()
                     self.send_response(400)
@@ -382,7 +407,7 @@ def test_the_forwarder_posts_with_the_credentials_and_keeps_its_connection(stand
         assert first["headers"]["Authorization"] == "Basic " + base64.b64encode(f"relay-key:{SECRET}".encode()).decode()
         assert first["headers"]["X-Experience-API-Version"] == "1.0.3"
         assert first["headers"]["Content-Type"] == "application/json"
-        assert len({r["peer"] for r in stand_in.requests}) == 1                # one kept-alive connection
+        assert len({r["peer"] for r in stand_in.requests}) == 1  # one kept-alive connection
         stand_in.echo_secret = True
         answer = run(forwarder.post(body))
         assert answer.status == 400 and SECRET not in answer.detail and "[hidden]" in answer.detail

@@ -32,9 +32,20 @@ def test_build_xapi_relay_points_the_package_at_the_relay(runner, course_dir, tm
 
 def test_build_xapi_relay_overrides_relay_url_and_goes_with_an_embedded_key(runner, course_dir, tmp_path):
     src = course_dir(xapi="\nxapi:\n  base_iri: https://ce.example.org/xapi\n  relay_url: https://old.example.org/x\n")
-    result = runner.invoke(main, ["build", str(src), "-o", str(tmp_path / "out"), "--xapi-relay", RELAY,
-                                  "--xapi-embed-endpoint", "https://lrs.example.org/xAPI/"],
-                           env={"COURSEPACK_XAPI_KEY": f"writer:{SECRET}"})
+    result = runner.invoke(
+        main,
+        [
+            "build",
+            str(src),
+            "-o",
+            str(tmp_path / "out"),
+            "--xapi-relay",
+            RELAY,
+            "--xapi-embed-endpoint",
+            "https://lrs.example.org/xAPI/",
+        ],
+        env={"COURSEPACK_XAPI_KEY": f"writer:{SECRET}"},
+    )
     assert result.exit_code == 0, result.stderr
     assert SECRET not in result.stdout + result.stderr
     (package,) = (tmp_path / "out").glob("*.zip")
@@ -43,10 +54,14 @@ def test_build_xapi_relay_overrides_relay_url_and_goes_with_an_embedded_key(runn
 
 
 def test_build_xapi_relay_needs_an_xapi_block_and_a_url(runner, course_dir, tmp_path):
-    result = runner.invoke(main, ["build", str(course_dir(xapi=None)), "-o", str(tmp_path / "a"), "--xapi-relay", RELAY])
+    result = runner.invoke(
+        main, ["build", str(course_dir(xapi=None)), "-o", str(tmp_path / "a"), "--xapi-relay", RELAY]
+    )
     assert result.exit_code == 2
     assert "--xapi-relay needs xAPI reporting, and course.yaml has no 'xapi:' block" in result.stderr
-    result = runner.invoke(main, ["build", str(course_dir()), "-o", str(tmp_path / "b"), "--xapi-relay", "relay.example"])
+    result = runner.invoke(
+        main, ["build", str(course_dir()), "-o", str(tmp_path / "b"), "--xapi-relay", "relay.example"]
+    )
     assert result.exit_code == 2
     assert "error: --xapi-relay 'relay.example' must be an absolute http:// or https:// address" in result.stderr
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -108,8 +108,9 @@ def test_two_releases_of_a_course_are_both_accepted(course_dir, x):
     old = course_dir(name="v1")
     new = course_dir(name="v2")
     text = (new / "course.yaml").read_text(encoding="utf-8")
-    (new / "course.yaml").write_text(text.replace("credit_hours: 2", "credit_hours: 3").replace(
-        "version: 1.0.0", "version: 1.1.0"), encoding="utf-8")
+    (new / "course.yaml").write_text(
+        text.replace("credit_hours: 2", "credit_hours: 3").replace("version: 1.0.0", "version: 1.1.0"), encoding="utf-8"
+    )
     checker = Checker(load_allowlist([old, new]))
     assert checker.allow.courses[COURSE_IRI].credit_hours == {2, 3}
     s = Session(x, "ann")
@@ -132,7 +133,7 @@ def test_timestamps_with_an_offset_or_nine_decimals_are_accepted(checker, sessio
     checker.check_batch([a, b])
     c = session.initialized()
     c["timestamp"] = c["timestamp"].replace("Z", "+02:00")
-    with pytest.raises(Refused):   # same wall time, two hours earlier in UTC: fine unless older than max-age
+    with pytest.raises(Refused):  # same wall time, two hours earlier in UTC: fine unless older than max-age
         Checker(checker.allow, Limits(max_age=3600)).check_batch([c])
     checker.check_batch([c])
 
@@ -149,15 +150,18 @@ def test_every_question_type_of_the_showcase_answers_in_xapi_format(checker, sho
             "true-false": ("false", "yes"),
             "choice": (d.get("choices", [{}])[0].get("id"), "zz"),
             "sequencing": ("[,]".join(c["id"] for c in d.get("choices", [])), "a[,]zz"),
-            "matching": ("[,]".join(f"{a['id']}[.]{b['id']}" for a, b in zip(d.get("source", []), d.get("target", []))),
-                         "9[.]zz"),
+            "matching": (
+                "[,]".join(f"{a['id']}[.]{b['id']}" for a, b in zip(d.get("source", []), d.get("target", []))),
+                "9[.]zz",
+            ),
             "likert": (d.get("scale", [{}])[0].get("id"), "99"),
             "numeric": ("3.5", "three"),
             "fill-in": ("soap and water", None),
         }[kind]
-        checker.check_batch([s.answered(qid, good, [good] if kind != "likert" else None,
-                                        None if kind == "likert" else True)])
-        checker.check_batch([s.answered(qid, "")])   # unanswered
+        checker.check_batch(
+            [s.answered(qid, good, [good] if kind != "likert" else None, None if kind == "likert" else True)]
+        )
+        checker.check_batch([s.answered(qid, "")])  # unanswered
         if bad is not None:
             assert refused(checker, [s.answered(qid, bad)]).rule == "result", kind
             assert refused(checker, [s.answered(qid, good, [bad])]).rule == "definition", kind
@@ -171,8 +175,12 @@ def test_the_course_evaluation_is_accepted_as_the_package_sends_it(checker, sess
     points = [c["id"] for c in x["evaluation"][items[0]]["definition"]["scale"]]
     assert points == ["1", "2", "3", "4", "5"]
     batch = [session.initialized()] + [session.evaluated(iid, points[n % 5]) for n, iid in enumerate(items)]
-    batch += [session.evaluated(comment, "More cases from the wards, please."), session.evaluated(comment, "x" * 255),
-              session.evaluated(comment, "Très bien — 10/10 ✓"), session.completed()]
+    batch += [
+        session.evaluated(comment, "More cases from the wards, please."),
+        session.evaluated(comment, "x" * 255),
+        session.evaluated(comment, "Très bien — 10/10 ✓"),
+        session.completed(),
+    ]
     checker.check_batch(batch)
     # without the definition (a statement may name the activity only), and every point of the scale
     bare = session.evaluated(items[0], "3")
@@ -181,9 +189,14 @@ def test_the_course_evaluation_is_accepted_as_the_package_sends_it(checker, sess
     # the showcase's required evaluation too, from its own course
     sx = config_from_source(showcase)
     s = Session(sx, "sam")
-    checker.check_batch([s.evaluated(iid, "5") for iid in sx["evaluation"]
-                         if sx["evaluation"][iid]["definition"]["interactionType"] == "likert"]
-                        + [s.evaluated("eval_comment", "Shorter, please.")])
+    checker.check_batch(
+        [
+            s.evaluated(iid, "5")
+            for iid in sx["evaluation"]
+            if sx["evaluation"][iid]["definition"]["interactionType"] == "likert"
+        ]
+        + [s.evaluated("eval_comment", "Shorter, please.")]
+    )
 
 
 def _evaluation_item(x) -> str:
@@ -196,12 +209,18 @@ def _evaluation_comment(x) -> str:
 
 EVALUATION_FORGERIES = {
     # name: (item or comment, change, rule)
-    "a score": ("item", lambda s, x: s["result"].update(
-        score={"scaled": 1, "raw": 100, "min": 0, "max": 100}), "result"),
+    "a score": (
+        "item",
+        lambda s, x: s["result"].update(score={"scaled": 1, "raw": 100, "min": 0, "max": 100}),
+        "result",
+    ),
     "success": ("item", lambda s, x: s["result"].update(success=True), "result"),
     "completion": ("item", lambda s, x: s["result"].update(completion=True), "result"),
-    "a result extension": ("item", lambda s, x: s["result"].update(extensions={f"{BASE_IRI}/extension/x": 1}),
-                           "result"),
+    "a result extension": (
+        "item",
+        lambda s, x: s["result"].update(extensions={f"{BASE_IRI}/extension/x": 1}),
+        "result",
+    ),
     "a rating outside the scale": ("item", lambda s, x: s["result"].update(response="6"), "result"),
     "a rating of zero": ("item", lambda s, x: s["result"].update(response="0"), "result"),
     "a rating in words": ("item", lambda s, x: s["result"].update(response="Agree"), "result"),
@@ -209,66 +228,101 @@ EVALUATION_FORGERIES = {
     "an empty rating": ("item", lambda s, x: s["result"].update(response=""), "result"),
     "no response": ("item", lambda s, x: s["result"].pop("response"), "result"),
     "no result": ("item", lambda s, x: s.pop("result"), "result"),
-    "a correct answer": ("item", lambda s, x: s["object"]["definition"].update(correctResponsesPattern=["5"]),
-                         "definition"),
-    "another interaction type": ("item", lambda s, x: s["object"]["definition"].update(interactionType="choice"),
-                                 "definition"),
-    "a scale with another point": ("item", lambda s, x: s["object"]["definition"]["scale"].append(
-        {"id": "6", "description": {"en": "Love it"}}), "definition"),
+    "a correct answer": (
+        "item",
+        lambda s, x: s["object"]["definition"].update(correctResponsesPattern=["5"]),
+        "definition",
+    ),
+    "another interaction type": (
+        "item",
+        lambda s, x: s["object"]["definition"].update(interactionType="choice"),
+        "definition",
+    ),
+    "a scale with another point": (
+        "item",
+        lambda s, x: s["object"]["definition"]["scale"].append({"id": "6", "description": {"en": "Love it"}}),
+        "definition",
+    ),
     "a scale without a point": ("item", lambda s, x: s["object"]["definition"]["scale"].pop(), "definition"),
-    "choices instead of a scale": ("item", lambda s, x: s["object"]["definition"].update(
-        choices=s["object"]["definition"].pop("scale")), "definition"),
-    "another activity type": ("item", lambda s, x: s["object"]["definition"].update(
-        type="http://adlnet.gov/expapi/activities/question"), "definition"),
-    "an evaluation item IRI not of the course": ("item", lambda s, x: s["object"].update(
-        id=f"{COURSE_IRI}/evaluation/eval_invented"), "activity"),
-    "the item under the quiz's question IRIs": ("item", lambda s, x: s["object"].update(
-        id=f"{COURSE_IRI}/quiz/question/{_evaluation_item(x)}"), "activity"),
-    "'passed' about an evaluation item": ("item", lambda s, x: s.update(verb=copy.deepcopy(x["verbs"]["passed"])),
-                                          "verb-object"),
-    "'experienced' about an evaluation item": ("item", lambda s, x: s.update(
-        verb=copy.deepcopy(x["verbs"]["experienced"])), "verb-object"),
-    "the comment as a likert": ("comment", lambda s, x: s["object"]["definition"].update(interactionType="likert"),
-                                "definition"),
+    "choices instead of a scale": (
+        "item",
+        lambda s, x: s["object"]["definition"].update(choices=s["object"]["definition"].pop("scale")),
+        "definition",
+    ),
+    "another activity type": (
+        "item",
+        lambda s, x: s["object"]["definition"].update(type="http://adlnet.gov/expapi/activities/question"),
+        "definition",
+    ),
+    "an evaluation item IRI not of the course": (
+        "item",
+        lambda s, x: s["object"].update(id=f"{COURSE_IRI}/evaluation/eval_invented"),
+        "activity",
+    ),
+    "the item under the quiz's question IRIs": (
+        "item",
+        lambda s, x: s["object"].update(id=f"{COURSE_IRI}/quiz/question/{_evaluation_item(x)}"),
+        "activity",
+    ),
+    "'passed' about an evaluation item": (
+        "item",
+        lambda s, x: s.update(verb=copy.deepcopy(x["verbs"]["passed"])),
+        "verb-object",
+    ),
+    "'experienced' about an evaluation item": (
+        "item",
+        lambda s, x: s.update(verb=copy.deepcopy(x["verbs"]["experienced"])),
+        "verb-object",
+    ),
+    "the comment as a likert": (
+        "comment",
+        lambda s, x: s["object"]["definition"].update(interactionType="likert"),
+        "definition",
+    ),
     "a comment of two lines": ("comment", lambda s, x: s["result"].update(response="Good.\nShort."), "result"),
     "a comment with a tab": ("comment", lambda s, x: s["result"].update(response="Good.\tShort."), "result"),
     "a comment not trimmed": ("comment", lambda s, x: s["result"].update(response=" Good. "), "result"),
-    "a comment with a run of spaces": ("comment", lambda s, x: s["result"].update(response="Good.   Short."),
-                                       "result"),
-    "a comment over 255 characters": ("comment", lambda s, x: s["result"].update(response="x" * 256),
-                                      "string-length"),
+    "a comment with a run of spaces": ("comment", lambda s, x: s["result"].update(response="Good.   Short."), "result"),
+    "a comment over 255 characters": ("comment", lambda s, x: s["result"].update(response="x" * 256), "string-length"),
     "an empty comment": ("comment", lambda s, x: s["result"].update(response=""), "result"),
     "a scored comment": ("comment", lambda s, x: s["result"].update(success=False), "result"),
-    "a comment with a correct answer": ("comment", lambda s, x: s["object"]["definition"].update(
-        correctResponsesPattern=["good"]), "definition"),
+    "a comment with a correct answer": (
+        "comment",
+        lambda s, x: s["object"]["definition"].update(correctResponsesPattern=["good"]),
+        "definition",
+    ),
 }
 
 
 @pytest.mark.parametrize("name", EVALUATION_FORGERIES)
 def test_a_forged_evaluation_statement_is_refused(name, checker, session, x):
     which, change, rule = EVALUATION_FORGERIES[name]
-    forged = session.evaluated(_evaluation_item(x), "4") if which == "item" else \
-        session.evaluated(_evaluation_comment(x), "Good.")
+    forged = (
+        session.evaluated(_evaluation_item(x), "4")
+        if which == "item"
+        else session.evaluated(_evaluation_comment(x), "Good.")
+    )
     change(forged, x)
     batch = [session.initialized(), session.evaluated(_evaluation_item(x), "5"), forged, session.terminated()]
     problem = refused(checker, batch)
     assert (problem.rule, problem.index) == (rule, 2), problem.detail
-    assert "Good" not in problem.detail   # names the field, never the value
+    assert "Good" not in problem.detail  # names the field, never the value
 
 
 def test_an_evaluation_statement_is_not_accepted_for_a_course_without_that_item(course_dir, x):
     """The allowlist learns evaluation items only from a course that has them (an older build has none)."""
     root = course_dir(name="no-evaluation")
     quiz = (root / "quiz.yaml").read_text(encoding="utf-8")
-    (root / "quiz.yaml").write_text(quiz[:quiz.index("\nevaluation:")] + "\n", encoding="utf-8")
+    (root / "quiz.yaml").write_text(quiz[: quiz.index("\nevaluation:")] + "\n", encoding="utf-8")
     only = Checker(load_allowlist([root]))
     assert not any(a.kind == "evaluation" for a in only.allow.activities.values())
     s = Session(x, "ann")
     only.check_batch([s.initialized()])
     assert refused(only, [s.evaluated(_evaluation_item(x), "4")]).rule == "activity"
     older = dict(x)
-    older.pop("evaluation")                         # a package built before the evaluation was reported
+    older.pop("evaluation")  # a package built before the evaluation was reported
     from builder.xapi.relay.allowlist import Allowlist
+
     allow = Allowlist()
     allow.add_config(older, "old.zip")
     assert not any(a.kind == "evaluation" for a in allow.activities.values())
@@ -290,12 +344,14 @@ def _set(path, value):
             del target[path[-1]]
         else:
             target[path[-1]] = value(s) if callable(value) else value
+
     return change
 
 
 def _score(**values):
     def change(s, *_):
         s["result"]["score"].update(values)
+
     return change
 
 
@@ -309,8 +365,7 @@ FORGERIES = {
     "timestamp not a date": ("initialized", _set(["timestamp"], "2026-02-30T10:00:00Z"), "timestamp"),
     "stale timestamp": ("initialized", _set(["timestamp"], lambda s: now_iso(-8 * 86400)), "timestamp-range"),
     "timestamp in the future": ("initialized", _set(["timestamp"], lambda s: now_iso(3600)), "timestamp-range"),
-    "foreign homePage": ("initialized", _set(["actor", "account", "homePage"], "https://evil.example.org"),
-                         "homepage"),
+    "foreign homePage": ("initialized", _set(["actor", "account", "homePage"], "https://evil.example.org"), "homepage"),
     "mbox actor": ("initialized", _set(["actor"], {"mbox": "mailto:a@example.org"}), "actor"),
     "group actor": ("initialized", _set(["actor", "objectType"], "Group"), "actor"),
     "empty account name": ("initialized", _set(["actor", "account", "name"], " "), "actor"),
@@ -319,12 +374,21 @@ FORGERIES = {
     "verb display changed": ("initialized", _set(["verb", "display"], {"en-US": "hacked"}), "verb"),
     "activity of an unknown course": ("initialized", _set(["object", "id"], f"{BASE_IRI}/course/other"), "activity"),
     "activity of another accepted course": ("experienced", _other_course, "activity"),
-    "verb about the wrong kind of activity": ("experienced", _set(["verb"], lambda s: {
-        "id": "http://adlnet.gov/expapi/verbs/passed", "display": {"en-US": "passed"}}), "verb-object"),
-    "definition of another type": ("initialized", _set(["object", "definition", "type"],
-                                                        "http://adlnet.gov/expapi/activities/lesson"), "definition"),
-    "definition with a foreign key": ("initialized", _set(["object", "definition", "moreInfo"], "https://x.org"),
-                                      "definition"),
+    "verb about the wrong kind of activity": (
+        "experienced",
+        _set(["verb"], lambda s: {"id": "http://adlnet.gov/expapi/verbs/passed", "display": {"en-US": "passed"}}),
+        "verb-object",
+    ),
+    "definition of another type": (
+        "initialized",
+        _set(["object", "definition", "type"], "http://adlnet.gov/expapi/activities/lesson"),
+        "definition",
+    ),
+    "definition with a foreign key": (
+        "initialized",
+        _set(["object", "definition", "moreInfo"], "https://x.org"),
+        "definition",
+    ),
     "authority set by the client": ("initialized", _set(["authority"], {"mbox": "mailto:a@example.org"}), "shape"),
     "stored set by the client": ("initialized", _set(["stored"], "2026-01-01T00:00:00Z"), "shape"),
     "only unknown keys": ("initialized", lambda s, *_: s.clear() or s.update({"0": 1}), "shape"),
@@ -332,10 +396,16 @@ FORGERIES = {
     "registration not a UUID": ("initialized", _set(["context", "registration"], "abc"), "context"),
     "language not a tag": ("initialized", _set(["context", "language"], "english please"), "context"),
     "unknown extension": ("initialized", _set(["context", "extensions", "https://x.org/ext"], 1), "extension"),
-    "forged credit hours": ("initialized", _set(["context", "extensions", f"{BASE_IRI}/extension/ce-credit-hours"],
-                                                40), "extension"),
-    "credit hours left out": ("initialized", _set(["context", "extensions", f"{BASE_IRI}/extension/ce-credit-hours"],
-                                                  KeyError), "extension"),
+    "forged credit hours": (
+        "initialized",
+        _set(["context", "extensions", f"{BASE_IRI}/extension/ce-credit-hours"], 40),
+        "extension",
+    ),
+    "credit hours left out": (
+        "initialized",
+        _set(["context", "extensions", f"{BASE_IRI}/extension/ce-credit-hours"], KeyError),
+        "extension",
+    ),
     "scaled above 1": ("passed", _score(scaled=1.5), "score"),
     "scaled below -1": ("passed", _score(scaled=-2), "score"),
     "raw above max": ("passed", _score(raw=150, scaled=1), "score"),
@@ -346,10 +416,16 @@ FORGERIES = {
     "passed without success": ("passed", _set(["result", "success"], False), "result"),
     "completed with completion false": ("completed", _set(["result", "completion"], False), "result"),
     "result extension": ("passed", _set(["result", "extensions"], {"https://x.org": 1}), "result"),
-    "completed with a foreign result extension": ("completed", _set(["result", "extensions"], {"https://x.org": 1}),
-                                                  "extension"),
+    "completed with a foreign result extension": (
+        "completed",
+        _set(["result", "extensions"], {"https://x.org": 1}),
+        "extension",
+    ),
     "completed with a malformed certificate code": (
-        "completed", _set(["result", "extensions"], {f"{BASE_IRI}/extension/certificate-code": "AAAA-BBBB-CCC!"}), "extension"),
+        "completed",
+        _set(["result", "extensions"], {f"{BASE_IRI}/extension/certificate-code": "AAAA-BBBB-CCC!"}),
+        "extension",
+    ),
     "duration not ISO 8601": ("passed", _set(["result", "duration"], "42 minutes"), "result"),
     "duration with a line break after it": ("passed", _set(["result", "duration"], "PT1S\n"), "result"),
     "response to a non-question": ("passed", _set(["result", "response"], "true"), "result"),
@@ -363,9 +439,13 @@ FORGERIES = {
 def test_a_forged_statement_refuses_the_whole_batch_naming_it(name, checker, session, x, showcase):
     which, change, rule = FORGERIES[name]
     qid = next(iter(x["questions"]))
-    makers = {"initialized": session.initialized, "experienced": lambda: session.experienced(next(iter(x["lessons"]))),
-              "answered": lambda: session.answered(qid, "true", ["true"]), "passed": lambda: session.scored(100, True),
-              "completed": session.completed}
+    makers = {
+        "initialized": session.initialized,
+        "experienced": lambda: session.experienced(next(iter(x["lessons"]))),
+        "answered": lambda: session.answered(qid, "true", ["true"]),
+        "passed": lambda: session.scored(100, True),
+        "completed": session.completed,
+    }
     forged = makers[which]()
     change(forged, x, config_from_source(showcase))
     batch = [session.initialized(), session.experienced(next(iter(x["lessons"]))), forged, session.terminated()]
@@ -373,7 +453,7 @@ def test_a_forged_statement_refuses_the_whole_batch_naming_it(name, checker, ses
     assert (problem.rule, problem.index) == (rule, 2), problem.detail
     answer = problem.as_dict()
     assert answer["detail"].startswith("statement 2: ") and answer["rule"] == rule
-    assert session.actor["account"]["name"] not in json.dumps(answer)   # never echoes the learner
+    assert session.actor["account"]["name"] not in json.dumps(answer)  # never echoes the learner
 
 
 def test_the_same_id_twice_in_one_batch_is_refused(checker, session):
@@ -387,7 +467,7 @@ def test_the_same_id_twice_in_one_batch_is_refused(checker, session):
 def test_bodies_are_bounded_and_must_be_json(checker, session):
     limits = Limits(max_body=16384, max_batch=3)
     one = session.initialized()
-    assert parse_batch(json.dumps(one).encode(), limits) == [one]        # one statement, not in a list
+    assert parse_batch(json.dumps(one).encode(), limits) == [one]  # one statement, not in a list
     assert len(parse_batch(json.dumps([one, one]).encode(), limits)) == 2
     cases = {
         b"[]": "batch",

@@ -36,7 +36,7 @@ def test_without_an_xapi_block_nothing_of_xapi_is_in_the_package(runner, course_
     assert package.name.endswith("-scorm12.zip")
     with zipfile.ZipFile(package) as zf:
         assert "assets/xapi.js" not in zf.namelist()
-        for name in ("index.html", "imsmanifest.xml"):   # no script tag, no config key, no file entry
+        for name in ("index.html", "imsmanifest.xml"):  # no script tag, no config key, no file entry
             assert b"xapi" not in zf.read(name).lower(), name
 
 
@@ -82,7 +82,7 @@ def test_format_xapi_builds_a_tin_can_package(runner, course_dir, tmp_path):
     assert launchable.findtext("t:launch", namespaces=ns) == "index.html"
     questions = [a for a in activities if a.get("type").endswith("/cmi.interaction")]
     assert questions and all(q.findtext("t:interactionType", namespaces=ns) for q in questions)
-    assert root.find(".//t:correctResponsePatterns", ns) is None   # answers stay sealed
+    assert root.find(".//t:correctResponsePatterns", ns) is None  # answers stay sealed
 
 
 def test_both_formats_in_one_run_and_reproducible(runner, course_dir, tmp_path):
@@ -112,12 +112,19 @@ def test_embedded_key_needs_the_environment_variable(runner, course_dir, tmp_pat
     result = _build(runner, course_dir(), tmp_path / "out", "--xapi-embed-endpoint", "https://lrs.example.org/xAPI")
     assert result.exit_code == 2
     assert "$COURSEPACK_XAPI_KEY" in result.stderr and "not set" in result.stderr
-    result = _build(runner, course_dir(), tmp_path / "out", "--xapi-embed-endpoint", "https://lrs.example.org/xAPI",
-                    env={"COURSEPACK_XAPI_KEY": "no-colon-" + SECRET})
+    result = _build(
+        runner,
+        course_dir(),
+        tmp_path / "out",
+        "--xapi-embed-endpoint",
+        "https://lrs.example.org/xAPI",
+        env={"COURSEPACK_XAPI_KEY": "no-colon-" + SECRET},
+    )
     assert result.exit_code == 2
     assert SECRET not in result.output + result.stderr
-    result = _build(runner, course_dir(), tmp_path / "out",
-                    "--xapi-embed-endpoint", f"https://writer:{SECRET}@lrs.example.org/xAPI")
+    result = _build(
+        runner, course_dir(), tmp_path / "out", "--xapi-embed-endpoint", f"https://writer:{SECRET}@lrs.example.org/xAPI"
+    )
     assert result.exit_code == 2
     assert "not in the address" in result.stderr and SECRET not in result.stderr
     assert not (tmp_path / "out").exists()
@@ -127,12 +134,21 @@ def test_embedded_key_warns_and_is_never_printed(runner, course_dir, tmp_path):
     root = course_dir()
     for extra in ([], ["--json"], ["--quiet"]):
         out = tmp_path / ("out" + "".join(extra))
-        result = _build(runner, root, out, "--format", "scorm12,xapi", *extra,
-                        "--xapi-embed-endpoint", "https://lrs.example.org/xAPI", env={"COURSEPACK_XAPI_KEY": KEY})
+        result = _build(
+            runner,
+            root,
+            out,
+            "--format",
+            "scorm12,xapi",
+            *extra,
+            "--xapi-embed-endpoint",
+            "https://lrs.example.org/xAPI",
+            env={"COURSEPACK_XAPI_KEY": KEY},
+        )
         assert result.exit_code == 0, result.stderr
         printed = result.output + result.stderr
         assert SECRET not in printed and base64.b64encode(KEY.encode()).decode() not in printed
-        assert "anyone who can open a package can read it" in result.stderr     # also with --quiet
+        assert "anyone who can open a package can read it" in result.stderr  # also with --quiet
         assert "write statements (no read scope)" in result.stderr
     with zipfile.ZipFile(next((tmp_path / "out").glob("*-xapi.zip"))) as zf:
         xapi = _config(zf.read("index.html"))["xapi"]
@@ -142,8 +158,14 @@ def test_embedded_key_warns_and_is_never_printed(runner, course_dir, tmp_path):
 
 
 def test_embedding_needs_an_xapi_block(runner, course_dir, tmp_path):
-    result = _build(runner, course_dir(xapi=None), tmp_path / "out", "--xapi-embed-endpoint",
-                    "https://lrs.example.org/xAPI", env={"COURSEPACK_XAPI_KEY": KEY})
+    result = _build(
+        runner,
+        course_dir(xapi=None),
+        tmp_path / "out",
+        "--xapi-embed-endpoint",
+        "https://lrs.example.org/xAPI",
+        env={"COURSEPACK_XAPI_KEY": KEY},
+    )
     assert result.exit_code == 2
     assert "--xapi-embed-endpoint needs xAPI reporting" in result.stderr
     assert SECRET not in result.output + result.stderr

@@ -30,12 +30,17 @@ EXT = f"{BASE_IRI}/extension/"
 
 
 def _statement(verb, learner, registration, timestamp, result=None, version="1.0.0"):
-    s = {"id": f"00000000-0000-4000-8000-{abs(hash((verb, learner, registration, timestamp))) % 10**12:012d}",
-         "actor": {"objectType": "Agent", "account": {"homePage": "https://lms.example.org", "name": learner}},
-         "verb": {"id": VERBS + verb}, "object": {"objectType": "Activity", "id": COURSE},
-         "context": {"registration": registration, "extensions": {EXT + "course-version": version,
-                                                                  EXT + "ce-credit-hours": 2}},
-         "timestamp": timestamp}
+    s = {
+        "id": f"00000000-0000-4000-8000-{abs(hash((verb, learner, registration, timestamp))) % 10**12:012d}",
+        "actor": {"objectType": "Agent", "account": {"homePage": "https://lms.example.org", "name": learner}},
+        "verb": {"id": VERBS + verb},
+        "object": {"objectType": "Activity", "id": COURSE},
+        "context": {
+            "registration": registration,
+            "extensions": {EXT + "course-version": version, EXT + "ce-credit-hours": 2},
+        },
+        "timestamp": timestamp,
+    }
     if result:
         s["result"] = result
     return s
@@ -45,17 +50,38 @@ REG_A = "11111111-1111-4111-8111-111111111111"
 REG_B = "22222222-2222-4222-8222-222222222222"
 REG_C = "33333333-3333-4333-8333-333333333333"
 STATEMENTS = [
-    _statement("failed", "ann", REG_A, "2026-03-01T10:00:00.000Z",
-               {"score": {"scaled": 0.5, "raw": 50, "min": 0, "max": 100}, "success": False, "duration": "PT10M"}),
-    _statement("passed", "ann", REG_A, "2026-03-01T10:20:00.000Z",
-               {"score": {"scaled": 0.875, "raw": 87.5, "min": 0, "max": 100}, "success": True, "duration": "PT20M"}),
+    _statement(
+        "failed",
+        "ann",
+        REG_A,
+        "2026-03-01T10:00:00.000Z",
+        {"score": {"scaled": 0.5, "raw": 50, "min": 0, "max": 100}, "success": False, "duration": "PT10M"},
+    ),
+    _statement(
+        "passed",
+        "ann",
+        REG_A,
+        "2026-03-01T10:20:00.000Z",
+        {"score": {"scaled": 0.875, "raw": 87.5, "min": 0, "max": 100}, "success": True, "duration": "PT20M"},
+    ),
     _statement("completed", "ann", REG_A, "2026-03-01T10:21:00.000Z", {"completion": True, "duration": "PT21M"}),
     _statement("terminated", "ann", REG_A, "2026-03-01T09:00:00.000Z", {"duration": "PT30M"}),
     _statement("terminated", "ann", REG_A, "2026-03-01T10:30:00.000Z", {"duration": "PT1H0M1.5S"}),
-    _statement("completed", "=cmd", REG_B, "2026-04-02T08:00:00.000Z", {"completion": True, "duration": "PT5M"},
-               version="1.1.0"),
-    _statement("failed", "bob", REG_C, "2026-04-03T08:00:00.000Z",
-               {"score": {"scaled": 0.25, "raw": 25, "min": 0, "max": 100}, "success": False}),
+    _statement(
+        "completed",
+        "=cmd",
+        REG_B,
+        "2026-04-02T08:00:00.000Z",
+        {"completion": True, "duration": "PT5M"},
+        version="1.1.0",
+    ),
+    _statement(
+        "failed",
+        "bob",
+        REG_C,
+        "2026-04-03T08:00:00.000Z",
+        {"score": {"scaled": 0.25, "raw": 25, "min": 0, "max": 100}, "success": False},
+    ),
 ]
 
 
@@ -86,16 +112,20 @@ class FakeLRS:
                     return self._json(401, {"detail": f"Invalid credentials {self.headers.get('Authorization')}"})
                 if lrs.read != 200:
                     return self._json(lrs.read, {"detail": "no read scope"})
-                found = [s for s in STATEMENTS
-                         if (not q.get("verb") or s["verb"]["id"] == q["verb"])
-                         and (not q.get("activity") or s["object"]["id"] == q["activity"])
-                         and (not q.get("since") or s["timestamp"] > q["since"])]
+                found = [
+                    s
+                    for s in STATEMENTS
+                    if (not q.get("verb") or s["verb"]["id"] == q["verb"])
+                    and (not q.get("activity") or s["object"]["id"] == q["activity"])
+                    and (not q.get("since") or s["timestamp"] > q["since"])
+                ]
                 start = int(q.get("page", 0))
-                page = {"statements": found[start:start + 1]}
+                page = {"statements": found[start : start + 1]}
                 if start + 1 < len(found):
                     rest = {k: v for k, v in q.items() if k != "page"}
-                    page["more"] = "/xAPI/statements?" + "&".join(f"{k}={v}" for k, v in rest.items()) \
-                        + f"&page={start + 1}"
+                    page["more"] = (
+                        "/xAPI/statements?" + "&".join(f"{k}={v}" for k, v in rest.items()) + f"&page={start + 1}"
+                    )
                 return self._json(200, page)
 
             def _json(self, status, body):
@@ -178,7 +208,7 @@ def test_ping_refused_credentials_exit_1_without_echoing_them(runner, lrs):
     result = runner.invoke(main, ["xapi", "ping"], env=_env(server.endpoint, secret=SECRET + "-wrong"))
     assert result.exit_code == 1
     assert "the LRS refused the credentials (401 Unauthorized)" in result.stderr
-    assert SECRET not in result.output + result.stderr     # the server echoed the header: scrubbed
+    assert SECRET not in result.output + result.stderr  # the server echoed the header: scrubbed
 
 
 def test_ping_unreachable_lrs_exit_1(runner):
@@ -190,7 +220,7 @@ def test_ping_unreachable_lrs_exit_1(runner):
 
 
 def test_ping_times_out(runner):
-    with socket.socket() as sock:          # accepts connections, never answers
+    with socket.socket() as sock:  # accepts connections, never answers
         sock.bind(("127.0.0.1", 0))
         sock.listen(1)
         endpoint = f"http://127.0.0.1:{sock.getsockname()[1]}/xAPI/"
@@ -232,7 +262,7 @@ def test_completions_csv_follows_more_links(runner, lrs):
     result = runner.invoke(main, ["xapi", "completions", "--course", COURSE], env=_env(server.endpoint))
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert [r["learner"] for r in rows] == ["ann", "'=cmd"]          # a formula is never a formula
+    assert [r["learner"] for r in rows] == ["ann", "'=cmd"]  # a formula is never a formula
     ann = rows[0]
     assert ann["result"] == "passed" and ann["score"] == "87.5" and ann["score_scaled"] == "0.875"
     assert ann["registration"] == REG_A and ann["course_version"] == "1.0.0" and ann["ce_credit_hours"] == "2"
@@ -246,8 +276,22 @@ def test_completions_csv_follows_more_links(runner, lrs):
 def test_completions_since_and_json_file(runner, lrs, tmp_path):
     server = lrs()
     out = tmp_path / "report" / "ce.json"
-    result = runner.invoke(main, ["xapi", "completions", "--course", "self-compassion", "--base-iri", BASE_IRI,
-                                  "--since", "2026-04-01", "-o", str(out)], env=_env(server.endpoint))
+    result = runner.invoke(
+        main,
+        [
+            "xapi",
+            "completions",
+            "--course",
+            "self-compassion",
+            "--base-iri",
+            BASE_IRI,
+            "--since",
+            "2026-04-01",
+            "-o",
+            str(out),
+        ],
+        env=_env(server.endpoint),
+    )
     assert result.exit_code == 0, result.stderr
     assert f"1 completion of {COURSE} written to {out}" in result.stderr
     (row,) = json.loads(out.read_text())
@@ -257,18 +301,22 @@ def test_completions_since_and_json_file(runner, lrs, tmp_path):
 
 def test_completions_course_from_its_folder(runner, lrs, course_dir):
     server = lrs()
-    result = runner.invoke(main, ["xapi", "completions", "--course", str(course_dir()), "--format", "json"],
-                           env=_env(server.endpoint))
+    result = runner.invoke(
+        main, ["xapi", "completions", "--course", str(course_dir()), "--format", "json"], env=_env(server.endpoint)
+    )
     assert result.exit_code == 0, result.stderr
     assert len(json.loads(result.output)) == 2
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--course", COURSE, "--since", "last week"], "is not a date"),
-    (["--course", "self-compassion"], "needs the course's base IRI"),
-    (["--course", "https://example.org/not-a-course"], "not a coursepack course IRI"),
-    (["--course", COURSE, "--format", "xml"], "'xml' is not one of"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--course", COURSE, "--since", "last week"], "is not a date"),
+        (["--course", "self-compassion"], "needs the course's base IRI"),
+        (["--course", "https://example.org/not-a-course"], "not a coursepack course IRI"),
+        (["--course", COURSE, "--format", "xml"], "'xml' is not one of"),
+    ],
+)
 def test_completions_bad_input_exits_2(runner, lrs, args, message):
     server = lrs()
     result = runner.invoke(main, ["xapi", "completions", *args], env=_env(server.endpoint))

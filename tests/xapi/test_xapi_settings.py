@@ -21,13 +21,15 @@ def _line_of(root, text: str) -> int:
 
 
 def test_a_valid_block_becomes_the_settings(course_dir):
-    course, _ = load_course(course_dir("""
+    course, _ = load_course(
+        course_dir("""
 xapi:
   base_iri: https://ce.example.org/xapi/
   lms_homepage: https://moodle.example.org
   learner_name: true
   relay_url: https://relay.example.org/xapi/statements
-"""))
+""")
+    )
     assert course.xapi.base_iri == "https://ce.example.org/xapi"  # trailing slash dropped
     assert course.xapi.lms_homepage == "https://moodle.example.org"
     assert course.xapi.learner_name is True
@@ -55,15 +57,18 @@ def test_missing_base_iri(course_dir):
     assert message.endswith("error: xapi: 'base_iri' is missing\n    hint: add 'base_iri: …' here")
 
 
-@pytest.mark.parametrize("value, reason", [
-    ("ce.example.org/xapi", "must be an absolute http:// or https:// address"),
-    ("urn:course:1", "must be an absolute http:// or https:// address"),
-    ("https://ce.example.org/x api", "must not contain spaces"),
-    ("https://ce.example.org/xapi?v=1", "must not contain '?' or '#'"),
-    ("https://ce.example.org/xapi#top", "must not contain '?' or '#'"),
-])
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        ("ce.example.org/xapi", "must be an absolute http:// or https:// address"),
+        ("urn:course:1", "must be an absolute http:// or https:// address"),
+        ("https://ce.example.org/x api", "must not contain spaces"),
+        ("https://ce.example.org/xapi?v=1", "must not contain '?' or '#'"),
+        ("https://ce.example.org/xapi#top", "must not contain '?' or '#'"),
+    ],
+)
 def test_base_iri_must_be_an_absolute_http_iri(course_dir, value, reason):
-    root = course_dir(f"\nxapi:\n  base_iri: \"{value}\"\n")
+    root = course_dir(f'\nxapi:\n  base_iri: "{value}"\n')
     with pytest.raises(InvalidCourse) as info:
         load_course(root)
     (problem,) = [p for p in info.value.problems if p.level == "error"]
@@ -73,14 +78,17 @@ def test_base_iri_must_be_an_absolute_http_iri(course_dir, value, reason):
 
 
 def test_urls_with_credentials_are_refused(course_dir):
-    (message,) = _errors(course_dir, "\nxapi:\n  base_iri: https://ce.example.org/xapi\n"
-                                     "  relay_url: https://user:pw@relay.example.org/statements\n")
+    (message,) = _errors(
+        course_dir,
+        "\nxapi:\n  base_iri: https://ce.example.org/xapi\n  relay_url: https://user:pw@relay.example.org/statements\n",
+    )
     assert "xapi.relay_url:" in message and "must not contain a user name or password" in message
 
 
 def test_wrong_types(course_dir):
-    messages = _errors(course_dir, "\nxapi:\n  base_iri: https://ce.example.org/xapi\n  learner_name: \"yes\"\n"
-                                   "  lms_homepage: 42\n")
+    messages = _errors(
+        course_dir, '\nxapi:\n  base_iri: https://ce.example.org/xapi\n  learner_name: "yes"\n  lms_homepage: 42\n'
+    )
     assert any("xapi.learner_name: expected true or false, found the text 'yes'" in m for m in messages)
     assert any("xapi.lms_homepage: expected text, found the number 42" in m for m in messages)
     messages = _errors(course_dir, "\nxapi: https://ce.example.org/xapi\n")

@@ -33,9 +33,11 @@ def test_iri_scheme_is_derived_from_the_base_iri_and_the_ids(course):
     assert v.quiz["id"] == f"{COURSE_IRI}/quiz"
     first = course.quiz.questions[0].id
     assert v.questions[first]["id"] == f"{COURSE_IRI}/quiz/question/{first}"
-    assert v.extensions == {"courseVersion": f"{BASE_IRI}/extension/course-version",
-                            "creditHours": f"{BASE_IRI}/extension/ce-credit-hours",
-                            "certificateCode": f"{BASE_IRI}/extension/certificate-code"}
+    assert v.extensions == {
+        "courseVersion": f"{BASE_IRI}/extension/course-version",
+        "creditHours": f"{BASE_IRI}/extension/ce-credit-hours",
+        "certificateCode": f"{BASE_IRI}/extension/certificate-code",
+    }
     assert vocab.base_of_course_iri(COURSE_IRI) == (BASE_IRI, "self-compassion")
     assert vocab.base_of_course_iri("https://example.org/other") is None
 
@@ -61,8 +63,16 @@ def test_activity_types_verbs_and_language_maps(course):
         assert verb == {"id": f"http://adlnet.gov/expapi/verbs/{name}", "display": {"en-US": name}}
     ids = [a["id"] for a in v.activities()]
     evaluation = course.quiz.evaluation
-    assert len(ids) == len(set(ids)) == 1 + len(course.lessons) + 1 + len(course.quiz.questions) + \
-        len(evaluation.items) + (1 if evaluation.comment_id else 0)
+    assert (
+        len(ids)
+        == len(set(ids))
+        == 1
+        + len(course.lessons)
+        + 1
+        + len(course.quiz.questions)
+        + len(evaluation.items)
+        + (1 if evaluation.comment_id else 0)
+    )
 
 
 def _question(qtype: str, **kw) -> Question:
@@ -94,13 +104,16 @@ def test_question_definitions_carry_their_options_but_never_the_correct_answers(
     defs = {t: vocab.question_definition(course, _question(t, **kw), strings) for t, kw in QUESTIONS.items()}
     assert defs["single-choice"]["interactionType"] == "choice"
     assert defs["single-choice"]["choices"] == [
-        {"id": "a", "description": {"en": "Red"}}, {"id": "b", "description": {"en": "Blue"}},
-        {"id": "c", "description": {"en": "Green"}}]
+        {"id": "a", "description": {"en": "Red"}},
+        {"id": "b", "description": {"en": "Blue"}},
+        {"id": "c", "description": {"en": "Green"}},
+    ]
     matching = _question("matching", **QUESTIONS["matching"])
     assert [c["id"] for c in defs["matching"]["source"]] == ["1", "2"]
     assert [c["description"]["en"] for c in defs["matching"]["target"]] == list(matching.targets)
-    assert [c["description"]["en"] for c in defs["sequencing"]["choices"]] == \
-        list(_question("sequencing", **QUESTIONS["sequencing"]).sequence)
+    assert [c["description"]["en"] for c in defs["sequencing"]["choices"]] == list(
+        _question("sequencing", **QUESTIONS["sequencing"]).sequence
+    )
     assert [c["id"] for c in defs["likert"]["scale"]] == ["1", "2", "3", "4", "5"]
     assert defs["likert"]["scale"][0]["description"]["en"] == strings["likert_1"]
     for definition in defs.values():
@@ -158,8 +171,11 @@ def test_evaluation_items_and_comment_are_interactions_under_the_course(course):
     assert v.evaluation[evaluation.comment_id] == {
         "objectType": "Activity",
         "id": f"{COURSE_IRI}/evaluation/{evaluation.comment_id}",
-        "definition": {"type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                       "name": {"en": evaluation.comment_text}, "interactionType": "fill-in"},
+        "definition": {
+            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+            "name": {"en": evaluation.comment_text},
+            "interactionType": "fill-in",
+        },
     }
     # never the quiz's IRIs, even though the ids share one id space
     question_ids = {a["id"] for a in v.questions.values()}
@@ -178,8 +194,12 @@ def test_evaluation_scale_is_the_one_the_learner_sees(course):
     custom = course.quiz.evaluation._replace(scale=("Poor", "Fair", "Good", "Excellent"))
     definitions = vocab.evaluation_definitions(course, custom, load_strings("en"))
     scale = definitions[custom.items[0].id]["scale"]
-    assert scale == [{"id": "1", "description": {"en": "Poor"}}, {"id": "2", "description": {"en": "Fair"}},
-                     {"id": "3", "description": {"en": "Good"}}, {"id": "4", "description": {"en": "Excellent"}}]
+    assert scale == [
+        {"id": "1", "description": {"en": "Poor"}},
+        {"id": "2", "description": {"en": "Fair"}},
+        {"id": "3", "description": {"en": "Good"}},
+        {"id": "4", "description": {"en": "Excellent"}},
+    ]
     # no comment box: no comment activity
     bare = vocab.evaluation_definitions(course, custom._replace(comment_id="", comment_text=""), {})
     assert list(bare) == [item.id for item in custom.items]
@@ -204,7 +224,7 @@ def test_the_tin_can_package_lists_the_evaluation_activities(course):
     root = etree.fromstring(tincan_xml(course, v, "index.html"))
     ns = {"t": TINCAN_NS}
     listed = {a.get("id"): a for a in root.iterfind("t:activities/t:activity", ns)}
-    for iid, activity in v.evaluation.items():
+    for activity in v.evaluation.values():
         element = listed[activity["id"]]
         assert element.findtext("t:interactionType", namespaces=ns) == activity["definition"]["interactionType"]
         assert element.find("t:correctResponsePatterns", ns) is None

@@ -35,9 +35,15 @@ from builder.xapi.vocab import COMPONENT_LISTS
 #: The kinds of activity each coursepack verb is sent about (README, "Statements"): ``answered``
 #: a quiz question or a course evaluation item (the evaluation is never scored).
 VERB_KINDS = {
-    "initialized": ("course",), "resumed": ("course",), "experienced": ("lesson",),
-    "answered": ("question", "evaluation"), "completed": ("course",), "passed": ("course",), "failed": ("course",),
-    "suspended": ("course",), "terminated": ("course",),
+    "initialized": ("course",),
+    "resumed": ("course",),
+    "experienced": ("lesson",),
+    "answered": ("question", "evaluation"),
+    "completed": ("course",),
+    "passed": ("course",),
+    "failed": ("course",),
+    "suspended": ("course",),
+    "terminated": ("course",),
 }
 #: The kinds of activity a statement's ``result.response`` is about.
 RESPONDED_KINDS = ("question", "evaluation")
@@ -89,8 +95,9 @@ class Allowlist:
         try:
             self._add_config(xapi, where)
         except (KeyError, TypeError, AttributeError, ValueError):
-            raise UsageError(f"{where}: its xAPI configuration is not one coursepack writes "
-                             f"(built by another version?)") from None
+            raise UsageError(
+                f"{where}: its xAPI configuration is not one coursepack writes (built by another version?)"
+            ) from None
 
     def _add_config(self, xapi: Dict[str, Any], where: str) -> None:
         course = xapi["course"]
@@ -111,7 +118,7 @@ class Allowlist:
             self._activity(xapi["quiz"], "quiz", iri)
         for question in (xapi.get("questions") or {}).values():
             self._activity(question, "question", iri)
-        for item in (xapi.get("evaluation") or {}).values():   # absent in packages built before it was reported
+        for item in (xapi.get("evaluation") or {}).values():  # absent in packages built before it was reported
             self._activity(item, "evaluation", iri)
         for name, verb in xapi["verbs"].items():
             self.verbs[verb["id"]] = verb
@@ -124,8 +131,9 @@ class Allowlist:
         shape = Shape(
             type=definition["type"],
             interaction=definition.get("interactionType"),
-            components=tuple((key, tuple(c["id"] for c in definition[key])) for key in COMPONENT_LISTS
-                             if key in definition),
+            components=tuple(
+                (key, tuple(c["id"] for c in definition[key])) for key in COMPONENT_LISTS if key in definition
+            ),
         )
         known = self.activities.setdefault(activity["id"], Activity(activity["id"], kind, course))
         if shape not in known.shapes:
@@ -151,8 +159,11 @@ class Allowlist:
         return out
 
     def summary(self) -> Dict[str, Any]:
-        return {"courses": sorted(self.courses), "activities": len(self.activities),
-                "homepages": sorted(self.homepages)}
+        return {
+            "courses": sorted(self.courses),
+            "activities": len(self.activities),
+            "homepages": sorted(self.homepages),
+        }
 
 
 def normal_homepage(url: str) -> str:
@@ -221,8 +232,9 @@ def config_from_source(folder: Path) -> Optional[Dict[str, Any]]:
     try:
         course, _ = load_course(folder)
     except InvalidCourse as exc:
-        raise UsageError(f"{folder}: the course folder has {len(exc.problems)} problem(s); run "
-                         f"'coursepack validate {folder}'") from None
+        raise UsageError(
+            f"{folder}: the course folder has {len(exc.problems)} problem(s); run 'coursepack validate {folder}'"
+        ) from None
     return runtime_xapi(course)
 
 
@@ -230,16 +242,18 @@ def _inputs(path: Path) -> Iterable[Tuple[Path, bool]]:
     """``(course folder or zip, named explicitly)`` for one ``--courses`` path."""
     if path.is_file():
         if path.suffix.lower() != ".zip":
-            raise UsageError(f"--courses {path}: give a course folder, a built package (.zip), or a folder "
-                             f"holding them")
+            raise UsageError(
+                f"--courses {path}: give a course folder, a built package (.zip), or a folder holding them"
+            )
         yield path, True
     elif (path / "course.yaml").is_file():
         yield path, True
     elif path.is_dir():
         found = False
         for child in sorted(path.iterdir()):
-            if (child.is_dir() and (child / "course.yaml").is_file()) or \
-                    (child.is_file() and child.suffix.lower() == ".zip"):
+            if (child.is_dir() and (child / "course.yaml").is_file()) or (
+                child.is_file() and child.suffix.lower() == ".zip"
+            ):
                 found = True
                 yield child, False
         if not found:
@@ -258,8 +272,10 @@ def load_allowlist(paths: Iterable[Path], homepages: Iterable[str] = (), warn=No
         for item, explicit in _inputs(Path(given)):
             xapi = config_from_zip(item) if item.is_file() else config_from_source(item)
             if xapi is None:
-                message = (f"{item}: the course has no xAPI reporting (no 'xapi:' block in course.yaml"
-                           f"{' when it was built' if item.is_file() else ''})")
+                message = (
+                    f"{item}: the course has no xAPI reporting (no 'xapi:' block in course.yaml"
+                    f"{' when it was built' if item.is_file() else ''})"
+                )
                 if explicit:
                     raise UsageError(message)
                 if warn:
@@ -269,9 +285,13 @@ def load_allowlist(paths: Iterable[Path], homepages: Iterable[str] = (), warn=No
     for url in homepages:
         allow.add_homepage(url)
     if not allow.courses:
-        raise UsageError("no course to accept statements for: give --courses with course folders or packages "
-                         "that have xAPI reporting")
+        raise UsageError(
+            "no course to accept statements for: give --courses with course folders or packages "
+            "that have xAPI reporting"
+        )
     if not allow.homepages:
-        raise UsageError("no LMS homePage to accept: set xapi.lms_homepage in course.yaml or give --homepage URL "
-                         "(every statement would be refused)")
+        raise UsageError(
+            "no LMS homePage to accept: set xapi.lms_homepage in course.yaml or give --homepage URL "
+            "(every statement would be refused)"
+        )
     return allow

@@ -86,8 +86,9 @@ def setup_logging(stream=None, level: int = logging.INFO) -> logging.Handler:
 class RelayApp:
     """The ASGI application (``await app(scope, receive, send)``)."""
 
-    def __init__(self, checker: Checker, forwarder: Forwarder, limiter: Optional[RateLimiter],
-                 settings: Settings = None):
+    def __init__(
+        self, checker: Checker, forwarder: Forwarder, limiter: Optional[RateLimiter], settings: Settings = None
+    ):
         self.checker = checker
         self.forwarder = forwarder
         self.limiter = limiter
@@ -134,33 +135,53 @@ class RelayApp:
         cors = self._cors(origin)
         if path == HEALTH_PATH:
             if method not in ("GET", "HEAD"):
-                return await self._answer(send, 405, {"error": "method", "detail": "use GET"}, cors,
-                                          extra=[(b"allow", b"GET, HEAD")])
+                return await self._answer(
+                    send, 405, {"error": "method", "detail": "use GET"}, cors, extra=[(b"allow", b"GET, HEAD")]
+                )
             return await self._answer(send, 200, {"status": "ok", "courses": len(self.checker.allow.courses)}, cors)
         if path not in STATEMENT_PATHS:
-            return await self._answer(send, 404, {"error": "not-found", "detail": "statements go to /xapi/statements"},
-                                      cors)
+            return await self._answer(
+                send, 404, {"error": "not-found", "detail": "statements go to /xapi/statements"}, cors
+            )
         if origin is not None and cors is None:
             note["rule"] = "origin"
-            return await self._answer(send, 403, {"error": "refused", "rule": "origin",
-                                                  "detail": "this origin is not an LMS this relay accepts"}, None)
+            return await self._answer(
+                send,
+                403,
+                {"error": "refused", "rule": "origin", "detail": "this origin is not an LMS this relay accepts"},
+                None,
+            )
         if self.limiter is not None:
             wait = self.limiter.take(_client(scope))
             if wait > 0:
                 note["rule"] = "rate-limit"
                 retry = str(self.limiter.retry_after(wait)).encode()
-                return await self._answer(send, 429, {"error": "rate-limit", "detail": "too many requests; retry later"},
-                                          cors, extra=[(b"retry-after", retry)])
+                return await self._answer(
+                    send,
+                    429,
+                    {"error": "rate-limit", "detail": "too many requests; retry later"},
+                    cors,
+                    extra=[(b"retry-after", retry)],
+                )
         if method == "OPTIONS":
             return await self._preflight(send, cors, headers)
         if method != "POST":
-            return await self._answer(send, 405, {"error": "method", "detail": "statements can only be posted here"},
-                                      cors, extra=[(b"allow", b"POST, OPTIONS")])
+            return await self._answer(
+                send,
+                405,
+                {"error": "method", "detail": "statements can only be posted here"},
+                cors,
+                extra=[(b"allow", b"POST, OPTIONS")],
+            )
         kind = headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if kind not in CONTENT_TYPES:
             note["rule"] = "content-type"
-            return await self._answer(send, 415, {"error": "refused", "rule": "content-type",
-                                                  "detail": "send text/plain or application/json"}, cors)
+            return await self._answer(
+                send,
+                415,
+                {"error": "refused", "rule": "content-type", "detail": "send text/plain or application/json"},
+                cors,
+            )
         try:
             body = await self._body(receive, headers)
             statements = parse_batch(body, self.checker.limits)
@@ -183,29 +204,55 @@ class RelayApp:
         if 200 <= status < 300:
             return await self._answer(send, 200, [s["id"] for s in statements], cors)
         if status == 409:
-            return await self._answer(send, 409, {"error": "conflict", "detail": "the LRS already holds a different "
-                                                  "statement with one of these ids"}, cors)
+            return await self._answer(
+                send,
+                409,
+                {"error": "conflict", "detail": "the LRS already holds a different statement with one of these ids"},
+                cors,
+            )
         if status in (400, 413, 422):
             note["rule"] = "lrs-refused"
-            return await self._answer(send, 400, {"error": "refused", "rule": "lrs-refused", "index": None,
-                                                  "detail": f"the LRS refused the batch ({status}): {answer.detail}"},
-                                      cors)
+            return await self._answer(
+                send,
+                400,
+                {
+                    "error": "refused",
+                    "rule": "lrs-refused",
+                    "index": None,
+                    "detail": f"the LRS refused the batch ({status}): {answer.detail}",
+                },
+                cors,
+            )
         if status == 429 or status == 503:
             retry = (answer.retry_after or "5").encode()
             note["error"] = f"the LRS answered {status}"
-            return await self._answer(send, 503, {"error": "lrs-unavailable", "detail": "the LRS is busy; retry later"},
-                                      cors, extra=[(b"retry-after", retry)])
+            return await self._answer(
+                send,
+                503,
+                {"error": "lrs-unavailable", "detail": "the LRS is busy; retry later"},
+                cors,
+                extra=[(b"retry-after", retry)],
+            )
         if status in (401, 403):
             note["error"] = f"the LRS refused the relay's credentials ({status}); check them"
-            log.error("", extra={"fields": {"event": "lrs-credentials", "lrs_status": status,
-                                            "message": "the LRS refused the relay's credentials"}})
+            log.error(
+                "",
+                extra={
+                    "fields": {
+                        "event": "lrs-credentials",
+                        "lrs_status": status,
+                        "message": "the LRS refused the relay's credentials",
+                    }
+                },
+            )
         elif status == 0:
             note["error"] = answer.detail
         else:
             note["error"] = f"the LRS answered {status}"
         code = 504 if answer.timeout else 502
-        return await self._answer(send, code, {"error": "lrs-unavailable", "detail": "the LRS cannot take statements "
-                                               "now; retry later"}, cors)
+        return await self._answer(
+            send, code, {"error": "lrs-unavailable", "detail": "the LRS cannot take statements now; retry later"}, cors
+        )
 
     # ------------------------------------------------------------------ parts
     async def _body(self, receive, headers: Dict[str, str]) -> bytes:
@@ -247,9 +294,11 @@ class RelayApp:
     async def _preflight(self, send, cors, headers) -> int:
         if cors is None:
             return await self._answer(send, 204, None, None)
-        extra = [(b"access-control-allow-methods", b"POST, OPTIONS"),
-                 (b"access-control-allow-headers", b"Content-Type, X-Experience-API-Version"),
-                 (b"access-control-max-age", str(self.settings.preflight_max_age).encode())]
+        extra = [
+            (b"access-control-allow-methods", b"POST, OPTIONS"),
+            (b"access-control-allow-headers", b"Content-Type, X-Experience-API-Version"),
+            (b"access-control-max-age", str(self.settings.preflight_max_age).encode()),
+        ]
         return await self._answer(send, 204, None, cors, extra=extra)
 
     async def _answer(self, send, status: int, body: Any, cors, extra: Iterable[Tuple[bytes, bytes]] = ()) -> int:

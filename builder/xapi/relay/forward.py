@@ -103,8 +103,11 @@ class Forwarder:
                 data = response.read(MAX_ANSWER)
                 if response.will_close or not response.isclosed():
                     conn.close()  # an answer not read to its end cannot share the connection
-                return Answer(response.status, self._scrub(data.decode("utf-8", errors="replace")),
-                              response.getheader("Retry-After"))
+                return Answer(
+                    response.status,
+                    self._scrub(data.decode("utf-8", errors="replace")),
+                    response.getheader("Retry-After"),
+                )
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
                 conn.close()
                 if attempt == 1 and reused:

@@ -15,8 +15,9 @@ from typing import Callable, Tuple
 
 
 class RateLimiter:
-    def __init__(self, rate: float, burst: int, max_clients: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, rate: float, burst: int, max_clients: int = 100_000, clock: Callable[[], float] = time.monotonic
+    ):
         if rate <= 0 or burst < 1:
             raise ValueError("rate must be positive and burst at least 1")
         self.rate = float(rate)

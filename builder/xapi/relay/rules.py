@@ -18,8 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
-from builder.xapi.relay.allowlist import (COMPONENT_LISTS, RESPONDED_KINDS, VERB_KINDS, Activity, Allowlist,
-                                          CourseRules, Shape, normal_homepage)
+from builder.xapi.relay.allowlist import (
+    COMPONENT_LISTS,
+    RESPONDED_KINDS,
+    VERB_KINDS,
+    Activity,
+    Allowlist,
+    CourseRules,
+    Shape,
+    normal_homepage,
+)
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
@@ -121,9 +129,21 @@ class Checker:
 
     def check(self, s: Any, now: Optional[float] = None) -> None:
         now = self.clock() if now is None else now
-        self._keys(s, "statement", STATEMENT_KEYS, ("id", "actor", "verb", "object", "timestamp", "context"),
-                   rule="shape", required_rule={"id": "id", "timestamp": "timestamp", "context": "context",
-                                                 "actor": "actor", "verb": "verb", "object": "activity"})
+        self._keys(
+            s,
+            "statement",
+            STATEMENT_KEYS,
+            ("id", "actor", "verb", "object", "timestamp", "context"),
+            rule="shape",
+            required_rule={
+                "id": "id",
+                "timestamp": "timestamp",
+                "context": "context",
+                "actor": "actor",
+                "verb": "verb",
+                "object": "activity",
+            },
+        )
         if not isinstance(s["id"], str) or not UUID.fullmatch(s["id"]):
             raise Refused("id", "id: not a UUID")
         self._timestamp(s["timestamp"], now)
@@ -138,8 +158,16 @@ class Checker:
             self._result(s["result"], verb_name, activity, shape, course)
 
     # ------------------------------------------------------------------ helpers
-    def _keys(self, value: Any, where: str, allowed: Iterable[str], required: Iterable[str] = (), *,
-              rule: str, required_rule: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+    def _keys(
+        self,
+        value: Any,
+        where: str,
+        allowed: Iterable[str],
+        required: Iterable[str] = (),
+        *,
+        rule: str,
+        required_rule: Optional[Dict[str, str]] = None,
+    ) -> Dict[str, Any]:
         if not isinstance(value, dict):
             raise Refused(rule, f"{where}: not a JSON object")
         allowed = tuple(allowed)
@@ -154,8 +182,7 @@ class Checker:
                 raise Refused((required_rule or {}).get(key, rule), f"{where}.{key}: missing")
         return value
 
-    def _string(self, value: Any, where: str, rule: str, *, max_len: Optional[int] = None,
-                empty: bool = False) -> str:
+    def _string(self, value: Any, where: str, rule: str, *, max_len: Optional[int] = None, empty: bool = False) -> str:
         if not isinstance(value, str):
             raise Refused(rule, f"{where}: not a string")
         limit = min(self.limits.max_string, max_len or self.limits.max_string)
@@ -181,7 +208,7 @@ class Checker:
         head, dot, rest = text.partition(".")
         if dot:  # Python 3.9/3.10 read at most 6 decimals
             digits = re.match(r"\d+", rest).group(0)
-            text = f"{head}.{digits[:6].ljust(6, '0')}{rest[len(digits):]}"
+            text = f"{head}.{digits[:6].ljust(6, '0')}{rest[len(digits) :]}"
         try:
             moment = datetime.fromisoformat(text).astimezone(timezone.utc).timestamp()
         except (ValueError, OverflowError):
@@ -197,8 +224,9 @@ class Checker:
             raise Refused("actor", "actor.objectType: must be Agent")
         if "name" in actor:
             self._string(actor["name"], "actor.name", "actor", max_len=MAX_NAME)
-        account = self._keys(actor["account"], "actor.account", ("homePage", "name"), ("homePage", "name"),
-                             rule="actor")
+        account = self._keys(
+            actor["account"], "actor.account", ("homePage", "name"), ("homePage", "name"), rule="actor"
+        )
         self._string(account["name"], "actor.account.name", "actor", max_len=MAX_NAME)
         home = self._string(account["homePage"], "actor.account.homePage", "actor", max_len=500)
         if normal_homepage(home) not in self.allow.homepages:
@@ -245,8 +273,10 @@ class Checker:
                         where = f"object.definition.correctResponsesPattern[{n}]"
                         self._response(pattern, shape, where, "definition")
                 return shape
-        raise Refused("definition", "object.definition: not the definition of this activity (type, interaction "
-                                    "type or options differ)")
+        raise Refused(
+            "definition",
+            "object.definition: not the definition of this activity (type, interaction type or options differ)",
+        )
 
     def _fits(self, definition: Dict[str, Any], shape: Shape) -> bool:
         if "type" in definition and definition["type"] != shape.type:
@@ -261,16 +291,24 @@ class Checker:
             if ids is None or not isinstance(components, list) or len(components) != len(ids):
                 return False
             for component, known in zip(components, ids):
-                if not isinstance(component, dict) or set(component) - {"id", "description"} or \
-                        component.get("id") != known:
+                if (
+                    not isinstance(component, dict)
+                    or set(component) - {"id", "description"}
+                    or component.get("id") != known
+                ):
                     return False
                 if "description" in component:
                     self._langmap(component["description"], f"object.definition.{key}[].description", "definition")
         return True
 
     def _context(self, context: Any, course: CourseRules) -> None:
-        self._keys(context, "context", ("registration", "language", "platform", "contextActivities", "extensions"),
-                   ("registration", "extensions"), rule="context")
+        self._keys(
+            context,
+            "context",
+            ("registration", "language", "platform", "contextActivities", "extensions"),
+            ("registration", "extensions"),
+            rule="context",
+        )
         if not isinstance(context["registration"], str) or not UUID.fullmatch(context["registration"]):
             raise Refused("context", "context.registration: not a UUID")
         if "language" in context:
@@ -280,8 +318,12 @@ class Checker:
         if "platform" in context:
             self._string(context["platform"], "context.platform", "context", max_len=MAX_NAME)
         if "contextActivities" in context:
-            groups = self._keys(context["contextActivities"], "context.contextActivities",
-                                ("parent", "grouping", "category", "other"), rule="context")
+            groups = self._keys(
+                context["contextActivities"],
+                "context.contextActivities",
+                ("parent", "grouping", "category", "other"),
+                rule="context",
+            )
             for kind, items in groups.items():
                 items = items if isinstance(items, list) else [items]
                 if len(items) > MAX_CONTEXT_ACTIVITIES:
@@ -294,11 +336,14 @@ class Checker:
                     known = self.allow.activities.get(item["id"]) if isinstance(item["id"], str) else None
                     if known is None or known.course != course.iri:
                         raise Refused("activity", f"{where}.id: not an activity of the statement's course")
-        extensions = self._keys(context["extensions"], "context.extensions",
-                                (course.version_extension, course.credit_extension), (course.version_extension,),
-                                rule="extension")
-        self._string(extensions[course.version_extension], "context.extensions course-version", "extension",
-                     max_len=64)
+        extensions = self._keys(
+            context["extensions"],
+            "context.extensions",
+            (course.version_extension, course.credit_extension),
+            (course.version_extension,),
+            rule="extension",
+        )
+        self._string(extensions[course.version_extension], "context.extensions course-version", "extension", max_len=64)
         hours = extensions.get(course.credit_extension)
         if hours is not None and not _is_number(hours):
             raise Refused("extension", "context.extensions ce-credit-hours: not a number")
@@ -306,13 +351,17 @@ class Checker:
             raise Refused("extension", "context.extensions ce-credit-hours: not the CE credit hours of this course")
 
     def _result(self, result: Any, verb_name: str, activity: Activity, shape: Optional[Shape], course) -> None:
-        self._keys(result, "result", ("score", "success", "completion", "response", "duration", "extensions"),
-                   rule="result")
+        self._keys(
+            result, "result", ("score", "success", "completion", "response", "duration", "extensions"), rule="result"
+        )
         if activity.kind == "evaluation":
             extra = [key for key in result if key not in EVALUATION_RESULT_KEYS]
             if extra:
-                raise Refused("result", f"result.{extra[0]}: the course evaluation is never scored (allowed: "
-                                        f"{', '.join(EVALUATION_RESULT_KEYS)})")
+                raise Refused(
+                    "result",
+                    f"result.{extra[0]}: the course evaluation is never scored (allowed: "
+                    f"{', '.join(EVALUATION_RESULT_KEYS)})",
+                )
             if "response" not in result:
                 raise Refused("result", "result.response: missing in a course evaluation statement")
         if "extensions" in result:
@@ -320,8 +369,9 @@ class Checker:
             certificate = course.version_extension.rsplit("/", 1)[0] + "/certificate-code"
             if verb_name != "completed":
                 raise Refused("result", "result.extensions: only a 'completed' statement carries one")
-            extensions = self._keys(result["extensions"], "result.extensions", (certificate,), (certificate,),
-                                    rule="extension")
+            extensions = self._keys(
+                result["extensions"], "result.extensions", (certificate,), (certificate,), rule="extension"
+            )
             code = extensions[certificate]
             if not isinstance(code, str) or not CERTIFICATE_CODE.fullmatch(code):
                 raise Refused("extension", "result.extensions certificate-code: not a certificate verification code")
@@ -402,7 +452,6 @@ class Checker:
             ok = bool(NUMERIC.fullmatch(text))
         if not ok:
             raise Refused(rule, f"{where}: not a {kind} response of this question")
-
 
 
 def _component_keys(activity: Activity) -> List[str]:
