@@ -13,9 +13,9 @@ import importlib.util
 import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from pathlib import Path
 
-SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "schemas" / "xapi"
+from schema_paths import schema_dir
+
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 IRI = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
@@ -46,8 +46,7 @@ RESPONSES = {
 
 @lru_cache(maxsize=1)
 def validator():
-    script = SCHEMAS / "validate_statement.py"
-    assert script.is_file(), f"the xAPI schema is expected at {SCHEMAS} (a copy of shared/ beside the repo)"
+    script = schema_dir("xapi", "validate_statement.py") / "validate_statement.py"
     spec = importlib.util.spec_from_file_location("shared_validate_statement", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
