@@ -16,16 +16,29 @@ from pathlib import Path
 
 import click
 
-from builder import __version__
+from builder import __version__, formats
 from builder.problems import CoursepackError, InvalidCourse, Problems, display_path
 from builder.xapi import options as xapi_options
 
 SCHEMAS_ENV = "COURSEPACK_SCORM12_SCHEMAS"
 HELP_OUT = "Folder for the packages (created if needed)."
 HELP_SCHEMAS = (
-    f"Folder with the official SCORM 1.2 XSDs (adlcp_rootv1p2.xsd …) to validate the manifest "
-    f"against. Default: ${SCHEMAS_ENV}, else only coursepack's own checks run."
+    f"Folder with the official SCORM 1.2 XSDs (adlcp_rootv1p2.xsd …), or a folder holding scorm12/, to "
+    f"validate the manifest against. Default: ${SCHEMAS_ENV}, else only coursepack's own checks run."
 )
+HELP_FORMAT = "Output formats, comma-separated (default: {default}): {choices}."
+
+
+def _format_help() -> str:
+    return HELP_FORMAT.format(default=formats.DEFAULT, choices=", ".join(formats.names()))
+
+
+def parse_formats(ctx, param, value: str):
+    """``--format`` callback: registered format names, comma-separated, each once."""
+    try:
+        return formats.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _schemas(value):
@@ -141,20 +154,13 @@ def main():
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (with sha256) on stdout.")
-@click.option(
-    "--format",
-    "formats",
-    default="scorm12",
-    show_default=True,
-    callback=xapi_options.parse_formats,
-    help=xapi_options.HELP_FORMAT,
-)
+@click.option("--format", "format_names", default=formats.DEFAULT, callback=parse_formats, help=_format_help())
 @click.option("--xapi-relay", metavar="URL", help=xapi_options.HELP_RELAY)
 @click.option("--xapi-embed-endpoint", metavar="URL", help=xapi_options.HELP_EMBED)
 @click.option(
     "--xapi-key-env", metavar="NAME", default=xapi_options.KEY_ENV, show_default=True, help=xapi_options.HELP_KEY_ENV
 )
-def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, xapi_embed_endpoint, xapi_key_env):
+def build(sources, out_dir, schemas, jobs, quiet, as_json, format_names, xapi_relay, xapi_embed_endpoint, xapi_key_env):
     """Build each course folder in SOURCES into a package per format (default: a SCORM 1.2 zip)."""
     from builder.pipeline import build as run_build
 
@@ -164,7 +170,7 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, 
             lambda: run_build(
                 sources,
                 out_dir,
-                formats,
+                format_names,
                 _schemas(schemas),
                 jobs=jobs,
                 progress=progress,
@@ -210,10 +216,11 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, 
         )
     if not quiet:
         for p in result.packages:
+            budget = f" of {p.suspend_limit}" if p.suspend_limit is not None else ""
             click.echo(
                 f"built {display_path(p.path)} ({p.format}, {len(p.entries)} files, {_size(p.size)}; "
                 f"runtime {_size(p.runtime_gzip_bytes)} gzipped; "
-                f"suspend_data at most {p.suspend_worst_case} of 4096 characters)",
+                f"suspend_data at most {p.suspend_worst_case}{budget} characters)",
                 err=True,
             )
         n = len(result.packages)
@@ -230,7 +237,15 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, 
 @click.option("--schemas", type=click.Path(path_type=Path), help=HELP_SCHEMAS)
 @click.option("--json", "as_json", is_flag=True, help="Print findings as JSON on stdout.")
 @click.option("--strict", is_flag=True, help="Treat warnings (lint findings) as errors: exit 2 if there are any.")
-def validate(target, schemas, as_json, strict):
+@click.option(
+    "--format",
+    "format_names",
+    default=formats.DEFAULT,
+    callback=parse_formats,
+    help="For a course folder: the formats to check it for (default: " + formats.DEFAULT + "). A zip's format is "
+    "recognised from its descriptor.",
+)
+def validate(target, schemas, as_json, strict, format_names):
     """Check a course folder or a built zip without writing anything.
 
     A course folder also gets the lint checks (warnings with a code, e.g. [img-alt]).
@@ -238,22 +253,26 @@ def validate(target, schemas, as_json, strict):
     schemas_dir = _schemas(schemas)
     problems = Problems()
     started = time.perf_counter()
+    notes = []
 
     def check():
         if target.is_dir():
             from builder.pipeline import prepare
 
             try:
-                result = prepare([target], Path(".coursepack-validate"), ("scorm12",), schemas_dir)
+                result = prepare([target], Path(".coursepack-validate"), format_names, schemas_dir)
             except InvalidCourse as exc:
                 problems.extend(exc.problems)
                 return None
             problems.extend(result.warnings)
+            notes.extend(dict.fromkeys(formats.get(p.format).schema_note(schemas_dir) for p in result.packages))
             return f"{len(result.packages[0].entries)} files would be packaged"
-        from builder.scorm.checkzip import check_zip
-
-        count = check_zip(target, problems, schemas_dir)
-        return f"{count} files" if count is not None else None
+        found = formats.check_zip(target, problems, schemas_dir)
+        if found is None:
+            return None
+        fmt, count = found
+        notes.append(fmt.schema_note(schemas_dir))
+        return f"{fmt.title}, {count} files"
 
     summary = _run(check)
     if strict:
@@ -269,11 +288,8 @@ def validate(target, schemas, as_json, strict):
         sys.exit(2)
     if as_json:
         click.echo(json.dumps({"ok": True, "problems": [p.as_dict() for p in problems]}, indent=2))
-    schema_note = (
-        "manifest valid against the SCORM 1.2 schemas" if schemas_dir else "schemas not checked (use --schemas)"
-    )
     click.echo(
-        f"ok: {display_path(target)} ({summary}; {schema_note}) in {time.perf_counter() - started:.2f} s", err=True
+        f"ok: {display_path(target)} ({summary}; {'; '.join(notes)}) in {time.perf_counter() - started:.2f} s", err=True
     )
 
 

@@ -10,20 +10,21 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
+from builder import formats
 from builder.model import Course
 from builder.problems import InvalidCourse, Problem, Problems, display_path
 from builder.render import render_player
 from builder.runtime_config import runtime_config
-from builder.scorm.packager import PACKAGERS
 from builder.zipwriter import Deflater, Entry, write_zip
 
 
 class Package:
     """A package that was (or would be) written; ``size`` and ``sha256`` are set once it is."""
 
-    def __init__(self, course: Course, format: str, path: Path, entries: List[Entry]):
+    def __init__(self, course: Course, fmt: formats.Format, path: Path, entries: List[Entry]):
         self.course = course
-        self.format = format
+        self.format = fmt.name
+        self.suspend_limit = fmt.suspend_limit  #: the format's budget for progress data (None: none)
         self.path = path
         self.entries = entries
         self.size = 0
@@ -58,7 +59,7 @@ class BuildResult:
 def prepare(
     sources: Sequence[Path],
     out_dir: Path,
-    formats: Sequence[str] = ("scorm12",),
+    format_names: Sequence[str] = (formats.DEFAULT,),
     schemas: Optional[Path] = None,
     xapi_embed=None,
     on_checked=None,
@@ -92,13 +93,14 @@ def prepare(
 
     result = BuildResult()
     targets = {}
+    chosen = [formats.get(name) for name in format_names]
     for course, files in courses:
         shown = display_path(course.source_dir / "course.yaml")
-        page = None  # the same player page goes into every format's package
-        for fmt in formats:
-            packager = PACKAGERS[fmt]()
-            packager.check(course, problems, shown)
-            target = Path(out_dir) / packager.filename(course)
+        config = None
+        pages: Dict[tuple, str] = {}  # formats with the same adapter and status words share one page
+        for fmt in chosen:
+            fmt.check(course, problems, shown)
+            target = Path(out_dir) / fmt.filename(course)
             if target in targets:
                 problems.add(
                     shown,
@@ -109,10 +111,14 @@ def prepare(
             targets[target] = shown
             if problems.errors:
                 continue
-            if page is None:
-                page = render_player(course, runtime_config(course))
-            entries = _reuse_read_files(packager.plan(course, page), files)
-            packager.verify(entries, problems, schemas)
+            if config is None:
+                config = runtime_config(course)
+            status = fmt.status_words(course)
+            key = (fmt.adapter, tuple(sorted(status.items())))
+            if key not in pages:
+                pages[key] = render_player(course, dict(config, status=status), fmt.adapter)
+            entries = _reuse_read_files(fmt.plan(course, pages[key]), files)
+            fmt.verify(entries, problems, schemas)
             result.packages.append(Package(course, fmt, target, entries))
     if problems.errors:
         raise InvalidCourse(problems)
@@ -133,7 +139,7 @@ def _reuse_read_files(entries: List[Entry], files) -> List[Entry]:
 def build(
     sources: Sequence[Path],
     out_dir: Path,
-    formats: Sequence[str] = ("scorm12",),
+    format_names: Sequence[str] = (formats.DEFAULT,),
     schemas: Optional[Path] = None,
     jobs: Optional[int] = None,
     progress=None,
@@ -154,7 +160,7 @@ def build(
             head_start[course.source_dir] = Deflater(_head_start_entries(course, files), jobs)
 
     try:
-        result = prepare(sources, out_dir, formats, schemas, xapi_embed=xapi_embed, on_checked=start_deflating)
+        result = prepare(sources, out_dir, format_names, schemas, xapi_embed=xapi_embed, on_checked=start_deflating)
         for package in result.packages:
             report = (lambda files, done, p=package: progress(p, files, done)) if progress else None
             ahead = head_start.pop(package.course.source_dir, None)

@@ -17,6 +17,7 @@ import unicodedata
 from pathlib import Path
 from typing import Dict, Optional
 
+from builder import formats
 from builder.problems import CoursepackError, display_path
 
 
@@ -35,7 +36,7 @@ COURSE_YAML = """\
 #
 #   coursepack preview {folder}    live preview with a test LMS and a data inspector
 #   coursepack validate {folder}   every check of the build, plus warnings (lint)
-#   coursepack build {folder}      writes dist/{id}-<version>-scorm12.zip
+#   coursepack build {folder}      writes dist/{id}-<version>-{format}.zip
 
 # A stable identifier: lowercase letters, digits and '-'. The LMS keeps learner records under
 # it, so keep it when you publish a new version of the course.
@@ -159,7 +160,11 @@ def starter_files(folder: str, title: str, cid: str) -> Dict[str, str]:
 
     return {
         "course.yaml": COURSE_YAML.format(
-            title=title, title_yaml=json.dumps(title, ensure_ascii=False), id=cid, folder=folder
+            title=title,
+            title_yaml=json.dumps(title, ensure_ascii=False),
+            id=cid,
+            folder=folder,
+            format=formats.DEFAULT,
         ),
         "quiz.yaml": QUIZ_YAML,
         "lessons/01-welcome.html": LESSON_HTML.format(title_html=escape(title)),
