@@ -520,7 +520,7 @@ class _Linter:
             used.add(posixpath.normpath(self.settings.quiz_file))
         used |= {posixpath.normpath(s) for s in self.settings.yaml_strings}
         used |= {f"templates/{rel}" for rel in self.course.template_files}  # template overrides (builder/theme.py)
-        for rel in _course_files(self.root):
+        for rel in _course_files(self.root, skip=self.files.output):
             if rel not in used:
                 self.warn(
                     "file-unused",
@@ -588,11 +588,16 @@ def _size(n: float) -> str:
     return f"{n / 1000:.0f} kB"
 
 
-def _course_files(root: Path) -> List[str]:
-    """Every file in the course folder (sorted, posix, relative), without hidden files and junk."""
+def _course_files(root: Path, skip: Optional[Path] = None) -> List[str]:
+    """Every file in the course folder (sorted, posix, relative), without hidden files and junk.
+
+    :param skip: a folder left out (the build's output folder, when it lies inside the course).
+    """
     out = []
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and (skip is None or Path(folder, d).resolve() != skip)
+        )
         base = Path(folder).relative_to(root).as_posix()
         for name in sorted(files):
             if name.startswith(".") or JUNK.match(name):

@@ -76,13 +76,17 @@ def prepare(
     started = time.perf_counter()
     problems = Problems()
     courses = []
+    out_real = Path(out_dir).resolve()
     for src in sources:
         files = SourceFiles(Path(src))
+        if out_real.is_relative_to(files.real_root):
+            files.output = out_real
         try:
             course, warnings = load_course(Path(src), files)
         except InvalidCourse as exc:
             problems.extend(exc.problems)
             continue
+        _refuse_output_files(course, files, problems)
         problems.extend(lint_course(course, files, warnings))  # warnings + lint findings
         files.forget_sources()  # lint was their last reader
         if on_checked is not None:
@@ -127,6 +131,19 @@ def prepare(
     return result
 
 
+def _refuse_output_files(course: Course, files, problems: Problems) -> None:
+    """A package never holds the build's own output: refuse course files inside the output folder."""
+    if files.output is None:
+        return
+    for asset in course.assets:
+        if files.real_path(asset.path).is_relative_to(files.output):
+            problems.add(
+                display_path(course.source_dir / asset.path),
+                f"is inside the output folder {display_path(files.output)}, so the package would hold build output",
+                hint="move the file out of that folder, or build into a folder outside the course with -o",
+            )
+
+
 def _reuse_read_files(entries: List[Entry], files) -> List[Entry]:
     """Entries whose file this build read whole already take those bytes: no file is read twice."""
     out = []
@@ -145,12 +162,16 @@ def build(
     progress=None,
     digest: bool = False,
     xapi_embed=None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build every course in *sources* into *out_dir*.
 
     :param jobs: threads that deflate; the output is identical whatever the number.
     :param progress: a callable ``progress(package, files_done, bytes_done)`` for long builds.
     :param digest: compute each package's sha256.
+    :param strict: fail (writing nothing) when there is any warning, except the ones a command-line
+        flag asked for (``--xapi-embed-endpoint`` always warns).
+    :raises InvalidCourse: with every problem, when any is an error (or, with *strict*, a warning).
     """
     started = time.perf_counter()
     head_start: Dict[Path, Deflater] = {}
@@ -161,6 +182,8 @@ def build(
 
     try:
         result = prepare(sources, out_dir, format_names, schemas, xapi_embed=xapi_embed, on_checked=start_deflating)
+        if strict:
+            _refuse_warnings(result.warnings)
         for package in result.packages:
             report = (lambda files, done, p=package: progress(p, files, done)) if progress else None
             ahead = head_start.pop(package.course.source_dir, None)
@@ -174,6 +197,14 @@ def build(
             deflater.close()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _refuse_warnings(warnings: Sequence[Problem]) -> None:
+    """``build --strict``: any warning stops the build before a byte is written."""
+    from builder.xapi.embed import WARNING_CODE  # asked for by --xapi-embed-endpoint: stays a warning
+
+    if any(w.code != WARNING_CODE for w in warnings):
+        raise InvalidCourse([w if w.code == WARNING_CODE else w._replace(level="error") for w in warnings])
 
 
 def _head_start_entries(course: Course, files) -> List[Entry]:

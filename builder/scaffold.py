@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Dict, Optional
 
 from builder import formats
+from builder.console import command_line
 from builder.problems import CoursepackError, display_path
 
 
@@ -222,4 +223,4 @@ def new_command(target: Path, title: Optional[str]) -> None:
     files = create(target, title)
     shown = display_path(target)
     click.echo(f"created {shown}/ ({', '.join(sorted(files))})", err=True)
-    click.echo(f"next: coursepack preview {shown}", err=True)
+    click.echo(f"next: {command_line('coursepack', 'preview', shown)}", err=True)
