@@ -76,7 +76,7 @@ lint:
 # ce:
 #   credit_hours: 1
 #   provider: "Name of the CE provider"
-#   approval: "Approval statement from the accrediting board"
+#   approval: "Insert the approval statement of the accrediting board here"
 #
 # The look of the player ("Theming and template overrides"); colours are checked for contrast.
 # theme:
