@@ -89,6 +89,7 @@ class TemplateContext(TypedDict):
     config: Dict[str, Any]  #: the runtime configuration (docs/architecture.md, section 3)
     theme_css: Any  #: Markup: the theme's CSS custom properties and fonts ("" for the default theme)
     number: Any  #: number(value): a number written the course language's way ("1.5" / "1,5")
+    adapter_script: str  #: the runtime's tracking adapter, a file of templates/runtime/ (base.html loads it)
 
 
 def make_environment(course: Optional[Course] = None):
@@ -142,6 +143,7 @@ def template_context(course: Course, config: Dict[str, Any]) -> TemplateContext:
         config=config,
         theme_css=Markup(theme_css(course.theme)),
         number=number,
+        adapter_script="scorm12.js",
     )
 
 

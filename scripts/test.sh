@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs (idempotent), then run pytest.
+# Install everything the test suite needs (idempotent), then run the linters, the node tests of the
+# browser runtime and pytest.
 # Usage: bash scripts/test.sh [pytest args...]
 set -euo pipefail
 
@@ -47,7 +48,16 @@ log "ruff check, ruff format --check"
 .venv/bin/ruff check --quiet .
 .venv/bin/ruff format --check --quiet .
 
-# 5. The tests. Exit code 5 (no tests collected) counts as a failure.
+# 5. JavaScript: ESLint (pinned in package.json and package-lock.json) on the runtime, the preview's
+#    static files and the node tests, then the node tests of the runtime's pure modules (tests/js).
+log "npm ci (eslint)"
+npm ci --no-audit --no-fund --loglevel=error >/dev/null
+log "eslint"
+node_modules/.bin/eslint templates/runtime builder/preview/static tests/js eslint.config.js
+log "node --test tests/js"
+node --test --test-reporter=spec tests/js/
+
+# 6. The tests. Exit code 5 (no tests collected) counts as a failure.
 log "pytest $*"
 set +e
 .venv/bin/python -m pytest "$@"
