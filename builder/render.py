@@ -95,7 +95,6 @@ class TemplateContext(TypedDict):
     theme_css: Any  #: Markup: the theme's CSS custom properties and fonts ("" for the default theme)
     adapter_script: str  #: the format's runtime adapter, loaded from ``assets/`` (builder/formats.py)
     number: Any  #: number(value): a number written the course language's way ("1.5" / "1,5")
-    adapter_script: str  #: the runtime's tracking adapter, a file of templates/runtime/ (base.html loads it)
 
 
 def make_environment(course: Optional[Course] = None):
@@ -150,7 +149,6 @@ def template_context(course: Course, config: Dict[str, Any], adapter: str) -> Te
         theme_css=Markup(theme_css(course.theme)),
         adapter_script=adapter,
         number=number,
-        adapter_script="scorm12.js",
     )
 
 
