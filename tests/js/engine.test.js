@@ -234,3 +234,31 @@ test('every question type has one complete definition', () => {
   }
   assert.throws(() => engine.response({ id: 'x', type: 'essay' }, 'text'), /unknown question type essay/);
 });
+
+test('a new question type needs only its definition in TYPES (and a renderer in quizview.js)', (t) => {
+  // A toy "rating" question: one digit 1..5, right within one point of its key.
+  Quiz.TYPES.rating = {
+    response: (question, v) => v,
+    patterns: (question, k) => [k],
+    credit: (question, v, k) => (Math.abs(Number(v) - Number(k)) <= 1 ? 1 : 0),
+    readable: (question, v) => `${v} of 5`,
+    encode: (question, v) => v || '-',
+    decode: (question, r) => r.oneOf(['1', '2', '3', '4', '5']),
+  };
+  t.after(() => { delete Quiz.TYPES.rating; });
+  const toy = courseConfig();
+  toy.quiz.questions.push({ id: 'r1', type: 'rating', interaction: 'numeric', weight: 2, text: 'Rate it',
+    key: Quiz.seal({ k: '4' }, Quiz.keySeed('demo', 'k3f9', 'r1')) });
+  toy.quiz.sections = [{ questions: [0, 8], draw: 2, shuffle: false }];
+  const toyEngine = Quiz.create(toy, text);
+  const toyPlan = toyEngine.layout('00000');
+  assert.deepEqual(toyPlan.questions.map((x) => x.id), ['tf1', 'r1']);
+  assert.equal(toyEngine.evaluate(toyPlan, ['f', '5'], 75).score, 66.67);
+  assert.deepEqual(toyEngine.patterns(toyPlan.questions[1]), ['4']);
+  assert.equal(toyEngine.correctText(toyPlan.questions[1]), 'Correct answer: 4 of 5');
+  const codec = load('suspend.js').create({ ...toy, quiz: { ...toy.quiz, evaluation: null } }, toyEngine);
+  const stored = codec.encode({ visited: toy.lessons.map(() => true),
+    quiz: { used: 1, phase: 's', seed: '00000', plan: toyPlan, answers: ['f', '5'], checked: [false, false], score: 66 } });
+  assert.equal(stored, '2~k3f9~_B~1.s.66.00000.A.f5');
+  assert.deepEqual(codec.decode(stored).quiz.answers, ['f', '5']);
+});
