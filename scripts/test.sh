@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs (idempotent), then run pytest.
+# Install everything the test suite needs (idempotent), then run the linters, the node tests of the
+# browser runtime and pytest.
 # Usage: bash scripts/test.sh [pytest args...]
 set -euo pipefail
 
@@ -75,7 +76,22 @@ SITE_DIR=$(mktemp -d)
 .venv/bin/mkdocs build --strict --site-dir "$SITE_DIR" || { rm -rf "$SITE_DIR"; exit 1; }
 rm -rf "$SITE_DIR"
 
-# 5. The tests. Exit code 5 (no tests collected) counts as a failure.
+# 5. JavaScript: ESLint (pinned in package.json and package-lock.json) on the runtime, the preview's
+#    static files and the node tests, then the node tests of the runtime's pure modules (tests/js).
+JS_INPUTS=(package.json package-lock.json)
+if stamp_is_current node_modules/.coursepack-stamp npm "${JS_INPUTS[@]}"; then
+    log "npm ci (eslint): up to date"
+else
+    log "npm ci (eslint)"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+    write_stamp node_modules/.coursepack-stamp npm "${JS_INPUTS[@]}"
+fi
+log "eslint"
+node_modules/.bin/eslint templates/runtime builder/preview/static tests/js eslint.config.js
+log "node --test tests/js"
+node --test --test-reporter=dot tests/js/
+
+# 6. The tests. Exit code 5 (no tests collected) counts as a failure.
 log "pytest $*"
 set +e
 .venv/bin/python -m pytest "$@"
