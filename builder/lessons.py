@@ -19,6 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from lxml import etree
 
+from builder.fileguard import Refused, stat_regular
 from builder.problems import Problems, did_you_mean_file
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -233,7 +234,7 @@ def _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, pr
         )
         return value
     full = files.root / rel
-    if not full.exists():
+    if not full.exists() and not full.is_symlink():
         hint = did_you_mean_file(full)
         problems.add(
             file,
@@ -255,6 +256,11 @@ def _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, pr
         return value
     if full.is_dir():
         problems.add(file, f"'{value}' is a folder, not a file", el.sourceline, hint="link to a file inside it")
+        return value
+    try:
+        stat_regular(full, "media_file_mb")
+    except Refused as exc:
+        problems.add(file, f"'{value}' {exc.message}", el.sourceline, hint=exc.hint)
         return value
     if rel in lesson_files:
         target = lesson_files[rel]
@@ -418,9 +424,9 @@ def _add_transcript(el, value, file, lesson_path, files, lesson_files, strings, 
     shown_root = file[: -len(lesson_path)].rstrip("/") if file.endswith(lesson_path) else posixpath.dirname(file)
     shown = f"{shown_root}/{rel}" if shown_root else rel
     try:
-        data = files.read_bytes(rel)
-    except OSError as exc:
-        problems.add(shown, f"cannot be read: {exc.strerror}", hint="check the file's permissions")
+        data = files.read_bytes(rel, "lesson_file_mb")
+    except Refused as exc:
+        problems.add(shown, exc.message, hint=exc.hint)
         return
     text = decode_utf8(data, shown, problems)
     if text is None:

@@ -26,6 +26,8 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from builder.fileguard import Refused
+from builder.limits import SCAN_BYTES
 from builder.model import Course
 from builder.problems import Problem, Problems, did_you_mean, display_path
 
@@ -77,8 +79,6 @@ ID_REFERENCES = (
     "aria-activedescendant",
 )
 
-#: Stylesheets larger than this are not scanned for url(...) references (1 MiB).
-CSS_SCAN_LIMIT = 1 << 20
 CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)|@import\s+(["'])([^"']+)\3""", re.I)
 
 #: Elements whose src/srcset/poster/data (or href, for <link>) the browser loads by itself.
@@ -372,11 +372,9 @@ class _Linter:
         src = el.get("src")
         if src:
             target = self.resolve(src, lesson.rel)
-            if target and (self.root / target[0]).is_file():
-                try:
-                    text = self.files.read_bytes(target[0]).decode("utf-8", errors="replace")
-                except OSError:
-                    return
+            data = self.scannable(target[0]) if target and (self.root / target[0]).is_file() else None
+            if data is not None:
+                text = data.decode("utf-8", errors="replace")
                 self.check_api_text(self.shown(target[0]), text, 1, f"loaded by {lesson.rel}")
         elif el.text:
             self.check_api_text(lesson.shown, el.text, el.sourceline, "a <script> element")
@@ -458,13 +456,21 @@ class _Linter:
                 hint="check the file name and that the path is relative to this file",
             )
 
-    def check_css_asset(self, rel: str) -> None:
+    def scannable(self, rel: str) -> Optional[bytes]:
+        """The bytes of a packaged file that lint looks into, or None when it is unreadable or larger
+        than :data:`builder.limits.SCAN_BYTES` (not hand-written: reading it whole costs more than it finds)."""
         try:
-            if (self.root / rel).stat().st_size > CSS_SCAN_LIMIT:
-                return  # not a hand-written stylesheet: reading it whole would cost more than it finds
-            css = self.files.read_bytes(rel).decode("utf-8", errors="replace")
-        except OSError:
+            if (self.root / rel).stat().st_size > SCAN_BYTES:
+                return None
+            return self.files.read_bytes(rel)
+        except (OSError, Refused):
+            return None
+
+    def check_css_asset(self, rel: str) -> None:
+        data = self.scannable(rel)
+        if data is None:
             return
+        css = data.decode("utf-8", errors="replace")
         line, counted = 1, 0
         for match in CSS_URL.finditer(css):
             url = (match.group(2) if match.group(2) is not None else match.group(4) or "").strip()
@@ -485,11 +491,12 @@ class _Linter:
                 self.missing_from_package(self.shown(rel), target[0], url, line)
 
     def check_html_asset(self, rel: str) -> None:
+        data = self.scannable(rel)
         try:
-            page = etree.fromstring(self.files.read_bytes(rel), etree.HTMLParser())
+            page = etree.fromstring(data, etree.HTMLParser()) if data else None
             if page is None:
                 return
-        except (OSError, etree.ParserError, etree.XMLSyntaxError, ValueError):
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
             return
         for el in _elements(page):
             for attr in ("src", "href", "poster", "data"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from builder import yamldoc
+from builder import limits, yamldoc
 from builder.model import (
     FEEDBACK_MODES,
     FILL_IN_DEFAULT_LENGTH,
@@ -97,7 +97,7 @@ def load_quiz(path: Path, shown: str, problems: Problems, files=None) -> Optiona
 
     :param files: a :class:`builder.source.SourceFiles` that keeps the parsed document for lint.
     """
-    text = _read_text(path, shown, problems)
+    text = _read_text(path, shown, problems, "quiz_file_mb")
     if text is None:
         return None
     doc = yamldoc.load(text, shown, problems)
@@ -106,7 +106,15 @@ def load_quiz(path: Path, shown: str, problems: Problems, files=None) -> Optiona
     if files is not None:
         files.quiz_doc = doc
     errors_before = len(problems.errors)
-    quiz = _QuizReader(Reader(doc, problems)).read()
+    r = Reader(doc, problems)
+    quiz = _QuizReader(r).read()
+    if quiz is not None and len(quiz.questions) > limits.value("questions"):
+        r.error(
+            ("pools",) if quiz.pools and "pools" in doc.data else ("questions",),
+            f"the quiz has {len(quiz.questions)} questions; at most {limits.shown('questions')} are allowed",
+            key=True,
+            hint="split it into several quizzes or courses; " + limits.how_to_raise("questions"),
+        )
     if len(problems.errors) > errors_before:
         return None
     return quiz
@@ -596,9 +604,6 @@ class _QuizReader:
                 f"a numeric question needs a number, found {_kind(value)}",
                 hint="write the number without quotes, e.g. 'answer: 12.5'",
             )
-            return False
-        if value != value or value in (float("inf"), float("-inf")):
-            self.r.error(path + (key,), "expected a finite number")
             return False
         return _decimal(value)
 
