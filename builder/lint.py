@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from builder.fileguard import Refused
+from builder.lessons import CSS_URL
 from builder.limits import SCAN_BYTES
 from builder.model import Course
 from builder.problems import Problem, Problems, did_you_mean, display_path
@@ -44,6 +45,7 @@ CODES: Dict[str, str] = {
     "heading-level": "a heading that skips a level, or has the level of the lesson title",
     "asset-name": "a packaged file whose name has spaces or non-ASCII characters",
     "media-access": "a video without captions, an audio or silent video without a transcript, or autoplay",
+    "lesson-script": "lesson script (a <script>, an on… attribute, an <iframe srcdoc>): it runs in the player page",
 }
 
 #: Per-file budget when course.yaml sets none: 10 MB, a size most LMSs still stream comfortably.
@@ -79,7 +81,6 @@ ID_REFERENCES = (
     "aria-activedescendant",
 )
 
-CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)|@import\s+(["'])([^"']+)\3""", re.I)
 
 #: Elements whose src/srcset/poster/data (or href, for <link>) the browser loads by itself.
 LOADED_ATTRIBUTES = ("src", "srcset", "poster", "data")
@@ -237,15 +238,29 @@ class _Linter:
                     )
             self.check_loaded(lesson, el)
             self.check_links(lesson, el)
+            if tag == "script" or (tag == "iframe" and el.get("srcdoc") is not None):
+                self.warn_script(lesson, el, "<script>" if tag == "script" else "<iframe srcdoc>")
             if tag == "script":
                 self.check_script(lesson, el)
             if tag == "style" and el.text:
                 self.check_style(lesson, el.text, line, "a <style> element")
             if el.get("style"):
                 self.check_style(lesson, el.get("style"), line, "a style attribute")
-            for name, value in el.attrib.items():
-                if name.lower().startswith("on") and value:
-                    self.check_api_text(lesson.shown, value, line, f"its {name} attribute")
+            handlers = [name for name, value in el.attrib.items() if name.lower().startswith("on") and value]
+            if handlers:
+                self.warn_script(lesson, el, f"the {handlers[0]} attribute of <{tag}>")
+            for name in handlers:
+                self.check_api_text(lesson.shown, el.get(name), line, f"its {name} attribute")
+
+    def warn_script(self, lesson: _Lesson, el, what: str) -> None:
+        self.warn(
+            "lesson-script",
+            lesson.shown,
+            f"{what} runs script in the player page, where the LMS connection and every lesson are in reach",
+            el.sourceline,
+            hint="keep only script you have reviewed; to accept this course's scripts, add 'lesson-script' to "
+            "lint.ignore in course.yaml",
+        )
 
     def check_heading(self, lesson: _Lesson, el, level: int, previous: int) -> int:
         if level <= 2:
