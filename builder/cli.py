@@ -18,6 +18,7 @@ import click
 
 from builder import __version__
 from builder.problems import CoursepackError, InvalidCourse, Problems, display_path
+from builder.redact import redact
 from builder.xapi import options as xapi_options
 
 SCHEMAS_ENV = "COURSEPACK_SCORM12_SCHEMAS"
@@ -54,7 +55,7 @@ def _run(fn):
     except InvalidCourse:
         raise
     except CoursepackError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {redact(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
@@ -63,7 +64,7 @@ def _run(fn):
     except Exception as exc:  # an internal defect: one line, the traceback on request
         if os.environ.get("COURSEPACK_DEBUG"):
             raise
-        click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(f"error: internal error: {type(exc).__name__}: {redact(str(exc))}", err=True)
         click.echo("    hint: re-run with COURSEPACK_DEBUG=1 for the traceback, and report it", err=True)
         sys.exit(1)
 
@@ -158,6 +159,8 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, 
     """Build each course folder in SOURCES into a package per format (default: a SCORM 1.2 zip)."""
     from builder.pipeline import build as run_build
 
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.BadParameter(f"'{out_dir}' is a file; give a folder for the packages", param_hint="'-o' / '--out'")
     progress = _Progress() if not quiet and sys.stderr.isatty() else None
     try:
         result = _run(
