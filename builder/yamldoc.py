@@ -106,7 +106,8 @@ def load(text: str, file: str, problems: Problems) -> Optional[Document]:
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str, problems: Problems) -> None:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-    source_line = text.split("\n")[line - 1] if line else ""
+    lines = text.split("\n")
+    source_line = lines[line - 1] if line and line <= len(lines) else ""  # libyaml may point past the end
     if "\t" in source_line[: (col or 0)] or "tab" in (exc.problem or ""):
         at = source_line.find("\t") + 1
         problems.add(
