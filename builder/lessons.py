@@ -159,6 +159,15 @@ def process_lesson(
     except etree.ParserError as exc:  # pragma: no cover - lxml rarely refuses a fragment
         problems.add(file, f"this HTML cannot be read: {exc}", 1, 1)
         return result
+    too_deep = next((e for e in HTML_PARSER.error_log if "Excessive depth" in e.message), None)
+    if too_deep is not None:  # libxml2 stops there and drops the rest of the lesson
+        problems.add(
+            file,
+            "elements are nested more than 256 levels deep, so the rest of the lesson would be lost",
+            too_deep.line,
+            hint="close the elements you open: a missing </div> or </span> nests everything after it",
+        )
+        return result
 
     for el in wrapper.iter():
         if not isinstance(el.tag, str):

@@ -130,23 +130,30 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str, problems: P
 class _Frame:
     """A mapping or sequence being built."""
 
-    __slots__ = ("value", "path", "mark", "anchor", "start", "height", "key", "key_mark", "skip", "is_key")
+    __slots__ = ("value", "is_list", "path", "mark", "anchor", "start", "height", "key", "skip", "is_key")
 
     def __init__(self, value, path: Optional[Path_], mark, anchor, start: int, is_key: bool):
         self.value = value
-        self.path = path  #: None inside a value that is dropped (a duplicate key's)
+        self.is_list = isinstance(value, list)
+        self.path = path  #: None inside a value that is dropped (a duplicate key's, a key's)
         self.mark = mark
         self.anchor = anchor
         self.start = start  #: the value count when it began (for its anchor's size)
         self.height = 1
         self.key = None  #: the key waiting for its value (mappings)
-        self.key_mark = None
         self.skip = False  #: the value of the pending key is dropped
         self.is_key = is_key  #: a mapping or sequence written as a key
 
 
+#: Scalar tags that are not text, and how to build them (None: PyYAML's constructor of the tag).
+_NOT_TEXT = {_CORE + name: name for name in ("int", "float", "bool", "null", "timestamp")}
+
+
 class _Builder:
-    """Plain values from parser events, with positions, within :mod:`builder.limits`."""
+    """Plain values from parser events, with positions, within :mod:`builder.limits`.
+
+    The hot path (one call per scalar) is kept flat: a quiz at the value limit has 250,000 of them.
+    """
 
     def __init__(self, file: str, values: Dict[Path_, Pos], keys: Dict[Path_, Pos], problems: Problems):
         self.file = file
@@ -154,6 +161,7 @@ class _Builder:
         self.keys = keys
         self.problems = problems
         self.resolver = yaml.SafeLoader("")
+        self.resolved: Dict[Tuple[str, Any], str] = {}  #: short plain scalars -> their tag
         self.stack: List[_Frame] = []
         #: anchor -> (value, values it holds, its height), once complete; None while being built
         self.anchors: Dict[str, Optional[Tuple[Any, int, int]]] = {}
@@ -162,41 +170,34 @@ class _Builder:
         self.max_depth = limits.value("yaml_depth")
         self.max_chars = limits.value("yaml_text_chars")
         self.root: Any = None
+        self.documents = 0
 
     def run(self, text: str) -> Any:
-        documents = 0
+        handlers = {
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.start,
+            yaml.SequenceStartEvent: self.start,
+            yaml.MappingEndEvent: self.end,
+            yaml.SequenceEndEvent: self.end,
+            yaml.AliasEvent: self.alias,
+            yaml.DocumentStartEvent: self.document,
+        }
         for event in yaml.parse(text, Loader=SAFE_LOADER):
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _Refused(
-                        event.start_mark,
-                        "this file holds a second YAML document ('---' starts one)",
-                        hint="remove the '---' line: a course file is one document",
-                    )
-            elif isinstance(event, yaml.ScalarEvent):
-                self.scalar(event)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                self.start(event)
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                self.end()
-            elif isinstance(event, yaml.AliasEvent):
-                self.alias(event)
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(event)
         return self.root
 
-    # ------------------------------------------------------------------ bookkeeping
-    def child_path(self) -> Optional[Path_]:
-        if not self.stack:
-            return ()
-        parent = self.stack[-1]
-        if parent.path is None or parent.is_key:
-            return None
-        if isinstance(parent.value, list):
-            return parent.path + (len(parent.value),)
-        if parent.key is None or parent.skip:
-            return None  # a key (its position goes to the key table) or a dropped value
-        return parent.path + (parent.key,)
+    def document(self, event) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise _Refused(
+                event.start_mark,
+                "this file holds a second YAML document ('---' starts one)",
+                hint="remove the '---' line: a course file is one document",
+            )
 
+    # ------------------------------------------------------------------ limits
     def counted(self, mark, added: int, height: int) -> None:
         """Count *added* values *height* levels deep at the current level, or refuse past a limit."""
         self.count += added
@@ -214,24 +215,48 @@ class _Builder:
                 hint="course files need only a few levels; " + limits.how_to_raise("yaml_depth"),
             )
 
-    def deliver(self, value: Any, mark, height: int) -> None:
-        """Put a finished value into its parent (or make it the document)."""
-        if not self.stack:
+    # ------------------------------------------------------------------ placing values
+    def place(self, value: Any, mark, height: int, path_known: bool = False) -> None:
+        """Put a finished value into its parent (or make it the document), noting its position.
+
+        :param path_known: the position was noted when the value began (mappings and sequences).
+        """
+        stack = self.stack
+        if not stack:
             self.root = value
+            if not path_known:
+                self.values[()] = _at(mark)
             return
-        parent = self.stack[-1]
-        parent.height = max(parent.height, height + 1)
+        parent = stack[-1]
+        if height >= parent.height:
+            parent.height = height + 1
         if parent.is_key:
-            return  # a key that is a mapping or sequence: reported when it ends
-        if isinstance(parent.value, list):
+            return  # inside a key that is a mapping or sequence: reported when it ends
+        if parent.is_list:
+            if not path_known and parent.path is not None:
+                self.values[parent.path + (len(parent.value),)] = _at(mark)
             parent.value.append(value)
-            return
-        if parent.key is not None:
+        elif parent.key is not None:
             if not parent.skip:
+                if not path_known and parent.path is not None:
+                    self.values[parent.path + (parent.key,)] = _at(mark)
                 parent.value[parent.key] = value
             parent.key, parent.skip = None, False
-            return
-        self.take_key(parent, value, mark)
+        else:
+            self.take_key(parent, value, mark)
+
+    def child_path(self) -> Optional[Path_]:
+        """The path of a mapping or sequence that begins now (None when its positions are not kept)."""
+        if not self.stack:
+            return ()
+        parent = self.stack[-1]
+        if parent.path is None or parent.is_key:
+            return None
+        if parent.is_list:
+            return parent.path + (len(parent.value),)
+        if parent.key is None or parent.skip:
+            return None  # a key, or a dropped value
+        return parent.path + (parent.key,)
 
     def take_key(self, parent: _Frame, key: Any, mark) -> None:
         if isinstance(key, (dict, list)):  # an alias to a mapping or list, used as a key
@@ -253,24 +278,22 @@ class _Builder:
             return
         self.keys[path] = _at(mark)
 
-    def note(self, path: Optional[Path_], mark) -> None:
-        if path is not None:
-            self.values[path] = _at(mark)
-
     # ------------------------------------------------------------------ events
     def start(self, event) -> None:
-        self.check_tag(event, _CORE + ("map" if isinstance(event, yaml.MappingStartEvent) else "seq"))
+        is_map = type(event) is yaml.MappingStartEvent
+        self.check_tag(event, _CORE + ("map" if is_map else "seq"))
         self.counted(event.start_mark, 1, 1)
         parent = self.stack[-1] if self.stack else None
-        is_key = parent is not None and isinstance(parent.value, dict) and parent.key is None and not parent.is_key
+        is_key = parent is not None and not parent.is_list and parent.key is None and not parent.is_key
         path = self.child_path()
-        self.note(path, event.start_mark)
+        if path is not None:
+            self.values[path] = _at(event.start_mark)
         if event.anchor is not None:
             self.anchors[event.anchor] = None
-        value = {} if isinstance(event, yaml.MappingStartEvent) else []
-        self.stack.append(_Frame(value, path, event.start_mark, event.anchor, self.count - 1, is_key))
+        frame = _Frame({} if is_map else [], path, event.start_mark, event.anchor, self.count - 1, is_key)
+        self.stack.append(frame)
 
-    def end(self) -> None:
+    def end(self, event) -> None:
         frame = self.stack.pop()
         if frame.anchor is not None:
             self.anchors[frame.anchor] = (frame.value, self.count - frame.start, frame.height)
@@ -278,7 +301,7 @@ class _Builder:
             self.problems.add(self.file, "a key must be a plain name", *_at(frame.mark))
             self.stack[-1].key, self.stack[-1].skip = "", True  # drop the value that follows
             return
-        self.deliver(frame.value, frame.mark, frame.height)
+        self.place(frame.value, frame.mark, frame.height, path_known=True)
 
     def alias(self, event) -> None:
         if event.anchor not in self.anchors:
@@ -296,26 +319,35 @@ class _Builder:
             )
         value, size, height = target
         self.counted(event.start_mark, size, height)
-        self.note(self.child_path(), event.start_mark)
-        self.deliver(value, event.start_mark, height)
+        self.place(value, event.start_mark, height)
 
     def scalar(self, event) -> None:
-        self.counted(event.start_mark, 1, 1)
-        if len(event.value) > self.max_chars:
+        self.count += 1
+        if self.count > self.max_values or len(self.stack) >= self.max_depth:
+            self.counted(event.start_mark, 0, 1)  # raises with the message of the limit
+        text = event.value
+        if len(text) > self.max_chars:
             raise _Refused(
                 event.start_mark,
-                f"this value is {len(event.value):,} characters long; one value may be at most {self.max_chars:,}",
+                f"this value is {len(text):,} characters long; one value may be at most {self.max_chars:,}",
                 hint="course texts are far shorter; " + limits.how_to_raise("yaml_text_chars"),
             )
-        tag = self.check_tag(event, None)
-        if tag is None:
-            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
-        value = self.construct(tag, event)
-        path = self.child_path()
-        self.note(path, event.start_mark)
+        tag = event.tag
+        if tag is None or tag == "!":
+            if len(text) < 32:
+                tag = self.resolved.get((text, event.implicit))
+                if tag is None:
+                    tag = self.resolved[(text, event.implicit)] = self.resolver.resolve(
+                        yaml.ScalarNode, text, event.implicit
+                    )
+            else:
+                tag = self.resolver.resolve(yaml.ScalarNode, text, event.implicit)
+        else:
+            self.check_tag(event, None)
+        value = self.construct(tag, event) if tag in _NOT_TEXT else text
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1, 1)
-        self.deliver(value, event.start_mark, 1)
+        self.place(value, event.start_mark, 1)
 
     def check_tag(self, event, default: Optional[str]) -> Optional[str]:
         """The explicit tag of *event* (None when it has none), refused unless it is a core type."""
@@ -333,28 +365,30 @@ class _Builder:
         return tag
 
     def construct(self, tag: str, event) -> Any:
-        """The Python value of a scalar: text, a finite number within the bound, true/false, null or a date."""
+        """The Python value of a scalar that is not text: a finite number within the bound, true/false,
+        null or a date."""
         text = event.value
-        name = tag[len(_CORE) :] if tag.startswith(_CORE) else ""
-        if name not in ("int", "float", "bool", "null", "timestamp"):
-            return text  # str, and PyYAML's 'value' and 'merge' types (an '=' or '<<' written as text)
-        if name == "int" and len(text.lstrip("+-0").replace("_", "")) > 20:  # before int() does quadratic work
+        name = _NOT_TEXT[tag]
+        if name == "int" and text.isdigit() and len(text) < 16:
+            value: Any = int(text)  # the common case, without PyYAML's general (and slower) reading
+        elif name == "int" and len(text.lstrip("+-0").replace("_", "")) > 20:  # before int() does quadratic work
             raise self.out_of_range(event)
-        node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
-        try:
-            value = SafeConstructor.yaml_constructors[tag](self.resolver, node)
-        except (ValueError, KeyError, OverflowError, TypeError, yaml.YAMLError) as exc:
-            if name == "timestamp":
+        else:
+            node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
+            try:
+                value = SafeConstructor.yaml_constructors[tag](self.resolver, node)
+            except (ValueError, KeyError, OverflowError, TypeError, yaml.YAMLError) as exc:
+                if name == "timestamp":
+                    raise _Refused(
+                        event.start_mark,
+                        f"'{text}' is not a valid date ({exc})",
+                        hint="write a real date as YYYY-MM-DD, or put the value in quotes if it is text",
+                    ) from None
                 raise _Refused(
                     event.start_mark,
-                    f"'{text}' is not a valid date ({exc})",
-                    hint="write a real date as YYYY-MM-DD, or put the value in quotes if it is text",
+                    f"'{text}' is not {_TYPE_NAMES.get(name, name)}",
+                    hint="remove the tag, or put the value in quotes if it is text",
                 ) from None
-            raise _Refused(
-                event.start_mark,
-                f"'{text}' is not {_TYPE_NAMES.get(name, name)}",
-                hint="remove the tag, or put the value in quotes if it is text",
-            ) from None
         if isinstance(value, float) and not math.isfinite(value):
             raise _Refused(
                 event.start_mark,

@@ -283,6 +283,10 @@ CASES = {
         {"lessons/one.html": '<p><img alt="x" src="/etc/passwd"></p>\n'},
         ["lessons/one.html:1: error: '/etc/passwd' starts with '/'"],
     ),
+    "html-nested-too-deep": (
+        {"lessons/one.html": "<p>Start</p>\n" + "<span>" * 300 + "x" + "</span>" * 300 + "\n"},
+        ["lessons/one.html:2: error: elements are nested more than 256 levels deep"],
+    ),
     # ------------------------------------------------------------------ media
     "media-missing": (
         {"lessons/one.html": '<p><img alt="x" src="../media/none.png"></p>\n'},
