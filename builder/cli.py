@@ -348,9 +348,16 @@ def verify_code(course, version, learner, date, typed):
     course_id = course
     folder = Path(course)
     if (folder / "course.yaml").is_file():
-        import yaml
+        from builder import yamldoc
+        from builder.source import _read_text
 
-        data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8")) or {}
+        shown, problems = display_path(folder / "course.yaml"), Problems()
+        text = _read_text(folder / "course.yaml", shown, problems, "course_file_mb")  # within the limits
+        doc = yamldoc.load(text, shown, problems) if text is not None else None
+        if problems.errors:
+            _report_problems(problems, False)
+            sys.exit(2)
+        data = doc.data if isinstance(doc.data, dict) else {}
         course_id = str(data.get("id", ""))
         version = version or (str(data["version"]) if data.get("version") is not None else None)
     if not version:

@@ -663,3 +663,11 @@ def test_lesson_script_is_a_warning_that_strict_turns_into_an_error(runner, make
     assert "lessons/one.html:3: warning: <script> runs script in the player page" in result.stderr
     result = runner.invoke(main, ["validate", "--strict", str(course)])
     assert result.exit_code == 2
+
+
+def test_verify_code_reads_course_yaml_within_the_limits(runner, make_course):
+    course = make_course({"course.yaml": course_yaml(BOMB)})
+    result = runner.invoke(main, ["verify-code", "--course", str(course), "--learner", "x", "--date", "2026-01-01"])
+    assert result.exit_code == 2, result.output
+    assert "course.yaml:20:" in result.stderr and "this file holds more than 250,000 values" in result.stderr
+    assert "Traceback" not in result.stderr
