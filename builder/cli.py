@@ -191,6 +191,8 @@ def build(
 
     sources = _course_folders(sources, "the course folders to build")
     console = Console(quiet)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.BadParameter(f"'{out_dir}' is a file; give a folder for the packages", param_hint="'-o' / '--out'")
     progress = _Progress() if not quiet and sys.stderr.isatty() else None
     try:
         result = _run(

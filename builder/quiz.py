@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from builder import yamldoc
+from builder import limits, yamldoc
 from builder.model import (
     FEEDBACK_MODES,
     REVEAL_MODES,
@@ -58,7 +58,15 @@ ID_HINT = (
 def read_quiz(doc: yamldoc.Document, problems: Problems) -> Optional[Quiz]:
     """The quiz of the parsed quiz file *doc*, or None when it has errors (each reported in *problems*)."""
     errors_before = len(problems.errors)
-    quiz = QuizReader(Reader(doc, problems)).read()
+    r = Reader(doc, problems)
+    quiz = QuizReader(r).read()
+    if quiz is not None and len(quiz.questions) > limits.value("questions"):
+        r.error(
+            ("pools",) if quiz.pools and "pools" in doc.data else ("questions",),
+            f"the quiz has {len(quiz.questions)} questions; at most {limits.shown('questions')} are allowed",
+            key=True,
+            hint="split it into several quizzes or courses; " + limits.how_to_raise("questions"),
+        )
     if len(problems.errors) > errors_before:
         return None
     return quiz
