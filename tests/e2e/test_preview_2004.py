@@ -164,6 +164,7 @@ def test_the_strict_2004_lms_rejects_and_flags_what_the_standard_forbids(page):
       out.successWord = set('cmi.success_status', 'completed');
       out.scaledRange = set('cmi.score.scaled', '1.5');
       out.scaledType = set('cmi.score.scaled', 'abc');
+      out.moodleDigits = set('cmi.score.raw', '123456');
       out.timespan12 = set('cmi.session_time', '0000:01:00.00');
       out.duration = set('cmi.session_time', 'PT1M30.5S');
       out.exitNormal = set('cmi.exit', 'normal');
@@ -247,6 +248,7 @@ def test_the_strict_2004_lms_rejects_and_flags_what_the_standard_forbids(page):
         "successWord": ["false", "406"],
         "scaledRange": ["false", "407"],
         "scaledType": ["false", "406"],
+        "moodleDigits": ["false", "406"],
         "timespan12": ["false", "406"],
         "duration": ["true", "0"],
         "exitNormal": ["true", "0"],

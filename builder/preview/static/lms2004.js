@@ -95,7 +95,7 @@
       if ((min !== null && n < min) || (max !== null && n > max)) {
         return rangeError(`${v} is out of range ${min === null ? '' : min} to ${max === null ? '' : max}`);
       }
-      return ok;
+      return /^-?\d{6}/.test(v) ? limitError(`${v}: Moodle's player takes at most 5 digits before the point`) : ok;
     };
   }
 
@@ -172,7 +172,8 @@
     const parts = split(v, '[:]');
     if (parts.length > 2) return typeError(`'${v}' is not <min>[:]<max>`);
     for (const part of parts) {
-      if (part !== '' && !REAL.test(part)) return typeError(`'${part}' is not a real(10,7)`);
+      const problem = part === '' ? ok : real(null, null)(part);
+      if (problem) return problem;
     }
     if (parts.length === 2 && parts[0] !== '' && parts[1] !== '' && Number(parts[0]) > Number(parts[1])) {
       return typeError(`the range ${v} begins above its end`);
