@@ -15,9 +15,9 @@ from builder.formats import Format
 from builder.model import Course
 from builder.problems import Problems
 from builder.scorm.contentpackage import MANIFEST_NAME, SCORM2004, edition_of, schema_folder
-from builder.scorm.scorm2004.interactions import unreportable
-from builder.scorm.scorm2004.manifest import SCHEMA_MARKER, check_manifest, manifest_xml, plan_manifest, validate_schema
-from builder.scorm.scorm2004.status import status_config
+
+# The format's modules are imported by the methods that use them: every build reads this class's
+# attributes (formats.adapters()), and a build of another format should not pay for the rest (start-up).
 
 
 class Scorm2004Format(Format):
@@ -30,9 +30,13 @@ class Scorm2004Format(Format):
     suspend_name = "cmi.suspend_data"
 
     def status_words(self, course: Course) -> Dict[str, Any]:
+        from builder.scorm.scorm2004.status import status_config
+
         return status_config(course)
 
     def check(self, course: Course, problems: Problems, shown: str) -> None:
+        from builder.scorm.scorm2004.interactions import unreportable
+
         super().check(course, problems, shown)
         for question in course.quiz.questions if course.quiz is not None else ():
             for reason in unreportable(question.type, question.key):
@@ -43,11 +47,15 @@ class Scorm2004Format(Format):
                 )
 
     def describe(self, course: Course, files: Sequence[str]) -> bytes:
+        from builder.scorm.scorm2004.manifest import manifest_xml, plan_manifest
+
         return manifest_xml(plan_manifest(course, files, self.launch_file))
 
     def check_descriptor(
         self, data: bytes, names: Set[str], problems: Problems, shown: str, schemas: Optional[Path] = None
     ) -> None:
+        from builder.scorm.scorm2004.manifest import SCHEMA_MARKER, check_manifest, validate_schema
+
         check_manifest(data, names, problems, shown=shown)
         if schemas is not None:
             validate_schema(data, schema_folder(schemas, "scorm2004", SCHEMA_MARKER), problems, shown=shown)
