@@ -186,16 +186,17 @@ def check_package(xml: bytes, zip_names: Iterable[str], edition: Edition, proble
 
 def _check_prefixes(root, edition: Edition, add) -> None:
     """Moodle matches element names with their literal prefix: each namespace needs its own prefix."""
+    reported = set()
     for el in root.iter():
-        for prefix, uri in (el.nsmap or {}).items():
+        for prefix, uri in (el.nsmap or {}).items():  # in-scope bindings: report each wrong one once
             wanted = edition.prefixes.get(uri)
-            if wanted is not None and prefix != wanted.prefix:
+            if wanted is not None and prefix != wanted.prefix and (prefix, uri) not in reported:
+                reported.add((prefix, uri))
                 add(
                     el,
                     f"{wanted.name} is bound to the prefix '{prefix}'",
                     hint=f"bind it to '{wanted.prefix}': Moodle matches the literal prefix and {wanted.otherwise}",
                 )
-                return
 
 
 def _check_resources(root, resources: Dict[str, object], names: set, edition: Edition, ns, add) -> None:
