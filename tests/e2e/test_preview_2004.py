@@ -150,6 +150,7 @@ def test_the_strict_2004_lms_rejects_and_flags_what_the_standard_forbids(page):
       out.version = get('cmi._version');
       out.entry = get('cmi.entry');
       out.status = get('cmi.completion_status');
+      out.navInitial = get('adl.nav.request');
       out.suspendUnset = get('cmi.suspend_data');
       out.scoreUnset = get('cmi.score.raw');
       out.passing = get('cmi.scaled_passing_score');
@@ -234,6 +235,7 @@ def test_the_strict_2004_lms_rejects_and_flags_what_the_standard_forbids(page):
         "version": ["1.0", "0"],
         "entry": ["ab-initio", "0"],
         "status": ["unknown", "0"],
+        "navInitial": ["_none_", "0"],
         "suspendUnset": ["", "403"],
         "scoreUnset": ["", "403"],
         "passing": ["0.75", "0"],

@@ -283,6 +283,27 @@ def _rezip(src: Path, dst: Path, edit=None, drop=(), add=()):
             (),
             "identifier 'self-compassion-sco' is used twice",
         ),
+        (lambda m: m.replace("</manifest>", ""), (), (), "imsmanifest.xml:45:0: error: is not well-formed XML: "),
+        (
+            lambda m: m.replace('"self-compassion-org"', '"1-org"'),
+            (),
+            (),
+            "identifier '1-org' is not an XML name",
+        ),
+        (
+            lambda m: m.replace(
+                "<title>Self-Compassion for Clinicians</title>\n        <imsss", "<title> </title><imsss"
+            ),
+            (),
+            (),
+            "item 'self-compassion-sco' has no title",
+        ),
+        (
+            lambda m: m.replace('adlcp:scormType="sco"', 'adlcp:scormType="asset"'),
+            (),
+            (),
+            "the package has no SCO, so nothing reports to the LMS",
+        ),
         (
             lambda m: m.replace("2004 4th Edition", "2004 3rd Edition"),
             (),

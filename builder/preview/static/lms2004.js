@@ -336,7 +336,6 @@
     const values = Object.assign({}, record ? record.values : {});
     const counts = Object.assign({}, record ? record.counts : {});
     WRITE_ONLY_KEPT.forEach((name) => { delete values[name]; });
-    delete values['adl.nav.request'];
     const seed = {
       'cmi._version': '1.0',
       'cmi.learner_id': options.learner.id,
@@ -346,6 +345,7 @@
       'cmi.entry': resumes ? 'resume' : 'ab-initio',
       'cmi.launch_data': '',
       'cmi.time_limit_action': 'continue,no message',
+      'adl.nav.request': '_none_',
     };
     if (options.masteryScore !== null && options.masteryScore !== undefined) {
       seed['cmi.scaled_passing_score'] = String(Number(options.masteryScore) / 100);
