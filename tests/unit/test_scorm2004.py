@@ -283,7 +283,7 @@ def _rezip(src: Path, dst: Path, edit=None, drop=(), add=()):
             (),
             "identifier 'self-compassion-sco' is used twice",
         ),
-        (lambda m: m.replace("</manifest>", ""), (), (), "imsmanifest.xml:45:0: error: is not well-formed XML: "),
+        (lambda m: m.replace("</manifest>", ""), (), (), "error: is not well-formed XML: "),
         (
             lambda m: m.replace('"self-compassion-org"', '"1-org"'),
             (),
