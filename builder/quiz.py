@@ -72,13 +72,17 @@ def read_quiz(doc: yamldoc.Document, problems: Problems) -> Optional[Quiz]:
     return quiz
 
 
+def question_keys() -> Tuple[str, ...]:
+    """Every key a question may have: the common ones, then each registered type's, in registry order."""
+    return tuple(dict.fromkeys(COMMON_KEYS + sum((kind.keys for kind in TYPES.values()), ())))
+
+
 class QuizReader:
     """Reads the quiz file's document; the question types read their own keys through it."""
 
     def __init__(self, r: Reader):
         self.r = r
-        #: every key a question may have: the common ones, then each type's, in registry order
-        self.question_keys = tuple(dict.fromkeys(COMMON_KEYS + sum((kind.keys for kind in TYPES.values()), ())))
+        self.question_keys = question_keys()
         self.doc = r.doc
         self.ids: Dict[str, int] = {}  # interaction id -> line of its first use
 

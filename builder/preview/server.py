@@ -4,6 +4,7 @@ URL layout (one origin, so the course in its frame finds the page's ``window.API
 
 * ``/``                            the preview page: the LMS frame and the inspector
 * ``/__preview__/<file>``          its static files (``builder/preview/static/``)
+* ``/__preview__/test-lms.js``     the test LMS of the previewed format (``lms.js``, ``lms2004.js``…)
 * ``/__preview__/events``          Server-Sent Events: ``build`` (every rebuild) and ``xapi``
 * ``/__preview__/state``           the latest build state as JSON
 * ``/__preview__/xapi/...``        a minimal LRS that records the statements a course sends
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Callable, List, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from builder import formats
 from builder.preview.builds import Builds, BuildState
 from builder.preview.watch import Watcher
 from builder.problems import CoursepackError, display_path
@@ -90,6 +92,7 @@ class PreviewServer:
     :param interval: seconds between polls of the course folder.
     :param debounce: seconds the folder must stay unchanged before a rebuild.
     :param echo: called with one line of text per event worth telling the author (optional).
+    :param format_name: the package to build and the test LMS to run it in (builder/formats.py).
     """
 
     def __init__(
@@ -99,6 +102,7 @@ class PreviewServer:
         interval: float = 0.3,
         debounce: float = 0.2,
         echo: Optional[Callable[[str], None]] = None,
+        format_name: str = formats.DEFAULT,
     ):
         self.source = Path(source)
         self.port = port
@@ -106,7 +110,8 @@ class PreviewServer:
         self.debounce = debounce
         self.echo = echo or (lambda line: None)
         self.token = secrets.token_hex(6)  # tells the page that a new server (and new builds) started
-        self.builds = Builds(self.source)
+        self.builds = Builds(self.source, format_name=format_name)
+        self.test_lms = formats.get(format_name).preview_lms  #: served as /__preview__/test-lms.js
         self.changed = threading.Condition()
         self.stopping = False
         self.statements: List[dict] = []  #: the last MAX_STATEMENTS received
@@ -286,6 +291,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(self.preview.page_state())
         if path.startswith("/__preview__/xapi/"):
             return self._xapi(path[len("/__preview__/xapi/") :])
+        if path == "/__preview__/test-lms.js":
+            return self._static(self.preview.test_lms)
         if path.startswith("/__preview__/"):
             return self._static(path[len("/__preview__/") :])
         if path == "/course":
@@ -430,7 +437,9 @@ def _with_hook(page: bytes) -> bytes:
 
 
 # ---------------------------------------------------------------------- the command
-def run_preview(source: Path, port: Optional[int] = None, open_browser: bool = False) -> None:
+def run_preview(
+    source: Path, port: Optional[int] = None, open_browser: bool = False, format_name: str = formats.DEFAULT
+) -> None:
     """The body of ``coursepack preview``: serve until Ctrl+C."""
     import click
 
@@ -447,7 +456,7 @@ def run_preview(source: Path, port: Optional[int] = None, open_browser: bool = F
     server = None
     for candidate in [port] if port is not None else [*DEFAULT_PORTS, 0]:
         try:
-            server = PreviewServer(source, candidate, echo=echo).start()
+            server = PreviewServer(source, candidate, echo=echo, format_name=format_name).start()
             break
         except PreviewError:
             if port is not None:

@@ -73,7 +73,7 @@ def test_the_format_budget_refuses_a_course_whose_progress_cannot_fit(runner, ma
 def test_unknown_formats_list_the_registered_ones(runner, make_course, tmp_path):
     result = runner.invoke(main, ["build", str(make_course()), "--format", "scorm99"])
     assert result.exit_code == 2
-    assert "unknown format 'scorm99'; use one or more of scorm12, xapi" in result.stderr
+    assert "unknown format 'scorm99'; use one or more of scorm12, scorm2004, xapi" in result.stderr
 
 
 def test_each_package_carries_only_its_own_adapter(tmp_path, toy_format, make_course, runner, monkeypatch):

@@ -21,8 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.cli import main
-from builder.quiz import QUESTION_KEYS, QUIZ_KEYS
+from builder.quiz import QUIZ_KEYS, question_keys
 from builder.source import COURSE_KEYS
+
+QUESTION_KEYS = question_keys()
 
 FUZZ = settings(
     max_examples=40,
