@@ -25,8 +25,9 @@ from builder.xapi import options as xapi_options
 SCHEMAS_ENV = "COURSEPACK_SCORM12_SCHEMAS"
 HELP_OUT = "Folder for the packages (created if needed)."
 HELP_SCHEMAS = (
-    f"Folder with the official SCORM 1.2 XSDs (adlcp_rootv1p2.xsd …), or a folder holding scorm12/, to "
-    f"validate the manifest against. Default: ${SCHEMAS_ENV}, else only coursepack's own checks run."
+    f"Folder with the official XSDs to validate the descriptor against: SCORM 1.2's (adlcp_rootv1p2.xsd …) or "
+    f"cmi5's CourseStructure.xsd, or a folder holding scorm12/ and cmi5/. Default: ${SCHEMAS_ENV}, else only "
+    f"coursepack's own checks run."
 )
 HELP_FORMAT = "Output formats, comma-separated (default: {default}): {choices}."
 

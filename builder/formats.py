@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 BUILTIN: Dict[str, str] = {
     "scorm12": "builder.scorm.scorm12:Scorm12Format",
     "xapi": "builder.xapi.tincan:TinCanFormat",
+    "cmi5": "builder.xapi.cmi5:Cmi5Format",
 }
 DEFAULT = "scorm12"
 
@@ -62,7 +63,17 @@ class Format:
 
     # ------------------------------------------------------------------ checks on the course
     def check(self, course: "Course", problems: Problems, shown: str) -> None:
-        """The format's own rules on a course (by default: its progress data fits the API's limit)."""
+        """The format's own rules on a course (by default: its adapter exists, its progress data fits the limit)."""
+        from builder.render import runtime_files
+
+        if self.adapter not in {p.name for p in runtime_files(course, self.adapter)}:
+            problems.add(
+                shown,
+                f"the {self.title} needs its runtime adapter {self.adapter} (the script that reports to the LMS), "
+                "which this coursepack does not have yet: the package could not track anything",
+                hint=f"build another format for now ({', '.join(n for n in names() if n != self.name)}), "
+                f"or give the course its own templates/static/{self.adapter}",
+            )
         if self.suspend_limit is None:
             return
         from builder.suspend import worst_case_length
