@@ -366,7 +366,15 @@ def new(name, title):
     help="Port on 127.0.0.1 (default: the first free one from 8000; 0: any free port).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
-def preview(source, port, open_browser):
+@click.option(
+    "--format",
+    "format_names",
+    default=formats.DEFAULT,
+    callback=parse_formats,
+    help=f"The package to preview (default: {formats.DEFAULT}). A cmi5 package is launched by the preview's "
+    "cmi5 LMS; the others run in its SCORM 1.2 test LMS.",
+)
+def preview(source, port, open_browser, format_names):
     """Serve SOURCE (default: the current folder) in a test LMS with a data inspector.
 
     Rebuilds when a file changes and reloads the page; a change that does not build shows its
@@ -374,8 +382,10 @@ def preview(source, port, open_browser):
     """
     from builder.preview.server import run_preview
 
+    if len(format_names) != 1:
+        raise click.BadParameter("the preview shows one package: give one format", param_hint="--format")
     (source,) = _course_folders((source,) if source else (), "the course folder to preview")
-    _run(lambda: run_preview(source, port, open_browser))
+    _run(lambda: run_preview(source, port, open_browser, format_names[0]))
 
 
 @main.command("verify-code")
