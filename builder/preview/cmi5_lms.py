@@ -331,11 +331,10 @@ class Cmi5Lms:
         if registration in self._satisfied:
             return
         self._satisfied.add(registration)
-        course = {
-            "objectType": "Activity",
-            "id": self.course_activity_id,
-            "definition": {"type": vocab.ACTIVITY_TYPE_COURSE, "name": self.structure.title},
-        }
+        definition = {"type": vocab.ACTIVITY_TYPE_COURSE, "name": self.structure.title}
+        if any(self.structure.description.values()):
+            definition["description"] = self.structure.description
+        course = {"objectType": "Activity", "id": self.course_activity_id, "definition": definition}
         self._send(self._statement("satisfied", session_id, registration, actor, course, self.structure.id))
 
     def _send(self, statement: dict) -> None:

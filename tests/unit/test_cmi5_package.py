@@ -8,6 +8,7 @@ the package can be built and checked. The official schema is read from ``../shar
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -127,6 +128,28 @@ def test_the_cmi5_package_and_its_course_structure(runner, make_course, tmp_path
     assert checked.exit_code == 0, checked.output
     assert "(cmi5 package, " in checked.stderr
     assert "cmi5.xml valid against the cmi5 course structure schema" in checked.stderr
+
+
+@pytest.mark.parametrize("example", ["self-compassion", "quiz-showcase"])
+def test_both_example_courses_build_cmi5_packages_that_validate(runner, tmp_path, cmi5_schemas, example):
+    source = tmp_path / example
+    shutil.copytree(Path(__file__).resolve().parents[2] / "course_src" / example, source)
+    with open(source / "course.yaml", "a", encoding="utf-8") as fh:
+        fh.write("\n" + XAPI)
+    for rel, text in ADAPTER.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    built = runner.invoke(
+        main, ["build", str(source), "-o", str(out), "--format", "cmi5", "--schemas", str(cmi5_schemas)]
+    )
+    assert built.exit_code == 0, built.output
+    (package,) = out.glob("*-cmi5.zip")
+    checked = validate(runner, package, "--schemas", str(cmi5_schemas))
+    assert checked.exit_code == 0, checked.output
+    assert "cmi5.xml valid against the cmi5 course structure schema" in checked.stderr
+    (au,) = structure(package).findall("c:au", NS)
+    assert au.get("id") == f"{BASE_IRI}/course/{example}/au" and au.get("moveOn") == "CompletedAndPassed"
 
 
 @pytest.mark.parametrize(
@@ -274,6 +297,15 @@ def test_validate_names_each_broken_invariant(runner, package, tmp_path, edit, d
     assert message in result.stderr
     assert "edited.zip!cmi5.xml" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_an_au_outside_the_zip_needs_a_full_url(runner, package, tmp_path):
+    remote = repack(package, tmp_path, lambda x: x.replace(">index.html<", ">https://cdn.example.org/tiny/index.html<"))
+    assert validate(runner, remote).exit_code == 0  # 14.1: media outside the zip use fully qualified URLs
+    broken = repack(package, tmp_path, lambda x: x.replace(">index.html<", ">https:/index.html<"))
+    result = validate(runner, broken)
+    assert result.exit_code == 2
+    assert "launches 'https:/index.html', which is neither a full URL nor a path in the package" in result.stderr
 
 
 def test_validate_reports_every_problem_at_once(runner, package, tmp_path):

@@ -110,7 +110,6 @@ class Au(NamedTuple):
     url: str
     move_on: str
     mastery_score: Optional[float]
-    launch_method: str
     launch_parameters: Optional[str]
     entitlement_key: Optional[str]
 
@@ -154,7 +153,6 @@ def read_course_structure(data: bytes) -> CourseStructure:
                 url=_child_text(au, "url") or "",
                 move_on=au.get("moveOn", "NotApplicable"),
                 mastery_score=float(score) if score is not None else None,
-                launch_method=au.get("launchMethod", "AnyWindow"),
                 launch_parameters=_child_text(au, "launchParameters"),
                 entitlement_key=_child_text(au, "entitlementKey"),
             )
