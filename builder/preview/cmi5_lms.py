@@ -369,7 +369,7 @@ class Cmi5Lms:
         if session is None:
             return _fetch_error(vocab.FETCH_SECURITY, "This fetch URL is not known to the LMS.")
         if session.fetched or not self._open(session):
-            return _fetch_error(vocab.FETCH_ALREADY_USED, "The authorization token has already been returned.")
+            return _fetch_error(vocab.FETCH_ALREADY_USED, "The token was already returned, or the session has ended.")
         session.fetched = True
         return Response(200, {"Content-Type": JSON_TYPE}, _json({"auth-token": session.token}))
 

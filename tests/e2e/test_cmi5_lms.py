@@ -420,6 +420,12 @@ def test_statements_go_through_to_ralph_and_only_the_learners(lms, ralph):
         "experienced",
     ]
     assert schema_problems(stored) == []
+    status, _, body = au.call("GET", "statements", {"registration": au.registration})
+    assert status == 200
+    read = json.loads(body)["statements"]
+    assert {s["id"] for s in sent} <= {s["id"] for s in read}
+    assert all(s["actor"]["account"] == au.actor["account"] for s in read)
+    assert au.call("GET", "statements", {"agent": json.dumps(new_learner())})[0] == 403
 
     refused = [
         dict(au.statement("experienced", defined=False), actor=new_learner()),  # another learner
