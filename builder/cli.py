@@ -25,9 +25,10 @@ from builder.xapi import options as xapi_options
 SCHEMAS_ENV = "COURSEPACK_SCORM12_SCHEMAS"
 HELP_OUT = "Folder for the packages (created if needed)."
 HELP_SCHEMAS = (
-    f"Folder with the official XSDs of the format's manifest (SCORM 1.2: adlcp_rootv1p2.xsd …; SCORM 2004: "
-    f"imscp_v1p1.xsd, imsss_v1p0.xsd …), or a folder holding scorm12/ and scorm2004/, to validate the manifest "
-    f"against. Default: ${SCHEMAS_ENV}, else only coursepack's own checks run."
+    f"Folder with the official XSDs of the format's descriptor (SCORM 1.2: adlcp_rootv1p2.xsd …; SCORM 2004: "
+    f"imscp_v1p1.xsd, imsss_v1p0.xsd …; cmi5: CourseStructure.xsd), or a folder holding scorm12/, scorm2004/ and "
+    f"cmi5/ (a copy of the official schemas), to validate against. Default: ${SCHEMAS_ENV}, else only "
+    f"coursepack's own checks run."
 )
 HELP_FORMAT = "Output formats, comma-separated (default: {default}): {choices}."
 

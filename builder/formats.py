@@ -30,6 +30,7 @@ BUILTIN: Dict[str, str] = {
     "scorm12": "builder.scorm.scorm12:Scorm12Format",
     "scorm2004": "builder.scorm.scorm2004:Scorm2004Format",
     "xapi": "builder.xapi.tincan:TinCanFormat",
+    "cmi5": "builder.xapi.cmi5:Cmi5Format",
 }
 DEFAULT = "scorm12"
 

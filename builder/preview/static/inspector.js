@@ -190,6 +190,10 @@
   }
 
   function startSession(reason, options) {
+    if (app.build.cmi5Launch) {
+      startCmi5Session(reason, options);
+      return;
+    }
     const who = learner();
     const record = readJSON(recordKey());
     app.sessionNumber += 1;
@@ -214,6 +218,47 @@
       finishLaunch();
     }, 15000);
     ui.frame.src = courseUrl(who, registration);
+  }
+
+  // A cmi5 package: the preview server plays the LMS (builder/preview/cmi5_lms.py). It continues the
+  // learner's registration, writes LMS.LaunchData, records `launched` and answers with the launch URL
+  // (endpoint, fetch, actor, registration, activityId). A cmi5 LMS offers no SCORM API.
+  function startCmi5Session(reason, options) {
+    const who = learner();
+    app.sessionNumber += 1;
+    delete window.API;
+    ui.learner.textContent = `${who.id} (${who.name})`;
+    ui.sessionNo.textContent = String(app.sessionNumber);
+    ui.entry.textContent = 'cmi5';
+    // Known before the LMS records `launched`, so the xAPI tab shows it; a learner with a registration keeps it.
+    const registration = uuid();
+    app.registrations.add(registration);
+    fetch(app.build.cmi5Launch, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ learner: { id: who.id, name: `${who.first} ${who.last}` }, mode: prefs.mode, registration }),
+    })
+      .then((response) => response.json().then((data) => {
+        if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
+        return data;
+      }))
+      .then((launch) => {
+        app.registrations.add(launch.registration);
+        keepAtBottom(() => ui.calls.append(el('tr', { class: 'session' }, el('td', { colspan: '4' },
+          `Session ${app.sessionNumber}: ${reason} · ${who.id} (${who.name}) · cmi5 launch, ${launch.launchMode}` +
+          ` · registration ${launch.registration}`))));
+        once(ui.frame, 'load', () => {
+          app.frameHasCourse = true;
+          readCourseConfig();
+          if (options.keepPlace) continueWhereLeft();
+          finishLaunch();
+        }, 15000);
+        ui.frame.src = launch.url;
+      })
+      .catch((e) => {
+        note('error', `preview: the cmi5 launch failed: ${e.message}`);
+        finishLaunch();
+      });
   }
 
   // The player's current view key (lesson:<id> or quiz), from its debug hook; null if unknown.
