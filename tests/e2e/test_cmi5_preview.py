@@ -155,7 +155,9 @@ def test_without_its_adapter_the_preview_shows_why_cmi5_does_not_build(context, 
     try:
         page = context.new_page()
         page.goto(server.url)
-        expect(page.locator("[data-build-errors-list]")).to_contain_text("no runtime adapter for the cmi5 package (templates/runtime/cmi5.js)")
+        expect(page.locator("[data-build-errors-list]")).to_contain_text(
+            "no runtime adapter for the cmi5 package (templates/runtime/cmi5.js)"
+        )
         assert server.cmi5 is None
         status, _ = post(f"{server.url}__preview__/cmi5/launch", b'{"learner": {"id": "x"}}')
         assert status == 409

@@ -58,9 +58,11 @@ def test_the_build_refuses_cmi5_while_the_adapter_is_missing(runner, make_course
     out = tmp_path / "out"
     result = runner.invoke(main, ["build", str(course), "-o", str(out), "--format", "scorm12,cmi5"])
     assert result.exit_code == 2
-    assert "'--format cmi5' cannot build yet: this coursepack has no runtime adapter for the cmi5 package" in result.stderr
-    assert "the package could not track anything" in result.stderr
-    assert "hint: build another format for now (scorm12, xapi)" in result.stderr
+    assert (
+        "'--format cmi5' cannot build yet: this coursepack has no runtime adapter for the cmi5 package "
+        "(templates/runtime/cmi5.js), so the package could not report to the LMS"
+    ) in result.stderr
+    assert "hint: choose another --format for now: scorm12, scorm2004, xapi" in result.stderr
     assert "Traceback" not in result.output
     assert not out.exists()  # not even the SCORM package
 
