@@ -382,7 +382,8 @@ def new(name, title):
     "format_name",
     default=formats.DEFAULT,
     callback=parse_one_format,
-    help=f"The package to preview, in the test LMS of its standard (default: {formats.DEFAULT}).",
+    help=f"The package to preview, in the test LMS of its standard (default: {formats.DEFAULT}); a cmi5 package "
+    "is launched by the preview's cmi5 LMS.",
 )
 def preview(source, port, open_browser, format_name):
     """Serve SOURCE (default: the current folder) in a test LMS with a data inspector.

@@ -361,5 +361,5 @@ def test_validate_says_when_the_schema_folder_has_no_cmi5_schema(runner, package
 def test_the_preview_shows_one_package(runner, make_course):
     result = runner.invoke(main, ["preview", str(make_course()), "--format", "scorm12,cmi5"])
     assert result.exit_code == 2
-    assert "the preview shows one package: give one format" in result.stderr
+    assert "preview one format at a time, not 2 (scorm12, cmi5)" in result.stderr
     assert "cmi5" in runner.invoke(main, ["preview", "--help"]).output

@@ -77,7 +77,7 @@ def test_the_build_refuses_the_format_while_its_runtime_adapter_is_missing(runne
         "course.yaml: error: '--format scorm2004' cannot build yet: this coursepack has no runtime adapter for the "
         "SCORM 2004 4th Edition package (templates/runtime/scorm2004.js), so the package could not report to the LMS"
     ) in result.stderr
-    assert "hint: choose another --format for now: scorm12, xapi" in result.stderr
+    assert "hint: choose another --format for now: scorm12, cmi5, xapi" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -173,7 +173,7 @@ def test_the_manifest_validates_against_the_official_4th_edition_schemas(built, 
     # --schemas also takes the folder that holds scorm12/ and scorm2004/ (a copy of shared/schemas).
     result = runner.invoke(main, ["validate", str(built["scorm2004"]), "--schemas", str(schemas2004.parent)])
     assert result.exit_code == 0, result.stderr
-    assert "(SCORM 2004 4th Edition package, 14 files; manifest valid against the SCORM 2004 4th Edition schemas)" in (
+    assert "(SCORM 2004 4th Edition package, 15 files; manifest valid against the SCORM 2004 4th Edition schemas)" in (
         result.stderr
     )
 

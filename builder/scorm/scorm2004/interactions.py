@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence
 
-from builder.model import POINT_IDS
+from builder.questions.base import POINT_IDS
 
 #: cmi.interactions.n.type of each quiz.yaml question type.
 TYPES = {
