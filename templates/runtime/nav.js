@@ -23,18 +23,16 @@
       ui.pager.hidden = false;
       state.current = index;
       views.forEach((view, i) => { view.el.hidden = i !== index; });
-      let statusChanged = false;
       if (index === QUIZ_VIEW) {
         hooks.quizShown();
       } else {
         state.visited[index] = true;
-        statusChanged = tracking.updateStatus();
-        if (statusChanged) tracking.writeExit();
+        if (tracking.updateStatus()) tracking.writeExit();
       }
       render();
       tracking.saveProgress();
       emit('view', { key: views[index].key, lessonId: index === QUIZ_VIEW ? null : lessons[index].id });
-      tracking.commit({ now: statusChanged });
+      tracking.commit();
       if (focus) {
         window.scrollTo(0, 0);
         $('h2', views[index].el).focus({ preventScroll: true });

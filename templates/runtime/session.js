@@ -3,6 +3,11 @@
  * Discovery, states, a check of every call (nothing throws into page code) and the commit
  * policy. The format's adapter (scorm12.js) names the functions and owns elements and values.
  * One global: CoursepackSession (module.exports under Node).
+ *
+ * Commit policy: what a learner action wrote is committed when that action's handler returns
+ * (requestCommit queues a microtask), so a crash a moment later loses nothing the learner saw
+ * as done, and the writes of one action share one commit. A failed commit is retried after 1 s
+ * and 2 s, then the player is told; while dirty, a commit at least every 60 s.
  */
 ;(function (global) {
   'use strict';
@@ -12,7 +17,6 @@
   const GENERAL_ERROR = '101';     // a call that throws (the same code in SCORM 1.2 and 2004)
 
   const FIND_LIMIT = 500;          // parents to climb (pipwerks' limit; ADL's sample uses 7)
-  const COMMIT_DELAY_MS = 1000;    // requestCommit() coalesces into one commit this much later
   const RETRY_BASE_MS = 1000;      // retries after 1 s, then 2 s ...
   const COMMIT_TRIES = 3;          // ... and after 3 failed tries the player is told
   const AUTOCOMMIT_MS = 60000;     // while dirty, commit at least this often
@@ -64,7 +68,8 @@
       this.dirty = false;
       this.failures = 0;        // consecutive failed commits
       this.warned = false;      // onCommitFailure called and not yet recovered
-      this.commitTimer = null;  // a coalesced or retry commit is scheduled
+      this.commitTimer = null;  // a retry is scheduled (it carries whatever is written meanwhile)
+      this.commitQueued = false;  // requestCommit's microtask is pending
       this.autoTimer = null;
     }
 
@@ -142,10 +147,17 @@
       return true;
     }
 
-    // Schedule one commit about a second from now; calls in between share it.
+    // Commit once the current handler returns (a microtask, not a timer): every write of the same
+    // action goes into that one commit. Nothing when a retry is already scheduled, a commit came
+    // first, or nothing is left to commit.
     requestCommit() {
-      if (!this.connected || this.commitTimer) return;
-      this.commitTimer = setTimeout(() => this.commit(), COMMIT_DELAY_MS);
+      if (!this.connected || this.commitTimer || this.commitQueued) return;
+      this.commitQueued = true;
+      queueMicrotask(() => {
+        if (!this.commitQueued) return;
+        this.commitQueued = false;
+        if (this.dirty) this.commit();
+      });
     }
 
     // Commit now (cancels a scheduled one). True when the LMS confirmed it.
@@ -175,6 +187,7 @@
     clearScheduled() {
       if (this.commitTimer) clearTimeout(this.commitTimer);
       this.commitTimer = null;
+      this.commitQueued = false;
     }
 
     // End the session once. No commit first: this runs in pagehide, where browsers refuse the

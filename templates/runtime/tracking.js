@@ -109,11 +109,9 @@
       adapter.setProgress(progress());
     }
 
-    // Normal mode only: commit at once (a status changed), else coalesced into one commit ~1 s later.
-    function commit({ now = false } = {}) {
-      if (!state.tracking) return;
-      if (now) adapter.commit();
-      else adapter.requestCommit();
+    // Normal mode only: commit what the current action wrote once its handler returns (session.js).
+    function commit() {
+      if (state.tracking) adapter.requestCommit();
     }
 
     // The stored score as a number (null if none), read once; askLms false: undefined until read.

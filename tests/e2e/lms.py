@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -15,6 +16,9 @@ from .lms_server import Commit, LmsServer
 ERROR_FNS = {"LMSGetLastError", "LMSGetErrorString", "LMSGetDiagnostic"}
 
 DEFAULT_LEARNER = {"student_id": "learner_1", "student_name": "Student, Sam"}
+
+#: Where ``LmsSession.pause_timers`` stops the pages' clock.
+PAUSED_AT = datetime(2030, 1, 7, 9, 30)
 
 
 def seed_cmi(
@@ -97,6 +101,46 @@ class LmsSession:
     def open(self) -> "LmsSession":
         self.page.goto(self.url)
         return self
+
+    def pause_timers(self) -> "LmsSession":
+        """Before ``open``: stop time in the LMS page and the course (Playwright's clock, paused), so no
+        ``setTimeout`` or ``setInterval`` callback ever runs: what reaches the LMS was not sent by a timer."""
+        self.page.clock.install(time=PAUSED_AT - timedelta(minutes=1))  # it runs until paused, and never backwards
+        self.page.clock.pause_at(PAUSED_AT)
+        return self
+
+    def crash(self, timeout: float = 10.0) -> None:
+        """Crash the tab's renderer (LMS page and course), as a browser or tab crash does: no pagehide, so
+        no LMSFinish. Then wait until the mirrored call log has stopped arriving."""
+        page_session = self.context.new_cdp_session(self.page)
+        target = page_session.send("Target.getTargetInfo")["targetInfo"]["targetId"]
+        page_session.detach()
+        browser = self.context.browser.new_browser_cdp_session()
+        session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": False})["sessionId"]
+        # Page.crash is never answered (the renderer is gone), so it is sent through the browser's session,
+        # which returns once the message is passed on, and the page's crash event says it happened.
+        message = json.dumps({"id": 1, "method": "Page.crash"})
+        with self.page.expect_event("crash", timeout=timeout * 1000):
+            browser.send("Target.sendMessageToTarget", {"sessionId": session, "message": message})
+        browser.detach()
+        self.closed = True
+        self.server.wait_quiet(self.run, quiet=0.5, timeout=timeout)
+
+    def stored_launch(self) -> dict:
+        """The next launch's CMI data from what the LMS last accepted, as an LMS hands it back: the location,
+        suspend_data, status and score, and ``entry`` ``resume`` after ``exit`` ``suspend``."""
+        accepted = [c for c in self.commits() if c.accepted]
+        assert accepted, "the LMS accepted no commit"
+        cmi = accepted[-1].cmi
+        core = cmi["core"]
+        score = core.get("score") or {}
+        return seed_cmi(
+            entry="resume" if core.get("exit") == "suspend" else "",
+            lesson_status=core["lesson_status"],
+            lesson_location=core["lesson_location"],
+            suspend_data=cmi["suspend_data"],
+            **{f"score_{k}": score[k] for k in ("raw", "min", "max") if score.get(k)},
+        )
 
     @property
     def sco(self) -> FrameLocator:

@@ -54,6 +54,7 @@ class Commit:
     content_type: str
     body: Any  # parsed JSON (None if the body was not JSON)
     raw: str
+    accepted: bool = True  # the server answered it with success (see LmsServer.commit_reply)
     received: float = field(default_factory=time.monotonic)
 
     @property
@@ -240,6 +241,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = None
         if parts.path == "/commit":
             seq = body.get("commitSequence") if isinstance(body, dict) else None
+            reply = dict(self.lms.commit_reply)
             self.lms._record_commit(
                 Commit(
                     run=run,
@@ -248,10 +250,10 @@ class _Handler(BaseHTTPRequestHandler):
                     content_type=self.headers.get("Content-Type", ""),
                     body=body,
                     raw=raw,
+                    accepted=bool(reply.get("result")),
                 )
             )
-            reply = json.dumps(self.lms.commit_reply).encode()
-            self._send(200, reply, "application/json")
+            self._send(200, json.dumps(reply).encode(), "application/json")
         elif parts.path == "/log":
             if isinstance(body, dict) and isinstance(body.get("seq"), int):
                 self.lms._record_log(run, body)

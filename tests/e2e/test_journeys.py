@@ -450,7 +450,7 @@ def test_api_found_two_frames_deep(open_lms, built_course):
     expect_lesson_shown(sco, lessons[1])
     lms.wait_for_commit(
         lambda c: c.cmi["core"]["lesson_location"] == f"lesson:{lessons[1]['id']}",
-        what="the page-change commit (coalesced, ~1 s)",
+        what="the page-change commit",
     )
     finish = lms.close()
     assert finish.cmi["core"]["exit"] == "suspend"

@@ -107,7 +107,7 @@ def test_the_inspector_lists_the_set_values_a_page_change_makes(page):
     expect(location.locator("td.ret")).to_have_text('"true"')
     suspend = calls(page, "LMSSetValue", "cmi.suspend_data").last
     expect(suspend).to_contain_text('LMSSetValue("cmi.suspend_data", "')
-    expect(calls(page, "LMSCommit")).to_have_count(2)  # coalesced: one commit for the page change
+    expect(calls(page, "LMSCommit")).to_have_count(2)  # the launch, then one for all the page change wrote
     expect(page.locator("[data-calls] tr.is-error")).to_have_count(0)
 
     page.get_by_role("tab", name="Data model").click()

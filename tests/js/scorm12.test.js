@@ -10,7 +10,7 @@ const { load } = require('./fixture.js');
 const Session = load('session.js');
 const Adapter = load('scorm12.js');
 
-// Timers are the test's: commits are coalesced, retried and repeated by time.
+// Timers are the test's: failed commits are retried and commits repeated by time.
 test.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
 
 // An LMS's `API` object: values in `cmi`, every call in `calls`, `fail` = {function or element: error code}.
@@ -179,17 +179,25 @@ test('interactions are appended at _count, id first, and stop at the first refus
   assert.deepEqual(made(without).slice(1), [['LMSGetValue', 'cmi.interactions._count']]);
 });
 
-test('commits: coalesced, retried with backoff, a notice after three failures, then recovery', () => {
+// Lets the microtasks queued so far run, as they do when an event handler returns.
+const handlerReturned = () => new Promise((resolve) => setImmediate(resolve));
+
+test('commits: one per action once its handler returns, retried with backoff, a notice after three failures', async () => {
   const api = fakeAPI({}, { LMSCommit: '101' });
   const { adapter, notices } = connect(api);
   const commits = () => made(api).filter(([fn]) => fn === 'LMSCommit').length;
   adapter.setLocation('lesson:a');
   adapter.requestCommit();
+  adapter.setSuspendData('2~k3f9~B~');
   adapter.requestCommit();
-  test.mock.timers.tick(999);
-  assert.equal(commits(), 0);
-  test.mock.timers.tick(1);
-  assert.equal(commits(), 1);                   // one commit for both requests
+  assert.equal(commits(), 0);                   // not in the middle of the handler ...
+  await handlerReturned();
+  assert.deepEqual(made(api).slice(1).map(([fn, element]) => element || fn),
+    ['cmi.core.lesson_location', 'cmi.suspend_data', 'LMSCommit']);   // ... but right after it, once, with no timer
+  adapter.setLocation('lesson:b');
+  adapter.requestCommit();
+  await handlerReturned();
+  assert.equal(commits(), 1);                   // the retry already scheduled carries it
   test.mock.timers.tick(1000);
   assert.equal(commits(), 2);                   // retried after 1 s ...
   test.mock.timers.tick(2000);
@@ -202,15 +210,41 @@ test('commits: coalesced, retried with backoff, a notice after three failures, t
   assert.equal(commits(), 4);
   assert.deepEqual(notices, ['failed', 'recovered']);
   assert.equal(adapter.dirty, false);
+  adapter.requestCommit();
+  await handlerReturned();
   test.mock.timers.tick(120000);
-  assert.equal(commits(), 4);                   // nothing to commit
+  assert.equal(commits(), 4);                   // nothing written, nothing to commit
+  adapter.setLocation('quiz');
+  adapter.requestCommit();
+  assert.equal(adapter.commit(), true);         // a commit at once replaces the requested one
+  await handlerReturned();
+  assert.equal(commits(), 5);
 });
 
-test('terminate: exit, session_time, LMSFinish(""), and no call after it', () => {
+test('after a failed commit has been reported, each action tries again at once', async () => {
+  const api = fakeAPI({}, { LMSCommit: '101' });
+  const { adapter, notices } = connect(api);
+  const commits = () => made(api).filter(([fn]) => fn === 'LMSCommit').length;
+  adapter.setLocation('lesson:a');
+  adapter.commit();
+  test.mock.timers.tick(1000);
+  test.mock.timers.tick(2000);
+  assert.equal(commits(), 3);
+  assert.deepEqual(notices, ['failed']);
+  delete api.fail.LMSCommit;
+  adapter.setLocation('lesson:b');
+  adapter.requestCommit();
+  await handlerReturned();
+  assert.equal(commits(), 4);
+  assert.deepEqual(notices, ['failed', 'recovered']);
+});
+
+test('terminate: exit, session_time, LMSFinish(""), and no call after it', async () => {
   const api = fakeAPI();
   const { adapter } = connect(api);
   adapter.requestCommit();
   assert.equal(adapter.terminate({ exit: 'suspend', sessionMs: 3723450 }), true);
+  await handlerReturned();                      // the requested commit does not come after LMSFinish
   test.mock.timers.tick(120000);
   assert.equal(adapter.setLocation('quiz'), false);
   assert.equal(adapter.connected, false);
