@@ -15,6 +15,8 @@ from playwright.sync_api import Page, expect
 
 from builder.preview.server import PreviewServer
 
+from .a11y import AXE, WCAG_TAGS
+
 COURSE_YAML = """\
 id: preview-demo
 title: Preview demo
@@ -259,3 +261,196 @@ def test_xapi_statements_and_player_events_are_captured(context, course, preview
     expect(page.locator("[data-calls] tr.note").filter(has_text="script error in the course")).to_contain_text(
         re.compile(r"notDefinedAnywhere is not defined \(/course/index\.html:\d+\)")
     )
+
+
+# --------------------------------------------------------------------------- the layout
+def course_shown(page: Page) -> None:
+    """The course runs in the frame (a first launch shows lesson one, a later one the resume prompt)."""
+    course = page.frame_locator("#scorm_object")
+    expect(course.get_by_role("heading", level=1, name="Preview demo")).to_be_visible()
+    expect(course.locator("section.view:not([hidden]), [data-resume]:not([hidden])")).to_have_count(1)
+
+
+def open_at(context, preview, width: int, height: int) -> Page:
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(preview.url)
+    course_shown(page)
+    return page
+
+
+def box(page: Page, selector: str) -> dict:
+    found = page.locator(selector).bounding_box()
+    assert found, f"{selector} is not displayed"
+    return found
+
+
+def course_window(page: Page) -> dict:
+    """The course's own view of its window: its width, and whether the player's wide layout (50em) applies."""
+    return page.frame(name="scorm_object").evaluate(
+        "() => ({width: window.innerWidth, wide: matchMedia('(min-width: 50em)').matches})"
+    )
+
+
+def expect_frame_width(page: Page, width: int) -> None:
+    expect(page.locator("[data-frame-size]")).to_have_text(re.compile(rf"^{width} × \d+ px$"))
+    assert round(box(page, "#scorm_object")["width"]) == width
+    assert course_window(page)["width"] == width
+
+
+def controls_violations(page: Page) -> list[dict]:
+    """axe-core (WCAG 2.1 A/AA) on the layout's controls: the course width, the separator, the inspector's bar."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async (tags) => {
+        const context = {include: [['.lms-bar'], ['[data-splitter]'], ['.inspector-bar']]};
+        const result = await axe.run(context, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        return result.violations.map((v) => ({id: v.id, nodes: v.nodes.map((n) => n.target.join(' '))}));
+    }""",
+        WCAG_TAGS,
+    )
+
+
+def test_at_1280_the_course_has_a_desktop_width_and_the_inspector_collapses_and_resizes(context, preview):
+    page = open_at(context, preview, 1280, 800)
+    toggle = page.get_by_role("button", name="Inspector", exact=True)
+    separator = page.get_by_role("separator", name="Inspector size")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(separator).to_have_attribute("aria-orientation", "vertical")
+    frame, inspector = box(page, "#scorm_object"), box(page, "[data-inspector]")
+    # Beside the course, not over it, and the course keeps the player's desktop layout.
+    assert inspector["x"] >= frame["x"] + frame["width"]
+    assert course_window(page)["wide"], f"the course frame is {frame['width']} px: the player's narrow layout"
+    width = round(frame["width"])
+    assert width + 8 + round(inspector["width"]) == 1280
+    expect_frame_width(page, width)
+    assert controls_violations(page) == []
+
+    # Resized from the keyboard: the separator's arrows (Shift for bigger steps), Home and End.
+    size = int(separator.get_attribute("aria-valuenow"))
+    assert size == 1280 - 8 - width
+    separator.focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(separator).to_have_attribute("aria-valuenow", str(size + 32))
+    expect_frame_width(page, width - 32)
+    page.keyboard.press("Shift+ArrowRight")
+    expect(separator).to_have_attribute("aria-valuenow", str(size + 32 - 64))
+    expect_frame_width(page, width - 32 + 64)
+    page.keyboard.press("Home")
+    expect(separator).to_have_attribute("aria-valuenow", separator.get_attribute("aria-valuemin"))
+    expect_frame_width(page, 1280 - 8 - int(separator.get_attribute("aria-valuemin")))
+    page.keyboard.press("End")
+    expect_frame_width(page, 320)  # the course keeps its minimum
+    page.keyboard.press("Home")
+    smallest = int(separator.get_attribute("aria-valuenow"))
+    # And with the pointer: dragged 50 px to the left, over the course frame.
+    handle = box(page, "[data-splitter]")
+    page.mouse.move(handle["x"] + 4, handle["y"] + 200)
+    page.mouse.down()
+    page.mouse.move(handle["x"] - 20, handle["y"] + 200)
+    page.mouse.move(handle["x"] - 46, handle["y"] + 200)
+    page.mouse.up()
+    expect(separator).to_have_attribute("aria-valuenow", str(smallest + 50))
+    resized = 1280 - 8 - smallest - 50
+    expect_frame_width(page, resized)
+
+    # Collapsed to a bar under the course, which then has the whole width; the button says so.
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("[data-inspector-body]")).to_be_hidden()
+    expect(separator).to_be_hidden()
+    expect_frame_width(page, 1280)
+    frame, bar = box(page, "#scorm_object"), box(page, ".inspector-bar")
+    assert bar["y"] >= frame["y"] + frame["height"] and bar["height"] < 60
+
+    # Remembered across a reload; expanded again it has the size it was given.
+    page.reload()
+    course_shown(page)
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect_frame_width(page, 1280)
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("[data-calls]")).to_be_visible()
+    expect_frame_width(page, resized)
+
+    # Enter on the separator collapses it too, and hands the focus to the button that expands it.
+    separator.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
+def test_the_width_selector_gives_the_course_a_phone_a_tablet_or_a_desktop_width(context, preview):
+    page = open_at(context, preview, 1280, 800)
+    selector = page.get_by_label("Course width")
+    full = round(box(page, "#scorm_object")["width"])
+    for label, width, wide in (("Phone (375 px)", 375, False), ("Tablet (768 px)", 768, False)):
+        selector.select_option(label=label)
+        expect_frame_width(page, width)
+        assert course_window(page)["wide"] is wide
+        stage, frame = box(page, "[data-stage]"), box(page, "#scorm_object")
+        assert (
+            abs((frame["x"] - stage["x"]) - (stage["x"] + stage["width"] - frame["x"] - frame["width"])) <= 1
+        )  # centred
+
+    # A desktop's 1280 px do not fit beside the inspector: the course keeps them and scrolls; docked below, it fits.
+    selector.select_option(label="Desktop (1280 px)")
+    expect_frame_width(page, 1280)
+    assert page.locator("[data-stage]").evaluate("(s) => s.scrollWidth > s.clientWidth")
+    page.get_by_role("button", name="Below", exact=True).click()
+    expect(page.get_by_role("button", name="Below", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("separator", name="Inspector size")).to_have_attribute("aria-orientation", "horizontal")
+    expect_frame_width(page, 1280)
+    assert page.locator("[data-stage]").evaluate("(s) => s.scrollWidth <= s.clientWidth")
+    frame, inspector = box(page, "#scorm_object"), box(page, "[data-inspector]")
+    assert inspector["y"] >= frame["y"] + frame["height"]
+    assert course_window(page)["wide"]
+
+    page.reload()
+    course_shown(page)
+    expect(selector).to_have_value("1280")
+    expect(page.get_by_role("button", name="Below", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect_frame_width(page, 1280)
+    page.get_by_role("button", name="Beside", exact=True).click()
+    selector.select_option(label="Full width")
+    expect_frame_width(page, full)
+
+
+def test_at_375_the_inspector_is_a_bar_under_a_course_of_the_full_width(context, preview):
+    page = open_at(context, preview, 375, 667)
+    toggle = page.get_by_role("button", name="Inspector", exact=True)
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("[data-inspector-body]")).to_be_hidden()
+    expect(page.get_by_role("button", name="Beside", exact=True)).to_be_disabled()
+    expect_frame_width(page, 375)
+    frame, bar = box(page, "#scorm_object"), box(page, ".inspector-bar")
+    assert frame["height"] >= 300, f"the course frame is {frame['height']} px high"
+    assert bar["y"] >= frame["y"] + frame["height"] and round(bar["y"] + bar["height"]) == 667
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    assert controls_violations(page) == []
+
+    # Expanded, it goes below the course, never over it, and resizes with the up and down arrows.
+    toggle.click()
+    expect(page.locator("[data-calls]")).to_be_visible()
+    separator = page.get_by_role("separator", name="Inspector size")
+    expect(separator).to_have_attribute("aria-orientation", "horizontal")
+    frame, inspector = box(page, "#scorm_object"), box(page, "[data-inspector]")
+    assert inspector["y"] >= frame["y"] + frame["height"]
+    assert round(frame["width"]) == 375 and frame["height"] >= 160
+    size = int(separator.get_attribute("aria-valuenow"))
+    separator.focus()
+    page.keyboard.press("ArrowUp")
+    expect(separator).to_have_attribute("aria-valuenow", str(size + 16))
+    assert round(box(page, "#scorm_object")["height"]) == round(frame["height"]) - 16
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(separator).to_have_attribute("aria-valuenow", str(size - 16))
+
+    # A tablet's width on a phone: the course frame scrolls sideways, the page does not.
+    page.get_by_label("Course width").select_option(label="Tablet (768 px)")
+    expect_frame_width(page, 768)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375

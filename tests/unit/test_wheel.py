@@ -49,6 +49,7 @@ def test_wheel_installs_into_a_fresh_venv_and_builds_the_sample(tmp_path):
         "builder/preview/static/lms.js",
         "builder/scorm/scorm2004/manifest.py",
         "builder/preview/static/inspector.js",
+        "builder/preview/static/layout.js",
         "builder/preview/static/hook.js",
     ):
         assert needed in names

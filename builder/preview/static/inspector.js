@@ -54,7 +54,7 @@
     entry: $('[data-entry]'),
     calls: $('[data-calls]'),
     callsScroll: $('[data-calls-scroll]'),
-    errorCount: $('[data-error-count]'),
+    errorCounts: $$('[data-error-count]'),   // on the Calls tab and on the inspector's bar (seen when collapsed)
     warningCount: $('[data-warning-count]'),
     core: $('[data-core]'),
     suspend: $('[data-suspend]'),
@@ -328,11 +328,7 @@
   function onCall(entry) {
     const levels = entry.flags.map((f) => f.level);
     const isError = levels.includes('error');
-    if (isError) {
-      app.errors += 1;
-      ui.errorCount.textContent = String(app.errors);
-      ui.errorCount.hidden = false;
-    }
+    if (isError) showErrorCount(app.errors + 1);
     const classes = [ERROR_FNS.includes(entry.fn) ? 'is-errorcheck' : '', isError ? 'is-error' : '',
       !isError && levels.includes('warning') ? 'is-warning' : ''].filter(Boolean).join(' ');
     const code = entry.code === '0' ? '0' : `${entry.code} ${LMS.ERROR_TEXT[entry.code] || ''}`;
@@ -346,6 +342,14 @@
     el('td', { class: 'code' }, code));
     keepAtBottom(() => ui.calls.append(row));
     scheduleData();
+  }
+
+  function showErrorCount(count) {
+    app.errors = count;
+    ui.errorCounts.forEach((badge) => {
+      badge.replaceChildren(String(count), el('span', { class: 'sr-only' }, count === 1 ? ' error' : ' errors'));
+      badge.hidden = !count;
+    });
   }
 
   function sessionRow(session, who, reason) {
@@ -529,8 +533,7 @@
   $('[data-action="resume"]').addEventListener('click', () => relaunch('close and resume'));
   $('[data-action="clear-log"]').addEventListener('click', () => {
     ui.calls.replaceChildren();
-    app.errors = 0;
-    ui.errorCount.hidden = true;
+    showErrorCount(0);
   });
   ui.nameFormat.addEventListener('change', () => {
     prefs.nameFormat = ui.nameFormat.value;
