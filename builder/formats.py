@@ -48,7 +48,8 @@ class Format:
     descriptor: ClassVar[str] = ""
     #: the player page that every format's package launches
     launch_file: ClassVar[str] = "index.html"
-    #: the runtime script (``templates/runtime/<adapter>``) through which the player talks to the LMS
+    #: the runtime script through which the player talks to the LMS: for a built-in format a file of
+    #: ``templates/runtime/adapters/``, copied to ``assets/<adapter>``
     adapter: ClassVar[str] = ""
     #: the most characters of progress data (suspend data) the LMS API stores; None: no limit checked
     suspend_limit: ClassVar[Optional[int]] = None
@@ -75,7 +76,7 @@ class Format:
             problems.add(
                 shown,
                 f"'--format {self.name}' cannot build yet: this coursepack has no runtime adapter for the "
-                f"{self.title} (templates/runtime/{self.adapter}), so the package could not report to the LMS",
+                f"{self.title} (templates/runtime/adapters/{self.adapter}), so the package could not report to the LMS",
                 hint="choose another --format for now: " + ", ".join(n for n in names() if n != self.name),
             )
         if self.suspend_limit is None:
@@ -162,8 +163,15 @@ def get(name: str) -> Format:
 
 
 def adapters() -> Set[str]:
-    """Every runtime adapter script a registered format ships: a package carries only its own."""
-    return {get(name).adapter for name in names()}
+    """Every runtime adapter script, so that a package carries only its own.
+
+    The built-in formats' adapters are the files of ``templates/runtime/adapters/`` (listed, so no
+    format module is imported for it: start-up time); a format added with :func:`register`
+    contributes its own.
+    """
+    from builder.render import adapter_scripts
+
+    return set(adapter_scripts()) | {entry.adapter for entry in _registry.values() if not isinstance(entry, str)}
 
 
 def parse(value: str) -> Tuple[str, ...]:

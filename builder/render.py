@@ -47,11 +47,21 @@ OPTIONAL_RUNTIME = {
 }
 
 
+def adapter_scripts() -> Dict[str, Path]:
+    """The built-in formats' runtime adapters (``templates/runtime/adapters/<name>.js``), by file name."""
+    return {p.name: p for p in sorted((templates_dir() / "runtime" / "adapters").glob("*.js"))}
+
+
+def default_runtime_scripts() -> Dict[str, Path]:
+    """Every runtime script coursepack ships, adapters included, by the name it has in ``assets/``."""
+    return {**{p.name: p for p in (templates_dir() / "runtime").glob("*.js")}, **adapter_scripts()}
+
+
 def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None) -> List[Path]:
     """Static files copied byte for byte into the package's ``assets/`` folder, sorted by name.
 
     Optional files (:data:`OPTIONAL_RUNTIME`) are included only for a *course* that uses them, and
-    of the formats' runtime adapters (builder/formats.py) only *adapter*, the package's own.
+    of the formats' runtime adapters only *adapter*, the package's own (builder/formats.py).
     A course's own ``templates/static/*`` and ``templates/runtime/*`` replace the default file
     of the same name (``assets/`` is flat) or are added to it.
     """
@@ -59,6 +69,7 @@ def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None
 
     root = templates_dir()
     by_name = {p.name: p for folder in ("static", "runtime") for p in (root / folder).iterdir() if p.is_file()}
+    by_name.update(adapter_scripts())
     if course is not None and course.templates_dir is not None:
         for rel in course.template_files:
             if rel.startswith(("static/", "runtime/")):
@@ -226,7 +237,7 @@ def _check_runtime_scripts(course: Course, page: str, adapter: str) -> None:
     from builder.problems import InvalidCourse, Problems, display_path
 
     loaded = re.findall(r"""<script\b[^>]*\bsrc=["']assets/([^"'?#]+\.js)["']""", page)
-    defaults = {p.name for p in (templates_dir() / "runtime").glob("*.js")}
+    defaults = set(default_runtime_scripts())
     carried = [p.name for p in runtime_files(course, adapter) if p.name in defaults]
     missing = [name for name in carried if name not in loaded]
     problems = Problems()

@@ -20,6 +20,7 @@ from typing import Dict, List, Optional, Tuple
 from builder.fileguard import Refused, resolve, stat_regular
 from builder.model import Asset, Theme
 from builder.problems import Problems, did_you_mean, did_you_mean_file
+from builder.render import default_runtime_scripts
 
 THEME_KEYS = ("colors", "fonts", "logo", "logo_alt")
 #: author key -> the CSS custom property of templates/static/player.css it sets
@@ -299,7 +300,7 @@ def read_template_overrides(
     if not folder.is_dir():
         return None, ()
     default_html = sorted(p.name for p in defaults.glob("*.html"))
-    default_runtime = sorted(p.name for p in (defaults / "runtime").iterdir() if p.is_file())
+    default_runtime = sorted(default_runtime_scripts())
     files: List[str] = []
     for current, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not IGNORED_FILES.search(d))

@@ -1,6 +1,6 @@
 """SCORM 2004 4th Edition packages (issue 13, phase 1): the manifest, its invariants, validate, the budget.
 
-The runtime adapter (templates/runtime/scorm2004.js) arrives in phase 2; until then the build
+The runtime adapter (templates/runtime/adapters/scorm2004.js) arrives in phase 2; until then the build
 refuses the format. To build a package here, a course brings a stand-in adapter in its
 ``templates/static/`` (a course may add runtime files there): the tests look at what the zip and
 its manifest hold, never at what the stand-in does.
@@ -75,7 +75,8 @@ def test_the_build_refuses_the_format_while_its_runtime_adapter_is_missing(runne
     assert result.exit_code == 2
     assert (
         "course.yaml: error: '--format scorm2004' cannot build yet: this coursepack has no runtime adapter for the "
-        "SCORM 2004 4th Edition package (templates/runtime/scorm2004.js), so the package could not report to the LMS"
+        "SCORM 2004 4th Edition package (templates/runtime/adapters/scorm2004.js), so the package could not "
+        "report to the LMS"
     ) in result.stderr
     assert "hint: choose another --format for now: scorm12, cmi5, xapi" in result.stderr
     assert "Traceback" not in result.stderr

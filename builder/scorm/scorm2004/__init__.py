@@ -1,7 +1,7 @@
 """The SCORM 2004 4th Edition format: one SCO (the player page) and its files, described by ``imsmanifest.xml``.
 
 The manifest (``manifest.py``) adds the sequencing a single SCO needs to the content package both
-SCORM editions share; the player reports through ``templates/runtime/scorm2004.js`` (phase 2: until
+SCORM editions share; the player reports through ``templates/runtime/adapters/scorm2004.js`` (phase 2: until
 it exists the build refuses this format), with the status words of ``status.py`` and the
 interaction formats of ``interactions.py``. docs/scorm2004.md explains the choices.
 """

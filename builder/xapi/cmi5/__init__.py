@@ -4,7 +4,7 @@ The zip holds ``cmi5.xml`` first (:mod:`builder.xapi.cmi5.course_structure`), th
 assets and the course's media, as every package does. A cmi5 LMS launches ``index.html`` with
 ``endpoint``, ``fetch``, ``actor``, ``registration`` and ``activityId``; the page asks ``fetch``
 for a one-time token, so no key is ever in the package. The format's runtime adapter is
-``templates/runtime/cmi5.js`` (docs/cmi5.md).
+``templates/runtime/adapters/cmi5.js`` (docs/cmi5.md).
 
 Only :mod:`builder.formats` is imported here: the registry loads every format to learn its
 adapter, and a SCORM build must not pay for lxml's course structure code.
