@@ -433,7 +433,7 @@ def verify_code(course, version, learner, date, typed):
     if folder.is_dir() and not (folder / "course.yaml").is_file():
         raise click.BadParameter(f"the folder '{course}' has no course.yaml", param_hint="--course")
     if folder.is_dir():
-        from builder.source import course_identity
+        from builder.sources.course import course_identity
 
         try:
             course_id, stored_version = course_identity(folder)

@@ -69,7 +69,7 @@ class Format:
     # ------------------------------------------------------------------ checks on the course
     def check(self, course: "Course", problems: Problems, shown: str) -> None:
         """The format's own rules on a course (by default: its adapter exists, its progress data fits the API)."""
-        from builder.render import runtime_files
+        from builder.page.render import runtime_files
 
         if self.adapter not in {p.name for p in runtime_files(course, self.adapter)}:
             # A package without its adapter would play but never track: refuse it.
@@ -99,7 +99,7 @@ class Format:
 
     def plan(self, course: "Course", page_html: str) -> List["Entry"]:
         """The package's entries: the descriptor first, then every other file sorted by name."""
-        from builder.render import package_files
+        from builder.page.render import package_files
         from builder.zipwriter import Entry
 
         files = package_files(course, self.launch_file, page_html, self.adapter)
@@ -169,7 +169,7 @@ def adapters() -> Set[str]:
     format module is imported for it: start-up time); a format added with :func:`register`
     contributes its own.
     """
-    from builder.render import adapter_scripts
+    from builder.resources import adapter_scripts
 
     return set(adapter_scripts()) | {entry.adapter for entry in _registry.values() if not isinstance(entry, str)}
 

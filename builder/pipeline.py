@@ -13,9 +13,9 @@ from typing import Dict, List, Optional, Sequence
 
 from builder import formats
 from builder.model import Course
+from builder.page.render import render_player
+from builder.page.runtime_config import runtime_config
 from builder.problems import InvalidCourse, Problem, Problems, display_path
-from builder.render import render_player
-from builder.runtime_config import runtime_config
 from builder.zipwriter import Deflater, Entry, write_zip
 
 
@@ -72,8 +72,8 @@ def prepare(
     :raises InvalidCourse: with every problem of every course, when any is an error.
     """
     from builder.lint import lint_course
-    from builder.source import load_course
-    from builder.sourcefiles import SourceFiles
+    from builder.sources.course import load_course
+    from builder.sources.files import SourceFiles
 
     started = time.perf_counter()
     problems = Problems()

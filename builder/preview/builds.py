@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from builder import formats
+from builder.page.runtime_config import shortest_number
 from builder.problems import InvalidCourse, Problem, display_path
-from builder.runtime_config import shortest_number
 
 KEEP_BUILDS = 2  #: the served build and the one before it (a page may still be loading from it)
 

@@ -12,7 +12,7 @@ from builder.questions.base import (
     numbered,
     option_text,
 )
-from builder.reader import kind_of
+from builder.sources.reader import kind_of
 
 CHOICE_KEYS = ("text", "correct", "feedback", "fixed")
 

@@ -18,7 +18,7 @@ from builder.questions.base import (
     positional,
     take,
 )
-from builder.reader import kind_of
+from builder.sources.reader import kind_of
 
 PAIR_KEYS = ("source", "target")
 

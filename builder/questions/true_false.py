@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from builder.questions.base import QuestionType
-from builder.reader import kind_of
+from builder.sources.reader import kind_of
 
 
 class TrueFalse(QuestionType):

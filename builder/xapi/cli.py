@@ -71,7 +71,7 @@ def _course_iri(course: str, base_iri: Optional[str]) -> Tuple[str, str]:
         return course.rstrip("/"), split[0]
     folder = Path(course)
     if (folder / "course.yaml").is_file():
-        from builder.source import load_course
+        from builder.sources.course import load_course
 
         try:
             loaded, _ = load_course(folder)

@@ -123,7 +123,7 @@ def test_the_status_words_of_a_2004_page_carry_both_fields_and_1_2_keeps_its_own
     ],
 )
 def test_each_status_rule_gives_its_words_and_the_fields_table(make_course, rule, words):
-    from builder.source import load_course
+    from builder.sources.course import load_course
 
     course, _ = load_course(make_course({"course.yaml": _course_yaml(f"status_rule: {rule}\n")}))
     status = get("scorm2004").status_words(course)

@@ -1,7 +1,7 @@
 """What the relay accepts, learned from course folders and built packages.
 
 Both give the same thing: the ``xapi`` part of the runtime configuration
-(``docs/architecture.md`` section 3). A course folder is loaded with :func:`builder.source.load_course`
+(``docs/architecture.md`` section 3). A course folder is loaded with :func:`builder.sources.course.load_course`
 and turned into it by :func:`builder.xapi.vocab.runtime_xapi`; a built package (SCORM or Tin Can
 zip) carries it in ``index.html`` (``<script id="course-config">``). From it come:
 
@@ -226,7 +226,7 @@ def config_from_zip(path: Path) -> Optional[Dict[str, Any]]:
 
 def config_from_source(folder: Path) -> Optional[Dict[str, Any]]:
     """The ``xapi`` part of the runtime configuration of a course folder (None: no ``xapi:`` block)."""
-    from builder.source import load_course
+    from builder.sources.course import load_course
     from builder.xapi.vocab import runtime_xapi
 
     try:

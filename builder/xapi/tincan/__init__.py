@@ -35,7 +35,7 @@ class TinCanFormat(Format):
             )
 
     def describe(self, course: Course, files: Sequence[str]) -> bytes:
-        from builder.render import load_strings
+        from builder.resources import load_strings
         from builder.xapi.vocab import vocabulary
 
         strings = load_strings(course.language.split("-")[0])

@@ -1,7 +1,7 @@
 """Typed, located access to a YAML document of the course sources: :class:`Reader`.
 
-Every reader of course sources (``builder/source.py`` for course.yaml and its blocks,
-``builder/quiz.py`` and the question types for the quiz file, ``builder/lint.py`` for ``lint:``)
+Every reader of course sources (``builder/sources/course.py`` for course.yaml and its blocks,
+``builder/sources/quiz.py`` and the question types for the quiz file, ``builder/lint.py`` for ``lint:``)
 checks values through it, so a problem is reported with its file, line and column and reading
 goes on.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 from builder.problems import Problems, did_you_mean
 
 if TYPE_CHECKING:  # for annotations only: importing yamldoc loads PyYAML, which lint's callers may not need
-    from builder import yamldoc
+    from builder.sources import yamldoc
 
 
 def where(path: Sequence[Any]) -> str:

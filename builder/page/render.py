@@ -2,42 +2,20 @@
 
 Templates live in ``templates/`` at the top of the source tree; an installed wheel carries them
 as ``builder/templates``. Autoescaping is on, undefined names raise, and lesson HTML (already
-checked and rewritten by :mod:`builder.lessons`) is marked safe in exactly one place:
+checked and rewritten by :mod:`builder.sources.lessons`) is marked safe in exactly one place:
 :func:`template_context`.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, TypedDict
 
 from builder.model import Course
+from builder.resources import adapter_scripts, default_runtime_scripts, load_strings, templates_dir
 
 if TYPE_CHECKING:
     from builder.zipwriter import Entry
-
-
-@functools.lru_cache(maxsize=None)
-def templates_dir() -> Path:
-    """Where the templates are: next to the package in a wheel, beside it in a checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / "player.html").is_file():
-            return candidate
-    raise FileNotFoundError("coursepack's templates are missing from this installation; reinstall coursepack")
-
-
-def available_languages() -> List[str]:
-    return sorted(p.stem for p in (templates_dir() / "locales").glob("*.json"))
-
-
-@functools.lru_cache(maxsize=None)
-def load_strings(language: str) -> Dict[str, str]:
-    """The learner-facing strings for *language* (a base code such as ``en``)."""
-    with open(templates_dir() / "locales" / f"{language}.json", encoding="utf-8") as fh:
-        return json.load(fh)
 
 
 #: Runtime files a package carries only when its course turns the feature on (``runtime_files(course)``).
@@ -45,16 +23,6 @@ OPTIONAL_RUNTIME = {
     "xapi.js": lambda course: course.xapi is not None,
     "certificate.js": lambda course: course.certificate,
 }
-
-
-def adapter_scripts() -> Dict[str, Path]:
-    """The built-in formats' runtime adapters (``templates/runtime/adapters/<name>.js``), by file name."""
-    return {p.name: p for p in sorted((templates_dir() / "runtime" / "adapters").glob("*.js"))}
-
-
-def default_runtime_scripts() -> Dict[str, Path]:
-    """Every runtime script coursepack ships, adapters included, by the name it has in ``assets/``."""
-    return {**{p.name: p for p in (templates_dir() / "runtime").glob("*.js")}, **adapter_scripts()}
 
 
 def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None) -> List[Path]:
@@ -112,7 +80,7 @@ def make_environment(course: Optional[Course] = None, sandboxed: bool = False):
     """The Jinja environment; a course with its own ``templates/`` folder has it searched first.
 
     :param sandboxed: Jinja2's immutable sandbox (course templates render only in it, in the
-        child process of :mod:`builder.templatebox`).
+        child process of :mod:`builder.page.templatebox`).
     """
     import jinja2
     import jinja2.sandbox
@@ -135,10 +103,10 @@ def make_environment(course: Optional[Course] = None, sandboxed: bool = False):
 
 def _course_loader(folder: Path, accepted: Sequence[str]):
     """A Jinja loader for the course's template overrides: only the ``*.html`` files that
-    :func:`builder.theme.read_template_overrides` accepted, each read through the file guard."""
+    :func:`builder.sources.theme.read_template_overrides` accepted, each read through the file guard."""
     import jinja2
 
-    from builder.fileguard import Refused, read_regular
+    from builder.sources.fileguard import Refused, read_regular
 
     names = {rel for rel in accepted if "/" not in rel}
 
@@ -167,7 +135,7 @@ def template_context(course: Course, config: Dict[str, Any], adapter: str) -> Te
             lessons=[
                 SimpleNamespace(
                     id=lesson.id, title=lesson.title, number=lesson.number, file=lesson.file, html=Markup(lesson.html)
-                )  # author HTML, checked in builder.lessons
+                )  # author HTML, checked in builder.sources.lessons
                 for lesson in module.lessons
             ],
         )
@@ -192,7 +160,7 @@ def template_context(course: Course, config: Dict[str, Any], adapter: str) -> Te
 
 
 def theme_css(theme) -> str:
-    """The CSS a course theme adds after assets/player.css (values checked by builder/theme.py)."""
+    """The CSS a course theme adds after assets/player.css (values checked by builder/sources/theme.py)."""
     if theme is None:
         return ""
     rules = []
@@ -209,14 +177,14 @@ def render_player(course: Course, config: Dict[str, Any], adapter: str) -> str:
     """Render ``player.html`` (the SCO page) for *course*, loading the runtime *adapter* of its format.
 
     Coursepack's own templates render here; a course with its own ``templates/`` folder is
-    rendered in the sandbox of :mod:`builder.templatebox` (the output is the same for the same
+    rendered in the sandbox of :mod:`builder.page.templatebox` (the output is the same for the same
     templates).
 
     :raises InvalidCourse: when a template of the course's own ``templates/`` folder fails.
     """
     if course.templates_dir is None:
         return make_environment(course).get_template("player.html").render(**template_context(course, config, adapter))
-    from builder.templatebox import TemplateProblem, render_in_sandbox
+    from builder.page.templatebox import TemplateProblem, render_in_sandbox
 
     try:
         page = render_in_sandbox(course, config, adapter)
@@ -263,7 +231,7 @@ def _check_runtime_scripts(course: Course, page: str, adapter: str) -> None:
 
 
 def _template_problem(course: Course, exc) -> Exception:
-    """A located error for a failing template override (:class:`builder.templatebox.TemplateProblem`)."""
+    """A located error for a failing template override (:class:`builder.page.templatebox.TemplateProblem`)."""
     from builder.problems import InvalidCourse, Problems, display_path
 
     shown = display_path(Path(exc.file)) if exc.file else display_path(course.templates_dir)
