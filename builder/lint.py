@@ -5,7 +5,7 @@ Hard errors (a missing file, a bad key) stop the build in :mod:`builder.sources.
 that jump nowhere, images without alt text, ``http:`` resources that an LMS served over HTTPS
 blocks, media over the course's size budget, files nothing uses, lessons that call the LMS API
 behind the player's back, and headings that skip a level. Each finding is a
-``Problem(level="warning")`` with a stable ``code`` (:data:`CODES`), so authors can silence one
+``Problem(level="warning")`` with a stable ``code`` (:data:`builder.model.LINT_CODES`), so authors can silence one
 (``lint: ignore: [...]`` in course.yaml) and ``coursepack validate --strict`` can fail CI on any.
 
 This module never writes. It runs after the course loaded cleanly and reads what the loader kept
