@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type, Union
 
 from builder.problems import Problems, display_path
+from builder.resources import adapter_scripts, templates_dir
 
 if TYPE_CHECKING:
     from builder.model import Course
@@ -69,8 +70,6 @@ class Format:
     # ------------------------------------------------------------------ checks on the course
     def check(self, course: "Course", problems: Problems, shown: str) -> None:
         """The format's own rules on a course (by default: its adapter exists, its progress data fits the API)."""
-        from builder.page.render import runtime_files
-
         if self.adapter not in {p.name for p in runtime_files(course, self.adapter)}:
             # A package without its adapter would play but never track: refuse it.
             problems.add(
@@ -99,7 +98,6 @@ class Format:
 
     def plan(self, course: "Course", page_html: str) -> List["Entry"]:
         """The package's entries: the descriptor first, then every other file sorted by name."""
-        from builder.page.render import package_files
         from builder.zipwriter import Entry
 
         files = package_files(course, self.launch_file, page_html, self.adapter)
@@ -169,8 +167,6 @@ def adapters() -> Set[str]:
     format module is imported for it: start-up time); a format added with :func:`register`
     contributes its own.
     """
-    from builder.resources import adapter_scripts
-
     return set(adapter_scripts()) | {entry.adapter for entry in _registry.values() if not isinstance(entry, str)}
 
 
@@ -187,6 +183,50 @@ def parse(value: str) -> Tuple[str, ...]:
     if unknown:
         raise ValueError(f"unknown format {unknown[0]!r}; use one or more of {', '.join(known)}, comma-separated")
     return tuple(dict.fromkeys(given))
+
+
+# ---------------------------------------------------------------------- what every package carries
+#: Runtime files a package carries only when its course turns the feature on (``runtime_files(course)``).
+OPTIONAL_RUNTIME = {
+    "xapi.js": lambda course: course.xapi is not None,
+    "certificate.js": lambda course: course.certificate,
+}
+
+
+def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None) -> List[Path]:
+    """Static files copied byte for byte into the package's ``assets/`` folder, sorted by name.
+
+    Optional files (:data:`OPTIONAL_RUNTIME`) are included only for a *course* that uses them, and
+    of the formats' runtime adapters only *adapter*, the package's own (builder/formats.py).
+    A course's own ``templates/static/*`` and ``templates/runtime/*`` replace the default file
+    of the same name (``assets/`` is flat) or are added to it.
+    """
+    root = templates_dir()
+    by_name = {p.name: p for folder in ("static", "runtime") for p in (root / folder).iterdir() if p.is_file()}
+    by_name.update(adapter_scripts())
+    if course is not None and course.templates_dir is not None:
+        for rel in course.template_files:
+            if rel.startswith(("static/", "runtime/")):
+                by_name[rel.split("/", 1)[1]] = course.templates_dir / rel
+    other_adapters = adapters() - {adapter}
+    files = [
+        p
+        for name, p in by_name.items()
+        if name not in other_adapters
+        and (name not in OPTIONAL_RUNTIME or (course is not None and OPTIONAL_RUNTIME[name](course)))
+    ]
+    return sorted(files, key=lambda p: p.name)
+
+
+def package_files(course: Course, launch_file: str, page_html: str, adapter: str) -> List["Entry"]:
+    """What every package carries, sorted by name: the page, the runtime files and the course's assets."""
+    from builder.zipwriter import Entry
+
+    files = [Entry(launch_file, data=page_html.encode("utf-8"))]
+    files += [Entry(f"assets/{p.name}", source=p) for p in runtime_files(course, adapter)]
+    files += [Entry(asset.path, source=asset.source) for asset in course.assets]
+    files.sort(key=lambda e: e.name)
+    return files
 
 
 # ---------------------------------------------------------------------- validate a zip

@@ -90,6 +90,23 @@ class BuildFailed(CoursepackError):
     exit_code = 1
 
 
+def kind_of(value) -> str:
+    """What *value* is, in an author's words (for "expected …, found …" messages)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'} (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'" if len(value) < 40 else "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> Optional[str]:
     """Return ``"did you mean 'x'?"`` for the closest choice, or None."""
     import difflib

@@ -126,7 +126,7 @@ def _render_child() -> int:
     course, config, adapter = pickle.loads(sys.stdin.buffer.read())
     import jinja2
 
-    from builder.page.render import make_environment, template_context
+    from builder.page.environment import make_environment, template_context
 
     try:
         env = make_environment(course, sandboxed=True)

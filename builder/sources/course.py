@@ -36,7 +36,7 @@ from builder.sources.lessons import decode_utf8, process_lesson
 from builder.sources.quiz import read_quiz
 from builder.sources.reader import Reader
 from builder.sources.theme import read_certificate, read_template_overrides, read_theme
-from builder.xapi.settings import read_xapi
+from builder.sources.xapi import read_xapi
 
 COURSE_FILE = "course.yaml"
 
@@ -62,7 +62,7 @@ COURSE_KEYS = (
     "modules",
     "quiz",
     "lint",  # 'lint' (media budget, silenced warning codes): read_lint below, used by builder/lint.py
-    "xapi",  # 'xapi' (xAPI reporting) is read by builder/xapi/settings.py
+    "xapi",  # 'xapi' (xAPI reporting) is read by builder/sources/xapi.py
     "theme",
     "certificate",
 )  # read by builder/sources/theme.py

@@ -20,12 +20,12 @@ from builder.model import (
     Question,
     Quiz,
 )
-from builder.problems import Problems, did_you_mean
+from builder.problems import Problems, did_you_mean, kind_of
 from builder.questions.base import MAX_FEEDBACK, MAX_OPTION_TEXT, MAX_OPTIONS, QuestionType, decimal_text, option_text
 from builder.questions.likert import MAX_SCALE
 from builder.questions.registry import TYPES
 from builder.sources import limits, yamldoc
-from builder.sources.reader import Reader, kind_of
+from builder.sources.reader import Reader
 
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 QUIZ_KEYS = (

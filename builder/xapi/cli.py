@@ -89,7 +89,7 @@ def _course_iri(course: str, base_iri: Optional[str]) -> Tuple[str, str]:
             f"--course {course}: a course id needs the course's base IRI: give --base-iri or set "
             f"${BASE_IRI_ENV} (or give the course IRI, or the course folder)"
         )
-    from builder.xapi.settings import url_problem
+    from builder.sources.xapi import url_problem
 
     problem = url_problem(base, allow_query=False)
     if problem:

@@ -13,7 +13,7 @@ import os
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
 from builder.problems import CoursepackError
-from builder.xapi.settings import url_problem
+from builder.sources.xapi import url_problem
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only: `coursepack --help` need not load the model
     from builder.model import Course

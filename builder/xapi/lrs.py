@@ -31,8 +31,8 @@ from typing import Any, Dict, Iterator, List, Optional
 from urllib.parse import urlsplit
 
 from builder.problems import CoursepackError
+from builder.sources.xapi import url_problem
 from builder.xapi.embed import UsageError
-from builder.xapi.settings import url_problem
 from builder.xapi.vocab import XAPI_VERSION
 
 ENDPOINT_ENV = "COURSEPACK_LRS_ENDPOINT"

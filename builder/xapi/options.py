@@ -48,7 +48,7 @@ def build_embed(endpoint: Optional[str], key_env: str, relay: Optional[str] = No
     if not relay:
         return embed
     from builder.redact import url_secret
-    from builder.xapi.settings import url_problem
+    from builder.sources.xapi import url_problem
 
     secret = url_secret(relay)
     problem = url_problem(relay) or (f"carries {secret}, which every package would show" if secret else None)

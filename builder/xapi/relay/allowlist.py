@@ -28,8 +28,8 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 from urllib.parse import urlsplit
 
 from builder.problems import InvalidCourse
+from builder.sources.xapi import url_problem
 from builder.xapi.embed import UsageError
-from builder.xapi.settings import url_problem
 from builder.xapi.vocab import COMPONENT_LISTS
 
 #: The kinds of activity each coursepack verb is sent about (README, "Statements"): ``answered``

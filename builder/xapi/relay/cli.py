@@ -194,13 +194,13 @@ def relay(
     except ImportError:
         _fail("the relay needs uvicorn: pip install 'coursepack[relay]'", 1)
 
+    from builder.sources.xapi import url_problem
     from builder.xapi.lrs import load_credentials
     from builder.xapi.relay.allowlist import load_allowlist
     from builder.xapi.relay.app import RelayApp, Settings, log, setup_logging
     from builder.xapi.relay.forward import Forwarder
     from builder.xapi.relay.ratelimit import RateLimiter
     from builder.xapi.relay.rules import Checker, Limits
-    from builder.xapi.settings import url_problem
 
     if bool(tls_cert) != bool(tls_key):
         _fail("give both --tls-cert and --tls-key, or neither", 2)
