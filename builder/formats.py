@@ -80,6 +80,7 @@ class Format:
             )
         if self.suspend_limit is None:
             return
+        # the engine's twin loads only when a course is checked (start-up)
         from builder.suspend import worst_case_length
 
         worst = worst_case_length(course)
@@ -98,6 +99,7 @@ class Format:
 
     def plan(self, course: "Course", page_html: str) -> List["Entry"]:
         """The package's entries: the descriptor first, then every other file sorted by name."""
+        # the zip writer loads only for a build (start-up of the other commands)
         from builder.zipwriter import Entry
 
         files = package_files(course, self.launch_file, page_html, self.adapter)
@@ -220,6 +222,7 @@ def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None
 
 def package_files(course: Course, launch_file: str, page_html: str, adapter: str) -> List["Entry"]:
     """What every package carries, sorted by name: the page, the runtime files and the course's assets."""
+    # the zip writer loads only for a build (start-up of the other commands)
     from builder.zipwriter import Entry
 
     files = [Entry(launch_file, data=page_html.encode("utf-8"))]

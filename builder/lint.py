@@ -28,6 +28,7 @@ from lxml import etree
 
 from builder.model import DEFAULT_MEDIA_BUDGET_KB, Course
 from builder.problems import Problem, Problems, did_you_mean, display_path
+from builder.resources import templates_dir
 from builder.sources.fileguard import Refused
 from builder.sources.lessons import CSS_URL
 from builder.sources.limits import SCAN_BYTES
@@ -581,7 +582,6 @@ class _Linter:
 @functools.lru_cache(maxsize=None)
 def player_ids() -> Tuple[re.Pattern, ...]:
     """Patterns of the ids the player page gives its own elements (read from the templates)."""
-    from builder.resources import templates_dir
 
     patterns = []
     for template in sorted(templates_dir().glob("*.html")):

@@ -250,6 +250,7 @@ class Deflater:
         self.threaded = jobs > 1 and sum(e.size for e in self.entries) >= THREADS_FROM
         if not self.threaded:
             return
+        # threads start only when several jobs deflate ahead
         import threading
         from concurrent.futures import ThreadPoolExecutor
 

@@ -8,10 +8,12 @@ A course's own templates are rendered with ``sandboxed=True`` (in :mod:`builder.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Dict, Optional, Sequence, TypedDict
 
 from builder.model import Course
 from builder.resources import load_strings, templates_dir
+from builder.sources.fileguard import Refused, read_regular
 
 
 class TemplateContext(TypedDict):
@@ -33,6 +35,7 @@ def make_environment(course: Optional[Course] = None, sandboxed: bool = False):
     :param sandboxed: Jinja2's immutable sandbox (course templates render only in it, in the
         child process of :mod:`builder.page.templatebox`).
     """
+    # Jinja loads only when a page is rendered (start-up)
     import jinja2
     import jinja2.sandbox
 
@@ -55,9 +58,8 @@ def make_environment(course: Optional[Course] = None, sandboxed: bool = False):
 def _course_loader(folder: Path, accepted: Sequence[str]):
     """A Jinja loader for the course's template overrides: only the ``*.html`` files that
     :func:`builder.sources.theme.read_template_overrides` accepted, each read through the file guard."""
+    # Jinja loads only when a page is rendered (start-up)
     import jinja2
-
-    from builder.sources.fileguard import Refused, read_regular
 
     names = {rel for rel in accepted if "/" not in rel}
 
@@ -75,8 +77,8 @@ def _course_loader(folder: Path, accepted: Sequence[str]):
 
 
 def template_context(course: Course, config: Dict[str, Any], adapter: str) -> TemplateContext:
-    from types import SimpleNamespace
 
+    # Jinja loads only when a page is rendered (start-up)
     from markupsafe import Markup
 
     outline = [

@@ -7,12 +7,14 @@ still load every runtime script the package carries.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Dict
 
 from builder.formats import runtime_files
 from builder.model import Course
 from builder.page.environment import make_environment, template_context
+from builder.problems import InvalidCourse, Problems, display_path
 from builder.resources import default_runtime_scripts
 
 
@@ -27,6 +29,7 @@ def render_player(course: Course, config: Dict[str, Any], adapter: str) -> str:
     """
     if course.templates_dir is None:
         return make_environment(course).get_template("player.html").render(**template_context(course, config, adapter))
+    # only for a course with its own templates
     from builder.page.templatebox import TemplateProblem, render_in_sandbox
 
     try:
@@ -43,9 +46,6 @@ def _check_runtime_scripts(course: Course, page: str, adapter: str) -> None:
     The player is several scripts (docs/architecture.md, section 1); a ``base.html`` copied from
     an older release, or edited, could drop one, and the course would stop at its first page.
     """
-    import re
-
-    from builder.problems import InvalidCourse, Problems, display_path
 
     loaded = re.findall(r"""<script\b[^>]*\bsrc=["']assets/([^"'?#]+\.js)["']""", page)
     defaults = set(default_runtime_scripts())
@@ -75,7 +75,6 @@ def _check_runtime_scripts(course: Course, page: str, adapter: str) -> None:
 
 def _template_problem(course: Course, exc) -> Exception:
     """A located error for a failing template override (:class:`builder.page.templatebox.TemplateProblem`)."""
-    from builder.problems import InvalidCourse, Problems, display_path
 
     shown = display_path(Path(exc.file)) if exc.file else display_path(course.templates_dir)
     problems = Problems()

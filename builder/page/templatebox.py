@@ -93,6 +93,7 @@ def render_in_sandbox(course, config: Dict[str, Any], adapter: str) -> str:
 def _limit_self() -> None:
     """Bound this (child) process's processor time and memory, and turn running out of time into an exception."""
     try:
+        # in the sandbox's child process only
         import resource
         import signal
     except ImportError:  # pragma: no cover - not a POSIX system: only the wall-clock wait bounds it
@@ -109,6 +110,7 @@ def _limit_self() -> None:
 
 def _location(exc: BaseException):
     """The template file and line where *exc* happened (a syntax error's own, else the innermost template frame)."""
+    # in the sandbox's child process only
     import traceback
 
     file, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
@@ -124,8 +126,10 @@ def _render_child() -> int:
     """The child's work: read the pickled course and configuration, render, answer on stdout."""
     _limit_self()
     course, config, adapter = pickle.loads(sys.stdin.buffer.read())
+    # in the sandbox's child process only
     import jinja2
 
+    # in the sandbox's child process only
     from builder.page.environment import make_environment, template_context
 
     try:

@@ -70,6 +70,7 @@ class Builds:
 
     def rebuild(self) -> BuildState:
         """Build the course once more; return the new state (also kept in :attr:`state`)."""
+        # the build loads with the first rebuild
         from builder.pipeline import prepare
 
         with self._lock:

@@ -33,6 +33,7 @@ def _fail(exc: CoursepackError):
 
 
 def _credentials(endpoint, credentials):
+    # loaded when this command runs (start-up of the others)
     from builder.xapi.lrs import load_credentials
 
     return load_credentials(endpoint, credentials, warn=lambda message: click.echo(message, err=True))
@@ -59,6 +60,7 @@ def _since(value: Optional[str]) -> Optional[str]:
 
 def _course_iri(course: str, base_iri: Optional[str]) -> Tuple[str, str]:
     """(course IRI, base IRI) from ``--course``: an IRI, a course folder, or an id with a base IRI."""
+    # loaded when this command runs (start-up of the others)
     from builder.xapi.vocab import base_of_course_iri, course_iri
 
     if "://" in course:
@@ -71,6 +73,7 @@ def _course_iri(course: str, base_iri: Optional[str]) -> Tuple[str, str]:
         return course.rstrip("/"), split[0]
     folder = Path(course)
     if (folder / "course.yaml").is_file():
+        # loaded when this command runs (start-up of the others)
         from builder.sources.course import load_course
 
         try:
@@ -89,6 +92,7 @@ def _course_iri(course: str, base_iri: Optional[str]) -> Tuple[str, str]:
             f"--course {course}: a course id needs the course's base IRI: give --base-iri or set "
             f"${BASE_IRI_ENV} (or give the course IRI, or the course folder)"
         )
+    # loaded when this command runs (start-up of the others)
     from builder.sources.xapi import url_problem
 
     problem = url_problem(base, allow_query=False)
@@ -114,6 +118,7 @@ def xapi():
 )
 def ping(endpoint, credentials, timeout):
     """Check that the LRS answers and accepts the credentials."""
+    # loaded when this command runs (start-up of the others)
     from builder.xapi.lrs import LRSClient
 
     try:
@@ -165,6 +170,7 @@ def ping(endpoint, credentials, timeout):
 )
 def completions(course, base_iri, since, output, fmt, endpoint, credentials, timeout):
     """List the learners who completed a course, with score, date, duration and CE credit hours."""
+    # loaded when this command runs (start-up of the others)
     from builder.xapi import report
     from builder.xapi.lrs import LRSClient
 

@@ -64,6 +64,7 @@ def authorization(key: str) -> Optional[str]:
     if key.lower().startswith("basic ") and len(key) > 6:
         return "Basic " + key[6:].strip()
     if ":" in key and key.index(":") > 0:
+        # only with --xapi-embed-endpoint
         import base64
 
         return "Basic " + base64.b64encode(key.encode("utf-8")).decode("ascii")

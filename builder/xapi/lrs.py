@@ -151,6 +151,7 @@ class LRSClient:
 
     def __init__(self, credentials: Credentials, timeout: float = DEFAULT_TIMEOUT):
         try:
+            # an optional dependency (the xapi extra), loaded only when used
             from tincan import RemoteLRS
         except ImportError:
             raise LRSError("the xAPI commands need the 'tincan' package: pip install 'coursepack[xapi]'") from None
@@ -197,6 +198,7 @@ class LRSClient:
 
     def _raw(self, what: str, method: str, resource: str, params: Optional[Dict[str, Any]] = None):
         """One request through tincan's transport; returns ``(status, body text)``."""
+        # an optional dependency (the xapi extra), loaded only when used
         from tincan.http_request import HTTPRequest
 
         request = HTTPRequest(method=method, resource=resource)

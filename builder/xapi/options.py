@@ -47,6 +47,7 @@ def build_embed(endpoint: Optional[str], key_env: str, relay: Optional[str] = No
     embed = embedded_endpoint(endpoint, key_env) if endpoint else None
     if not relay:
         return embed
+    # only with --xapi-relay
     from builder.redact import url_secret
     from builder.sources.xapi import url_problem
 

@@ -109,24 +109,30 @@ def test_the_circle_finder_finds_a_circle():
 
 
 def test_every_import_inside_a_function_says_why():
-    """A function-level import is there for start-up time (or to load an optional part only when used)."""
+    """A function-level import is there for start-up time (or loads an optional part only when used).
+
+    A run of consecutive import statements shares one comment: on its first line or just above it.
+    """
     unexplained = []
     for path in modules().values():
         lines = path.read_text(encoding="utf-8").splitlines()
-        tree = ast.parse("\n".join(lines))
-        for node in ast.walk(tree):
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            for sub in node.body:
-                for imp in ast.walk(sub):
-                    if isinstance(imp, (ast.Import, ast.ImportFrom)):
-                        own = lines[imp.lineno - 1]
-                        above = lines[imp.lineno - 2].strip() if imp.lineno > 1 else ""
-                        block_comment = any(
-                            lines[i].strip().startswith("#") for i in range(max(0, imp.lineno - 4), imp.lineno - 1)
-                        )
-                        if "#" not in own and not above.startswith("#") and not block_comment:
-                            unexplained.append(f"{path.relative_to(REPO)}:{imp.lineno}")
+        spans = set()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for sub in node.body:
+                    for imp in ast.walk(sub):
+                        if isinstance(imp, (ast.Import, ast.ImportFrom)):
+                            spans.add((imp.lineno, imp.end_lineno))
+        runs: List[List[int]] = []
+        for first, last in sorted(spans):
+            if runs and first == runs[-1][1] + 1:
+                runs[-1][1] = last
+            else:
+                runs.append([first, last])
+        for first, _last in runs:
+            above = lines[first - 2].strip() if first > 1 else ""
+            if not above.startswith("#") and "#" not in lines[first - 1]:
+                unexplained.append(f"{path.relative_to(REPO)}:{first}")
     assert unexplained == [], "function-level imports without a comment saying why"
 
 

@@ -31,6 +31,7 @@ class Cmi5Format(Format):
 
     def check(self, course: "Course", problems: "Problems", shown: str) -> None:
         """The adapter must exist; the IRIs need the ``xapi:`` block; the pass mark must fit a masteryScore."""
+        # the format's heavy parts load only when this format is used (start-up)
         from builder.xapi.cmi5.course_structure import mastery_score_problem
 
         super().check(course, problems, shown)
@@ -53,6 +54,7 @@ class Cmi5Format(Format):
             problems.add(shown, problem, hint="give pass_mark at most 2 decimals, e.g. 66.67")
 
     def describe(self, course: "Course", files: Sequence[str]) -> bytes:
+        # the format's heavy parts load only when this format is used (start-up)
         from builder.xapi.cmi5.course_structure import course_structure_xml
 
         return course_structure_xml(course, self.launch_file)
@@ -60,6 +62,7 @@ class Cmi5Format(Format):
     def check_descriptor(
         self, data: bytes, names: Set[str], problems: "Problems", shown: str, schemas: Optional[Path] = None
     ) -> None:
+        # the format's heavy parts load only when this format is used (start-up)
         from builder.xapi.cmi5.course_structure import check_course_structure, schema_folder, validate_schema
 
         check_course_structure(data, names, problems, shown)

@@ -226,6 +226,7 @@ def config_from_zip(path: Path) -> Optional[Dict[str, Any]]:
 
 def config_from_source(folder: Path) -> Optional[Dict[str, Any]]:
     """The ``xapi`` part of the runtime configuration of a course folder (None: no ``xapi:`` block)."""
+    # course folders load only when the relay is given one
     from builder.sources.course import load_course
     from builder.xapi.vocab import runtime_xapi
 

@@ -190,10 +190,12 @@ def relay(
     file; they are never printed. Logs are JSON lines on stderr.
     """
     try:
+        # the relay's modules load only when it starts (start-up of the other commands)
         import uvicorn
     except ImportError:
         _fail("the relay needs uvicorn: pip install 'coursepack[relay]'", 1)
 
+    # the relay's modules load only when it starts (start-up of the other commands)
     from builder.sources.xapi import url_problem
     from builder.xapi.lrs import load_credentials
     from builder.xapi.relay.allowlist import load_allowlist
