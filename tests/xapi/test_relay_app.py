@@ -54,12 +54,18 @@ class FakeForwarder:
 
     def __init__(self):
         self.bodies: list[bytes] = []
+        self.queries: list[str] = []
         self.answer = Answer(200, "[]")
         self.closed = False
 
     async def post(self, body: bytes) -> Answer:
         self.bodies.append(body)
         return self.answer
+
+    async def get(self, query: str) -> Answer:
+        """The LRS's history of a registration: nothing stored (the real LRS is in tests/e2e)."""
+        self.queries.append(query)
+        return Answer(200, "", body='{"statements": []}')
 
     def close(self):
         self.closed = True

@@ -161,7 +161,7 @@ def test_every_question_type_of_the_showcase_answers_in_xapi_format(checker, sho
         checker.check_batch(
             [s.answered(qid, good, [good] if kind != "likert" else None, None if kind == "likert" else True)]
         )
-        checker.check_batch([s.answered(qid, "")])  # unanswered
+        checker.check_batch([s.answered(qid, "", success=None if kind == "likert" else False)])  # unanswered
         if bad is not None:
             assert refused(checker, [s.answered(qid, bad)]).rule == "result", kind
             assert refused(checker, [s.answered(qid, good, [bad])]).rule == "definition", kind
