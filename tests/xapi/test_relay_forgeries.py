@@ -1,0 +1,103 @@
+"""The forgery table (forgeries.py), one row per rule, against the relay's checks; and docs/relay-rules.md lists it.
+
+The same rows go to a real relay in front of a real Ralph in tests/e2e/test_relay.py; here each is
+checked in process, with the honest statements of ``before`` standing for what the LRS holds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from builder.xapi.relay.allowlist import load_allowlist
+from builder.xapi.relay.rules import Checker, Limits, Refused, parse_batch
+from builder.xapi.relay.sequence import check_sequences, history_keys, statement_key
+from builder.xapi.releases import release_from_source
+
+from .conftest import REPO, SAMPLE, XAPI_BLOCK
+from .forgeries import FORGERIES, Forgery, Kit
+from .relay_statements import Session
+from .test_relay_rules import showcase  # noqa: F401 - fixture
+
+DOC = REPO / "docs" / "relay-rules.md"
+RULES_PY = [REPO / "builder" / "xapi" / "relay" / name for name in ("rules.py", "content.py", "sequence.py")]
+
+
+@pytest.fixture(scope="module")
+def sample_release(tmp_path_factory):
+    root = tmp_path_factory.mktemp("forgeries") / "self-compassion"
+    shutil.copytree(SAMPLE, root)
+    with open(root / "course.yaml", "a", encoding="utf-8") as fh:
+        fh.write(XAPI_BLOCK)
+    return root
+
+
+@pytest.fixture
+def kit(sample_release, showcase):  # noqa: F811
+    from builder.xapi.relay.allowlist import config_from_source
+
+    config = release_from_source(sample_release).config
+    session = Session(config["xapi"], f"learner-{uuid.uuid4().hex[:8]}", config=config)
+    return Kit(session, config["xapi"], config, config_from_source(showcase))
+
+
+@pytest.fixture
+def checker(sample_release, showcase):  # noqa: F811
+    return Checker(load_allowlist([sample_release, showcase]))
+
+
+def refusal(checker: Checker, forgery: Forgery, kit: Kit) -> Refused:
+    before = forgery.before(kit)
+    if before:
+        checker.check_batch(before)  # honest: accepted
+    body = forgery.make(kit)
+    with pytest.raises(Refused) as info:
+        batch = parse_batch(body if isinstance(body, bytes) else json.dumps(body).encode(), Limits())
+        checker.check_batch(batch)
+        stored = {statement_key(s): before for s in before}  # what the LRS would answer
+        assert history_keys(batch, checker.allow), "a sequence row must need the LRS's history"
+        check_sequences(batch, checker.allow, stored)
+    return info.value
+
+
+@pytest.mark.parametrize("forgery", FORGERIES, ids=[f.name for f in FORGERIES])
+def test_every_forgery_is_refused_naming_its_rule(forgery, checker, kit):
+    problem = refusal(checker, forgery, kit)
+    assert (problem.rule, problem.index) == (forgery.rule, forgery.index), problem.detail
+    assert kit.session.actor["account"]["name"] not in problem.detail  # never echoes the learner
+
+
+def test_the_honest_statements_behind_the_table_are_accepted(checker, kit):
+    """Each row changes one thing: unchanged, the same statements pass (with a real certificate code)."""
+    s = kit.session
+    checker.check_batch(s.trail())
+    ann = Session(kit.x, "ann", config=kit.config)
+    checker.check_batch([ann.scored(40, False), ann.scored(90, True), ann.completed(code=kit.code("ann"))])
+    # the printed date is the learner's: the UTC date or a day either side, never further
+    today = datetime.now(timezone.utc).date()
+    for shift in (-1, 0, 1):
+        day = (today + timedelta(days=shift)).isoformat()
+        bo = Session(kit.x, "bo", config=kit.config)
+        checker.check_batch([bo.completed(code=kit.code("bo", day), date=day)])
+    day = (today - timedelta(days=2)).isoformat()
+    cy = Session(kit.x, "cy", config=kit.config)
+    with pytest.raises(Refused) as info:
+        checker.check_batch([cy.completed(code=kit.code("cy", day), date=day)])
+    assert info.value.rule == "certificate"
+
+
+def test_the_rules_the_relay_names_are_all_in_the_table_and_the_docs():
+    named = set()
+    for path in RULES_PY:
+        named |= set(re.findall(r'Refused\(\s*"([a-z-]+)"', path.read_text(encoding="utf-8")))
+        named |= set(re.findall(r'rule="([a-z-]+)"', path.read_text(encoding="utf-8")))
+    table = {f.rule for f in FORGERIES}
+    assert named - table <= {"answer"}, f"rules without a forgery: {sorted(named - table)}"
+    doc = DOC.read_text(encoding="utf-8")
+    for forgery in FORGERIES:
+        assert f"| `{forgery.rule}` | {forgery.name} |" in doc, forgery.name
