@@ -14,7 +14,7 @@ import os
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -123,9 +123,7 @@ class FakeLRS:
                 page = {"statements": found[start : start + 1]}
                 if start + 1 < len(found):
                     rest = {k: v for k, v in q.items() if k != "page"}
-                    page["more"] = (
-                        "/xAPI/statements?" + "&".join(f"{k}={v}" for k, v in rest.items()) + f"&page={start + 1}"
-                    )
+                    page["more"] = "/xAPI/statements?" + urlencode({**rest, "page": start + 1})
                 return self._json(200, page)
 
             def _json(self, status, body):

@@ -12,12 +12,13 @@ release and date. Each refusal names its rule (docs/relay-rules.md).
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any, Dict, Optional, Tuple
 
 from builder.certificate import verification_code
 from builder.xapi.relay.allowlist import Activity, CourseRules, ReleaseRules, Shape
 from builder.xapi.relay.errors import Refused
+from builder.xapi.timestamps import local_dates
 from builder.xapi.vocab import CERTIFICATE_DATE
 
 #: The context activities the runtime gives each kind of statement, by the kind of activity they name.
@@ -137,23 +138,6 @@ def _score(score: Dict[str, Any], verb: str, rules: ReleaseRules) -> None:
 
 def certificate_date_iri(course: CourseRules) -> str:
     return course.version_extension.rsplit("/", 1)[0] + "/" + CERTIFICATE_DATE
-
-
-def local_dates(timestamp: str) -> Tuple[str, ...]:
-    """The learner's possible local dates at *timestamp*: its UTC date and the days either side (UTC-12..+14)."""
-    moment = parse_timestamp(timestamp)
-    day = moment.astimezone(timezone.utc).date()
-    return tuple((day + timedelta(days=n)).isoformat() for n in (-1, 0, 1))
-
-
-def parse_timestamp(text: str) -> datetime:
-    """An xAPI timestamp (ISO 8601 with a zone, up to nine decimals) as an aware datetime."""
-    text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    head, dot, rest = text.partition(".")
-    if dot:  # Python 3.9/3.10 read at most 6 decimals
-        digits = len(rest) - len(rest.lstrip("0123456789"))
-        text = f"{head}.{rest[:digits][:6].ljust(6, '0')}{rest[digits:]}"
-    return datetime.fromisoformat(text)
 
 
 def _certificate(s: Dict[str, Any], extensions: Dict[str, Any], course: CourseRules, rules: ReleaseRules) -> None:

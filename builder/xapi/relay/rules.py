@@ -28,9 +28,10 @@ from builder.xapi.relay.allowlist import (
     Shape,
     normal_homepage,
 )
-from builder.xapi.relay.content import certificate_date_iri, check_release, is_date, parse_timestamp
+from builder.xapi.relay.content import certificate_date_iri, check_release, is_date
 from builder.xapi.relay.errors import Refused
 from builder.xapi.relay.sequence import check_sequences
+from builder.xapi.timestamps import parse_timestamp
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")

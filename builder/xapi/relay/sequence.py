@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from builder.xapi.relay.content import parse_timestamp
 from builder.xapi.relay.errors import Refused
+from builder.xapi.timestamps import parse_timestamp
 
 TRACKED = ("passed", "failed", "completed")
 Key = Tuple[str, str, str, str]  #: (homePage, account name, course IRI, registration)
