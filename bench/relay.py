@@ -47,27 +47,23 @@ XAPI_BLOCK = "\nxapi:\n  base_iri: https://ce.example.org/xapi\n  lms_homepage: 
 
 
 def make_batches(x: dict, count: int, size: int) -> list[bytes]:
-    """*count* bodies of *size* statements each, a learner's session over and over (new ids every time)."""
+    """*count* bodies of *size* statements each: learners' sessions one after the other (new learner, new ids)."""
     out = []
-    session = Session(x, "bench-learner-0")
     pool: list[dict] = []
     n = 0
     while len(out) < count:
-        if not pool:
-            n += 1
-            session = Session(x, f"bench-learner-{n}")
-            pool = session.trail()
         batch = []
         while len(batch) < size:
-            if not pool:
-                pool = session.trail()
+            if not pool:  # one session per learner: a registration is never completed twice
+                n += 1
+                pool = Session(x, f"bench-learner-{n}").trail()
             batch.append(pool.pop(0))
         out.append(json.dumps(batch).encode())
     return out
 
 
 class StandInLRS:
-    """An "LRS" that reads the body and answers 200 at once (to measure the relay alone)."""
+    """An "LRS" that answers at once: 200 to a POST, an empty page to a query (to measure the relay alone)."""
 
     def __init__(self):
         class Handler(BaseHTTPRequestHandler):
@@ -84,11 +80,17 @@ class StandInLRS:
 
             def do_POST(self):  # noqa: N802
                 self.rfile.read(int(self.headers["Content-Length"]))
+                self._answer(b"[]")
+
+            def do_GET(self):  # noqa: N802 - the relay's history query: nothing stored
+                self._answer(b'{"statements":[]}')
+
+            def _answer(self, body: bytes):
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(b"[]")
+                self.wfile.write(body)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

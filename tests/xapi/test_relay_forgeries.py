@@ -101,3 +101,24 @@ def test_the_rules_the_relay_names_are_all_in_the_table_and_the_docs():
     doc = DOC.read_text(encoding="utf-8")
     for forgery in FORGERIES:
         assert f"| `{forgery.rule}` | {forgery.name} |" in doc, forgery.name
+
+
+def test_each_statement_is_checked_against_the_release_it_names(course_dir):
+    """Release 1.1.0 has pass mark 90 and 3 credit hours: what 1.0.0 accepts is not accepted for it."""
+    old = course_dir(name="v1")
+    new = course_dir(name="v2")
+    text = (new / "course.yaml").read_text(encoding="utf-8")
+    text = text.replace("version: 1.0.0", "version: 1.1.0").replace("credit_hours: 2", "credit_hours: 3")
+    (new / "course.yaml").write_text(text.replace("pass_mark: 75", "pass_mark: 90"), encoding="utf-8")
+    checker = Checker(load_allowlist([old, new]))
+    v1 = release_from_source(old).config
+    v2 = release_from_source(new).config
+    checker.check_batch([Session(v1["xapi"], "ann", config=v1).scored(80, True)])
+    checker.check_batch([Session(v2["xapi"], "bo", config=v2).scored(90, True)])
+    with pytest.raises(Refused) as info:
+        checker.check_batch([Session(v2["xapi"], "cy", config=v2).scored(80, True)])
+    assert info.value.rule == "pass-mark"
+    mixed = dict(v2["xapi"], creditHours=2)  # 1.1.0 with the credit hours of 1.0.0
+    with pytest.raises(Refused) as info:
+        checker.check_batch([Session(mixed, "dee").initialized()])
+    assert info.value.rule == "extension" and "release 1.1.0" in info.value.detail

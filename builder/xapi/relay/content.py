@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, Dict, Optional, Tuple
 
 from builder.certificate import verification_code
-from builder.xapi.relay.allowlist import Activity, CourseRules, ReleaseRules, Shape
+from builder.xapi.relay.allowlist import COMPONENT_LISTS, Activity, CourseRules, ReleaseRules, Shape
 from builder.xapi.relay.errors import Refused
 from builder.xapi.timestamps import local_dates
 from builder.xapi.vocab import CERTIFICATE_DATE
@@ -68,16 +68,15 @@ def check_release(s: Dict[str, Any], verb: str, activity: Activity, course: Cour
 
 
 def _same_shape(definition: Dict[str, Any], shape: Shape) -> bool:
+    """Whether a definition (already found well-formed by rules.py) has the release's type, interaction and options."""
     if definition.get("type", shape.type) != shape.type:
         return False
     if definition.get("interactionType", shape.interaction) != shape.interaction:
         return False
-    for key, ids in shape.components:
-        if key in definition and [c.get("id") for c in definition[key]] != list(ids):
+    for key in COMPONENT_LISTS:
+        if key in definition and [c.get("id") for c in definition[key]] != list(shape.ids(key) or ()):
             return False
-    return all(
-        key in dict(shape.components) for key in definition if key in ("choices", "scale", "source", "target", "steps")
-    )
+    return True
 
 
 def _context_activities(groups: Dict[str, Any], verb: str, kind: str, rules: ReleaseRules) -> None:

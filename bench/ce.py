@@ -1,0 +1,181 @@
+"""Benchmark the CE completions report and the relay against one real Ralph loaded with synthetic learners.
+
+    python bench/ce.py [--learners 10000] [--requests 40] [--concurrency 4] [--keep DIR]
+
+1. Makes every learner's session of the sample course as its package sends it
+   (tests/xapi/relay_statements.py): start, every lesson, every question answered right, a failed
+   attempt for one learner in four, passed, completed (with the certificate code), terminated:
+   20 or 21 statements per learner, timestamps spread over the past six days.
+2. Starts Ralph (``.venv-ralph``, as the tests do; its file-system backend, the only one this
+   machine can run) answering up to 1,000 statements per page, and stores them all in batches of
+   5,000 (the load time is printed).
+3. Runs ``coursepack xapi completions`` as a process under ``/usr/bin/time``: wall time, CPU time
+   and peak memory of the full report (one row per learner, checked), then of an incremental run
+   with nothing new (``--state``).
+4. Starts ``coursepack relay`` in front of the same Ralph, and one in front of a stand-in LRS
+   that answers at once (the relay's own cost), and posts ``--requests`` batches of 25 new
+   statements from ``--concurrency`` client threads to each: statements/s, p50 and p95.
+
+Everything runs on 127.0.0.1 and stops by itself; the data goes to a temporary folder (or
+``--keep DIR``), never into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
+
+from e2e.ralph_lrs import Ralph  # noqa: E402
+from e2e.relay_proc import RelayProcess  # noqa: E402
+from relay import StandInLRS, make_batches, percentile, post_all  # noqa: E402
+from xapi.relay_statements import Session  # noqa: E402
+
+from builder.certificate import verification_code  # noqa: E402
+from builder.xapi.releases import release_from_source  # noqa: E402
+
+XAPI_BLOCK = "\nxapi:\n  base_iri: https://ce.example.org/xapi\n  lms_homepage: https://lms.example.org\n"
+LOAD_BATCH = 5000
+PAGE_SIZE = 1000
+
+
+def learner_statements(config: dict, n: int, start: datetime) -> list:
+    """Learner *n*'s session, its statements a few seconds apart from *start*."""
+    s = Session(config["xapi"], f"bench-{n:05d}", config=config)
+    trail = s.trail()
+    body, scored = trail[:-3], trail[-3]
+    day = start.date().isoformat()
+    code = verification_code(config["course"]["id"], config["course"]["version"], f"bench-{n:05d}", day)
+    tail = [scored, s.completed(code=code, date=day), s.terminated()]
+    statements = body + ([s.scored(50, False)] if n % 4 == 0 else []) + tail
+    for i, statement in enumerate(statements):
+        moment = start + timedelta(seconds=5 * i)
+        statement["timestamp"] = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return statements
+
+
+def timed(argv: list, env: dict) -> dict:
+    """Run *argv* under GNU time: wall and CPU seconds, peak RSS in MiB, stdout and stderr."""
+    proc = subprocess.run(["/usr/bin/time", "-v", *argv], capture_output=True, text=True, env=env, cwd=REPO)
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv[3:5]} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
+
+    def field(name: str) -> str:
+        return re.search(rf"{re.escape(name)}: (.+)", proc.stderr).group(1).strip()
+
+    wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")
+    seconds = sum(float(part) * 60**i for i, part in enumerate(reversed(wall)))
+    cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+    return {
+        "wall": seconds,
+        "cpu": cpu,
+        "rss": int(field("Maximum resident set size (kbytes)")) / 1024,
+        "err": proc.stderr,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=40, help="relay requests per target (default 40)")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--keep", type=Path, help="keep the data (Ralph's file, reports) in this folder")
+    args = parser.parse_args()
+    if not (1 <= args.learners <= 50_000 and 1 <= args.requests <= 2000 and 1 <= args.concurrency <= 32):
+        raise SystemExit("keep --learners <= 50000, --requests <= 2000, --concurrency <= 32")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="coursepack-bench-ce-"))
+    work.mkdir(parents=True, exist_ok=True)
+    course = work / "self-compassion"
+    shutil.rmtree(course, ignore_errors=True)
+    shutil.copytree(REPO / "course_src" / "self-compassion", course)
+    with open(course / "course.yaml", "a", encoding="utf-8") as fh:
+        fh.write(XAPI_BLOCK)
+    config = release_from_source(course).config
+    ralph = Ralph(work / "ralph", cors_origins=[], page_size=PAGE_SIZE)
+    stand_in = StandInLRS()
+    relay = RelayProcess(work / "relay", ralph.endpoint, ralph.username, ralph.password, [course], "--rate", "0")
+    fast = RelayProcess(work / "relay-fast", stand_in.endpoint, "bench", "bench", [course], "--rate", "0")
+    out = {}
+    try:
+        ralph.start()
+        # ---------------------------------------------------------------- load
+        first = datetime.now(timezone.utc) - timedelta(days=6)
+        step = timedelta(days=6) / args.learners
+        started, total, batch = time.perf_counter(), 0, []
+        for n in range(args.learners):
+            batch += learner_statements(config, n, first + n * step)
+            if len(batch) >= LOAD_BATCH or n == args.learners - 1:
+                ralph.post(batch)
+                total += len(batch)
+                batch = []
+        out["load"] = (total, time.perf_counter() - started, (work / "ralph" / "statements").stat().st_size)
+        print(f"loaded {total:,} statements of {args.learners:,} learners in {out['load'][1]:.0f} s", flush=True)
+        # ---------------------------------------------------------------- report
+        creds = work / "lrs.json"
+        creds.write_text(json.dumps({"endpoint": ralph.endpoint, "key": ralph.username, "secret": ralph.password}))
+        creds.chmod(0o600)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COURSEPACK_LRS")}
+        report = [sys.executable, "-m", "builder", "xapi", "completions", "--course", str(course)]
+        report += ["--credentials", str(creds), "--timeout", "600", "-o", str(work / "report.csv")]
+        state = work / "state.json"
+        state.unlink(missing_ok=True)
+        full = timed(report + ["--state", str(state)], env)
+        rows = (work / "report.csv").read_text(encoding="utf-8").count("\r\n") - 1
+        if rows != args.learners:
+            raise SystemExit(f"the report has {rows} rows, not {args.learners}")
+        again = timed(report + ["--state", str(state)], env)
+        out["report"] = (full, again, rows)
+        print(f"report: {rows:,} rows in {full['wall']:.1f} s, peak {full['rss']:.0f} MiB", flush=True)
+        # ---------------------------------------------------------------- relay
+        relay.start()
+        fast.start()
+        plain = {"Content-Type": "text/plain;charset=UTF-8"}
+        for name, proc in (("through the relay to the loaded Ralph", relay), ("relay, stand-in LRS", fast)):
+            post_all(proc.port, "/xapi/statements", plain, make_batches(config["xapi"], 2, 25), 1)  # warm-up
+            wall, latencies = post_all(
+                proc.port, "/xapi/statements", plain, make_batches(config["xapi"], args.requests, 25), args.concurrency
+            )
+            out[name] = (wall, latencies)
+    finally:
+        fast.stop()
+        relay.stop()
+        ralph.stop()
+        stand_in.close()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    total, seconds, size = out["load"]
+    full, again, rows = out["report"]
+    print(f"\n{args.learners:,} learners, {total:,} statements ({size / 2**20:.0f} MiB in Ralph's file), loopback\n")
+    print("| step | wall s | CPU s (coursepack) | peak RSS MiB |")
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| load Ralph ({LOAD_BATCH:,} per request) | {seconds:.0f} | | |")
+    print(
+        f"| report, {rows:,} rows (first run, --state) | {full['wall']:.1f} | {full['cpu']:.1f} | {full['rss']:.0f} |"
+    )
+    print(f"| report, incremental, nothing new | {again['wall']:.1f} | {again['cpu']:.1f} | {again['rss']:.0f} |")
+    print(f"\n{args.requests} requests of 25 statements per target, {args.concurrency} client threads\n")
+    print("| target | statements/s | requests/s | p50 ms | p95 ms |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name in ("through the relay to the loaded Ralph", "relay, stand-in LRS"):
+        wall, lat = out[name]
+        print(
+            f"| {name} | {args.requests * 25 / wall:,.1f} | {args.requests / wall:,.2f} | "
+            f"{statistics.median(lat) * 1000:.0f} | {percentile(lat, 0.95) * 1000:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
