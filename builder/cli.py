@@ -13,19 +13,38 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Optional
 
 import click
 
-from builder import __version__
+from builder import __version__, formats
+from builder.console import Console
 from builder.problems import CoursepackError, InvalidCourse, Problems, display_path
 from builder.xapi import options as xapi_options
 
 SCHEMAS_ENV = "COURSEPACK_SCORM12_SCHEMAS"
 HELP_OUT = "Folder for the packages (created if needed)."
 HELP_SCHEMAS = (
-    f"Folder with the official SCORM 1.2 XSDs (adlcp_rootv1p2.xsd …) to validate the manifest "
-    f"against. Default: ${SCHEMAS_ENV}, else only coursepack's own checks run."
+    f"Folder with the official SCORM 1.2 XSDs (adlcp_rootv1p2.xsd …), or a folder holding scorm12/, to "
+    f"validate the manifest against. Default: ${SCHEMAS_ENV}, else only coursepack's own checks run."
 )
+HELP_FORMAT = "Output formats, comma-separated (default: {default}): {choices}."
+
+
+class _FormatOption(click.Option):
+    """``--format``: its help lists the formats registered when the help is shown."""
+
+    def get_help_record(self, ctx):
+        self.help = HELP_FORMAT.format(default=formats.DEFAULT, choices=", ".join(formats.names()))
+        return super().get_help_record(ctx)
+
+
+def parse_formats(ctx, param, value: str):
+    """``--format`` callback: registered format names, comma-separated, each once."""
+    try:
+        return formats.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _schemas(value):
@@ -40,31 +59,29 @@ def _size(n: int) -> str:
         n /= 1000
 
 
-def _report_problems(problems, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in problems]}, indent=2))
-    for problem in sorted(problems, key=lambda p: (p.file, p.line or 0, p.col or 0)):
-        click.echo(problem.format(), err=True)
-
-
-def _run(fn):
+def _run(fn, console: Optional[Console] = None):
     """Run a command body, turning our errors into messages and exit codes, never tracebacks."""
+    console = console or Console()
     try:
         return fn()
     except InvalidCourse:
         raise
     except CoursepackError as exc:
-        click.echo(f"error: {exc}", err=True)
+        console.error(str(exc))
         sys.exit(exc.exit_code)
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
-        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        console.error(f"{exc.strerror or exc}{where}")
         sys.exit(1)
     except Exception as exc:  # an internal defect: one line, the traceback on request
         if os.environ.get("COURSEPACK_DEBUG"):
             raise
-        click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("    hint: re-run with COURSEPACK_DEBUG=1 for the traceback, and report it", err=True)
+        console.error(f"internal error: {type(exc).__name__}: {exc}")
+        click.echo(
+            console.paint("\n    hint: re-run with COURSEPACK_DEBUG=1 for the traceback, and report it")[1:],
+            err=True,
+            color=console.colour,
+        )
         sys.exit(1)
 
 
@@ -126,8 +143,26 @@ def main():
     """Compile a course (outline, lesson HTML, quiz) into packages that LMSs track."""
 
 
+def _course_folders(given, what: str):
+    """The folders given, or the current folder when it holds a course.yaml (as MkDocs does)."""
+    if given:
+        return tuple(given)
+    if Path("course.yaml").is_file():
+        return (Path("."),)
+    ctx = click.get_current_context()
+    param = next(p for p in ctx.command.params if isinstance(p, click.Argument))
+    hint = f"'{param.name.upper()}{'...' if param.nargs == -1 else ''}'"
+    raise click.MissingParameter(
+        f"The current folder has no course.yaml: give {what}.", ctx=ctx, param=param, param_hint=hint
+    )
+
+
+QUIET_HELP = "-q: no progress or summary lines (warnings stay); -qq: errors only."
+STRICT_HELP = "Treat warnings (lint findings) as errors: exit 2, and build writes nothing."
+
+
 @main.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "-o", "--out", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path), help=HELP_OUT
 )
@@ -139,50 +174,51 @@ def main():
     default=None,
     help="Threads that compress (default: all cores). The zip is identical whatever the number.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-q", "--quiet", count=True, help=QUIET_HELP)
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (with sha256) on stdout.")
-@click.option(
-    "--format",
-    "formats",
-    default="scorm12",
-    show_default=True,
-    callback=xapi_options.parse_formats,
-    help=xapi_options.HELP_FORMAT,
-)
+@click.option("--format", "format_names", cls=_FormatOption, default=formats.DEFAULT, callback=parse_formats)
 @click.option("--xapi-relay", metavar="URL", help=xapi_options.HELP_RELAY)
 @click.option("--xapi-embed-endpoint", metavar="URL", help=xapi_options.HELP_EMBED)
 @click.option(
     "--xapi-key-env", metavar="NAME", default=xapi_options.KEY_ENV, show_default=True, help=xapi_options.HELP_KEY_ENV
 )
-def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, xapi_embed_endpoint, xapi_key_env):
-    """Build each course folder in SOURCES into a package per format (default: a SCORM 1.2 zip)."""
+def build(
+    sources, out_dir, schemas, jobs, quiet, strict, as_json, format_names, xapi_relay, xapi_embed_endpoint, xapi_key_env
+):
+    """Build each course folder in SOURCES (default: the current folder) into a package per format."""
     from builder.pipeline import build as run_build
 
+    sources = _course_folders(sources, "the course folders to build")
+    console = Console(quiet)
     progress = _Progress() if not quiet and sys.stderr.isatty() else None
     try:
         result = _run(
             lambda: run_build(
                 sources,
                 out_dir,
-                formats,
+                format_names,
                 _schemas(schemas),
                 jobs=jobs,
                 progress=progress,
                 digest=as_json,
                 xapi_embed=xapi_options.build_embed(xapi_embed_endpoint, xapi_key_env, xapi_relay),
-            )
+                strict=strict,
+            ),
+            console,
         )
     except InvalidCourse as exc:
         problems = Problems(exc.problems)
-        _report_problems(problems, as_json)
+        if as_json:
+            click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in problems]}, indent=2))
+        console.problems(problems)
         errors = len(problems.errors)
-        click.echo(f"error: {errors} problem{'s' if errors != 1 else ''} found; nothing was written", err=True)
+        note = " (--strict: warnings count as errors)" if strict else ""
+        console.error(f"{errors} problem{'s' if errors != 1 else ''} found{note}; nothing was written")
         sys.exit(2)
     if progress:
         progress.clear()
-    for warning in result.warnings:
-        if not quiet or warning.code == xapi_options.EMBED_WARNING:  # a baked-in key is always said
-            click.echo(warning.format(), err=True)
+    console.problems(result.warnings, always=[xapi_options.EMBED_WARNING])  # a baked-in key is always said
     if as_json:
         click.echo(
             json.dumps(
@@ -208,35 +244,79 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, 
                 indent=2,
             )
         )
-    if not quiet:
-        for p in result.packages:
-            click.echo(
-                f"built {display_path(p.path)} ({p.format}, {len(p.entries)} files, {_size(p.size)}; "
-                f"runtime {_size(p.runtime_gzip_bytes)} gzipped; "
-                f"suspend_data at most {p.suspend_worst_case} of 4096 characters)",
-                err=True,
-            )
-        n = len(result.packages)
-        warn = len(result.warnings)
-        click.echo(
-            f"{n} package{'s' if n != 1 else ''} built in {result.seconds:.2f} s"
-            f"{f' ({warn} warning' + ('s' if warn != 1 else '') + ')' if warn else ''}",
-            err=True,
+    for p in result.packages:
+        budget = f" of {p.suspend_limit}" if p.suspend_limit is not None else ""
+        console.line(
+            f"built {display_path(p.path)} ({p.format}, {len(p.entries)} files, {_size(p.size)}; "
+            f"runtime {_size(p.runtime_gzip_bytes)} gzipped; "
+            f"suspend_data at most {p.suspend_worst_case}{budget} characters)"
         )
+    n = len(result.packages)
+    warn = len(result.warnings)
+    console.line(
+        f"{n} package{'s' if n != 1 else ''} built in {result.seconds:.2f} s"
+        f"{f' ({warn} warning' + ('s' if warn != 1 else '') + ')' if warn else ''}"
+    )
 
 
 @main.command()
-@click.argument("target", type=click.Path(path_type=Path, exists=True))
+@click.argument("targets", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option("--schemas", type=click.Path(path_type=Path), help=HELP_SCHEMAS)
 @click.option("--json", "as_json", is_flag=True, help="Print findings as JSON on stdout.")
 @click.option("--strict", is_flag=True, help="Treat warnings (lint findings) as errors: exit 2 if there are any.")
-def validate(target, schemas, as_json, strict):
-    """Check a course folder or a built zip without writing anything.
+@click.option("-q", "--quiet", count=True, help=QUIET_HELP)
+@click.option(
+    "--format",
+    "format_names",
+    default=formats.DEFAULT,
+    callback=parse_formats,
+    help=f"For a course folder: the formats to check it for (default: {formats.DEFAULT}). A zip's format is "
+    "recognised from its descriptor.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="dist",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="The output folder your builds use: left out of the checks when it lies inside a course folder.",
+)
+def validate(targets, schemas, as_json, strict, quiet, format_names, out_dir):
+    """Check course folders or built zips (default: the current folder) without writing anything.
 
     A course folder also gets the lint checks (warnings with a code, e.g. [img-alt]).
     """
+    targets = _course_folders(targets, "course folders or zips to validate")
     schemas_dir = _schemas(schemas)
+    console = Console(quiet)
+    everything = Problems()
+    failed = 0
+    for target in targets:
+        problems, summary, seconds = _validate_one(target, schemas_dir, format_names, out_dir, console)
+        if strict:
+            from builder.lint import as_errors
+
+            problems = Problems(as_errors(problems))
+        everything.extend(problems)
+        console.problems(problems)
+        if problems.errors:
+            failed += 1
+            n = len(problems.errors)
+            note = " (--strict: warnings count as errors)" if strict else ""
+            console.error(f"{display_path(target)}: {n} problem{'s' if n != 1 else ''} found{note}")
+        else:
+            console.line(f"ok: {display_path(target)} ({summary}) in {seconds:.2f} s")
+    if as_json:
+        click.echo(json.dumps({"ok": not failed, "problems": [p.as_dict() for p in everything]}, indent=2))
+    if failed:
+        sys.exit(2)
+
+
+def _validate_one(target: Path, schemas_dir, format_names, out_dir: Path, console):
+    """Every problem of one course folder or zip, a summary of what was checked, and the seconds it took."""
     problems = Problems()
+    notes = []
     started = time.perf_counter()
 
     def check():
@@ -244,37 +324,22 @@ def validate(target, schemas, as_json, strict):
             from builder.pipeline import prepare
 
             try:
-                result = prepare([target], Path(".coursepack-validate"), ("scorm12",), schemas_dir)
+                result = prepare([target], out_dir, format_names, schemas_dir)
             except InvalidCourse as exc:
                 problems.extend(exc.problems)
                 return None
             problems.extend(result.warnings)
+            notes.extend(dict.fromkeys(formats.get(p.format).schema_note(schemas_dir) for p in result.packages))
             return f"{len(result.packages[0].entries)} files would be packaged"
-        from builder.scorm.checkzip import check_zip
+        found = formats.check_zip(target, problems, schemas_dir)
+        if found is None:
+            return None
+        fmt, count = found
+        notes.append(fmt.schema_note(schemas_dir))
+        return f"{fmt.title}, {count} files"
 
-        count = check_zip(target, problems, schemas_dir)
-        return f"{count} files" if count is not None else None
-
-    summary = _run(check)
-    if strict:
-        from builder.lint import as_errors
-
-        problems = Problems(as_errors(problems))
-    if problems:
-        _report_problems(problems, as_json and bool(problems.errors))  # one JSON document either way
-    if problems.errors:
-        n = len(problems.errors)
-        note = " (--strict: warnings count as errors)" if strict else ""
-        click.echo(f"error: {display_path(target)}: {n} problem{'s' if n != 1 else ''} found{note}", err=True)
-        sys.exit(2)
-    if as_json:
-        click.echo(json.dumps({"ok": True, "problems": [p.as_dict() for p in problems]}, indent=2))
-    schema_note = (
-        "manifest valid against the SCORM 1.2 schemas" if schemas_dir else "schemas not checked (use --schemas)"
-    )
-    click.echo(
-        f"ok: {display_path(target)} ({summary}; {schema_note}) in {time.perf_counter() - started:.2f} s", err=True
-    )
+    summary = _run(check, console)
+    return problems, "; ".join([summary or ""] + notes), time.perf_counter() - started
 
 
 @main.command()
@@ -291,7 +356,7 @@ def new(name, title):
 
 
 @main.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", required=False, type=click.Path(path_type=Path))
 @click.option(
     "-p",
     "--port",
@@ -301,13 +366,14 @@ def new(name, title):
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
 def preview(source, port, open_browser):
-    """Serve SOURCE in a test LMS with a data inspector.
+    """Serve SOURCE (default: the current folder) in a test LMS with a data inspector.
 
     Rebuilds when a file changes and reloads the page; a change that does not build shows its
     errors while the last good build stays up. Listens on 127.0.0.1 only.
     """
     from builder.preview.server import run_preview
 
+    (source,) = _course_folders((source,) if source else (), "the course folder to preview")
     _run(lambda: run_preview(source, port, open_browser))
 
 
@@ -344,14 +410,28 @@ def verify_code(course, version, learner, date, typed):
 
     course_id = course
     folder = Path(course)
-    if (folder / "course.yaml").is_file():
-        import yaml
+    if folder.is_dir() and not (folder / "course.yaml").is_file():
+        raise click.BadParameter(f"the folder '{course}' has no course.yaml", param_hint="--course")
+    if folder.is_dir():
+        from builder.source import course_identity
 
-        data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8")) or {}
-        course_id = str(data.get("id", ""))
-        version = version or (str(data["version"]) if data.get("version") is not None else None)
+        try:
+            course_id, stored_version = course_identity(folder)
+        except InvalidCourse as exc:
+            Console().problems(exc.problems)
+            raise click.BadParameter(
+                f"'{course}' is a folder, but its course.yaml does not give the course id and version",
+                param_hint="--course",
+            ) from None
+        version = version or stored_version
+    elif os.sep in course or course.startswith(".") or (os.altsep and os.altsep in course):
+        raise click.BadParameter(f"the course folder '{course}' does not exist", param_hint="--course")
     if not version:
-        raise click.BadParameter("give the course version printed on the certificate", param_hint="--version")
+        raise click.BadParameter(
+            f"there is no folder '{course}' here, so it is taken as a course id, and a course id needs "
+            "--version (the course version printed on the certificate); or give the course folder",
+            param_hint="--course",
+        )
     try:
         parse_date(date)
     except ValueError as exc:

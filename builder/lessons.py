@@ -234,7 +234,7 @@ def _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, pr
         return value
     full = files.root / rel
     if not full.exists():
-        hint = did_you_mean_file(full)
+        hint = _from_lesson_hint(path, lesson_dir, files) or did_you_mean_file(full)
         problems.add(
             file,
             f"'{value}' does not exist (looked for {rel} in the course folder)",
@@ -273,6 +273,14 @@ def _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, pr
     result.assets.add(rel)
     suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
     return quote(rel) + suffix
+
+
+def _from_lesson_hint(path: str, lesson_dir: str, files) -> Optional[str]:
+    """When *path* names a course file relative to the course folder, the path the lesson must write."""
+    if not lesson_dir or not (files.root / path).is_file():
+        return None
+    fixed = posixpath.relpath(posixpath.normpath(path), lesson_dir)
+    return f"paths are relative to the lesson file: write '{fixed}' (the file is {posixpath.normpath(path)})"
 
 
 def _add_embed_fallback(el, file, strings, problems) -> None:

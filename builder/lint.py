@@ -42,6 +42,7 @@ CODES: Dict[str, str] = {
     "heading-level": "a heading that skips a level, or has the level of the lesson title",
     "asset-name": "a packaged file whose name has spaces or non-ASCII characters",
     "media-access": "a video without captions, an audio or silent video without a transcript, or autoplay",
+    "placeholder": "template text left for learners to see: [PLACEHOLDER], TODO, 'Name of the …', lorem ipsum",
 }
 
 #: Per-file budget when course.yaml sets none: 10 MB, a size most LMSs still stream comfortably.
@@ -85,6 +86,19 @@ CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)|@import\s+(["'])([^"']+
 LOADED_ATTRIBUTES = ("src", "srcset", "poster", "data")
 
 SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module")
+
+#: Template text an author meant to replace: a bracketed word in capitals ([PLACEHOLDER], [NAME]),
+#: TODO/FIXME/TBD/XXX in capitals, a value that starts "Name of the …" or "Insert … here" or ends
+#: "… goes here" (as template fields do; prose rarely does), and lorem ipsum in any case.
+PLACEHOLDER = re.compile(
+    r"\[[A-Z][A-Z _/-]{2,}\]|\b(?:TODO|FIXME|TBD|XXX)\b|^\s*Name of (?:the|your) [\w -]{1,40}"
+    r"|^\s*Insert [\w ,'-]{1,80} here\b|\S.{0,40} goes here\.?\s*$"
+)
+LOREM = re.compile(r"\blorem ipsum\b", re.I)
+#: course.yaml / quiz.yaml keys whose values learners never see (ids, paths, settings).
+NOT_SHOWN = frozenset(
+    ("id", "file", "version", "language", "quiz", "status_rule", "completion", "type", "lint", "xapi", "theme")
+)
 
 
 class Settings:
@@ -160,6 +174,9 @@ class _Linter:
         self.check_packaged_files()
         self.check_media_size()
         self.check_unused()
+        for doc in (self.files.course_doc, self.files.quiz_doc):
+            if doc is not None:
+                self.check_placeholders(doc)
         return self.found
 
     def read_lesson(self, lesson: _Lesson):
@@ -246,6 +263,34 @@ class _Linter:
             for name, value in el.attrib.items():
                 if name.lower().startswith("on") and value:
                     self.check_api_text(lesson.shown, value, line, f"its {name} attribute")
+            if tag not in ("script", "style"):
+                self.check_lesson_placeholders(lesson, el)
+
+    def check_placeholders(self, doc) -> None:
+        """Template text in learner-facing course.yaml / quiz.yaml values."""
+        for path, text in _shown_strings(doc.data, ()):
+            found = _placeholder(text)
+            if found:
+                self.warn(
+                    "placeholder",
+                    doc.file,
+                    f"'{found}' looks like template text that learners would see",
+                    doc.pos(path)[0],
+                    hint="replace it with the real text before publishing",
+                )
+
+    def check_lesson_placeholders(self, lesson: _Lesson, el) -> None:
+        for text in (el.text, el.tail, el.get("alt"), el.get("title")):
+            found = _placeholder(text or "")
+            if found:
+                self.warn(
+                    "placeholder",
+                    lesson.shown,
+                    f"'{found}' looks like template text that learners would see",
+                    el.sourceline,
+                    hint="replace it with the real text before publishing",
+                )
+                return
 
     def check_heading(self, lesson: _Lesson, el, level: int, previous: int) -> int:
         if level <= 2:
@@ -520,7 +565,7 @@ class _Linter:
             used.add(posixpath.normpath(self.settings.quiz_file))
         used |= {posixpath.normpath(s) for s in self.settings.yaml_strings}
         used |= {f"templates/{rel}" for rel in self.course.template_files}  # template overrides (builder/theme.py)
-        for rel in _course_files(self.root):
+        for rel in _course_files(self.root, skip=self.files.output):
             if rel not in used:
                 self.warn(
                     "file-unused",
@@ -588,17 +633,41 @@ def _size(n: float) -> str:
     return f"{n / 1000:.0f} kB"
 
 
-def _course_files(root: Path) -> List[str]:
-    """Every file in the course folder (sorted, posix, relative), without hidden files and junk."""
+def _course_files(root: Path, skip: Optional[Path] = None) -> List[str]:
+    """Every file in the course folder (sorted, posix, relative), without hidden files and junk.
+
+    :param skip: a folder left out (the build's output folder, when it lies inside the course).
+    """
     out = []
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and (skip is None or Path(folder, d).resolve() != skip)
+        )
         base = Path(folder).relative_to(root).as_posix()
         for name in sorted(files):
             if name.startswith(".") or JUNK.match(name):
                 continue
             out.append(name if base == "." else f"{base}/{name}")
     return out
+
+
+def _placeholder(text: str) -> str:
+    """The template text in *text* ('' when there is none)."""
+    match = PLACEHOLDER.search(text) or LOREM.search(text)
+    return match.group(0).strip() if match else ""
+
+
+def _shown_strings(value, path: Tuple) -> Iterable[Tuple[Tuple, str]]:
+    """(path, text) of every string a learner may see in a parsed course.yaml or quiz.yaml."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in NOT_SHOWN:
+                yield from _shown_strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _shown_strings(item, path + (i,))
 
 
 def _yaml_strings(value) -> Iterable[str]:

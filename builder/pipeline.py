@@ -10,20 +10,21 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
+from builder import formats
 from builder.model import Course
 from builder.problems import InvalidCourse, Problem, Problems, display_path
 from builder.render import render_player
 from builder.runtime_config import runtime_config
-from builder.scorm.packager import PACKAGERS
 from builder.zipwriter import Deflater, Entry, write_zip
 
 
 class Package:
     """A package that was (or would be) written; ``size`` and ``sha256`` are set once it is."""
 
-    def __init__(self, course: Course, format: str, path: Path, entries: List[Entry]):
+    def __init__(self, course: Course, fmt: formats.Format, path: Path, entries: List[Entry]):
         self.course = course
-        self.format = format
+        self.format = fmt.name
+        self.suspend_limit = fmt.suspend_limit  #: the format's budget for progress data (None: none)
         self.path = path
         self.entries = entries
         self.size = 0
@@ -58,7 +59,7 @@ class BuildResult:
 def prepare(
     sources: Sequence[Path],
     out_dir: Path,
-    formats: Sequence[str] = ("scorm12",),
+    format_names: Sequence[str] = (formats.DEFAULT,),
     schemas: Optional[Path] = None,
     xapi_embed=None,
     on_checked=None,
@@ -75,13 +76,17 @@ def prepare(
     started = time.perf_counter()
     problems = Problems()
     courses = []
+    out_real = Path(out_dir).resolve()
     for src in sources:
         files = SourceFiles(Path(src))
+        if out_real.is_relative_to(files.real_root):
+            files.output = out_real
         try:
             course, warnings = load_course(Path(src), files)
         except InvalidCourse as exc:
             problems.extend(exc.problems)
             continue
+        _refuse_output_files(course, files, problems)
         problems.extend(lint_course(course, files, warnings))  # warnings + lint findings
         files.forget_sources()  # lint was their last reader
         if on_checked is not None:
@@ -92,13 +97,14 @@ def prepare(
 
     result = BuildResult()
     targets = {}
+    chosen = [formats.get(name) for name in format_names]
     for course, files in courses:
         shown = display_path(course.source_dir / "course.yaml")
-        page = None  # the same player page goes into every format's package
-        for fmt in formats:
-            packager = PACKAGERS[fmt]()
-            packager.check(course, problems, shown)
-            target = Path(out_dir) / packager.filename(course)
+        config = None
+        pages: Dict[tuple, str] = {}  # formats with the same adapter and status words share one page
+        for fmt in chosen:
+            fmt.check(course, problems, shown)
+            target = Path(out_dir) / fmt.filename(course)
             if target in targets:
                 problems.add(
                     shown,
@@ -109,16 +115,33 @@ def prepare(
             targets[target] = shown
             if problems.errors:
                 continue
-            if page is None:
-                page = render_player(course, runtime_config(course))
-            entries = _reuse_read_files(packager.plan(course, page), files)
-            packager.verify(entries, problems, schemas)
+            if config is None:
+                config = runtime_config(course)
+            status = fmt.status_words(course)
+            key = (fmt.adapter, tuple(sorted(status.items())))
+            if key not in pages:
+                pages[key] = render_player(course, dict(config, status=status), fmt.adapter)
+            entries = _reuse_read_files(fmt.plan(course, pages[key]), files)
+            fmt.verify(entries, problems, schemas)
             result.packages.append(Package(course, fmt, target, entries))
     if problems.errors:
         raise InvalidCourse(problems)
     result.warnings = problems.warnings
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _refuse_output_files(course: Course, files, problems: Problems) -> None:
+    """A package never holds the build's own output: refuse course files inside the output folder."""
+    if files.output is None:
+        return
+    for asset in course.assets:
+        if files.real_path(asset.path).is_relative_to(files.output):
+            problems.add(
+                display_path(course.source_dir / asset.path),
+                f"is inside the output folder {display_path(files.output)}, so the package would hold build output",
+                hint="move the file out of that folder, or build into a folder outside the course with -o",
+            )
 
 
 def _reuse_read_files(entries: List[Entry], files) -> List[Entry]:
@@ -133,18 +156,22 @@ def _reuse_read_files(entries: List[Entry], files) -> List[Entry]:
 def build(
     sources: Sequence[Path],
     out_dir: Path,
-    formats: Sequence[str] = ("scorm12",),
+    format_names: Sequence[str] = (formats.DEFAULT,),
     schemas: Optional[Path] = None,
     jobs: Optional[int] = None,
     progress=None,
     digest: bool = False,
     xapi_embed=None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build every course in *sources* into *out_dir*.
 
     :param jobs: threads that deflate; the output is identical whatever the number.
     :param progress: a callable ``progress(package, files_done, bytes_done)`` for long builds.
     :param digest: compute each package's sha256.
+    :param strict: fail (writing nothing) when there is any warning, except the ones a command-line
+        flag asked for (``--xapi-embed-endpoint`` always warns).
+    :raises InvalidCourse: with every problem, when any is an error (or, with *strict*, a warning).
     """
     started = time.perf_counter()
     head_start: Dict[Path, Deflater] = {}
@@ -154,7 +181,9 @@ def build(
             head_start[course.source_dir] = Deflater(_head_start_entries(course, files), jobs)
 
     try:
-        result = prepare(sources, out_dir, formats, schemas, xapi_embed=xapi_embed, on_checked=start_deflating)
+        result = prepare(sources, out_dir, format_names, schemas, xapi_embed=xapi_embed, on_checked=start_deflating)
+        if strict:
+            _refuse_warnings(result.warnings)
         for package in result.packages:
             report = (lambda files, done, p=package: progress(p, files, done)) if progress else None
             ahead = head_start.pop(package.course.source_dir, None)
@@ -168,6 +197,14 @@ def build(
             deflater.close()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _refuse_warnings(warnings: Sequence[Problem]) -> None:
+    """``build --strict``: any warning stops the build before a byte is written."""
+    from builder.xapi.embed import WARNING_CODE  # asked for by --xapi-embed-endpoint: stays a warning
+
+    if any(w.code != WARNING_CODE for w in warnings):
+        raise InvalidCourse([w if w.code == WARNING_CODE else w._replace(level="error") for w in warnings])
 
 
 def _head_start_entries(course: Course, files) -> List[Entry]:

@@ -47,33 +47,38 @@ OPTIONAL_RUNTIME = {
 }
 
 
-def runtime_files(course: Optional[Course] = None) -> List[Path]:
+def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None) -> List[Path]:
     """Static files copied byte for byte into the package's ``assets/`` folder, sorted by name.
 
-    Optional files (:data:`OPTIONAL_RUNTIME`) are included only for a *course* that uses them.
+    Optional files (:data:`OPTIONAL_RUNTIME`) are included only for a *course* that uses them, and
+    of the formats' runtime adapters (builder/formats.py) only *adapter*, the package's own.
     A course's own ``templates/static/*`` and ``templates/runtime/*`` replace the default file
     of the same name (``assets/`` is flat) or are added to it.
     """
+    from builder import formats
+
     root = templates_dir()
     by_name = {p.name: p for folder in ("static", "runtime") for p in (root / folder).iterdir() if p.is_file()}
     if course is not None and course.templates_dir is not None:
         for rel in course.template_files:
             if rel.startswith(("static/", "runtime/")):
                 by_name[rel.split("/", 1)[1]] = course.templates_dir / rel
+    other_adapters = formats.adapters() - {adapter}
     files = [
         p
         for name, p in by_name.items()
-        if name not in OPTIONAL_RUNTIME or (course is not None and OPTIONAL_RUNTIME[name](course))
+        if name not in other_adapters
+        and (name not in OPTIONAL_RUNTIME or (course is not None and OPTIONAL_RUNTIME[name](course)))
     ]
     return sorted(files, key=lambda p: p.name)
 
 
-def package_files(course: Course, launch_file: str, page_html: str) -> List["Entry"]:
+def package_files(course: Course, launch_file: str, page_html: str, adapter: str) -> List["Entry"]:
     """What every package carries, sorted by name: the page, the runtime files and the course's assets."""
     from builder.zipwriter import Entry
 
     files = [Entry(launch_file, data=page_html.encode("utf-8"))]
-    files += [Entry(f"assets/{p.name}", source=p) for p in runtime_files(course)]
+    files += [Entry(f"assets/{p.name}", source=p) for p in runtime_files(course, adapter)]
     files += [Entry(asset.path, source=asset.source) for asset in course.assets]
     files.sort(key=lambda e: e.name)
     return files
@@ -88,6 +93,7 @@ class TemplateContext(TypedDict):
     t: Dict[str, str]  #: learner-facing strings of the course language
     config: Dict[str, Any]  #: the runtime configuration (docs/architecture.md, section 3)
     theme_css: Any  #: Markup: the theme's CSS custom properties and fonts ("" for the default theme)
+    adapter_script: str  #: the format's runtime adapter, loaded from ``assets/`` (builder/formats.py)
     number: Any  #: number(value): a number written the course language's way ("1.5" / "1,5")
 
 
@@ -110,7 +116,7 @@ def make_environment(course: Optional[Course] = None):
     )
 
 
-def template_context(course: Course, config: Dict[str, Any]) -> TemplateContext:
+def template_context(course: Course, config: Dict[str, Any], adapter: str) -> TemplateContext:
     from types import SimpleNamespace
 
     from markupsafe import Markup
@@ -141,6 +147,7 @@ def template_context(course: Course, config: Dict[str, Any]) -> TemplateContext:
         t=strings,
         config=config,
         theme_css=Markup(theme_css(course.theme)),
+        adapter_script=adapter,
         number=number,
     )
 
@@ -159,8 +166,8 @@ def theme_css(theme) -> str:
     return "\n".join(rules)
 
 
-def render_player(course: Course, config: Dict[str, Any]) -> str:
-    """Render ``player.html`` (the SCO page) for *course*.
+def render_player(course: Course, config: Dict[str, Any], adapter: str) -> str:
+    """Render ``player.html`` (the SCO page) for *course*, loading the runtime *adapter* of its format.
 
     :raises InvalidCourse: when a template of the course's own ``templates/`` folder fails.
     """
@@ -168,17 +175,17 @@ def render_player(course: Course, config: Dict[str, Any]) -> str:
 
     env = make_environment(course)
     try:
-        page = env.get_template("player.html").render(**template_context(course, config))
+        page = env.get_template("player.html").render(**template_context(course, config, adapter))
     except jinja2.TemplateError as exc:
         if course.templates_dir is None:
             raise  # a defect of coursepack's own templates, not of the course
         raise _template_problem(course, exc) from None
     if course.templates_dir is not None:
-        _check_runtime_scripts(course, page)
+        _check_runtime_scripts(course, page, adapter)
     return page
 
 
-def _check_runtime_scripts(course: Course, page: str) -> None:
+def _check_runtime_scripts(course: Course, page: str, adapter: str) -> None:
     """An overridden page must load every runtime script the package carries, player.js last.
 
     The player is several scripts (docs/architecture.md, section 1); a ``base.html`` copied from
@@ -190,7 +197,7 @@ def _check_runtime_scripts(course: Course, page: str) -> None:
 
     loaded = re.findall(r"""<script\b[^>]*\bsrc=["']assets/([^"'?#]+\.js)["']""", page)
     defaults = {p.name for p in (templates_dir() / "runtime").glob("*.js")}
-    carried = [p.name for p in runtime_files(course) if p.name in defaults]
+    carried = [p.name for p in runtime_files(course, adapter) if p.name in defaults]
     missing = [name for name in carried if name not in loaded]
     problems = Problems()
     where = (
@@ -232,6 +239,9 @@ def _template_problem(course: Course, exc) -> Exception:
         shown,
         f"this template cannot be rendered: {exc.message or exc}",
         line,
-        hint="templates receive course, outline, quiz, t, config, theme_css and number (README, 'Template overrides')",
+        hint=(
+            "templates receive course, outline, quiz, t, config, theme_css, adapter_script and number "
+            "(README, 'Template overrides')"
+        ),
     )
     return InvalidCourse(problems)

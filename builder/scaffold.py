@@ -17,6 +17,8 @@ import unicodedata
 from pathlib import Path
 from typing import Dict, Optional
 
+from builder import formats
+from builder.console import command_line
 from builder.problems import CoursepackError, display_path
 
 
@@ -35,7 +37,7 @@ COURSE_YAML = """\
 #
 #   coursepack preview {folder}    live preview with a test LMS and a data inspector
 #   coursepack validate {folder}   every check of the build, plus warnings (lint)
-#   coursepack build {folder}      writes dist/{id}-<version>-scorm12.zip
+#   coursepack build {folder}      writes dist/{id}-<version>-{format}.zip
 
 # A stable identifier: lowercase letters, digits and '-'. The LMS keeps learner records under
 # it, so keep it when you publish a new version of the course.
@@ -74,7 +76,7 @@ lint:
 # ce:
 #   credit_hours: 1
 #   provider: "Name of the CE provider"
-#   approval: "Approval statement from the accrediting board"
+#   approval: "Insert the approval statement of the accrediting board here"
 #
 # The look of the player ("Theming and template overrides"); colours are checked for contrast.
 # theme:
@@ -159,7 +161,11 @@ def starter_files(folder: str, title: str, cid: str) -> Dict[str, str]:
 
     return {
         "course.yaml": COURSE_YAML.format(
-            title=title, title_yaml=json.dumps(title, ensure_ascii=False), id=cid, folder=folder
+            title=title,
+            title_yaml=json.dumps(title, ensure_ascii=False),
+            id=cid,
+            folder=folder,
+            format=formats.DEFAULT,
         ),
         "quiz.yaml": QUIZ_YAML,
         "lessons/01-welcome.html": LESSON_HTML.format(title_html=escape(title)),
@@ -217,4 +223,4 @@ def new_command(target: Path, title: Optional[str]) -> None:
     files = create(target, title)
     shown = display_path(target)
     click.echo(f"created {shown}/ ({', '.join(sorted(files))})", err=True)
-    click.echo(f"next: coursepack preview {shown}", err=True)
+    click.echo(f"next: {command_line('coursepack', 'preview', shown)}", err=True)

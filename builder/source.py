@@ -241,6 +241,8 @@ class SourceFiles:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.real_root = self.root.resolve()  #: the folder with every symbolic link resolved
+        #: the build's output folder (resolved) when it lies inside this course folder: never packaged or linted
+        self.output: Optional[Path] = None
         self.course_doc: Optional[yamldoc.Document] = None
         self.quiz_doc: Optional[yamldoc.Document] = None
         self.quiz_file: Optional[str] = None  #: the quiz file, relative to the course folder
@@ -584,3 +586,31 @@ def _load_quiz(path: Path, shown: str, problems: Problems, files: SourceFiles) -
     from builder.quiz import load_quiz
 
     return load_quiz(path, shown, problems, files)
+
+
+def course_identity(src: Path) -> Tuple[str, str]:
+    """The id and version of the course in folder *src*, read without loading the rest of the course.
+
+    For commands that only need to name a course (``verify-code``): an old course folder that no
+    longer builds still names itself.
+
+    :raises InvalidCourse: when the folder or its course.yaml cannot give them.
+    """
+    problems = Problems()
+    shown = f"{display_path(src)}/{COURSE_FILE}"
+    text = _read_text(Path(src) / COURSE_FILE, shown, problems)
+    doc = yamldoc.load(text, shown, problems) if text is not None else None
+    identity = ("", "")
+    if doc is not None:
+        r = Reader(doc, problems)
+        m = doc.data if isinstance(doc.data, dict) else None
+        if m is None:
+            r.error((), "expected the course's keys (id, title, version …)", hint="write them as 'key: value' lines")
+        else:
+            identity = (
+                r.text(m, (), "id", pattern=COURSE_ID, pattern_hint="use the id course.yaml is built with"),
+                r.text(m, (), "version", pattern=SEMVER, pattern_hint="use a semantic version such as 1.0.0"),
+            )
+    if problems.errors or not all(identity):
+        raise InvalidCourse(problems)
+    return identity

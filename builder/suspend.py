@@ -1,10 +1,11 @@
 """suspend_data format v2: the worst-case length for a course.
 
 The runtime (``templates/runtime/suspend.js`` with ``quiz.js``) writes
-``2~<fingerprint>~<visited>~<quiz>`` (docs/architecture.md, section 5). SCORM 1.2 allows 4096
-characters (``CMIString4096``), so the build computes the longest string the runtime can
-produce for a course (the longest questions drawn, every answer at its longest, every optional
-field present) and refuses to build a course that could exceed it.
+``2~<fingerprint>~<visited>~<quiz>`` (docs/architecture.md, section 5). Each LMS API stores a
+limited number of characters (a format's ``suspend_limit``, builder/formats.py: 4096 for SCORM
+1.2), so the build computes the longest string the runtime can produce for a course (the longest
+questions drawn, every answer at its longest, every optional field present) and refuses to build
+a package whose format could not store it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Dict
 from builder.model import Course, Quiz
 
 VERSION = 2
-SCORM12_LIMIT = 4096
 UNLIMITED_ATTEMPTS_DIGITS = 2  # the runtime caps the stored attempt count at 1295 ("zz")
 SEED_LENGTH = 5  # base 36: 36**5 layouts per attempt
 

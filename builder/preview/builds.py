@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from builder import formats
 from builder.problems import InvalidCourse, Problem, display_path
 from builder.runtime_config import shortest_number
 
@@ -51,8 +52,9 @@ class BuildState:
 class Builds:
     """Rebuilds one course on request; thread-safe; serves files from the last good build."""
 
-    def __init__(self, source: Path, workdir: Optional[Path] = None):
+    def __init__(self, source: Path, workdir: Optional[Path] = None, format_name: str = formats.DEFAULT):
         self.source = Path(source)
+        self.format_name = format_name  #: the package the preview's test LMS runs (builder/formats.py)
         self._own_workdir = workdir is None
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="coursepack-preview-"))
         self._lock = threading.Lock()
@@ -74,7 +76,7 @@ class Builds:
             attempt = self.state.attempt + 1
             started = time.perf_counter()
             try:
-                result = prepare([self.source], self.workdir / "out", ("scorm12",))
+                result = prepare([self.source], self.workdir / "out", (self.format_name,))
                 package = result.packages[0]
                 folder = self._write(attempt, package.entries)
             except InvalidCourse as exc:

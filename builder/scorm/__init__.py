@@ -1,1 +1,1 @@
-"""The SCORM 1.2 packager."""
+"""SCORM packages: one folder per edition (``scorm12/``), each a registered format (builder/formats.py)."""

@@ -1,4 +1,4 @@
-"""The xAPI options of ``coursepack build``: ``--format``, ``--xapi-relay`` and ``--xapi-embed-endpoint``.
+"""The xAPI options of ``coursepack build``: ``--xapi-relay`` and ``--xapi-embed-endpoint``.
 
 Kept apart from :mod:`builder.xapi.cli` (the ``coursepack xapi`` commands), which a build does
 not need to load.
@@ -6,16 +6,12 @@ not need to load.
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
-
-import click
+from typing import Optional
 
 from builder.xapi.embed import KEY_ENV, WARNING_CODE, UsageError, embedded_endpoint
 
 EMBED_WARNING = WARNING_CODE  #: the warning a build with a baked-in key always prints
 
-FORMAT_NAMES = ("scorm12", "xapi")
-HELP_FORMAT = "Output formats, comma-separated: scorm12 (SCORM 1.2), xapi (Tin Can), or scorm12,xapi."
 HELP_EMBED = (
     f"Bake this LRS endpoint and the key from ${KEY_ENV} into xAPI packages. Anyone with the package "
     f"can read the key: use a write-only key. Prefer launch parameters or a relay."
@@ -25,17 +21,6 @@ HELP_RELAY = (
     "course.yaml; the package gets no credentials."
 )
 HELP_KEY_ENV = "The environment variable that holds the key for --xapi-embed-endpoint ('key:secret' or 'Basic …')."
-
-
-def parse_formats(ctx, param, value: str) -> Tuple[str, ...]:
-    """``--format`` callback: ``scorm12``, ``xapi`` or both, comma-separated, each once."""
-    names = [part.strip() for part in (value or "").split(",") if part.strip()]
-    if not names:
-        raise click.BadParameter("give at least one format: scorm12, xapi or scorm12,xapi")
-    unknown = [n for n in names if n not in FORMAT_NAMES]
-    if unknown:
-        raise click.BadParameter(f"unknown format {unknown[0]!r}; use scorm12, xapi or scorm12,xapi")
-    return tuple(dict.fromkeys(names))
 
 
 class RelayOverride:

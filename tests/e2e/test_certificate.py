@@ -84,9 +84,11 @@ def test_what_the_certificate_says(open_lms, built_course):
         "Continuing education credit": "2 credit hours",
         "Date of completion": f"{MONTHS[month - 1]} {day}, {year}",
         "Quiz score": "100%",
-        "Provider": "[PLACEHOLDER] Name of the CE provider",
+        "Provider": "coursepack sample course (no CE provider)",
     }
-    expect(view.locator(".certificate-approval")).to_contain_text("[PLACEHOLDER]")  # placeholders stay marked
+    expect(view.locator(".certificate-approval")).to_have_text(
+        "This sample course is not approved for continuing-education credit by any board."
+    )
     code = verification_code("self-compassion", course.version, "sam.student@example.org", date)
     expect(view.locator("[data-certificate-code]")).to_have_text(code)
     # The same code when the certificate is opened again later in this browser (the date is kept).

@@ -410,3 +410,50 @@ def test_the_sample_course_and_a_new_course_are_lint_clean(runner, tmp_path):
 def test_every_code_is_documented_in_the_readme(code):
     readme = (SAMPLE.parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"`{code}`" in readme
+
+
+# ---------------------------------------------------------------------------- placeholder
+@pytest.mark.parametrize(
+    "files, location, text",
+    [
+        (
+            {"lessons/two.html": "<p>Intro.</p>\n<p>Presenter: [PRESENTER NAME]</p>\n"},
+            "lessons/two.html:2",
+            "[PRESENTER NAME]",
+        ),
+        (
+            {"lessons/one.html": '<p>Text.</p>\n<img src="x.png" alt="TODO" hidden>\n', "lessons/x.png": b"\x89PNG"},
+            "lessons/one.html:2",
+            "TODO",
+        ),
+        ({"lessons/one.html": "<p>Lorem ipsum dolor sit amet.</p>\n"}, "lessons/one.html:1", "Lorem ipsum"),
+        (
+            {"course.yaml": COURSE_YAML.replace("title: Tiny course", "title: Name of the course")},
+            "course.yaml:2",
+            "Name of the course",
+        ),
+        (
+            {
+                "quiz.yaml": "title: Check\nquestions:\n  - id: q1\n    type: true-false\n"
+                "    text: Question text goes here.\n    answer: true\n"
+            },
+            "quiz.yaml:5",
+            "Question text goes here.",
+        ),
+    ],
+)
+def test_placeholder_text_learners_would_see(runner, make_course, files, location, text):
+    course = make_course(files)
+    assert_finding(
+        runner, course, "placeholder", location, f"'{text}' looks like template text that learners would see"
+    )
+    strict = runner.invoke(main, ["validate", "--strict", str(course)])
+    assert strict.exit_code == 2
+
+
+def test_prose_that_merely_resembles_a_placeholder_is_clean(runner, make_course):
+    prose = (
+        "<p>The name of the game is practice; todo lo que haga cuenta.</p>\n"
+        "<p>See reference [1] and the note [a]. Insert nothing.</p>\n"
+    )
+    assert_clean(runner, make_course({"lessons/one.html": prose}), "placeholder")

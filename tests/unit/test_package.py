@@ -16,7 +16,7 @@ from lxml import etree
 from builder.answerkey import key_seed, unseal
 from builder.cli import main
 from builder.problems import Problems
-from builder.scorm.manifest import ADLCP, IMSCP, check_manifest, validate_schema
+from builder.scorm.scorm12.manifest import ADLCP, IMSCP, check_manifest, validate_schema
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "course_src" / "self-compassion"

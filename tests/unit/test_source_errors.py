@@ -245,3 +245,13 @@ def test_a_failed_build_leaves_the_previous_package_alone(runner, make_course, t
     result, _ = build(runner, course, tmp_path)
     assert result.exit_code == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_path_written_from_the_course_folder_gets_the_path_from_the_lesson(runner, make_course, tmp_path):
+    course = make_course({"lessons/one.html": '<p><img src="media/x.svg" alt="x"></p>\n', "media/x.svg": "<svg/>"})
+    result = runner.invoke(main, ["build", str(course), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "lessons/one.html:1: error: 'media/x.svg' does not exist (looked for lessons/media/x.svg" in result.stderr
+    assert "hint: paths are relative to the lesson file: write '../media/x.svg' (the file is media/x.svg)" in (
+        result.stderr
+    )

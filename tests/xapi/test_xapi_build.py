@@ -11,8 +11,8 @@ from lxml import etree
 
 from builder.cli import main
 from builder.problems import Problems
-from builder.scorm.manifest import check_manifest
-from builder.xapi.tincan import TINCAN_NS, check_tincan
+from builder.scorm.scorm12.manifest import check_manifest
+from builder.xapi.tincan.descriptor import TINCAN_NS, check_tincan
 
 from .conftest import BASE_IRI
 

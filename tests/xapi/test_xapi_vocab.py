@@ -218,7 +218,7 @@ def test_evaluation_ids_are_quoted_and_absent_without_an_evaluation(course):
 def test_the_tin_can_package_lists_the_evaluation_activities(course):
     from lxml import etree
 
-    from builder.xapi.tincan import TINCAN_NS, tincan_xml
+    from builder.xapi.tincan.descriptor import TINCAN_NS, tincan_xml
 
     v = vocab.vocabulary(course, load_strings("en"))
     root = etree.fromstring(tincan_xml(course, v, "index.html"))

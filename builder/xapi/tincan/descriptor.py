@@ -56,31 +56,31 @@ def tincan_xml(course: Course, vocab: Vocabulary, launch: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def check_tincan(data: bytes, names: Iterable[str], problems: Problems) -> None:
+def check_tincan(data: bytes, names: Iterable[str], problems: Problems, shown: str = TINCAN_FILE) -> None:
     """What a Tin Can LMS relies on: one launchable activity whose file exists, unique absolute IRIs."""
     names: Set[str] = set(names)
     try:
         root = etree.fromstring(data)
     except etree.XMLSyntaxError as exc:
-        problems.add(TINCAN_FILE, f"is not well-formed XML: {exc}")
+        problems.add(shown, f"is not well-formed XML: {exc}")
         return
     ns = {"t": TINCAN_NS}
     if root.tag != f"{{{TINCAN_NS}}}tincan":
-        problems.add(TINCAN_FILE, f'the root element must be <tincan xmlns="{TINCAN_NS}">')
+        problems.add(shown, f'the root element must be <tincan xmlns="{TINCAN_NS}">')
         return
     launches = root.findall("t:activities/t:activity/t:launch", ns)
     if len(launches) != 1:
-        problems.add(TINCAN_FILE, f"exactly one activity must have <launch>; found {len(launches)}")
+        problems.add(shown, f"exactly one activity must have <launch>; found {len(launches)}")
     for launch in launches:
         if (launch.text or "") not in names:
-            problems.add(TINCAN_FILE, f"<launch> names '{launch.text}', which is not in the package")
+            problems.add(shown, f"<launch> names '{launch.text}', which is not in the package")
     seen: Set[str] = set()
     for activity in root.iterfind("t:activities/t:activity", ns):
         iri = activity.get("id") or ""
         if url_problem(iri, allow_query=False):
-            problems.add(TINCAN_FILE, f"activity id '{iri}' is not an absolute http(s) IRI")
+            problems.add(shown, f"activity id '{iri}' is not an absolute http(s) IRI")
         if iri in seen:
-            problems.add(TINCAN_FILE, f"activity id '{iri}' is used twice")
+            problems.add(shown, f"activity id '{iri}' is used twice")
         seen.add(iri)
         if activity.find("t:name", ns) is None:
-            problems.add(TINCAN_FILE, f"activity '{iri}' has no <name>")
+            problems.add(shown, f"activity '{iri}' has no <name>")

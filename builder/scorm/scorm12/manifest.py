@@ -23,7 +23,7 @@ ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 #: to ``adlcp`` and nothing else (docs: moodle-scorm.md, "Prefix quirk").
 NSMAP = {None: IMSCP, "adlcp": ADLCP}
 MANIFEST_NAME = "imsmanifest.xml"
-LAUNCH_FILE = "index.html"
+SCHEMA_FILE = "adlcp_rootv1p2.xsd"  #: the root of the official 1.2 XSDs (never shipped)
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
 
 
@@ -52,7 +52,7 @@ def identifiers(course: Course) -> Tuple[str, str, str, str]:
     return base, f"{base}-org", f"{base}-sco", f"{base}-res"
 
 
-def plan_manifest(course: Course, files: Sequence[str]) -> ManifestPlan:
+def plan_manifest(course: Course, files: Sequence[str], launch: str) -> ManifestPlan:
     manifest_id, org_id, item_id, res_id = identifiers(course)
     return ManifestPlan(
         identifier=manifest_id,
@@ -62,7 +62,7 @@ def plan_manifest(course: Course, files: Sequence[str]) -> ManifestPlan:
         item_id=item_id,
         item_title=course.title,
         resource_id=res_id,
-        launch=LAUNCH_FILE,
+        launch=launch,
         files=tuple(files),
         mastery_score=course.pass_mark if course.mastery_score_in_manifest else None,
     )
@@ -102,12 +102,12 @@ def _add(parent, tag: str, text: Optional[str] = None, **attrib: str):
 
 @functools.lru_cache(maxsize=4)
 def _schema(schemas_dir: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(Path(schemas_dir) / "adlcp_rootv1p2.xsd")))
+    return etree.XMLSchema(etree.parse(str(Path(schemas_dir) / SCHEMA_FILE)))
 
 
 def validate_schema(xml: bytes, schemas_dir: Path, problems: Problems, shown: str = MANIFEST_NAME) -> None:
     """Validate against the official SCORM 1.2 schemas in *schemas_dir* (never copied into a package)."""
-    root_xsd = Path(schemas_dir) / "adlcp_rootv1p2.xsd"
+    root_xsd = Path(schemas_dir) / SCHEMA_FILE
     if not root_xsd.is_file():
         problems.add(
             str(schemas_dir),

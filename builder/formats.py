@@ -1,0 +1,209 @@
+"""Output formats: one registered class per kind of package, in the spirit of Sphinx's builders.
+
+A format declares everything that differs between packages: its ``--format`` name, the file it
+writes first (the descriptor an LMS reads: ``imsmanifest.xml``, ``tincan.xml``), the runtime
+adapter the player page loads, the most characters of progress data its LMS API stores, its
+checks on a course, and how ``coursepack validate`` checks a zip of it. The pipeline, the CLI
+and the preview ask the registry and never branch on a format's name.
+
+Adding a format is a folder with a :class:`Format` subclass (plus its runtime adapter under
+``templates/runtime/``) and one line in :data:`BUILTIN`; a plugin or a test calls
+:func:`register` instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type, Union
+
+from builder.problems import Problems, display_path
+
+if TYPE_CHECKING:
+    from builder.model import Course
+    from builder.zipwriter import Entry
+
+#: The formats coursepack ships, by ``--format`` name: the class, imported when first used so that
+#: a SCORM-only build never loads the xAPI modules (start-up time, bench/run.py startup).
+BUILTIN: Dict[str, str] = {
+    "scorm12": "builder.scorm.scorm12:Scorm12Format",
+    "xapi": "builder.xapi.tincan:TinCanFormat",
+}
+DEFAULT = "scorm12"
+
+_registry: Dict[str, Union[str, Type["Format"]]] = dict(BUILTIN)
+
+
+class Format:
+    """What a kind of package is. Subclasses set the class attributes and write the descriptor."""
+
+    #: the ``--format`` value, also the end of the package's file name
+    name: ClassVar[str] = ""
+    #: what the package is, for people ("SCORM 1.2 package")
+    title: ClassVar[str] = ""
+    #: the package's first entry, the file an LMS reads to import it
+    descriptor: ClassVar[str] = ""
+    #: the player page that every format's package launches
+    launch_file: ClassVar[str] = "index.html"
+    #: the runtime script (``templates/runtime/<adapter>``) through which the player talks to the LMS
+    adapter: ClassVar[str] = ""
+    #: the most characters of progress data (suspend data) the LMS API stores; None: no limit checked
+    suspend_limit: ClassVar[Optional[int]] = None
+    #: what the limit is called in messages ("cmi.suspend_data")
+    suspend_name: ClassVar[str] = "suspend data"
+
+    def filename(self, course: "Course") -> str:
+        return f"{course.id}-{course.version}-{self.name}.zip"
+
+    def status_words(self, course: "Course") -> Dict[str, str]:
+        """The runtime configuration's ``status``: what the adapter reports on a pass and on a failure."""
+        return {"pass": course.status_on_pass, "fail": course.status_on_fail}
+
+    # ------------------------------------------------------------------ checks on the course
+    def check(self, course: "Course", problems: Problems, shown: str) -> None:
+        """The format's own rules on a course (by default: its progress data fits the API's limit)."""
+        if self.suspend_limit is None:
+            return
+        from builder.suspend import worst_case_length
+
+        worst = worst_case_length(course)
+        if worst > self.suspend_limit:
+            problems.add(
+                shown,
+                f"this course's progress data can reach {worst} characters, more than the "
+                f"{self.suspend_limit} {self.title.replace(' package', '')} allows in {self.suspend_name}",
+                hint="split the course into several packages, or use fewer lessons or questions",
+            )
+
+    # ------------------------------------------------------------------ the package
+    def describe(self, course: "Course", files: Sequence[str]) -> bytes:
+        """The descriptor's bytes, given the names of every other file of the package."""
+        raise NotImplementedError
+
+    def plan(self, course: "Course", page_html: str) -> List["Entry"]:
+        """The package's entries: the descriptor first, then every other file sorted by name."""
+        from builder.render import package_files
+        from builder.zipwriter import Entry
+
+        files = package_files(course, self.launch_file, page_html, self.adapter)
+        return [Entry(self.descriptor, data=self.describe(course, [e.name for e in files]))] + files
+
+    def verify(self, entries: List["Entry"], problems: Problems, schemas: Optional[Path] = None) -> None:
+        """Prove, before writing, that the descriptor and the file list agree (and, given schemas, its validity)."""
+        names = [e.name for e in entries]
+        if len(set(names)) != len(names):
+            problems.add(self.descriptor, "two files would have the same name in the package")
+        if not entries or entries[0].name != self.descriptor:
+            problems.add(self.descriptor, "must be the package's first entry")
+            return
+        self.check_descriptor(entries[0].data, set(names), problems, self.descriptor, schemas)
+
+    def check_descriptor(
+        self, data: bytes, names: Set[str], problems: Problems, shown: str, schemas: Optional[Path] = None
+    ) -> None:
+        """Every rule of the descriptor that a schema cannot check, against the zip's file names."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ built zips
+    def claims(self, names: Set[str], read: Callable[[str], bytes]) -> bool:
+        """Whether a zip with these entries is a package of this format (``validate`` asks each format)."""
+        return self.descriptor in names
+
+    def schema_note(self, schemas: Optional[Path]) -> str:
+        """What ``validate`` says about schema validation of this format's descriptor."""
+        return "no schema for its descriptor"
+
+
+# ---------------------------------------------------------------------- the registry
+def register(cls: Type[Format]) -> Type[Format]:
+    """Add a format (usable as a class decorator); its ``name`` becomes a ``--format`` value."""
+    if not cls.name or not cls.descriptor or not cls.adapter:
+        raise ValueError(f"{cls.__name__} must set name, descriptor and adapter")
+    _registry[cls.name] = cls
+    return cls
+
+
+def unregister(name: str) -> None:
+    """Remove a format added with :func:`register` (a built-in comes back as it was)."""
+    if name in BUILTIN:
+        _registry[name] = BUILTIN[name]
+    else:
+        _registry.pop(name, None)
+
+
+def names() -> Tuple[str, ...]:
+    """Every ``--format`` value, the default first."""
+    return (DEFAULT,) + tuple(sorted(n for n in _registry if n != DEFAULT))
+
+
+def get(name: str) -> Format:
+    """A new instance of the format called *name* (KeyError if there is none)."""
+    entry = _registry[name]
+    if isinstance(entry, str):
+        module, attribute = entry.split(":")
+        entry = _registry[name] = getattr(importlib.import_module(module), attribute)
+    return entry()
+
+
+def adapters() -> Set[str]:
+    """Every runtime adapter script a registered format ships: a package carries only its own."""
+    return {get(name).adapter for name in names()}
+
+
+def parse(value: str) -> Tuple[str, ...]:
+    """``scorm12``, ``xapi``, ``scorm12,xapi``…: the names in order, each once.
+
+    :raises ValueError: naming the first unknown format and the known ones.
+    """
+    given = [part.strip() for part in (value or "").split(",") if part.strip()]
+    known = names()
+    if not given:
+        raise ValueError(f"give at least one format: {', '.join(known)}")
+    unknown = [n for n in given if n not in known]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}; use one or more of {', '.join(known)}, comma-separated")
+    return tuple(dict.fromkeys(given))
+
+
+# ---------------------------------------------------------------------- validate a zip
+def check_zip(path: Path, problems: Problems, schemas: Optional[Path] = None) -> Optional[Tuple[Format, int]]:
+    """Check the package at *path*: the layout an LMS needs, then its format's own rules.
+
+    :return: the format that claims the zip and its number of entries, or None when the zip
+        cannot be read or no format claims it (the reason is in *problems*).
+    """
+    shown = display_path(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        problems.add(shown, f"cannot be opened as a zip: {exc}")
+        return None
+    with zf:
+        entries = [info.filename for info in zf.infolist()]
+        for entry in entries:
+            if entry.startswith("/") or ".." in entry.split("/") or "\\" in entry:
+                problems.add(shown, f"entry '{entry}' would be unpacked outside the package folder")
+        present = set(entries)
+        fmt = next((f for f in map(get, names()) if f.claims(present, zf.read)), None)
+        if fmt is None:
+            _no_descriptor(shown, entries, problems)
+            return None
+        data = zf.read(fmt.descriptor)
+    fmt.check_descriptor(data, present, problems, f"{shown}!{fmt.descriptor}", schemas)
+    return fmt, len(entries)
+
+
+def _no_descriptor(shown: str, entries: Iterable[str], problems: Problems) -> None:
+    """No format claims the zip: name the descriptors looked for (the default format's first)."""
+    formats = [get(name) for name in names()]
+    descriptors = list(dict.fromkeys(f.descriptor for f in formats))
+    nested = [e for e in entries if "/" in e and e.rsplit("/", 1)[1] in descriptors]
+    others = f" (nor {', '.join(descriptors[1:])})" if len(descriptors) > 1 else ""
+    if nested:
+        hint = f"it is at '{nested[0]}'; zip the folder's contents, not the folder"
+    else:
+        hint = "a package needs its descriptor at the root of the zip: " + "; ".join(
+            f"{f.descriptor} for a {f.title}" for f in formats
+        )
+    problems.add(shown, f"has no {descriptors[0]} at its root{others}", hint=hint)
