@@ -66,9 +66,17 @@ def learner_statements(config: dict, n: int, start: datetime) -> list:
     return statements
 
 
-def timed(argv: list, env: dict) -> dict:
+def cpu_of(pid: int) -> float:
+    """CPU seconds a process has used (user and system, with its waited-for children), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(argv: list, env: dict, lrs_pid: int) -> dict:
     """Run *argv* under GNU time: wall and CPU seconds, peak RSS in MiB, stdout and stderr."""
+    lrs_before = cpu_of(lrs_pid)
     proc = subprocess.run(["/usr/bin/time", "-v", *argv], capture_output=True, text=True, env=env, cwd=REPO)
+    lrs_cpu = cpu_of(lrs_pid) - lrs_before
     if proc.returncode != 0:
         raise SystemExit(f"{argv[3:5]} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
 
@@ -82,16 +90,19 @@ def timed(argv: list, env: dict) -> dict:
         "wall": seconds,
         "cpu": cpu,
         "rss": int(field("Maximum resident set size (kbytes)")) / 1024,
-        "err": proc.stderr,
+        "lrs_cpu": lrs_cpu,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=40, help="relay requests per target (default 40)")
+    parser.add_argument("--requests", type=int, default=12, help="relay requests per target (default 12)")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--keep", type=Path, help="keep the data (Ralph's file, reports) in this folder")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --keep: use the statements a previous run left there (no load)"
+    )
     args = parser.parse_args()
     if not (1 <= args.learners <= 50_000 and 1 <= args.requests <= 2000 and 1 <= args.concurrency <= 32):
         raise SystemExit("keep --learners <= 50000, --requests <= 2000, --concurrency <= 32")
@@ -103,6 +114,9 @@ def main() -> None:
     with open(course / "course.yaml", "a", encoding="utf-8") as fh:
         fh.write(XAPI_BLOCK)
     config = release_from_source(course).config
+    stored = work / "ralph" / "statements" / "fs_lrs.jsonl"
+    reuse = args.reuse and args.keep and stored.exists() and stored.stat().st_size > 0
+    (work / "ralph" / "auth.json").unlink(missing_ok=True)  # a new user and password every run
     ralph = Ralph(work / "ralph", cors_origins=[], page_size=PAGE_SIZE)
     stand_in = StandInLRS()
     relay = RelayProcess(work / "relay", ralph.endpoint, ralph.username, ralph.password, [course], "--rate", "0")
@@ -115,13 +129,18 @@ def main() -> None:
         step = timedelta(days=6) / args.learners
         started, total, batch = time.perf_counter(), 0, []
         for n in range(args.learners):
+            if reuse:
+                break
             batch += learner_statements(config, n, first + n * step)
             if len(batch) >= LOAD_BATCH or n == args.learners - 1:
                 ralph.post(batch)
                 total += len(batch)
                 batch = []
-        out["load"] = (total, time.perf_counter() - started, (work / "ralph" / "statements").stat().st_size)
-        print(f"loaded {total:,} statements of {args.learners:,} learners in {out['load'][1]:.0f} s", flush=True)
+        if reuse:
+            with open(stored, "rb") as fh:
+                total = sum(1 for _ in fh)
+        out["load"] = (total, None if reuse else time.perf_counter() - started, stored.stat().st_size)
+        print(f"{'reused' if reuse else 'loaded'} {total:,} statements of {args.learners:,} learners", flush=True)
         # ---------------------------------------------------------------- report
         creds = work / "lrs.json"
         creds.write_text(json.dumps({"endpoint": ralph.endpoint, "key": ralph.username, "secret": ralph.password}))
@@ -131,11 +150,11 @@ def main() -> None:
         report += ["--credentials", str(creds), "--timeout", "600", "-o", str(work / "report.csv")]
         state = work / "state.json"
         state.unlink(missing_ok=True)
-        full = timed(report + ["--state", str(state)], env)
-        rows = (work / "report.csv").read_text(encoding="utf-8").count("\r\n") - 1
+        full = timed(report + ["--state", str(state)], env, ralph.proc.pid)
+        rows = (work / "report.csv").read_bytes().count(b"\r\n") - 1  # RFC 4180 line ends
         if rows != args.learners:
             raise SystemExit(f"the report has {rows} rows, not {args.learners}")
-        again = timed(report + ["--state", str(state)], env)
+        again = timed(report + ["--state", str(state)], env, ralph.proc.pid)
         out["report"] = (full, again, rows)
         print(f"report: {rows:,} rows in {full['wall']:.1f} s, peak {full['rss']:.0f} MiB", flush=True)
         # ---------------------------------------------------------------- relay
@@ -143,11 +162,13 @@ def main() -> None:
         fast.start()
         plain = {"Content-Type": "text/plain;charset=UTF-8"}
         for name, proc in (("through the relay to the loaded Ralph", relay), ("relay, stand-in LRS", fast)):
-            post_all(proc.port, "/xapi/statements", plain, make_batches(config["xapi"], 2, 25), 1)  # warm-up
+            requests = args.requests if proc is relay else args.requests * 50  # the stand-in answers at once
+            post_all(proc.port, "/xapi/statements", plain, make_batches(config, 2, 25), 1)  # warm-up
+            lrs_before = cpu_of(ralph.proc.pid)
             wall, latencies = post_all(
-                proc.port, "/xapi/statements", plain, make_batches(config["xapi"], args.requests, 25), args.concurrency
+                proc.port, "/xapi/statements", plain, make_batches(config, requests, 25), args.concurrency
             )
-            out[name] = (wall, latencies)
+            out[name] = (wall, latencies, requests, cpu_of(ralph.proc.pid) - lrs_before if proc is relay else None)
     finally:
         fast.stop()
         relay.stop()
@@ -159,9 +180,10 @@ def main() -> None:
     total, seconds, size = out["load"]
     full, again, rows = out["report"]
     print(f"\n{args.learners:,} learners, {total:,} statements ({size / 2**20:.0f} MiB in Ralph's file), loopback\n")
-    print("| step | wall s | CPU s (coursepack) | peak RSS MiB |")
-    print("| --- | ---: | ---: | ---: |")
-    print(f"| load Ralph ({LOAD_BATCH:,} per request) | {seconds:.0f} | | |")
+    print("| step | wall s | CPU s, coursepack | CPU s, Ralph | peak RSS MiB, coursepack |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    if seconds is not None:
+        print(f"| load Ralph ({LOAD_BATCH:,} per request) | {seconds:.0f} | | | |")
     print(
         f"| report, {rows:,} rows (first run, --state) | {full['wall']:.1f} | {full['cpu']:.1f} | {full['rss']:.0f} |"
     )

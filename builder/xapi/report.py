@@ -261,8 +261,10 @@ def parse_columns(specs: Iterable[str]) -> List[Tuple[str, str]]:
         for part in spec.split(","):
             name, _, header = part.partition("=")
             name = name.strip()
+            if not name and not header.strip():
+                continue  # a stray comma
             if not name:
-                continue
+                raise ValueError(f"'{part.strip()}' names no column (write name=Header)")
             if name not in COLUMNS:
                 raise ValueError(f"no column '{name}'; the columns are: {', '.join(COLUMNS)}")
             out.append((name, header.strip() or name))
