@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -106,6 +107,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (1 <= args.learners <= 50_000 and 1 <= args.requests <= 2000 and 1 <= args.concurrency <= 32):
         raise SystemExit("keep --learners <= 50000, --requests <= 2000, --concurrency <= 32")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so that Ralph and the relays stop too
     work = args.keep or Path(tempfile.mkdtemp(prefix="coursepack-bench-ce-"))
     work.mkdir(parents=True, exist_ok=True)
     course = work / "self-compassion"
@@ -156,7 +158,8 @@ def main() -> None:
             raise SystemExit(f"the report has {rows} rows, not {args.learners}")
         again = timed(report + ["--state", str(state)], env, ralph.proc.pid)
         out["report"] = (full, again, rows)
-        print(f"report: {rows:,} rows in {full['wall']:.1f} s, peak {full['rss']:.0f} MiB", flush=True)
+        for label, r in (("report", full), ("incremental report", again)):
+            print(f"{label}: {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (Ralph {r['lrs_cpu']:.1f} s), {r['rss']:.0f} MiB")
         # ---------------------------------------------------------------- relay
         relay.start()
         fast.start()
@@ -169,6 +172,7 @@ def main() -> None:
                 proc.port, "/xapi/statements", plain, make_batches(config, requests, 25), args.concurrency
             )
             out[name] = (wall, latencies, requests, cpu_of(ralph.proc.pid) - lrs_before if proc is relay else None)
+            print(f"{name}: {requests * 25 / wall:,.1f} statements/s", flush=True)
     finally:
         fast.stop()
         relay.stop()
@@ -184,18 +188,20 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: |")
     if seconds is not None:
         print(f"| load Ralph ({LOAD_BATCH:,} per request) | {seconds:.0f} | | | |")
-    print(
-        f"| report, {rows:,} rows (first run, --state) | {full['wall']:.1f} | {full['cpu']:.1f} | {full['rss']:.0f} |"
-    )
-    print(f"| report, incremental, nothing new | {again['wall']:.1f} | {again['cpu']:.1f} | {again['rss']:.0f} |")
-    print(f"\n{args.requests} requests of 25 statements per target, {args.concurrency} client threads\n")
-    print("| target | statements/s | requests/s | p50 ms | p95 ms |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    for label, r in (
+        (f"report, {rows:,} rows (first run, --state)", full),
+        ("report, incremental, nothing new", again),
+    ):
+        print(f"| {label} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['lrs_cpu']:.1f} | {r['rss']:.0f} |")
+    print(f"\nbatches of 25 statements, {args.concurrency} client threads\n")
+    print("| target | requests | statements/s | p50 ms | p95 ms | CPU s, Ralph |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name in ("through the relay to the loaded Ralph", "relay, stand-in LRS"):
-        wall, lat = out[name]
+        wall, lat, requests, lrs_cpu = out[name]
+        ralph_cpu = "" if lrs_cpu is None else f"{lrs_cpu:.1f}"
         print(
-            f"| {name} | {args.requests * 25 / wall:,.1f} | {args.requests / wall:,.2f} | "
-            f"{statistics.median(lat) * 1000:.0f} | {percentile(lat, 0.95) * 1000:.0f} |"
+            f"| {name} | {requests} | {requests * 25 / wall:,.1f} | {statistics.median(lat) * 1000:.0f} | "
+            f"{percentile(lat, 0.95) * 1000:.0f} | {ralph_cpu} |"
         )
 
 

@@ -41,12 +41,12 @@ from e2e.ralph_lrs import Ralph  # noqa: E402
 from e2e.relay_proc import RelayProcess  # noqa: E402
 from xapi.relay_statements import Session  # noqa: E402
 
-from builder.xapi.relay.allowlist import config_from_source  # noqa: E402
+from builder.xapi.releases import release_from_source  # noqa: E402
 
 XAPI_BLOCK = "\nxapi:\n  base_iri: https://ce.example.org/xapi\n  lms_homepage: https://lms.example.org\n"
 
 
-def make_batches(x: dict, count: int, size: int) -> list[bytes]:
+def make_batches(config: dict, count: int, size: int) -> list[bytes]:
     """*count* bodies of *size* statements each: learners' sessions one after the other (new learner, new ids)."""
     out = []
     pool: list[dict] = []
@@ -56,7 +56,7 @@ def make_batches(x: dict, count: int, size: int) -> list[bytes]:
         while len(batch) < size:
             if not pool:  # one session per learner: a registration is never completed twice
                 n += 1
-                pool = Session(x, f"bench-learner-{n}").trail()
+                pool = Session(config["xapi"], f"bench-learner-{n}", config=config).trail()
             batch.append(pool.pop(0))
         out.append(json.dumps(batch).encode())
     return out
@@ -163,7 +163,7 @@ def main() -> None:
     shutil.copytree(REPO / "course_src" / "self-compassion", course)
     with open(course / "course.yaml", "a", encoding="utf-8") as fh:
         fh.write(XAPI_BLOCK)
-    x = config_from_source(course)
+    config = release_from_source(course).config
     ralph = Ralph(work / "ralph", cors_origins=[])
     stand_in = StandInLRS()
     relay = RelayProcess(work / "relay", ralph.endpoint, ralph.username, ralph.password, [course], "--rate", "0")
@@ -186,7 +186,7 @@ def main() -> None:
         }
         # warm-up: connections, imports, Ralph's first write
         for port, path, headers in targets.values():
-            post_all(port, path, headers, make_batches(x, 4, args.batch), 1)
+            post_all(port, path, headers, make_batches(config, 4, args.batch), 1)
         for name in targets:
             results[name] = {"wall": 0.0, "latencies": []}
         for round_no in range(args.rounds):
@@ -194,7 +194,7 @@ def main() -> None:
             for name in order:
                 port, path, headers = targets[name]
                 wall, latencies = post_all(
-                    port, path, headers, make_batches(x, args.requests, args.batch), args.concurrency
+                    port, path, headers, make_batches(config, args.requests, args.batch), args.concurrency
                 )
                 results[name]["wall"] += wall
                 results[name]["latencies"] += latencies
