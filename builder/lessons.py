@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import TYPE_CHECKING, Dict, Optional, Set
+from typing import Dict, Optional, Set
 from urllib.parse import quote, unquote, urlsplit
 
 from lxml import etree
 
 from builder.problems import Problems, did_you_mean_file
-
-if TYPE_CHECKING:  # pragma: no cover
-    from builder.source import SourceFiles
+from builder.sourcefiles import SourceFiles
 
 #: Attributes that hold a URL, per element. ``srcset`` is a list of URLs.
 URL_ATTRIBUTES = ("src", "href", "poster", "data", "srcset")
@@ -113,7 +111,7 @@ def process_lesson(
     text: str,
     file: str,
     lesson_path: str,
-    files: "SourceFiles",
+    files: SourceFiles,
     lesson_files: Dict[str, str],
     strings: Dict[str, str],
     problems: Problems,
@@ -123,7 +121,7 @@ def process_lesson(
     :param text: the lesson file's text.
     :param file: the lesson file as shown in messages.
     :param lesson_path: the lesson file relative to the course folder (posix).
-    :param files: the course folder's :class:`builder.source.SourceFiles` (transcripts are read through it).
+    :param files: the course folder's :class:`builder.sourcefiles.SourceFiles` (transcripts are read through it).
     :param lesson_files: lesson file path (posix, relative to the course folder) -> lesson id,
         so links between lessons become in-player navigation.
     :param strings: the learner-facing strings of the course language.

@@ -11,9 +11,15 @@ with a change with ``record._replace(field=value)``.
 
 # No ``from __future__ import annotations``: NamedTuple would compile each annotation string.
 import hashlib
-import math
 from pathlib import Path
 from typing import NamedTuple, Optional, Tuple
+
+from builder.questions.choices import Choice
+from builder.questions.fill_in import DEFAULT_LENGTH as FILL_IN_DEFAULT_LENGTH
+from builder.questions.likert import DEFAULT_POINTS as DEFAULT_LIKERT_POINTS
+from builder.questions.numeric import NumericAnswer
+from builder.questions.registry import TYPES
+from builder.randomness import xorshift32
 
 #: The four reporting rules: what ``cmi.core.lesson_status`` says on success / on failure.
 STATUS_RULES = {
@@ -27,38 +33,11 @@ DEFAULT_STATUS_RULE = "passed/incomplete"
 #: When the course counts as finished.
 COMPLETION_RULES = ("lessons", "quiz", "both")
 
-#: Question types an author can write in quiz.yaml, and the SCORM 1.2 interaction type of each.
-INTERACTION_TYPES = {
-    "true-false": "true-false",
-    "single-choice": "choice",
-    "multiple-response": "choice",
-    "fill-in": "fill-in",
-    "numeric": "numeric",
-    "matching": "matching",
-    "sequencing": "sequencing",
-    "likert": "likert",
-}
-QUESTION_TYPES = tuple(INTERACTION_TYPES)
-#: Types whose answer can earn part of the weight when ``partial_credit: true``.
-PARTIAL_CREDIT_TYPES = ("multiple-response", "matching", "sequencing")
-#: Types whose options can be shuffled per attempt.
-SHUFFLE_TYPES = ("single-choice", "multiple-response", "matching")
+#: The question types an author can write in quiz.yaml, by name (builder/questions/).
+QUESTION_TYPES = TYPES
 #: When per-question feedback shows, and when the correct answers are revealed.
 FEEDBACK_MODES = ("after-question", "after-quiz", "never")
 REVEAL_MODES = ("always", "after-passing", "never")
-#: How a fill-in answer is compared: spaces trimmed and runs collapsed, compared as typed, or removed.
-WHITESPACE_RULES = ("normalize", "exact", "ignore")
-
-#: SCORM 1.2 identifies options by one character of [0-9a-z] (scorm12-rte.md section 8.1).
-#: Choices, matching targets and sequencing items use letters first; matching sources and
-#: likert points use digits first, so a report reads "1.a,2.c" and "4".
-CHOICE_IDS = "abcdefghijklmnopqrstuvwxyz0123456789"
-POINT_IDS = "123456789abcdefghijklmnopqrstuvwxyz0"
-MAX_OPTIONS = len(CHOICE_IDS)
-FILL_IN_LIMIT = 255  #: CMIString255: the longest student_response SCORM 1.2 allows
-FILL_IN_DEFAULT_LENGTH = 80
-NUMERIC_INPUT_LENGTH = 20  #: the longest number a learner can type
-DEFAULT_LIKERT_POINTS = 5  #: the locale's "Strongly disagree" .. "Strongly agree"
 
 
 class Author(NamedTuple):
@@ -126,23 +105,6 @@ class Module(NamedTuple):
     lessons: Tuple[Lesson, ...]
 
 
-class Choice(NamedTuple):
-    """One option of a single-choice or multiple-response question."""
-
-    text: str
-    correct: bool = False
-    feedback: str = ""  #: shown when the learner picked this choice
-    fixed: bool = False  #: keeps its place when the choices are shuffled ("All of the above")
-
-
-class NumericAnswer(NamedTuple):
-    """The accepted numbers of a numeric question, as exact decimal strings."""
-
-    minimum: str
-    maximum: str
-    pattern: Optional[str]  #: reported as correct_responses.0.pattern (None for a bare range)
-
-
 class Question(NamedTuple):
     id: str
     type: str
@@ -165,12 +127,17 @@ class Question(NamedTuple):
     partial_credit: bool = False
 
     @property
+    def kind(self):
+        """Its type's definition (builder/questions/), which knows everything that depends on the type."""
+        return TYPES[self.type]
+
+    @property
     def interaction_type(self) -> str:
-        return INTERACTION_TYPES[self.type]
+        return self.kind.interaction
 
     @property
     def scored(self) -> bool:
-        return self.type != "likert"
+        return self.kind.scored
 
     @property
     def points(self) -> int:
@@ -195,60 +162,19 @@ class Question(NamedTuple):
     @property
     def key(self):
         """The correct answer in the runtime's terms (sealed into the package, never in plain text)."""
-        if self.type == "true-false":
-            return "t" if self.answer else "f"
-        if self.type == "single-choice":
-            return next(CHOICE_IDS[i] for i, c in enumerate(self.choices) if c.correct)
-        if self.type == "multiple-response":
-            return "".join(CHOICE_IDS[i] for i, c in enumerate(self.choices) if c.correct)
-        if self.type == "fill-in":
-            return list(self.accepted)
-        if self.type == "numeric":
-            return [self.numeric.minimum, self.numeric.maximum, self.numeric.pattern]
-        if self.type == "matching":
-            targets = self.targets
-            return "".join(CHOICE_IDS[targets.index(target)] for _, target in self.pairs)
-        if self.type == "sequencing":
-            order = self.sequence
-            return "".join(CHOICE_IDS[order.index(item)] for item in self.items)
-        return None
+        return self.kind.key(self)
 
     @property
     def correct_patterns(self) -> Tuple[str, ...]:
-        """Every ``correct_responses.n.pattern`` in SCORM 1.2 format (none for likert)."""
-        key = self.key
-        if self.type in ("true-false", "single-choice"):
-            return (key,)
-        if self.type in ("multiple-response", "sequencing"):
-            return (",".join(key),)
-        if self.type == "fill-in":
-            return tuple(key)
-        if self.type == "numeric":
-            return (key[2],) if key[2] is not None else ()
-        if self.type == "matching":
-            return (",".join(f"{POINT_IDS[i]}.{t}" for i, t in enumerate(key)),)
-        return ()
+        """Every ``correct_responses.n.pattern`` the runtime sends the LMS, in SCORM 1.2 format (none for likert)."""
+        from builder import engine  # the engine's twin is loaded only by those who ask (tests, support tools)
 
-    @property
-    def correct_response(self) -> str:
-        """The first SCORM 1.2 ``correct_responses.0.pattern`` ('' when there is none)."""
-        patterns = self.correct_patterns
-        return patterns[0] if patterns else ""
+        return tuple(engine.patterns(self.kind.config(self, {}) | {"id": self.id, "type": self.type}, self.key))
 
     @property
     def suspend_length(self) -> int:
         """The most characters this question's answer takes in suspend_data (docs/architecture.md, section 5)."""
-        if self.type == "multiple-response":
-            return math.ceil(len(self.choices) / 6)
-        if self.type == "matching":
-            return len(self.pairs)
-        if self.type == "sequencing":
-            return len(self.items)
-        if self.type == "fill-in":
-            return 2 + self.max_length
-        if self.type == "numeric":
-            return 1 + NUMERIC_INPUT_LENGTH
-        return 1
+        return self.kind.suspend_length(self)
 
     def signature(self) -> str:
         """What the stored answer layout depends on (part of the course fingerprint)."""
@@ -258,7 +184,7 @@ class Question(NamedTuple):
             len(self.targets),
             len(self.items),
             self.points,
-            self.max_length if self.type == "fill-in" else 0,
+            self.kind.typed_length(self),
             int(self.shuffle),
         )
         return (
@@ -329,9 +255,7 @@ class Quiz(NamedTuple):
     def legacy_compatible(self) -> bool:
         """Whether suspend_data format v1 (true-false only, fixed order) maps onto this quiz."""
         return (
-            not self.randomized
-            and self.feedback != "after-question"
-            and all(q.type == "true-false" for q in self.questions)
+            not self.randomized and self.feedback != "after-question" and all(q.kind.suspend_v1 for q in self.questions)
         )
 
 
@@ -346,14 +270,6 @@ def scramble(n: int, salt: str) -> Tuple[int, ...]:
     if n > 1 and order == sorted(order):
         order = order[1:] + order[:1]
     return tuple(order)
-
-
-def xorshift32(x: int) -> int:
-    """One step of the 32-bit xorshift generator the runtime also uses (templates/runtime/quiz.js)."""
-    x ^= (x << 13) & 0xFFFFFFFF
-    x ^= x >> 17
-    x ^= (x << 5) & 0xFFFFFFFF
-    return x & 0xFFFFFFFF
 
 
 class Course(NamedTuple):

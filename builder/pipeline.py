@@ -71,7 +71,8 @@ def prepare(
     :raises InvalidCourse: with every problem of every course, when any is an error.
     """
     from builder.lint import lint_course
-    from builder.source import SourceFiles, load_course
+    from builder.source import load_course
+    from builder.sourcefiles import SourceFiles
 
     started = time.perf_counter()
     problems = Problems()

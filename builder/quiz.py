@@ -8,31 +8,26 @@ below is pinned by ``tests/unit/test_quiz_errors.py``.
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from builder import yamldoc
 from builder.model import (
     FEEDBACK_MODES,
-    FILL_IN_DEFAULT_LENGTH,
-    FILL_IN_LIMIT,
-    MAX_OPTIONS,
-    PARTIAL_CREDIT_TYPES,
-    QUESTION_TYPES,
     REVEAL_MODES,
-    SHUFFLE_TYPES,
-    WHITESPACE_RULES,
-    Choice,
     Evaluation,
     EvaluationItem,
-    NumericAnswer,
     Pool,
     Question,
     Quiz,
 )
 from builder.problems import Problems, did_you_mean
-from builder.source import QUESTION_ID, Reader, _kind, _read_text
+from builder.questions.base import MAX_FEEDBACK, MAX_OPTION_TEXT, MAX_OPTIONS, QuestionType, decimal_text, option_text
+from builder.questions.likert import MAX_SCALE
+from builder.questions.registry import TYPES
+from builder.reader import Reader, kind_of
 
+QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 QUIZ_KEYS = (
     "title",
     "attempts",
@@ -46,45 +41,13 @@ QUIZ_KEYS = (
     "evaluation",
 )
 POOL_KEYS = ("id", "draw", "shuffle", "questions")
+#: The keys of every question; each type adds its own (QuestionType.keys).
 COMMON_KEYS = ("id", "type", "text", "weight", "explanation")
-#: The keys each type takes besides the common ones; the first ones listed are required.
-TYPE_KEYS = {
-    "true-false": ("answer",),
-    "single-choice": ("choices", "shuffle"),
-    "multiple-response": ("choices", "shuffle", "partial_credit"),
-    "fill-in": ("answers", "case_sensitive", "whitespace", "max_length"),
-    "numeric": ("answer", "tolerance", "range"),
-    "matching": ("pairs", "distractors", "shuffle", "partial_credit"),
-    "sequencing": ("items", "partial_credit"),
-    "likert": ("scale",),
-}
-REQUIRED_KEYS = {
-    "true-false": "answer",
-    "single-choice": "choices",
-    "multiple-response": "choices",
-    "fill-in": "answers",
-    "matching": "pairs",
-    "sequencing": "items",
-}
-REQUIRED_HINTS = {
-    "answer": "write 'answer: true' or 'answer: false'",
-    "choices": "list the options under 'choices:' and mark the right one with 'correct: true'",
-    "answers": "list the accepted answers under 'answers:'",
-    "pairs": "list the pairs under 'pairs:', each with 'source:' and 'target:'",
-    "items": "list the items under 'items:' in the correct order",
-}
-QUESTION_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ())))
-CHOICE_KEYS = ("text", "correct", "feedback", "fixed")
-PAIR_KEYS = ("source", "target")
 EVALUATION_KEYS = ("title", "intro", "required", "scale", "items", "comment")
 ITEM_KEYS = ("id", "text")
 DEFAULT_COMMENT_ID = "eval_comment"
 
 MAX_TEXT = 2000  #: question text, explanations
-MAX_OPTION_TEXT = 500  #: choices, pairs, items, scale labels
-MAX_FEEDBACK = 1000
-MAX_ACCEPTED = 20
-MAX_SCALE = 10
 MAX_EVALUATION_ITEMS = 20
 ID_HINT = (
     "use lowercase letters, digits and '_', starting with a letter (at most 32); "
@@ -92,47 +55,22 @@ ID_HINT = (
 )
 
 
-def load_quiz(path: Path, shown: str, problems: Problems, files=None) -> Optional[Quiz]:
-    """Read and check the quiz file *path* (shown to the author as *shown*).
-
-    :param files: a :class:`builder.source.SourceFiles` that keeps the parsed document for lint.
-    """
-    text = _read_text(path, shown, problems)
-    if text is None:
-        return None
-    doc = yamldoc.load(text, shown, problems)
-    if doc is None:
-        return None
-    if files is not None:
-        files.quiz_doc = doc
+def read_quiz(doc: yamldoc.Document, problems: Problems) -> Optional[Quiz]:
+    """The quiz of the parsed quiz file *doc*, or None when it has errors (each reported in *problems*)."""
     errors_before = len(problems.errors)
-    quiz = _QuizReader(Reader(doc, problems)).read()
+    quiz = QuizReader(Reader(doc, problems)).read()
     if len(problems.errors) > errors_before:
         return None
     return quiz
 
 
-def _option_text(value) -> Optional[str]:
-    """A choice or item written as a scalar: text, or a number written without quotes."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _decimal(value)
-    return None
+class QuizReader:
+    """Reads the quiz file's document; the question types read their own keys through it."""
 
-
-def _decimal(value) -> str:
-    """A YAML number as the shortest exact decimal string, never in exponent form (CMIDecimal)."""
-    if isinstance(value, int):
-        return str(value)
-    from decimal import Decimal
-
-    return _plain(Decimal(repr(value)))
-
-
-class _QuizReader:
     def __init__(self, r: Reader):
         self.r = r
+        #: every key a question may have: the common ones, then each type's, in registry order
+        self.question_keys = tuple(dict.fromkeys(COMMON_KEYS + sum((kind.keys for kind in TYPES.values()), ())))
         self.doc = r.doc
         self.ids: Dict[str, int] = {}  # interaction id -> line of its first use
 
@@ -167,10 +105,10 @@ class _QuizReader:
         ok = True
         for i, value in enumerate(items):
             p = tuple(path) + (key, i)
-            text = _option_text(value)
+            text = option_text(value)
             if text is None:
                 self.r.error(
-                    p, f"expected text, found {_kind(value)}", hint="write the text, in quotes if it contains ':'"
+                    p, f"expected text, found {kind_of(value)}", hint="write the text, in quotes if it contains ':'"
                 )
                 ok = False
                 continue
@@ -291,18 +229,19 @@ class _QuizReader:
         return Quiz(title, int(attempts), tuple(questions), tuple(pools), feedback, reveal, out_of_attempts, evaluation)
 
     def check_scored(self, m, pools: Sequence[Pool]) -> None:
-        """Every attempt needs at least one scored (non-likert) question, whatever is drawn."""
+        """Every attempt needs at least one scored question (not a survey item), whatever is drawn."""
         least = 0
         for pool in pools:
             unscored = sum(1 for q in pool.questions if not q.scored)
             least += max(0, pool.draw - unscored)
         if least == 0:
             key = "pools" if "pools" in m else "questions"
+            surveys = " and ".join(name for name, kind in TYPES.items() if not kind.scored)
             self.r.error(
                 (key,),
-                "no question in this quiz is sure to be scored: likert questions are not scored",
+                f"no question in this quiz is sure to be scored: {surveys} questions are not scored",
                 key=True,
-                hint="add a scored question (every type but likert), or draw more questions",
+                hint=f"add a scored question (every type but {surveys}), or draw more questions",
             )
 
     # ------------------------------------------------------------------ questions
@@ -323,19 +262,20 @@ class _QuizReader:
 
     def question(self, item, path, number: int, shuffle_choices: bool) -> Optional[Question]:
         r = self.r
-        q = r.mapping(item, path, QUESTION_KEYS, required=("id", "type", "text"))
+        q = r.mapping(item, path, self.question_keys, required=("id", "type", "text"))
         if q is None:
             return None
         qid = r.text(q, path, "id", pattern=QUESTION_ID, pattern_hint=ID_HINT)
         self.claim_id(qid, path + ("id",), "question")
         qtype = q.get("type")
+        known = isinstance(qtype, str) and qtype in TYPES
         checked_as = qtype
-        if "type" in q and qtype not in QUESTION_TYPES:
-            close = did_you_mean(qtype, QUESTION_TYPES) if isinstance(qtype, str) else None
+        if "type" in q and not known:
+            close = did_you_mean(qtype, TYPES) if isinstance(qtype, str) else None
             r.error(
                 path + ("type",),
                 f"question type '{qtype}' is not supported",
-                hint=close or "supported types: " + ", ".join(QUESTION_TYPES),
+                hint=close or "supported types: " + ", ".join(TYPES),
             )
             # Check the rest as the type the author most likely meant, so every problem shows at once.
             checked_as = close.split("'")[1] if close else None
@@ -344,47 +284,45 @@ class _QuizReader:
         if checked_as is None:
             return None
 
-        allowed = TYPE_KEYS[checked_as]
+        kind = TYPES[checked_as]
         for key in q:
-            if key in QUESTION_KEYS and key not in COMMON_KEYS and key not in allowed:
+            if key in self.question_keys and key not in COMMON_KEYS and key not in kind.keys:
                 r.error(
                     path + (key,),
                     f"'{key}' does not apply to a {checked_as} question",
                     key=True,
-                    hint=f"a {checked_as} question takes: " + ", ".join(COMMON_KEYS[2:] + allowed),
+                    hint=f"a {checked_as} question takes: " + ", ".join(COMMON_KEYS[2:] + kind.keys),
                 )
-        required = REQUIRED_KEYS.get(checked_as)
-        if required and required not in q:
-            r.error(path, f"'{required}' is missing", hint=REQUIRED_HINTS[required])
+        if kind.required and kind.required not in q:
+            r.error(path, f"'{kind.required}' is missing", hint=kind.required_hint)
 
-        weight = self.weight(q, path, checked_as)
+        weight = self.weight(q, path, kind)
         fields = dict(explanation=explanation)
         ok = weight is not None
-        reader = getattr(self, "read_" + checked_as.replace("-", "_"))
-        extra = reader(q, path)
+        extra = kind.read(self, q, path)
         if extra is None:
             ok = False
         else:
             fields.update(extra)
-        if checked_as in SHUFFLE_TYPES:
+        if kind.shuffles:
             shuffle = r.boolean(q, path, "shuffle", required=False, default=shuffle_choices)
             ok = ok and shuffle is not None
             fields["shuffle"] = bool(shuffle)
-        if checked_as in PARTIAL_CREDIT_TYPES:
+        if kind.partial:
             partial = r.boolean(q, path, "partial_credit", required=False, default=False)
             ok = ok and partial is not None
             fields["partial_credit"] = bool(partial)
-        if not (ok and qid and qtext and qtype in QUESTION_TYPES):
+        if not (ok and qid and qtext and known):
             return None
         answer = fields.pop("answer", None)
         return Question(qid, qtype, qtext, answer, number, float(weight), **fields)
 
-    def weight(self, q, path, qtype) -> Optional[float]:
-        if qtype == "likert":
+    def weight(self, q, path, kind: QuestionType) -> Optional[float]:
+        if not kind.scored:
             if "weight" in q:
                 self.r.error(
                     path + ("weight",),
-                    "a likert question is not scored, so it takes no weight",
+                    f"a {kind.name} question is not scored, so it takes no weight",
                     key=True,
                     hint="remove 'weight'",
                 )
@@ -393,7 +331,7 @@ class _QuizReader:
         weight = self.r.number(
             q, path, "weight", required=False, minimum=0, maximum=100, exclusive_minimum=True, default=1
         )
-        if isinstance(weight, float) and len(_decimal(weight).partition(".")[2]) > 2:  # an int has no decimals
+        if isinstance(weight, float) and len(decimal_text(weight).partition(".")[2]) > 2:  # an int has no decimals
             self.r.error(
                 path + ("weight",),
                 f"{weight} has more than 2 decimal places",
@@ -401,285 +339,6 @@ class _QuizReader:
             )
             return None
         return weight
-
-    # ------------------------------------------------------------------ one reader per type
-    def read_true_false(self, q, path):
-        answer = q.get("answer")
-        if "answer" in q and not isinstance(answer, bool):
-            self.r.error(
-                path + ("answer",),
-                f"a true-false question needs the answer true or false, found {_kind(answer)}",
-                hint="write true or false without quotes",
-            )
-            return None
-        return {"answer": answer} if "answer" in q else None
-
-    def read_choices(self, q, path, single: bool):
-        r = self.r
-        items = r.sequence(q, path, "choices") if "choices" in q else None
-        if items is None:
-            return None
-        choices: List[Choice] = []
-        seen: Dict[str, int] = {}
-        ok = True
-        malformed = False  # an entry that could not be read (its 'correct' is unknown)
-        for i, item in enumerate(items):
-            p = path + ("choices", i)
-            if isinstance(item, dict):
-                c = r.mapping(item, p, CHOICE_KEYS, required=("text",))
-                text = _option_text(c["text"]) if c and "text" in c else None
-                if c is not None and "text" in c and text is None:
-                    r.error(
-                        p + ("text",),
-                        f"expected text, found {_kind(c['text'])}",
-                        hint="write the choice's text, in quotes if it contains ':'",
-                    )
-                correct = r.boolean(c, p, "correct", required=False, default=False) if c else None
-                feedback = r.text(c, p, "feedback", required=False, max_len=MAX_FEEDBACK) if c else None
-                fixed = r.boolean(c, p, "fixed", required=False, default=False) if c else None
-                tp = p + ("text",)
-                if c is None or text is None or correct is None or fixed is None or feedback is None:
-                    ok, malformed = False, True
-                    continue
-            else:
-                text, correct, feedback, fixed, tp = _option_text(item), False, "", False, p
-                if text is None:
-                    r.error(
-                        p,
-                        f"expected the choice's text or a mapping with 'text:', found {_kind(item)}",
-                        hint="write '- text: …' with 'correct: true' on the right choice",
-                    )
-                    ok, malformed = False, True
-                    continue
-            if not text:
-                r.error(tp, "must not be empty", hint="write the choice's text, or remove the choice")
-                ok = False
-            elif len(text) > MAX_OPTION_TEXT:
-                r.error(tp, f"is {len(text)} characters long; at most {MAX_OPTION_TEXT} are allowed", hint="shorten it")
-                ok = False
-            elif text in seen:
-                r.error(
-                    tp,
-                    f"the choice '{text}' is given twice (also at line {seen[text]})",
-                    hint="every choice must be different",
-                )
-                ok = False
-            else:
-                seen[text] = self.line(tp)
-            choices.append(Choice(text, correct, feedback, fixed))
-        if malformed:
-            return None
-        ok = self.count_ok(path, "choices", len(choices), "choice", 2) and ok
-        right = sum(1 for c in choices if c.correct)
-        if right == 0:
-            r.error(
-                path + ("choices",),
-                "no choice is marked 'correct: true'",
-                hint="mark the right answer with 'correct: true'",
-            )
-            return None
-        if single and right > 1:
-            r.error(
-                path + ("choices",),
-                f"{right} choices are marked correct; a single-choice question has exactly one",
-                hint="use 'type: multiple-response' when several choices are right",
-            )
-            return None
-        return {"choices": tuple(choices)} if ok else None
-
-    def read_single_choice(self, q, path):
-        return self.read_choices(q, path, single=True)
-
-    def read_multiple_response(self, q, path):
-        return self.read_choices(q, path, single=False)
-
-    def read_fill_in(self, q, path):
-        r = self.r
-        case = r.boolean(q, path, "case_sensitive", required=False, default=False)
-        whitespace = r.choice(q, path, "whitespace", WHITESPACE_RULES, "normalize")
-        max_length = r.number(
-            q,
-            path,
-            "max_length",
-            required=False,
-            minimum=1,
-            maximum=FILL_IN_LIMIT,
-            integer=True,
-            default=FILL_IN_DEFAULT_LENGTH,
-        )
-        if "answers" not in q:
-            return None
-        accepted, ok = self.all_texts(q, path, "answers", "accepted answer", 1, MAX_ACCEPTED)
-        for i, text in enumerate(q["answers"] if isinstance(q["answers"], list) else []):
-            if text in accepted and max_length is not None and len(text.strip()) > max_length:
-                r.error(
-                    path + ("answers", i),
-                    f"is {len(text.strip())} characters long, longer than max_length ({max_length})",
-                    hint=f"raise max_length (at most {FILL_IN_LIMIT}) or shorten the answer",
-                )
-                ok = False
-        if not ok or case is None or whitespace is None or max_length is None:
-            return None
-        return {"accepted": tuple(accepted), "case_sensitive": case, "whitespace": whitespace, "max_length": max_length}
-
-    def read_numeric(self, q, path):
-        from decimal import Decimal
-
-        r = self.r
-        answer = self.number(q, path, "answer")
-        tolerance = r.number(q, path, "tolerance", required=False, minimum=0)
-        bounds = None
-        ok = answer is not False and ("tolerance" not in q or tolerance is not None)
-        if "range" in q:
-            value = q["range"]
-            numbers = (
-                isinstance(value, list)
-                and len(value) == 2
-                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-            )
-            if not numbers:
-                r.error(
-                    path + ("range",),
-                    f"expected two numbers [lowest, highest], found {_kind(value)}",
-                    hint="write it as 'range: [10, 20]'",
-                )
-                ok = False
-            elif value[0] > value[1]:
-                r.error(
-                    path + ("range",),
-                    f"the lowest value {_decimal(value[0])} is greater than the highest {_decimal(value[1])}",
-                    hint="write the lowest value first",
-                )
-                ok = False
-            else:
-                bounds = (Decimal(_decimal(value[0])), Decimal(_decimal(value[1])))
-            if "tolerance" in q:
-                r.error(
-                    path + ("tolerance",),
-                    "give either 'tolerance' or 'range', not both",
-                    key=True,
-                    hint="a range already says which numbers are accepted",
-                )
-                ok = False
-        elif "answer" not in q:
-            r.error(
-                path,
-                "'answer' is missing",
-                hint="give 'answer' (with an optional 'tolerance'), or 'range: [lowest, highest]'",
-            )
-            return None
-        if not ok:
-            return None
-        exact = Decimal(answer) if answer is not None else None
-        if bounds is not None:
-            if exact is not None and not bounds[0] <= exact <= bounds[1]:
-                r.error(
-                    path + ("answer",),
-                    f"{answer} is outside the range [{bounds[0]}, {bounds[1]}]",
-                    hint="the answer reported to the LMS must be one of the accepted numbers",
-                )
-                return None
-            low, high = bounds
-        else:
-            spread = Decimal(_decimal(tolerance)) if tolerance else Decimal(0)
-            low, high = exact - spread, exact + spread
-        return {"numeric": NumericAnswer(_plain(low), _plain(high), answer)}
-
-    def number(self, q, path, key):
-        """A number for a numeric question, as an exact decimal string; None if absent, False if wrong."""
-        if key not in q:
-            return None
-        value = q[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.r.error(
-                path + (key,),
-                f"a numeric question needs a number, found {_kind(value)}",
-                hint="write the number without quotes, e.g. 'answer: 12.5'",
-            )
-            return False
-        if value != value or value in (float("inf"), float("-inf")):
-            self.r.error(path + (key,), "expected a finite number")
-            return False
-        return _decimal(value)
-
-    def read_matching(self, q, path):
-        r = self.r
-        items = r.sequence(q, path, "pairs") if "pairs" in q else None
-        if items is None:
-            return None
-        pairs: List[Tuple[str, str]] = []
-        sources: Dict[str, int] = {}
-        ok = True
-        for i, item in enumerate(items):
-            p = path + ("pairs", i)
-            pm = r.mapping(item, p, PAIR_KEYS, required=PAIR_KEYS)
-            if pm is None or not all(k in pm for k in PAIR_KEYS):
-                ok = False
-                continue
-            texts = []
-            for key in PAIR_KEYS:
-                text = _option_text(pm[key])
-                if text is None or not text or len(text) > MAX_OPTION_TEXT:
-                    problem = (
-                        f"expected text, found {_kind(pm[key])}"
-                        if text is None
-                        else "must not be empty"
-                        if not text
-                        else f"is {len(text)} characters long; at most {MAX_OPTION_TEXT} are allowed"
-                    )
-                    r.error(p + (key,), problem, hint="write the text, in quotes if it contains ':'")
-                    ok = False
-                texts.append(text)
-            if not ok:
-                continue
-            if texts[0] in sources:
-                r.error(
-                    p + ("source",),
-                    f"the source '{texts[0]}' is given twice (also at line {sources[texts[0]]})",
-                    hint="every source must be different; several sources may share a target",
-                )
-                ok = False
-                continue
-            sources[texts[0]] = self.line(p + ("source",))
-            pairs.append((texts[0], texts[1]))
-        distractors: List[str] = []
-        if "distractors" in q:
-            listed = self.texts(q, path, "distractors", "distractor", 1)
-            if listed is None:
-                ok = False
-            else:
-                targets = {t for _, t in pairs}
-                for i, text in enumerate(listed):
-                    if text in targets:
-                        r.error(
-                            path + ("distractors", i),
-                            f"'{text}' is already the target of a pair",
-                            hint="a distractor matches no source: remove it or reword it",
-                        )
-                        ok = False
-                distractors = listed
-        if not ok or not self.count_ok(path, "pairs", len(pairs), "pair", 2):
-            return None
-        n_targets = len({t for _, t in pairs} | set(distractors))
-        if n_targets > MAX_OPTIONS:
-            r.error(
-                path + ("distractors" if distractors else "pairs",),
-                f"gives {n_targets} different targets; SCORM 1.2 names each target with one character (0-9, a-z), "
-                f"so at most {MAX_OPTIONS} fit",
-                hint="remove distractors, or split the question in two",
-            )
-            return None
-        return {"pairs": tuple(pairs), "distractors": tuple(distractors)}
-
-    def read_sequencing(self, q, path):
-        items = self.texts(q, path, "items", "item", 2) if "items" in q else None
-        return None if items is None else {"items": tuple(items)}
-
-    def read_likert(self, q, path):
-        if "scale" not in q:
-            return {}
-        scale = self.texts(q, path, "scale", "scale point", 2, MAX_SCALE, too_many="use a shorter scale")
-        return None if scale is None else {"scale": tuple(scale)}
 
     # ------------------------------------------------------------------ the evaluation
     def evaluation(self, value) -> Optional[Evaluation]:
@@ -757,11 +416,3 @@ class _QuizReader:
         if not ok:
             return None
         return Evaluation(title, intro, bool(required), tuple(items), scale, comment_id or "", comment_text or "")
-
-
-def _plain(value) -> str:
-    """A :class:`decimal.Decimal` in plain notation, without trailing zeros."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text

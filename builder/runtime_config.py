@@ -2,50 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Optional
 
 from builder import suspend
 from builder.answerkey import key_seed, seal
-from builder.model import (
-    CHOICE_IDS,
-    DEFAULT_LIKERT_POINTS,
-    FILL_IN_LIMIT,
-    NUMERIC_INPUT_LENGTH,
-    POINT_IDS,
-    Course,
-    Question,
-    Quiz,
-)
+from builder.jsstring import shortest_number
+from builder.model import Course, Question, Quiz
+from builder.questions.base import POINT_IDS, RESPONSE_LIMIT, config_options, numbered
+from builder.questions.likert import scale_labels
 from builder.render import load_strings
 
 FORMAT = 2
 
 
-def shortest_number(value: float):
-    """75.0 -> 75, so the runtime and the LMS see the shortest form."""
-    return int(value) if float(value).is_integer() else value
-
-
-def _options(texts: Sequence[str], ids: str = CHOICE_IDS) -> List[Dict[str, str]]:
-    return [{"id": ids[i], "text": text} for i, text in enumerate(texts)]
-
-
-def scale_labels(labels: Sequence[str], strings: Dict[str, str]) -> List[str]:
-    """A likert scale's labels: the author's, else the course language's five-point agreement scale."""
-    if labels:
-        return list(labels)
-    return [strings.get(f"likert_{i}") or str(i) for i in range(1, DEFAULT_LIKERT_POINTS + 1)]
-
-
-def _scale(labels: Sequence[str], strings: Dict[str, str]) -> List[Dict[str, str]]:
-    return _options(scale_labels(labels, strings), POINT_IDS)
-
-
 def _sealed(course: Course, fingerprint: str, q: Question) -> str:
     """The answer key, explanation and choice feedback, never in plain text (builder/answerkey.py)."""
     secret: Dict[str, Any] = {}
-    if q.key is not None:
-        secret["k"] = q.key
+    key = q.key
+    if key is not None:
+        secret["k"] = key
     if q.explanation:
         secret["e"] = q.explanation
     if any(c.feedback for c in q.choices):
@@ -54,31 +29,19 @@ def _sealed(course: Course, fingerprint: str, q: Question) -> str:
 
 
 def question_config(course: Course, fingerprint: str, q: Question, strings: Dict[str, str]) -> Dict[str, Any]:
+    """One question as the runtime receives it; its type adds its own entries (builder/questions/)."""
+    kind = q.kind
     out: Dict[str, Any] = {
         "id": q.id,
         "type": q.type,
-        "interaction": q.interaction_type,
+        "interaction": kind.interaction,
         "weight": shortest_number(q.weight),
         "text": q.text,
     }
-    if q.type in ("single-choice", "multiple-response"):
-        out["choices"] = [
-            dict(option, fixed=c.fixed) for option, c in zip(_options([c.text for c in q.choices]), q.choices)
-        ]
-    elif q.type == "fill-in":
-        out.update(maxLength=q.max_length, caseSensitive=q.case_sensitive, whitespace=q.whitespace)
-    elif q.type == "numeric":
-        out["maxLength"] = NUMERIC_INPUT_LENGTH
-    elif q.type == "matching":
-        out["sources"] = _options(q.sources, POINT_IDS)
-        out["targets"] = _options(q.targets)
-    elif q.type == "sequencing":
-        out["items"] = _options(q.sequence)
-    elif q.type == "likert":
-        out["scale"] = _scale(q.scale, strings)
-    if q.type in ("single-choice", "multiple-response", "matching"):
+    out.update(kind.config(q, strings))
+    if kind.shuffles:
         out["shuffle"] = q.shuffle
-    if q.type in ("multiple-response", "matching", "sequencing"):
+    if kind.partial:
         out["partial"] = q.partial_credit
     out["key"] = _sealed(course, fingerprint, q)
     return out
@@ -93,9 +56,9 @@ def quiz_config(course: Course, quiz: Quiz, strings: Dict[str, str], fingerprint
             "title": ev.title or strings["evaluation_title"],
             "intro": ev.intro,
             "required": ev.required,
-            "scale": _scale(ev.scale, strings),
+            "scale": config_options(numbered(scale_labels(ev.scale, strings), POINT_IDS)),
             "items": [{"id": item.id, "text": item.text} for item in ev.items],
-            "comment": {"id": ev.comment_id, "text": ev.comment_text, "maxLength": FILL_IN_LIMIT}
+            "comment": {"id": ev.comment_id, "text": ev.comment_text, "maxLength": RESPONSE_LIMIT}
             if ev.comment_id
             else None,
         }
@@ -142,7 +105,7 @@ def runtime_config(course: Course) -> Dict[str, Any]:
         "strings": strings,
     }
     if course.xapi is not None:  # absent (not null) when off, so packages without xAPI keep their bytes
-        from builder.xapi.vocab import runtime_xapi
+        from builder.xapi.vocab import runtime_xapi  # start-up: only a course with xAPI needs the vocabulary
 
         config["xapi"] = runtime_xapi(course, strings)
     return config

@@ -7,11 +7,10 @@ everything it can, so an author sees all problems in one run.
 
 from __future__ import annotations
 
-import math
 import posixpath
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from builder import yamldoc
 from builder.lessons import decode_utf8, process_lesson
@@ -27,8 +26,11 @@ from builder.model import (
     Module,
     Quiz,
 )
-from builder.problems import InvalidCourse, Problems, did_you_mean, did_you_mean_file, display_path
+from builder.problems import InvalidCourse, Problems, did_you_mean_file, display_path
+from builder.quiz import read_quiz
+from builder.reader import Reader
 from builder.render import available_languages, load_strings, templates_dir
+from builder.sourcefiles import SourceFiles
 from builder.theme import read_certificate, read_template_overrides, read_theme
 from builder.xapi.settings import read_xapi
 
@@ -36,7 +38,6 @@ COURSE_FILE = "course.yaml"
 
 COURSE_ID = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 LESSON_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$")
 
@@ -63,164 +64,6 @@ COURSE_KEYS = (
 )  # read by builder/theme.py
 
 
-def _where(path: Sequence[Any]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-class Reader:
-    """Typed access to a YAML document that reports located problems instead of raising."""
-
-    def __init__(self, doc: yamldoc.Document, problems: Problems):
-        self.doc = doc
-        self.problems = problems
-
-    def error(self, path, message, hint=None, key=False, level="error"):
-        line, col = self.doc.key_pos(path) if key else self.doc.pos(path)
-        label = _where(path)
-        self.problems.add(self.doc.file, f"{label}: {message}" if label else message, line, col, hint, level)
-
-    def mapping(self, value, path, allowed: Sequence[str], required: Sequence[str] = ()) -> Optional[dict]:
-        """Check that *value* is a mapping with known keys; report unknown and missing ones."""
-        if not isinstance(value, dict):
-            self.error(
-                path,
-                f"expected a mapping of keys, found {_kind(value)}",
-                hint="write it as 'key: value' lines, indented under this entry",
-            )
-            return None
-        for key in value:
-            if key not in allowed:
-                hint = did_you_mean(key, allowed) or "known keys: " + ", ".join(allowed)
-                self.error(tuple(path) + (key,), f"unknown key '{key}'", hint=hint, key=True)
-        for key in required:
-            if key not in value:
-                self.error(path, f"'{key}' is missing", hint=f"add '{key}: …' here")
-        return value
-
-    def text(self, m, path, key, required=True, max_len=None, pattern=None, pattern_hint=None, default=""):
-        if key not in m:
-            return None if required else default
-        value = m[key]
-        p = tuple(path) + (key,)
-        if isinstance(value, str) and required and not value.strip():
-            self.error(p, "must not be empty", hint=f"write the {key}, or remove the key")
-            return None
-        if not isinstance(value, str):
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and key == "version":
-                self.error(
-                    p,
-                    f"must be a semantic version in quotes, found the number {value}",
-                    hint='write it in quotes with three parts, e.g. version: "1.0.0"',
-                )
-            else:
-                self.error(
-                    p,
-                    f"expected text, found {_kind(value)}",
-                    hint="put the text in quotes if it contains ':' or starts with a special character",
-                )
-            return None
-        value = value.strip()
-        if max_len and len(value) > max_len:
-            self.error(p, f"is {len(value)} characters long; at most {max_len} are allowed", hint="shorten it")
-            return None
-        if pattern and not pattern.match(value):
-            self.error(p, f"'{value}' is not allowed here", hint=pattern_hint)
-            return None
-        return value
-
-    def number(
-        self,
-        m,
-        path,
-        key,
-        required=True,
-        minimum=None,
-        maximum=None,
-        integer=False,
-        default=None,
-        exclusive_minimum=False,
-    ):
-        if key not in m:
-            return None if required else default
-        value = m[key]
-        p = tuple(path) + (key,)
-        kind = "a whole number" if integer else "a number"
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
-            self.error(p, f"expected {kind}, found {_kind(value)}", hint=f"write {kind} without quotes")
-            return None
-        if isinstance(value, float) and not math.isfinite(value):
-            self.error(p, "expected a finite number")
-            return None
-        too_small = minimum is not None and (value <= minimum if exclusive_minimum else value < minimum)
-        if too_small or (maximum is not None and value > maximum):
-            low = f"more than {minimum}" if exclusive_minimum else f"at least {minimum}"
-            bounds = low if maximum is None else f"{low} and at most {maximum}"
-            self.error(p, f"{value} is out of range; it must be {bounds}")
-            return None
-        return value
-
-    def boolean(self, m, path, key, required=True, default=None):
-        if key not in m:
-            return None if required else default
-        value = m[key]
-        if not isinstance(value, bool):
-            self.error(
-                tuple(path) + (key,),
-                f"expected true or false, found {_kind(value)}",
-                hint="write true or false without quotes",
-            )
-            return None
-        return value
-
-    def choice(self, m, path, key, choices, default):
-        if key not in m:
-            return default
-        value = m[key]
-        if value not in choices:
-            hint = did_you_mean(value, choices) if isinstance(value, str) else None
-            self.error(
-                tuple(path) + (key,),
-                f"'{value}' is not one of: {', '.join(choices)}",
-                hint=hint or f"use one of: {', '.join(choices)}",
-            )
-            return None
-        return value
-
-    def sequence(self, m, path, key, required=True):
-        if key not in m:
-            if required:
-                self.error(path, f"'{key}' is missing", hint=f"add a '{key}:' list")
-            return None
-        value = m[key]
-        if not isinstance(value, list) or not value:
-            self.error(
-                tuple(path) + (key,),
-                f"expected a non-empty list, found {_kind(value)}",
-                hint="write each entry on its own line starting with '- '",
-            )
-            return None
-        return value
-
-
-def _kind(value) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{'true' if value else 'false'} (a yes/no value)"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text '{value}'" if len(value) < 40 else "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
 def _read_text(path: Path, shown: str, problems: Problems) -> Optional[str]:
     try:
         data = path.read_bytes()
@@ -228,65 +71,6 @@ def _read_text(path: Path, shown: str, problems: Problems) -> Optional[str]:
         problems.add(shown, f"cannot be read: {exc.strerror}")
         return None
     return decode_utf8(data, shown, problems)
-
-
-class SourceFiles:
-    """What a build read from one course folder, so that no later step reads a file again.
-
-    :func:`load_course` keeps the parsed ``course.yaml`` and quiz file and the text of every
-    lesson; lint reads lessons, stylesheets and scripts from here, and the packagers take the
-    bytes of any packaged file read whole from here instead of the disk.
-    """
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self.real_root = self.root.resolve()  #: the folder with every symbolic link resolved
-        #: the build's output folder (resolved) when it lies inside this course folder: never packaged or linted
-        self.output: Optional[Path] = None
-        self.course_doc: Optional[yamldoc.Document] = None
-        self.quiz_doc: Optional[yamldoc.Document] = None
-        self.quiz_file: Optional[str] = None  #: the quiz file, relative to the course folder
-        self.lessons: Dict[str, str] = {}  #: lesson file (relative, posix) -> its text
-        self._bytes: Dict[Path, bytes] = {}
-        self._real: Dict[str, Path] = {}
-
-    def read_bytes(self, rel: str) -> bytes:
-        """The bytes of the course file *rel*, read from disk the first time only.
-
-        :raises OSError: when it cannot be read.
-        """
-        path = self.real_path(rel)
-        data = self._bytes.get(path)
-        if data is None:
-            data = self._bytes[path] = path.read_bytes()
-        return data
-
-    def forget_sources(self) -> None:
-        """Drop the parsed YAML and the lesson texts (the packages need only files' bytes from here)."""
-        self.course_doc = self.quiz_doc = None
-        self.lessons = {}
-
-    def inside(self, rel: str) -> Optional[Path]:
-        """The path of *rel* in the course folder, or None when it escapes the folder (also via links)."""
-        if Path(rel).is_absolute():
-            return None
-        candidate = self.root / rel
-        try:
-            self.real_path(rel).relative_to(self.real_root)
-        except ValueError:
-            return None
-        return candidate
-
-    def real_path(self, rel: str) -> Path:
-        """The absolute path of *rel* with every symbolic link resolved (worked out once per file)."""
-        real = self._real.get(rel)
-        if real is None:
-            real = self._real[rel] = (self.root / rel).resolve()
-        return real
-
-    def cached(self, path: Path) -> Optional[bytes]:
-        """The bytes of the file at absolute *path* when this build read it already, else None."""
-        return self._bytes.get(path)
 
 
 def load_course(src: Path, files: Optional[SourceFiles] = None) -> Tuple[Course, List]:
@@ -582,10 +366,14 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
 
 
 def _load_quiz(path: Path, shown: str, problems: Problems, files: SourceFiles) -> Optional[Quiz]:
-    """Read quiz.yaml: see builder/quiz.py (imported here because it builds on this module's Reader)."""
-    from builder.quiz import load_quiz
-
-    return load_quiz(path, shown, problems, files)
+    """Read the quiz file; builder/quiz.py checks it and builds the quiz model."""
+    text = _read_text(path, shown, problems)
+    if text is None:
+        return None
+    doc = files.quiz_doc = yamldoc.load(text, shown, problems)
+    if doc is None:
+        return None
+    return read_quiz(doc, problems)
 
 
 def course_identity(src: Path) -> Tuple[str, str]:

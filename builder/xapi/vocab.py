@@ -36,8 +36,10 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
-from builder.model import CHOICE_IDS, POINT_IDS, Course, Evaluation, Question
-from builder.runtime_config import scale_labels, shortest_number
+from builder.jsstring import shortest_number
+from builder.model import Course, Evaluation, Question
+from builder.questions.base import POINT_IDS, Options, numbered
+from builder.questions.likert import scale_labels
 
 XAPI_VERSION = "1.0.3"
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
@@ -143,8 +145,8 @@ def _lang(course: Course, text: str) -> Dict[str, str]:
     return {course.language: text}
 
 
-def _components(course: Course, ids: str, texts) -> List[Dict[str, Any]]:
-    return [{"id": ids[i], "description": _lang(course, text)} for i, text in enumerate(texts)]
+def _components(course: Course, options: Options) -> List[Dict[str, Any]]:
+    return [{"id": oid, "description": _lang(course, text)} for oid, text in options]
 
 
 def interaction_type(question: Question) -> str:
@@ -158,21 +160,13 @@ def interaction_type(question: Question) -> str:
 
 def question_definition(course: Course, question: Question, strings: Dict[str, str]) -> Dict[str, Any]:
     """The activity definition of one question, without its correct answers."""
-    kind = interaction_type(question)
     definition: Dict[str, Any] = {
         "type": ACTIVITY_TYPES["question"],
         "name": _lang(course, question.text),
-        "interactionType": kind,
+        "interactionType": interaction_type(question),
     }
-    if question.type in ("single-choice", "multiple-response"):
-        definition["choices"] = _components(course, CHOICE_IDS, [c.text for c in question.choices])
-    elif question.type == "matching":
-        definition["source"] = _components(course, POINT_IDS, question.sources)
-        definition["target"] = _components(course, CHOICE_IDS, question.targets)
-    elif question.type == "sequencing":
-        definition["choices"] = _components(course, CHOICE_IDS, question.sequence)
-    elif question.type == "likert":
-        definition["scale"] = _components(course, POINT_IDS, scale_labels(question.scale, strings))
+    for name, options in question.kind.xapi_components(question, strings).items():
+        definition[name] = _components(course, options)
     return definition
 
 
@@ -183,7 +177,7 @@ def evaluation_definitions(
 
     No ``correctResponsesPattern``: a survey has no right answer (xAPI Data 2.4.4.1).
     """
-    scale = _components(course, POINT_IDS, scale_labels(evaluation.scale, strings))
+    scale = _components(course, numbered(scale_labels(evaluation.scale, strings), POINT_IDS))
     out: Dict[str, Dict[str, Any]] = {}
     for item in evaluation.items:
         out[item.id] = {

@@ -1,0 +1,146 @@
+"""matching: each source (ids ``1``, ``2`` …) is matched with one target (ids ``a``, ``b`` …)."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Tuple
+
+from builder.questions.base import (
+    CHOICE_IDS,
+    MAX_OPTION_TEXT,
+    MAX_OPTIONS,
+    POINT_IDS,
+    QuestionType,
+    config_options,
+    ids_of,
+    numbered,
+    one_of,
+    option_text,
+    positional,
+    take,
+)
+from builder.reader import kind_of
+
+PAIR_KEYS = ("source", "target")
+
+
+class Matching(QuestionType):
+    """Targets are listed in a fixed scramble (``Question.targets``), so neither ids nor order give the pairs away."""
+
+    name = "matching"
+    interaction = "matching"
+    keys = ("pairs", "distractors", "shuffle", "partial_credit")
+    required = "pairs"
+    required_hint = "list the pairs under 'pairs:', each with 'source:' and 'target:'"
+    shuffles = True
+    partial = True
+    option_list = "targets"
+
+    def read(self, reader, q, path):
+        r = reader.r
+        items = r.sequence(q, path, "pairs") if "pairs" in q else None
+        if items is None:
+            return None
+        pairs: List[Tuple[str, str]] = []
+        sources: Dict[str, int] = {}
+        ok = True
+        for i, item in enumerate(items):
+            p = path + ("pairs", i)
+            pm = r.mapping(item, p, PAIR_KEYS, required=PAIR_KEYS)
+            if pm is None or not all(k in pm for k in PAIR_KEYS):
+                ok = False
+                continue
+            texts = []
+            for key in PAIR_KEYS:
+                text = option_text(pm[key])
+                if text is None or not text or len(text) > MAX_OPTION_TEXT:
+                    problem = (
+                        f"expected text, found {kind_of(pm[key])}"
+                        if text is None
+                        else "must not be empty"
+                        if not text
+                        else f"is {len(text)} characters long; at most {MAX_OPTION_TEXT} are allowed"
+                    )
+                    r.error(p + (key,), problem, hint="write the text, in quotes if it contains ':'")
+                    ok = False
+                texts.append(text)
+            if not ok:
+                continue
+            if texts[0] in sources:
+                r.error(
+                    p + ("source",),
+                    f"the source '{texts[0]}' is given twice (also at line {sources[texts[0]]})",
+                    hint="every source must be different; several sources may share a target",
+                )
+                ok = False
+                continue
+            sources[texts[0]] = reader.line(p + ("source",))
+            pairs.append((texts[0], texts[1]))
+        distractors: List[str] = []
+        if "distractors" in q:
+            listed = reader.texts(q, path, "distractors", "distractor", 1)
+            if listed is None:
+                ok = False
+            else:
+                targets = {t for _, t in pairs}
+                for i, text in enumerate(listed):
+                    if text in targets:
+                        r.error(
+                            path + ("distractors", i),
+                            f"'{text}' is already the target of a pair",
+                            hint="a distractor matches no source: remove it or reword it",
+                        )
+                        ok = False
+                distractors = listed
+        if not ok or not reader.count_ok(path, "pairs", len(pairs), "pair", 2):
+            return None
+        n_targets = len({t for _, t in pairs} | set(distractors))
+        if n_targets > MAX_OPTIONS:
+            r.error(
+                path + ("distractors" if distractors else "pairs",),
+                f"gives {n_targets} different targets; SCORM 1.2 names each target with one character (0-9, a-z), "
+                f"so at most {MAX_OPTIONS} fit",
+                hint="remove distractors, or split the question in two",
+            )
+            return None
+        return {"pairs": tuple(pairs), "distractors": tuple(distractors)}
+
+    def key(self, question):
+        """The target id of each source, in order."""
+        targets = question.targets
+        return "".join(CHOICE_IDS[targets.index(target)] for _, target in question.pairs)
+
+    def suspend_length(self, question):
+        return len(question.pairs)
+
+    def config(self, question, strings):
+        return {
+            "sources": config_options(numbered(question.sources, POINT_IDS)),
+            "targets": config_options(numbered(question.targets)),
+        }
+
+    def xapi_components(self, question, strings):
+        return {"source": numbered(question.sources, POINT_IDS), "target": numbered(question.targets)}
+
+    # An answer is one target id (or '-') per source; the response lists the matched pairs ("1.a,2.c").
+    def response(self, q, value):
+        return ",".join(f"{source['id']}.{value[i]}" for i, source in enumerate(q["sources"]) if value[i] != "-")
+
+    def patterns(self, q, key):
+        return [",".join(f"{source['id']}.{key[i]}" for i, source in enumerate(q["sources"]))]
+
+    def credit(self, q, value, key):
+        return positional(value, key, q["partial"])
+
+    def encode(self, q, value):
+        return value or "-" * len(q["sources"])
+
+    def decode(self, q, units, at):
+        n = len(q["sources"])
+        stored = take(units, at, n)
+        targets = ids_of(q["targets"])
+        for c in stored:
+            one_of(q, c, targets)
+        return (stored if stored.strip("-") else None), at + n
+
+
+TYPE = Matching()

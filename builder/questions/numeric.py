@@ -1,0 +1,139 @@
+"""numeric: the learner types a number; an exact ``answer`` (with a ``tolerance``) or a ``range`` is accepted."""
+
+# No ``from __future__ import annotations``: NamedTuple would compile each annotation string.
+from typing import NamedTuple, Optional
+
+from builder.digits import base36
+from builder.jsstring import number, parse_int, parse_typed_number
+from builder.questions.base import QuestionType, SuspendDataError, decimal_text, plain, take
+from builder.reader import kind_of
+
+INPUT_LENGTH = 20  #: the longest number a learner can type
+
+
+class NumericAnswer(NamedTuple):
+    """The accepted numbers of a numeric question, as exact decimal strings."""
+
+    minimum: str
+    maximum: str
+    pattern: Optional[str]  #: reported as correct_responses.0.pattern (None for a bare range)
+
+
+class Numeric(QuestionType):
+    name = "numeric"
+    interaction = "numeric"
+    keys = ("answer", "tolerance", "range")
+
+    def read(self, reader, q, path):
+        from decimal import Decimal  # only for a numeric question: decimal is slow to import
+
+        r = reader.r
+        answer = self.read_number(reader, q, path, "answer")
+        tolerance = r.number(q, path, "tolerance", required=False, minimum=0)
+        bounds = None
+        ok = answer is not False and ("tolerance" not in q or tolerance is not None)
+        if "range" in q:
+            value = q["range"]
+            numbers = (
+                isinstance(value, list)
+                and len(value) == 2
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            )
+            if not numbers:
+                r.error(
+                    path + ("range",),
+                    f"expected two numbers [lowest, highest], found {kind_of(value)}",
+                    hint="write it as 'range: [10, 20]'",
+                )
+                ok = False
+            elif value[0] > value[1]:
+                r.error(
+                    path + ("range",),
+                    f"the lowest value {decimal_text(value[0])} is greater than the highest {decimal_text(value[1])}",
+                    hint="write the lowest value first",
+                )
+                ok = False
+            else:
+                bounds = (Decimal(decimal_text(value[0])), Decimal(decimal_text(value[1])))
+            if "tolerance" in q:
+                r.error(
+                    path + ("tolerance",),
+                    "give either 'tolerance' or 'range', not both",
+                    key=True,
+                    hint="a range already says which numbers are accepted",
+                )
+                ok = False
+        elif "answer" not in q:
+            r.error(
+                path,
+                "'answer' is missing",
+                hint="give 'answer' (with an optional 'tolerance'), or 'range: [lowest, highest]'",
+            )
+            return None
+        if not ok:
+            return None
+        exact = Decimal(answer) if answer is not None else None
+        if bounds is not None:
+            if exact is not None and not bounds[0] <= exact <= bounds[1]:
+                r.error(
+                    path + ("answer",),
+                    f"{answer} is outside the range [{bounds[0]}, {bounds[1]}]",
+                    hint="the answer reported to the LMS must be one of the accepted numbers",
+                )
+                return None
+            low, high = bounds
+        else:
+            spread = Decimal(decimal_text(tolerance)) if tolerance else Decimal(0)
+            low, high = exact - spread, exact + spread
+        return {"numeric": NumericAnswer(plain(low), plain(high), answer)}
+
+    def read_number(self, reader, q, path, key):
+        """A number for a numeric question, as an exact decimal string; None if absent, False if wrong."""
+        if key not in q:
+            return None
+        value = q[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            reader.r.error(
+                path + (key,),
+                f"a numeric question needs a number, found {kind_of(value)}",
+                hint="write the number without quotes, e.g. 'answer: 12.5'",
+            )
+            return False
+        if value != value or value in (float("inf"), float("-inf")):
+            reader.r.error(path + (key,), "expected a finite number")
+            return False
+        return decimal_text(value)
+
+    def key(self, question):
+        return [question.numeric.minimum, question.numeric.maximum, question.numeric.pattern]
+
+    def suspend_length(self, question):
+        return 1 + INPUT_LENGTH
+
+    def config(self, question, strings):
+        return {"maxLength": INPUT_LENGTH}
+
+    # The key is [lowest, highest, pattern or None] as decimal strings; a bare range has no pattern.
+    def patterns(self, q, key):
+        return [] if key[2] is None else [key[2]]
+
+    def credit(self, q, value, key):
+        typed = number(value)
+        return 1 if number(key[0]) <= typed <= number(key[1]) else 0
+
+    # Stored as one base-36 digit of length, then the number in plain form ("-3.25").
+    def encode(self, q, value):
+        text = value or ""
+        return base36(len(text)) + text
+
+    def decode(self, q, units, at):
+        n = parse_int(take(units, at, 1), 36)
+        if n is None or not 0 <= n <= q["maxLength"]:
+            raise SuspendDataError("suspend_data: bad number length")
+        text = take(units, at + 1, n)
+        if text and parse_typed_number(text) != text:
+            raise SuspendDataError("suspend_data: not a number")
+        return text or None, at + 1 + n
+
+
+TYPE = Numeric()

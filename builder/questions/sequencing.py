@@ -1,0 +1,72 @@
+"""sequencing: the learner puts ``items`` in order (ids ``a``, ``b`` … in a fixed scramble of the correct order)."""
+
+from __future__ import annotations
+
+from builder.questions.base import (
+    CHOICE_IDS,
+    QuestionType,
+    SuspendDataError,
+    config_options,
+    ids_of,
+    numbered,
+    positional,
+    take,
+)
+from builder.randomness import shuffled, stream
+
+
+class Sequencing(QuestionType):
+    name = "sequencing"
+    interaction = "sequencing"
+    keys = ("items", "partial_credit")
+    required = "items"
+    required_hint = "list the items under 'items:' in the correct order"
+    partial = True
+
+    def read(self, reader, q, path):
+        items = reader.texts(q, path, "items", "item", 2) if "items" in q else None
+        return None if items is None else {"items": tuple(items)}
+
+    def key(self, question):
+        """The item ids in the correct order (the items are listed in ``Question.sequence`` order)."""
+        order = question.sequence
+        return "".join(CHOICE_IDS[order.index(item)] for item in question.items)
+
+    def suspend_length(self, question):
+        return len(question.items)
+
+    def config(self, question, strings):
+        return {"items": config_options(numbered(question.sequence))}
+
+    def xapi_components(self, question, strings):
+        return {"choices": numbered(question.sequence)}
+
+    # An answer is every item id in the order shown; it is never unanswered.
+    def response(self, q, value):
+        return ",".join(value)
+
+    def patterns(self, q, key):
+        return [",".join(key)]
+
+    def credit(self, q, value, key):
+        return positional(value, key, q["partial"])
+
+    def encode(self, q, value):
+        return value or ""
+
+    def decode(self, q, units, at):
+        n = len(q["items"])
+        stored = take(units, at, n)
+        if sorted(stored) != sorted(ids_of(q["items"])):
+            raise SuspendDataError("suspend_data: not an order of the items")
+        return stored, at + n
+
+    def initial_answer(self, q, seed, key):
+        """A shuffle of the items from the attempt's seed, never the correct order (then rotated by one)."""
+        order = shuffled(ids_of(q["items"]), stream(seed, f"items/{q['id']}"))
+        if "".join(order) == key:
+            order = order[1:] + order[:1]
+        return "".join(order)
+
+
+TYPE = Sequencing()

@@ -1,0 +1,35 @@
+"""true-false: a statement the learner marks true or false (quiz.yaml ``answer: true``)."""
+
+from __future__ import annotations
+
+from builder.questions.base import QuestionType
+from builder.reader import kind_of
+
+
+class TrueFalse(QuestionType):
+    name = "true-false"
+    interaction = "true-false"
+    keys = ("answer",)
+    required = "answer"
+    required_hint = "write 'answer: true' or 'answer: false'"
+    suspend_v1 = True
+
+    def read(self, reader, q, path):
+        answer = q.get("answer")
+        if "answer" in q and not isinstance(answer, bool):
+            reader.r.error(
+                path + ("answer",),
+                f"a true-false question needs the answer true or false, found {kind_of(answer)}",
+                hint="write true or false without quotes",
+            )
+            return None
+        return {"answer": answer} if "answer" in q else None
+
+    def key(self, question):
+        return "t" if question.answer else "f"
+
+    def answer_ids(self, q):
+        return ("t", "f")
+
+
+TYPE = TrueFalse()
