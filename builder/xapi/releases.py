@@ -9,8 +9,8 @@ release is one course at one version, read from either input, which give the sam
 * a course folder: the same configuration made by :func:`builder.runtime_config.runtime_config`
   from the loaded course, and the provider and approval from ``course.yaml`` ``ce:``.
 
-The answer keys stay sealed in the configuration; :meth:`Release.answer_key` unseals one on the
-server when the relay needs it. Nothing here is ever served.
+The answer keys stay sealed in the configuration; the relay unseals one on the server when it
+checks an answer (:mod:`builder.xapi.relay.answers`). Nothing here is ever served.
 """
 
 from __future__ import annotations
@@ -77,13 +77,6 @@ class Release:
     @property
     def credit_hours(self):
         return self.xapi.get("creditHours") if self.xapi else None
-
-    def answer_key(self, question: Dict[str, Any]) -> Any:
-        """The unsealed answer key (``k``) of one question of :attr:`quiz`, None when it has none."""
-        from builder.answerkey import key_seed, unseal
-
-        seed = key_seed(self.course_id, str(self.config["fingerprint"]), question["id"])
-        return unseal(question["key"], seed).get("k")
 
 
 # ---------------------------------------------------------------------- packages

@@ -17,6 +17,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from builder.certificate import verification_code
 from builder.xapi.relay.allowlist import COMPONENT_LISTS, Activity, CourseRules, ReleaseRules, Shape
+from builder.xapi.relay.answers import check_answer
 from builder.xapi.relay.errors import Refused
 from builder.xapi.timestamps import local_dates
 from builder.xapi.vocab import CERTIFICATE_DATE
@@ -101,6 +102,7 @@ def _result(s: Dict[str, Any], verb: str, kind: str, course: CourseRules, rules:
     if kind == "evaluation":
         return  # rules.py checks a course evaluation statement's result whole
     required, optional = RESULT_KEYS[verb]
+    question = None
     if verb == "answered":
         question = rules.questions.get(s["object"]["id"])
         scored = question is not None and question.get("type") != "likert"
@@ -112,6 +114,8 @@ def _result(s: Dict[str, Any], verb: str, kind: str, course: CourseRules, rules:
     if missing or extra:
         which = f"result.{(missing or extra)[0]}"
         raise Refused("result", f"{which}: the package sends {', '.join(required + optional)} with '{verb}'")
+    if verb == "answered" and question is not None:
+        check_answer(s, rules.release.config, question, rules.activities[s["object"]["id"]][1].interaction)
     if verb in ("passed", "failed"):
         _score(result["score"], verb, rules)
     if verb == "completed" and "extensions" in result:
