@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from builder.xapi.embed import UsageError
-from builder.xapi.report import Report, registration_of, verb_iri
+from builder.xapi.report import Report, verb_iri
 from builder.xapi.timestamps import parse_timestamp
 from builder.xapi.vocab import ADL_VERBS
 
@@ -138,10 +138,10 @@ def collect(client, report: Report, since: Optional[str] = None, cursor: Optiona
             if _verb(s) == "completed":
                 mine.add_completed(s)
         ids = {s.get("id") for s in new}
-        firsts = [s for s in mine.first.values() if s.get("id") in ids]
-        for s in firsts:
-            report.add_completed(s)
-        report.expect_others(registration_of(s) for s in firsts)
+        firsts = [seen for seen in mine.first.values() if seen.id in ids]
+        for seen in firsts:
+            report.adopt(seen)
+        report.expect_others(seen.registration for seen in firsts)
         for s in history:
             if _verb(s) in ("passed", "failed", "terminated"):
                 report.add_other(s, _verb(s))

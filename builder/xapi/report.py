@@ -24,7 +24,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, fields
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Tuple
 from urllib.parse import unquote
 
 from builder.certificate import verification_code
@@ -111,6 +111,30 @@ def _order(statement: Dict[str, Any]) -> Tuple[str, str, str]:
     return (str(statement.get("stored") or ""), str(statement.get("timestamp") or ""), str(statement.get("id") or ""))
 
 
+class Seen(NamedTuple):
+    """What a row needs of a ``completed`` statement: strings and numbers only, so a row costs little memory."""
+
+    order: Tuple[str, str, str]  #: see _order
+    learner: str
+    homepage: str
+    name: str
+    registration: str
+    version: str
+    hours: Any  #: the credit hours extension as sent
+    code: str  #: the certificate code result extension ("" without one)
+    printed: str  #: the certificate date result extension ("" without one)
+    title: str  #: the name the statement's definition carries
+    seconds: Optional[float]  #: its duration
+
+    @property
+    def id(self) -> str:
+        return self.order[2]
+
+    @property
+    def timestamp(self) -> str:
+        return self.order[1]
+
+
 class Report:
     """Rows of one course, fed statement by statement (:meth:`add_completed`, then :meth:`add_other`)."""
 
@@ -124,27 +148,50 @@ class Report:
         split = base_of_course_iri(course_iri)
         self.course_id = unquote(split[1]) if split else ""
         self.releases = {r.version: r for r in releases if r.xapi and r.course_iri == course_iri}
-        self.first: Dict[Tuple[str, str, str], Dict[str, Any]] = {}  #: (homePage, learner, version) -> completed
-        self._scores: Dict[str, Tuple[str, Dict[str, Any], Tuple]] = {}  #: registration -> (verb, score, order)
-        self._sessions: Dict[str, Dict[str, float]] = {}  #: registration -> {terminated id: seconds}
+        self.first: Dict[Tuple[str, str, str], Seen] = {}  #: (homePage, learner, version) -> first completion
+        self._scores: Dict[str, Tuple[str, Any, Any, Tuple]] = {}  #: registration -> (verb, raw, scaled, order)
+        self._sessions: Dict[str, float] = {}  #: registration -> seconds of its terminated sessions
         self._wanted: set = set()  #: the registrations whose other statements are kept
 
     # ------------------------------------------------------------------ feeding
-    def version_of(self, statement: Dict[str, Any]) -> str:
-        return str(((statement.get("context") or {}).get("extensions") or {}).get(self.version_iri, ""))
+    def seen(self, statement: Dict[str, Any]) -> Optional[Seen]:
+        """The row record of a ``completed`` statement about the course (None: about another activity)."""
+        if (statement.get("object") or {}).get("id") != self.course_iri:
+            return None
+        ident, home, name = _learner(statement.get("actor") or {})
+        extensions = (statement.get("context") or {}).get("extensions") or {}
+        result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
+        found = result.get("extensions") if isinstance(result.get("extensions"), dict) else {}
+        code, printed = found.get(self.code_iri), found.get(self.date_iri)
+        return Seen(
+            _order(statement),
+            ident,
+            home,
+            name,
+            registration_of(statement),
+            str(extensions.get(self.version_iri, "")),
+            extensions.get(self.hours_iri),
+            code if isinstance(code, str) else "",
+            printed if isinstance(printed, str) else "",
+            _name(statement),
+            duration_seconds(result.get("duration")),
+        )
 
     def add_completed(self, statement: Dict[str, Any]) -> None:
         """A ``completed`` statement: kept when it is the learner's first of its release so far."""
-        if (statement.get("object") or {}).get("id") != self.course_iri:
+        self.adopt(self.seen(statement))
+
+    def adopt(self, seen: Optional[Seen]) -> None:
+        """A completion (:meth:`seen`): kept when it is the learner's first of its release so far."""
+        if seen is None:
             return
-        ident, home, _ = _learner(statement.get("actor") or {})
-        key = (home, ident, self.version_of(statement))
+        key = (seen.homepage, seen.learner, seen.version)
         known = self.first.get(key)
-        if known is None or _order(statement) < _order(known):
-            self.first[key] = _slim(statement)
+        if known is None or seen.order < known.order:
+            self.first[key] = seen
 
     def registrations(self) -> set:
-        return {registration_of(s) for s in self.first.values()}
+        return {seen.registration for seen in self.first.values()}
 
     def add_other(self, statement: Dict[str, Any], verb: str) -> None:
         """A ``passed``, ``failed`` or ``terminated`` statement (ignored unless in a row's registration)."""
@@ -155,16 +202,17 @@ class Report:
         if verb == "terminated":
             seconds = duration_seconds(result.get("duration"))
             if seconds is not None:
-                self._sessions.setdefault(registration, {})[str(statement.get("id"))] = seconds
+                self._sessions[registration] = self._sessions.get(registration, 0.0) + seconds
             return
         known = self._scores.get(registration)
         order = (statement.get("timestamp") or "", statement.get("id") or "")
         # the first 'passed' wins; without one, the latest 'failed'
         if known is None or (
-            (verb == "passed" and (known[0] == "failed" or order < known[2]))
-            or (verb == "failed" and known[0] == "failed" and order > known[2])
+            (verb == "passed" and (known[0] == "failed" or order < known[3]))
+            or (verb == "failed" and known[0] == "failed" and order > known[3])
         ):
-            self._scores[registration] = (verb, result.get("score") or {}, order)
+            score = result.get("score") if isinstance(result.get("score"), dict) else {}
+            self._scores[registration] = (verb, score.get("raw"), score.get("scaled"), order)
 
     def expect_others(self, registrations: Optional[Iterable[str]] = None) -> None:
         """Keep the other statements of these registrations (default: every row's) from now on."""
@@ -173,61 +221,51 @@ class Report:
     # ------------------------------------------------------------------ rows
     def rows(self) -> List[Completion]:
         """The rows, oldest completion first."""
-        out = [self._row(s) for s in self.first.values()]
+        out = [self._row(seen) for seen in self.first.values()]
         out.sort(key=lambda r: (r.completed_at, r.learner))
         return out
 
-    def _row(self, s: Dict[str, Any]) -> Completion:
-        ident, home, name = _learner(s.get("actor") or {})
-        version = self.version_of(s)
-        release = self.releases.get(version)
-        registration = registration_of(s)
-        extensions = (s.get("context") or {}).get("extensions") or {}
-        result = s.get("result") or {}
-        found = (result.get("extensions") or {}) if isinstance(result.get("extensions"), dict) else {}
-        code = found.get(self.code_iri) if isinstance(found.get(self.code_iri), str) else ""
+    def _row(self, seen: Seen) -> Completion:
+        release = self.releases.get(seen.version)
         course_id = release.course_id if release else self.course_id
-        verb, score, _ = self._scores.get(registration, ("completed", {}, None))
-        sessions = self._sessions.get(registration)
-        seconds = sum(sessions.values()) if sessions else duration_seconds(result.get("duration"))
-        hours = extensions.get(self.hours_iri)
+        verb, raw, scaled, _ = self._scores.get(seen.registration, ("completed", None, None, None))
+        seconds = self._sessions.get(seen.registration, seen.seconds)
+        hours = seen.hours
         return Completion(
-            learner=ident,
-            learner_name=name,
-            learner_homepage=home,
+            learner=seen.learner,
+            learner_name=seen.name,
+            learner_homepage=seen.homepage,
             course_id=course_id,
-            course_title=release.title if release else _name(s),
-            course_version=version,
+            course_title=release.title if release else seen.title,
+            course_version=seen.version,
             provider=release.provider if release else "",
             approval=release.approval if release else "",
             ce_credit_hours=hours if isinstance(hours, (int, float)) and not isinstance(hours, bool) else None,
-            completion_date=self._printed_date(s, found, course_id, version, ident),
-            completed_at=str(s.get("timestamp", "")),
+            completion_date=self._printed_date(seen, course_id),
+            completed_at=seen.timestamp,
             result="passed" if verb == "passed" else "completed",
-            score=score.get("raw"),
-            score_scaled=score.get("scaled"),
-            verification_code=code,
-            registration=registration,
+            score=raw,
+            score_scaled=scaled,
+            verification_code=seen.code,
+            registration=seen.registration,
             duration=iso_duration(seconds) if seconds is not None else "",
             duration_seconds=round(seconds, 2) if seconds is not None else None,
             course=self.course_iri,
         )
 
-    def _printed_date(self, s: Dict[str, Any], found: Dict[str, Any], course_id: str, version: str, learner: str):
+    def _printed_date(self, seen: Seen, course_id: str) -> str:
         """The date on the certificate: sent with the code, else the one of the learner's dates the code fits.
 
         Without either (no certificate), the UTC date of the completion.
         """
-        printed = found.get(self.date_iri)
-        if isinstance(printed, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", printed):
-            return printed
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", seen.printed):
+            return seen.printed
         try:
-            days = local_dates(str(s.get("timestamp", "")))
+            days = local_dates(seen.timestamp)
         except ValueError:
             return ""
-        code = found.get(self.code_iri)
-        for day in days if isinstance(code, str) else ():
-            if verification_code(course_id, version, learner, day) == code:
+        for day in days if seen.code else ():
+            if verification_code(course_id, seen.version, seen.learner, day) == seen.code:
                 return day
         return days[0]
 
@@ -236,18 +274,6 @@ def _name(statement: Dict[str, Any]) -> str:
     """The course title a statement's definition carries (its first language)."""
     names = ((statement.get("object") or {}).get("definition") or {}).get("name") or {}
     return str(next(iter(names.values()), "")) if isinstance(names, dict) else ""
-
-
-def _slim(statement: Dict[str, Any]) -> Dict[str, Any]:
-    """What a row needs of a completed statement (the rest is dropped: memory per row stays small)."""
-    keep = ("id", "actor", "timestamp", "stored", "context", "result")
-    out = {k: statement[k] for k in keep if k in statement}
-    name = _name(statement)
-    if name:
-        out["object"] = {"id": statement["object"]["id"], "definition": {"name": {"und": name}}}
-    else:
-        out["object"] = {"id": statement["object"]["id"]}
-    return out
 
 
 # ---------------------------------------------------------------------- output
