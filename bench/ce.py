@@ -121,7 +121,10 @@ def main() -> None:
     (work / "ralph" / "auth.json").unlink(missing_ok=True)  # a new user and password every run
     ralph = Ralph(work / "ralph", cors_origins=[], page_size=PAGE_SIZE)
     stand_in = StandInLRS()
-    relay = RelayProcess(work / "relay", ralph.endpoint, ralph.username, ralph.password, [course], "--rate", "0")
+    # Ralph's file backend reads its whole file for each request: give it time (the default is 10 s)
+    relay = RelayProcess(
+        work / "relay", ralph.endpoint, ralph.username, ralph.password, [course], "--rate", "0", "--lrs-timeout", "300"
+    )
     fast = RelayProcess(work / "relay-fast", stand_in.endpoint, "bench", "bench", [course], "--rate", "0")
     out = {}
     try:
