@@ -12,9 +12,12 @@
 3. Runs ``coursepack xapi completions`` as a process under ``/usr/bin/time``: wall time, CPU time
    and peak memory of the full report (one row per learner, checked), then of an incremental run
    with nothing new (``--state``).
-4. Starts ``coursepack relay`` in front of the same Ralph, and one in front of a stand-in LRS
-   that answers at once (the relay's own cost), and posts ``--requests`` batches of 25 new
-   statements from ``--concurrency`` client threads to each: statements/s, p50 and p95.
+4. Starts ``coursepack relay`` in front of the same Ralph (with ``--history``, the default, and
+   with ``--no-history``), and one in front of a stand-in LRS that answers at once (the relay's
+   own cost), and posts ``--requests`` batches of 25 new statements (50 times as many to the
+   stand-in) from ``--concurrency`` client threads to each: statements/s, p50 and p95, and the
+   CPU seconds Ralph spent. ``--relay-only`` skips step 3; ``--keep DIR --reuse`` skips step 2 with
+   the statements a previous run left in DIR.
 
 Everything runs on 127.0.0.1 and stops by itself; the data goes to a temporary folder (or
 ``--keep DIR``), never into the repository.
@@ -104,6 +107,7 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="with --keep: use the statements a previous run left there (no load)"
     )
+    parser.add_argument("--relay-only", action="store_true", help="skip the report (step 3)")
     args = parser.parse_args()
     if not (1 <= args.learners <= 50_000 and 1 <= args.requests <= 2000 and 1 <= args.concurrency <= 32):
         raise SystemExit("keep --learners <= 50000, --requests <= 2000, --concurrency <= 32")
@@ -122,10 +126,18 @@ def main() -> None:
     ralph = Ralph(work / "ralph", cors_origins=[], page_size=PAGE_SIZE)
     stand_in = StandInLRS()
     # Ralph's file backend reads its whole file for each request: give it time (the default is 10 s)
-    relay = RelayProcess(
-        work / "relay", ralph.endpoint, ralph.username, ralph.password, [course], "--rate", "0", "--lrs-timeout", "300"
-    )
-    fast = RelayProcess(work / "relay-fast", stand_in.endpoint, "bench", "bench", [course], "--rate", "0")
+    slow = ("--rate", "0", "--lrs-timeout", "300")
+    relays = {
+        "through the relay to the loaded Ralph": RelayProcess(
+            work / "relay", ralph.endpoint, ralph.username, ralph.password, [course], *slow
+        ),
+        "the same, --no-history": RelayProcess(
+            work / "relay-nh", ralph.endpoint, ralph.username, ralph.password, [course], *slow, "--no-history"
+        ),
+        "relay, stand-in LRS": RelayProcess(
+            work / "relay-fast", stand_in.endpoint, "bench", "bench", [course], "--rate", "0"
+        ),
+    }
     out = {}
     try:
         ralph.start()
@@ -155,51 +167,56 @@ def main() -> None:
         report += ["--credentials", str(creds), "--timeout", "600", "-o", str(work / "report.csv")]
         state = work / "state.json"
         state.unlink(missing_ok=True)
-        full = timed(report + ["--state", str(state)], env, ralph.proc.pid)
-        rows = (work / "report.csv").read_bytes().count(b"\r\n") - 1  # RFC 4180 line ends
-        if rows != args.learners:
-            raise SystemExit(f"the report has {rows} rows, not {args.learners}")
-        again = timed(report + ["--state", str(state)], env, ralph.proc.pid)
-        out["report"] = (full, again, rows)
-        for label, r in (("report", full), ("incremental report", again)):
-            print(f"{label}: {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (Ralph {r['lrs_cpu']:.1f} s), {r['rss']:.0f} MiB")
+        if not args.relay_only:
+            full = timed(report + ["--state", str(state)], env, ralph.proc.pid)
+            rows = (work / "report.csv").read_bytes().count(b"\r\n") - 1  # RFC 4180 line ends
+            if rows != args.learners:
+                raise SystemExit(f"the report has {rows} rows, not {args.learners}")
+            again = timed(report + ["--state", str(state)], env, ralph.proc.pid)
+            out["report"] = (full, again, rows)
+            for label, r in (("report", full), ("incremental report", again)):
+                print(
+                    f"{label}: {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (Ralph {r['lrs_cpu']:.1f} s), {r['rss']:.0f} MiB"
+                )
         # ---------------------------------------------------------------- relay
-        relay.start()
-        fast.start()
         plain = {"Content-Type": "text/plain;charset=UTF-8"}
-        for name, proc in (("through the relay to the loaded Ralph", relay), ("relay, stand-in LRS", fast)):
-            requests = args.requests if proc is relay else args.requests * 50  # the stand-in answers at once
-            post_all(proc.port, "/xapi/statements", plain, make_batches(config, 2, 25), 1)  # warm-up
+        for name, proc in relays.items():
+            proc.start()
+            fast = name.startswith("relay, stand-in")
+            requests = args.requests * 50 if fast else args.requests  # the stand-in answers at once
+            post_all(proc.port, "/xapi/statements", plain, make_batches(config, 2, 25), 1, 600)  # warm-up
             lrs_before = cpu_of(ralph.proc.pid)
             wall, latencies = post_all(
-                proc.port, "/xapi/statements", plain, make_batches(config, requests, 25), args.concurrency
+                proc.port, "/xapi/statements", plain, make_batches(config, requests, 25), args.concurrency, 600
             )
-            out[name] = (wall, latencies, requests, cpu_of(ralph.proc.pid) - lrs_before if proc is relay else None)
+            out[name] = (wall, latencies, requests, None if fast else cpu_of(ralph.proc.pid) - lrs_before)
             print(f"{name}: {requests * 25 / wall:,.1f} statements/s", flush=True)
+            proc.stop()
     finally:
-        fast.stop()
-        relay.stop()
+        for proc in relays.values():
+            proc.stop()
         ralph.stop()
         stand_in.close()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
     total, seconds, size = out["load"]
-    full, again, rows = out["report"]
     print(f"\n{args.learners:,} learners, {total:,} statements ({size / 2**20:.0f} MiB in Ralph's file), loopback\n")
     print("| step | wall s | CPU s, coursepack | CPU s, Ralph | peak RSS MiB, coursepack |")
     print("| --- | ---: | ---: | ---: | ---: |")
     if seconds is not None:
         print(f"| load Ralph ({LOAD_BATCH:,} per request) | {seconds:.0f} | | | |")
-    for label, r in (
-        (f"report, {rows:,} rows (first run, --state)", full),
-        ("report, incremental, nothing new", again),
-    ):
-        print(f"| {label} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['lrs_cpu']:.1f} | {r['rss']:.0f} |")
+    if "report" in out:
+        full, again, rows = out["report"]
+        for label, r in (
+            (f"report, {rows:,} rows (first run, --state)", full),
+            ("report, incremental, nothing new", again),
+        ):
+            print(f"| {label} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['lrs_cpu']:.1f} | {r['rss']:.0f} |")
     print(f"\nbatches of 25 statements, {args.concurrency} client threads\n")
     print("| target | requests | statements/s | p50 ms | p95 ms | CPU s, Ralph |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for name in ("through the relay to the loaded Ralph", "relay, stand-in LRS"):
+    for name in relays:
         wall, lat, requests, lrs_cpu = out[name]
         ralph_cpu = "" if lrs_cpu is None else f"{lrs_cpu:.1f}"
         print(

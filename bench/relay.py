@@ -102,7 +102,9 @@ class StandInLRS:
         self.httpd.server_close()
 
 
-def post_all(port: int, path: str, headers: dict, bodies: list[bytes], concurrency: int) -> tuple[float, list[float]]:
+def post_all(
+    port: int, path: str, headers: dict, bodies: list[bytes], concurrency: int, timeout: float = 60
+) -> tuple[float, list[float]]:
     """Post every body (``concurrency`` threads, one connection each); return (wall seconds, latencies)."""
     latencies: list[float] = []
     errors: list[str] = []
@@ -110,7 +112,7 @@ def post_all(port: int, path: str, headers: dict, bodies: list[bytes], concurren
     queue = list(enumerate(bodies))
 
     def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         try:
             while True:
                 with lock:
@@ -118,9 +120,14 @@ def post_all(port: int, path: str, headers: dict, bodies: list[bytes], concurren
                         return
                     _, body = queue.pop()
                 started = time.perf_counter()
-                conn.request("POST", path, body=body, headers=headers)
-                response = conn.getresponse()
-                answer = response.read()
+                try:
+                    conn.request("POST", path, body=body, headers=headers)
+                    response = conn.getresponse()
+                    answer = response.read()
+                except OSError as exc:  # a timeout included: the run fails, it is not counted as done
+                    with lock:
+                        errors.append(f"{type(exc).__name__} after {time.perf_counter() - started:.0f} s")
+                    return
                 took = time.perf_counter() - started
                 with lock:
                     latencies.append(took)
