@@ -25,8 +25,10 @@ from builder.xapi import options as xapi_options
 SCHEMAS_ENV = "COURSEPACK_SCORM12_SCHEMAS"
 HELP_OUT = "Folder for the packages (created if needed)."
 HELP_SCHEMAS = (
-    f"Folder with the official SCORM 1.2 XSDs (adlcp_rootv1p2.xsd …), or a folder holding scorm12/, to "
-    f"validate the manifest against. Default: ${SCHEMAS_ENV}, else only coursepack's own checks run."
+    f"Folder with the official XSDs of the format's descriptor (SCORM 1.2: adlcp_rootv1p2.xsd …; SCORM 2004: "
+    f"imscp_v1p1.xsd, imsss_v1p0.xsd …; cmi5: CourseStructure.xsd), or a folder holding scorm12/, scorm2004/ and "
+    f"cmi5/ (a copy of the official schemas), to validate against. Default: ${SCHEMAS_ENV}, else only "
+    f"coursepack's own checks run."
 )
 HELP_FORMAT = "Output formats, comma-separated (default: {default}): {choices}."
 
@@ -45,6 +47,14 @@ def parse_formats(ctx, param, value: str):
         return formats.parse(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def parse_one_format(ctx, param, value: str) -> str:
+    """``preview --format``: one registered format (one package runs in the test LMS at a time)."""
+    names = parse_formats(ctx, param, value)
+    if len(names) != 1:
+        raise click.BadParameter(f"preview one format at a time, not {len(names)} ({', '.join(names)})")
+    return names[0]
 
 
 def _schemas(value):
@@ -191,6 +201,8 @@ def build(
 
     sources = _course_folders(sources, "the course folders to build")
     console = Console(quiet)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.BadParameter(f"'{out_dir}' is a file; give a folder for the packages", param_hint="'-o' / '--out'")
     progress = _Progress() if not quiet and sys.stderr.isatty() else None
     try:
         result = _run(
@@ -365,7 +377,15 @@ def new(name, title):
     help="Port on 127.0.0.1 (default: the first free one from 8000; 0: any free port).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
-def preview(source, port, open_browser):
+@click.option(
+    "--format",
+    "format_name",
+    default=formats.DEFAULT,
+    callback=parse_one_format,
+    help=f"The package to preview, in the test LMS of its standard (default: {formats.DEFAULT}); a cmi5 package "
+    "is launched by the preview's cmi5 LMS.",
+)
+def preview(source, port, open_browser, format_name):
     """Serve SOURCE (default: the current folder) in a test LMS with a data inspector.
 
     Rebuilds when a file changes and reloads the page; a change that does not build shows its
@@ -374,7 +394,7 @@ def preview(source, port, open_browser):
     from builder.preview.server import run_preview
 
     (source,) = _course_folders((source,) if source else (), "the course folder to preview")
-    _run(lambda: run_preview(source, port, open_browser))
+    _run(lambda: run_preview(source, port, open_browser, format_name))
 
 
 @main.command("verify-code")

@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 import click
 
 from builder.problems import Problem
+from builder.redact import redact
 
 LEVEL_STYLES = {"error": {"fg": "red", "bold": True}, "warning": {"fg": "yellow", "bold": True}}
 HINT_STYLE = {"fg": "cyan"}
@@ -49,8 +50,8 @@ class Console:
             click.echo(text, err=True, color=self.colour)
 
     def error(self, text: str) -> None:
-        """``error: <text>``, always printed."""
-        click.echo(self.paint(f"error: {text}"), err=True, color=self.colour)
+        """``error: <text>``, always printed, with any credentials in a URL hidden (builder/redact.py)."""
+        click.echo(self.paint(f"error: {redact(text)}"), err=True, color=self.colour)
 
     def problems(self, problems: Iterable[Problem], always: Iterable[str] = ()) -> None:
         """Problems sorted by file and line; warnings dropped with ``-qq`` unless their code is in *always*."""

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 #: a SCORM-only build never loads the xAPI modules (start-up time, bench/run.py startup).
 BUILTIN: Dict[str, str] = {
     "scorm12": "builder.scorm.scorm12:Scorm12Format",
+    "scorm2004": "builder.scorm.scorm2004:Scorm2004Format",
     "xapi": "builder.xapi.tincan:TinCanFormat",
+    "cmi5": "builder.xapi.cmi5:Cmi5Format",
 }
 DEFAULT = "scorm12"
 
@@ -52,6 +54,9 @@ class Format:
     suspend_limit: ClassVar[Optional[int]] = None
     #: what the limit is called in messages ("cmi.suspend_data")
     suspend_name: ClassVar[str] = "suspend data"
+    #: the preview's test LMS (``builder/preview/static/<file>``) that the adapter talks to; by
+    #: default the SCORM 1.2 one, which ``scorm12.js`` finds as ``window.API``
+    preview_lms: ClassVar[str] = "lms.js"
 
     def filename(self, course: "Course") -> str:
         return f"{course.id}-{course.version}-{self.name}.zip"
@@ -62,7 +67,17 @@ class Format:
 
     # ------------------------------------------------------------------ checks on the course
     def check(self, course: "Course", problems: Problems, shown: str) -> None:
-        """The format's own rules on a course (by default: its progress data fits the API's limit)."""
+        """The format's own rules on a course (by default: its adapter exists, its progress data fits the API)."""
+        from builder.render import runtime_files
+
+        if self.adapter not in {p.name for p in runtime_files(course, self.adapter)}:
+            # A package without its adapter would play but never track: refuse it.
+            problems.add(
+                shown,
+                f"'--format {self.name}' cannot build yet: this coursepack has no runtime adapter for the "
+                f"{self.title} (templates/runtime/{self.adapter}), so the package could not report to the LMS",
+                hint="choose another --format for now: " + ", ".join(n for n in names() if n != self.name),
+            )
         if self.suspend_limit is None:
             return
         from builder.suspend import worst_case_length

@@ -19,18 +19,29 @@ from urllib.parse import quote, unquote, urlsplit
 
 from lxml import etree
 
+from builder.fileguard import Refused, stat_regular
 from builder.problems import Problems, did_you_mean_file
 from builder.sourcefiles import SourceFiles
 
 #: Attributes that hold a URL, per element. ``srcset`` is a list of URLs.
 URL_ATTRIBUTES = ("src", "href", "poster", "data", "srcset")
-EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel", "ftp")
+#: Other attributes that hold a URL a browser follows: checked against the scheme policy only.
+OTHER_URL_ATTRIBUTES = ("action", "formaction", "xlink:href", "background", "cite", "longdesc", "ping")
+#: Schemes a lesson may point to: other sites, and mail and phone links (docs/limits.md, "Lesson HTML").
+EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
+#: Where a ``data:`` URL is allowed: images and media shown in place (no document, no script).
+DATA_URL_PLACES = {"img": ("src", "srcset"), "source": ("src", "srcset"), "video": ("poster",), "style": ("url()",)}
+#: ``url(…)`` and ``@import`` in CSS: group 2 or 4 is the address.
+CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)|@import\s+(["'])([^"']+)\3""", re.I)
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.S)
+#: What browsers ignore in a URL: C0 controls and spaces around it, tabs and line breaks inside.
+_URL_IGNORED = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]")
+_WHOLE_DOCUMENT = re.compile(r"<(html|head|body|!doctype)\b", re.I)
 MEDIA_TAGS = ("img", "video", "audio", "iframe", "object", "embed", "svg", "picture")
 OPENS_NEW_WINDOW = ("a", "area")
 
 #: lxml's HTML parser with its default options, as ``lxml.html`` uses it; also makes new elements.
 HTML_PARSER = etree.HTMLParser()
-_FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 
 
 class LessonResult:
@@ -45,14 +56,13 @@ class LessonResult:
 def parse_fragment(text: str):
     """The lesson fragment *text* as the children of a new ``<div>``, with source lines.
 
-    A fragment is parsed inside ``<html><body>`` (a file that starts like a whole document is
-    parsed as it is); whitespace before the first element is dropped. This is what
-    ``lxml.html.fragment_fromstring(text, create_parent="div")`` gives, without importing lxml.html.
+    A fragment is parsed inside ``<html><body>``; whitespace before the first element is dropped.
+    This is what ``lxml.html.fragment_fromstring(text, create_parent="div")`` gives, without
+    importing lxml.html. (A whole document is refused before: :func:`process_lesson`.)
 
     :raises etree.ParserError: when the parser finds no document at all.
     """
-    source = text if _FULL_HTML.match(text) else f"<html><body>{text}</body></html>"
-    document = etree.fromstring(source, HTML_PARSER)
+    document = etree.fromstring(f"<html><body>{text}</body></html>", HTML_PARSER)
     if document is None:
         raise etree.ParserError("the file holds no HTML")
     wrapper = HTML_PARSER.makeelement("div")
@@ -132,23 +142,43 @@ def process_lesson(
             file, "this lesson is empty", 1, 1, hint="write the lesson's content, or remove the lesson from course.yaml"
         )
         return result
+    whole = _WHOLE_DOCUMENT.search(text)
+    if whole:
+        problems.add(
+            file,
+            f"a lesson is a fragment, but this file is a whole HTML document (<{whole.group(1).lower()}>)",
+            text.count("\n", 0, whole.start()) + 1,
+            hint="keep only what goes inside <body>: the player page has its own <html>, <head> and title, and "
+            "everything in a lesson's <head> would be lost",
+        )
+        return result
     try:
         wrapper = parse_fragment(text)
     except etree.ParserError as exc:  # pragma: no cover - lxml rarely refuses a fragment
         problems.add(file, f"this HTML cannot be read: {exc}", 1, 1)
+        return result
+    too_deep = next((e for e in HTML_PARSER.error_log if "Excessive depth" in e.message), None)
+    if too_deep is not None:  # libxml2 stops there and drops the rest of the lesson
+        problems.add(
+            file,
+            "elements are nested more than 256 levels deep, so the rest of the lesson would be lost",
+            too_deep.line,
+            hint="close the elements you open: a missing </div> or </span> nests everything after it",
+        )
         return result
 
     for el in wrapper.iter():
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower()
-        if tag in ("html", "head", "body"):
-            problems.add(
-                file,
-                f"a lesson is a fragment: remove the <{tag}> element",
-                el.sourceline,
-                hint="keep only what would go inside <body>",
-            )
+        _check_page_wide(el, tag, file, problems)
+        for attr in OTHER_URL_ATTRIBUTES:
+            if el.get(attr) is not None:
+                _scheme_allowed(el.get(attr), tag, attr, el.sourceline, file, problems)
+        if tag == "style" and el.text:
+            _check_css(el.text, el, file, lesson_path, problems)
+        if el.get("style"):
+            _check_css(el.get("style"), el, file, lesson_path, problems)
         for attr in URL_ATTRIBUTES:
             value = el.get(attr)
             if value is None:
@@ -189,50 +219,134 @@ def process_lesson(
     return result
 
 
+def _check_page_wide(el, tag: str, file: str, problems: Problems) -> None:
+    """Elements that act on the whole player page (every lesson shares it): refused."""
+    if tag == "base":
+        problems.add(
+            file,
+            "<base> changes the address every link, image and script of the player page is read from",
+            el.sourceline,
+            hint="remove it: all lessons share one page; write addresses relative to the lesson file",
+        )
+    elif tag == "meta" and el.get("http-equiv") is not None:
+        problems.add(
+            file,
+            f'<meta http-equiv="{el.get("http-equiv")}"> acts on the whole player page (a refresh navigates the '
+            "course away and ends the LMS session)",
+            el.sourceline,
+            hint="remove it; to send learners elsewhere, write a link (links open in a new window)",
+        )
+
+
+def _clean_url(value: str) -> str:
+    """*value* as a browser reads it: without surrounding control characters and spaces, inner tabs and breaks."""
+    return _URL_IGNORED.sub("", value)
+
+
+def _scheme_allowed(value: str, tag: str, attr: str, line, file: str, problems: Problems) -> bool:
+    """Whether the URL *value* (in *attr* of a *tag* element on *line*) has no scheme or an allowed one
+    (docs/limits.md, "Lesson HTML"); report it if not."""
+    url = _clean_url(value)
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        problems.add(file, f"'{_clip(value)}' is not a valid address", line, hint="correct or remove it")
+        return False
+    if not scheme or scheme in EXTERNAL_SCHEMES:
+        return True
+    if scheme == "data" and attr in DATA_URL_PLACES.get(tag, ()):
+        return True
+    if scheme == "javascript":
+        problems.add(
+            file,
+            f'<{tag} {attr}="{_clip(value)}"> runs script from a link',
+            line,
+            hint="use a normal link; the player handles navigation",
+        )
+    elif scheme == "file":
+        problems.add(
+            file,
+            f"'{_clip(value)}' is a file on the author's computer, which no learner can open",
+            line,
+            hint="copy the file into the course folder (for example into media/) and link to it relatively",
+        )
+    elif scheme == "data":
+        problems.add(
+            file,
+            f"a data: address in <{tag} {attr}> is refused: only images and media may be written inline",
+            line,
+            hint="put the content in a file in the course folder and link to it",
+        )
+    else:
+        problems.add(
+            file,
+            f"'{_clip(value)}' uses the {scheme}: scheme; lessons may link to http(s), mailto and tel addresses only",
+            line,
+            hint="link to a web address, or copy the file into the course folder",
+        )
+    return False
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _local_path_problem(url: str, lesson_path: str):
+    """For a URL without scheme: (problem, hint) when it starts with '/', has backslashes or leaves the
+    course folder, else None."""
+    if url.startswith("/"):
+        return (
+            "starts with '/', which points outside the package once an LMS serves it",
+            "use a path relative to this lesson file, e.g. '../media/picture.png'",
+        )
+    path = unquote(urlsplit(url).path)
+    if "\\" in path:
+        return "uses backslashes", "use forward slashes: " + path.replace("\\", "/")
+    rel = posixpath.normpath(posixpath.join(posixpath.dirname(lesson_path), path))
+    if rel == ".." or rel.startswith("../"):
+        return (
+            "points outside the course folder",
+            "copy the file into the course folder (for example into media/) and link to that copy",
+        )
+    return None
+
+
+def _check_css(css: str, el, file: str, lesson_path: str, problems: Problems) -> None:
+    """``url(…)`` and ``@import`` in a ``<style>`` element or ``style`` attribute: the rules of attributes."""
+    for match in CSS_URL.finditer(css):
+        raw = match.group(2) if match.group(2) is not None else match.group(4) or ""
+        url = _clean_url(_CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), raw))
+        if not url or url.startswith("#"):
+            continue
+        line = (el.sourceline or 1) + css.count("\n", 0, match.start())
+        if not _scheme_allowed(url, "style", "url()", line, file, problems):
+            continue
+        if urlsplit(url).scheme or url.startswith("//"):
+            continue
+        problem = _local_path_problem(url, lesson_path)
+        if problem:
+            problems.add(file, f"url({_clip(raw)}) {problem[0]}", line, hint=problem[1])
+
+
 def _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, problems) -> str:
     """Return the package-relative form of one URL, recording assets and problems."""
     url = value.strip()
     if not url or url.startswith("#"):
         return value
+    if not _scheme_allowed(value, el.tag.lower(), attr, el.sourceline, file, problems):
+        return value
     parts = urlsplit(url)
-    if parts.scheme:
-        if parts.scheme.lower() == "javascript":
-            problems.add(
-                file,
-                f'<{el.tag} {attr}="{value}"> runs script from a link',
-                el.sourceline,
-                hint="use a normal link; the player handles navigation",
-            )
-        return value
-    if parts.netloc:  # protocol-relative //host/path
-        return value
-    if url.startswith("/"):
-        problems.add(
-            file,
-            f"'{value}' starts with '/', which points outside the package once an LMS serves it",
-            el.sourceline,
-            hint="use a path relative to this lesson file, e.g. '../media/picture.png'",
-        )
+    if parts.scheme or parts.netloc:  # another site (also protocol-relative //host/path)
         return value
     path = unquote(parts.path)
-    if "\\" in path:
-        problems.add(
-            file, f"'{value}' uses backslashes", el.sourceline, hint="use forward slashes: " + path.replace("\\", "/")
-        )
+    problem = _local_path_problem(url, lesson_path)
+    if problem:
+        problems.add(file, f"'{value}' {problem[0]}", el.sourceline, hint=problem[1])
         return value
-    lesson_dir = posixpath.dirname(lesson_path)
-    rel = posixpath.normpath(posixpath.join(lesson_dir, path))
-    if rel == ".." or rel.startswith("../"):
-        problems.add(
-            file,
-            f"'{value}' points outside the course folder",
-            el.sourceline,
-            hint="copy the file into the course folder (for example into media/) and link to that copy",
-        )
-        return value
+    rel = posixpath.normpath(posixpath.join(posixpath.dirname(lesson_path), path))
     full = files.root / rel
-    if not full.exists():
-        hint = _from_lesson_hint(path, lesson_dir, files) or did_you_mean_file(full)
+    if not full.exists() and not full.is_symlink():
+        hint = _from_lesson_hint(path, posixpath.dirname(lesson_path), files) or did_you_mean_file(full)
         problems.add(
             file,
             f"'{value}' does not exist (looked for {rel} in the course folder)",
@@ -253,6 +367,11 @@ def _rewrite(value, el, attr, file, lesson_path, files, lesson_files, result, pr
         return value
     if full.is_dir():
         problems.add(file, f"'{value}' is a folder, not a file", el.sourceline, hint="link to a file inside it")
+        return value
+    try:
+        stat_regular(full, "media_file_mb")
+    except Refused as exc:
+        problems.add(file, f"'{value}' {exc.message}", el.sourceline, hint=exc.hint)
         return value
     if rel in lesson_files:
         target = lesson_files[rel]
@@ -424,9 +543,9 @@ def _add_transcript(el, value, file, lesson_path, files, lesson_files, strings, 
     shown_root = file[: -len(lesson_path)].rstrip("/") if file.endswith(lesson_path) else posixpath.dirname(file)
     shown = f"{shown_root}/{rel}" if shown_root else rel
     try:
-        data = files.read_bytes(rel)
-    except OSError as exc:
-        problems.add(shown, f"cannot be read: {exc.strerror}", hint="check the file's permissions")
+        data = files.read_bytes(rel, "lesson_file_mb")
+    except Refused as exc:
+        problems.add(shown, exc.message, hint=exc.hint)
         return
     text = decode_utf8(data, shown, problems)
     if text is None:

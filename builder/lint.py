@@ -26,6 +26,9 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from builder.fileguard import Refused
+from builder.lessons import CSS_URL
+from builder.limits import SCAN_BYTES
 from builder.model import Course
 from builder.problems import Problem, Problems, did_you_mean, display_path
 from builder.reader import Reader
@@ -44,6 +47,7 @@ CODES: Dict[str, str] = {
     "asset-name": "a packaged file whose name has spaces or non-ASCII characters",
     "media-access": "a video without captions, an audio or silent video without a transcript, or autoplay",
     "placeholder": "template text left for learners to see: [PLACEHOLDER], TODO, 'Name of the …', lorem ipsum",
+    "lesson-script": "lesson script (a <script>, an on… attribute, an <iframe srcdoc>): it runs in the player page",
 }
 
 #: Per-file budget when course.yaml sets none: 10 MB, a size most LMSs still stream comfortably.
@@ -79,9 +83,6 @@ ID_REFERENCES = (
     "aria-activedescendant",
 )
 
-#: Stylesheets larger than this are not scanned for url(...) references (1 MiB).
-CSS_SCAN_LIMIT = 1 << 20
-CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)|@import\s+(["'])([^"']+)\3""", re.I)
 
 #: Elements whose src/srcset/poster/data (or href, for <link>) the browser loads by itself.
 LOADED_ATTRIBUTES = ("src", "srcset", "poster", "data")
@@ -255,17 +256,31 @@ class _Linter:
                     )
             self.check_loaded(lesson, el)
             self.check_links(lesson, el)
+            if tag == "script" or (tag == "iframe" and el.get("srcdoc") is not None):
+                self.warn_script(lesson, el, "<script>" if tag == "script" else "<iframe srcdoc>")
             if tag == "script":
                 self.check_script(lesson, el)
             if tag == "style" and el.text:
                 self.check_style(lesson, el.text, line, "a <style> element")
             if el.get("style"):
                 self.check_style(lesson, el.get("style"), line, "a style attribute")
-            for name, value in el.attrib.items():
-                if name.lower().startswith("on") and value:
-                    self.check_api_text(lesson.shown, value, line, f"its {name} attribute")
+            handlers = [name for name, value in el.attrib.items() if name.lower().startswith("on") and value]
+            if handlers:
+                self.warn_script(lesson, el, f"the {handlers[0]} attribute of <{tag}>")
+            for name in handlers:
+                self.check_api_text(lesson.shown, el.get(name), line, f"its {name} attribute")
             if tag not in ("script", "style"):
                 self.check_lesson_placeholders(lesson, el)
+
+    def warn_script(self, lesson: _Lesson, el, what: str) -> None:
+        self.warn(
+            "lesson-script",
+            lesson.shown,
+            f"{what} runs script in the player page, where the LMS connection and every lesson are in reach",
+            el.sourceline,
+            hint="keep only script you have reviewed; to accept this course's scripts, add 'lesson-script' to "
+            "lint.ignore in course.yaml",
+        )
 
     def check_placeholders(self, doc) -> None:
         """Template text in learner-facing course.yaml / quiz.yaml values."""
@@ -418,11 +433,9 @@ class _Linter:
         src = el.get("src")
         if src:
             target = self.resolve(src, lesson.rel)
-            if target and (self.root / target[0]).is_file():
-                try:
-                    text = self.files.read_bytes(target[0]).decode("utf-8", errors="replace")
-                except OSError:
-                    return
+            data = self.scannable(target[0]) if target and (self.root / target[0]).is_file() else None
+            if data is not None:
+                text = data.decode("utf-8", errors="replace")
                 self.check_api_text(self.shown(target[0]), text, 1, f"loaded by {lesson.rel}")
         elif el.text:
             self.check_api_text(lesson.shown, el.text, el.sourceline, "a <script> element")
@@ -504,13 +517,21 @@ class _Linter:
                 hint="check the file name and that the path is relative to this file",
             )
 
-    def check_css_asset(self, rel: str) -> None:
+    def scannable(self, rel: str) -> Optional[bytes]:
+        """The bytes of a packaged file that lint looks into, or None when it is unreadable or larger
+        than :data:`builder.limits.SCAN_BYTES` (not hand-written: reading it whole costs more than it finds)."""
         try:
-            if (self.root / rel).stat().st_size > CSS_SCAN_LIMIT:
-                return  # not a hand-written stylesheet: reading it whole would cost more than it finds
-            css = self.files.read_bytes(rel).decode("utf-8", errors="replace")
-        except OSError:
+            if (self.root / rel).stat().st_size > SCAN_BYTES:
+                return None
+            return self.files.read_bytes(rel)
+        except (OSError, Refused):
+            return None
+
+    def check_css_asset(self, rel: str) -> None:
+        data = self.scannable(rel)
+        if data is None:
             return
+        css = data.decode("utf-8", errors="replace")
         line, counted = 1, 0
         for match in CSS_URL.finditer(css):
             url = (match.group(2) if match.group(2) is not None else match.group(4) or "").strip()
@@ -531,11 +552,12 @@ class _Linter:
                 self.missing_from_package(self.shown(rel), target[0], url, line)
 
     def check_html_asset(self, rel: str) -> None:
+        data = self.scannable(rel)
         try:
-            page = etree.fromstring(self.files.read_bytes(rel), etree.HTMLParser())
+            page = etree.fromstring(data, etree.HTMLParser()) if data else None
             if page is None:
                 return
-        except (OSError, etree.ParserError, etree.XMLSyntaxError, ValueError):
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
             return
         for el in _elements(page):
             for attr in ("src", "href", "poster", "data"):

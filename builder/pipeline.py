@@ -6,6 +6,7 @@ temporary file and renamed, so an error never leaves a partial package in the ou
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
@@ -119,7 +120,7 @@ def prepare(
             if config is None:
                 config = runtime_config(course)
             status = fmt.status_words(course)
-            key = (fmt.adapter, tuple(sorted(status.items())))
+            key = (fmt.adapter, json.dumps(status, sort_keys=True))
             if key not in pages:
                 pages[key] = render_player(course, dict(config, status=status), fmt.adapter)
             entries = _reuse_read_files(fmt.plan(course, pages[key]), files)

@@ -54,7 +54,10 @@ class Problems(list):
     """A list of problems with helpers for adding them."""
 
     def add(self, file, message, line=None, col=None, hint=None, level="error", code=""):
-        self.append(Problem(str(file), message, line, col, hint, level, code))
+        """Add a problem; a URL in its message or hint is shown without credentials (builder/redact.py)."""
+        from builder.redact import redact
+
+        self.append(Problem(str(file), redact(message), line, col, redact(hint), level, code))
 
     @property
     def errors(self) -> List[Problem]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from builder import yamldoc
+from builder import limits, yamldoc
 from builder.model import (
     FEEDBACK_MODES,
     REVEAL_MODES,
@@ -58,10 +58,23 @@ ID_HINT = (
 def read_quiz(doc: yamldoc.Document, problems: Problems) -> Optional[Quiz]:
     """The quiz of the parsed quiz file *doc*, or None when it has errors (each reported in *problems*)."""
     errors_before = len(problems.errors)
-    quiz = QuizReader(Reader(doc, problems)).read()
+    r = Reader(doc, problems)
+    quiz = QuizReader(r).read()
+    if quiz is not None and len(quiz.questions) > limits.value("questions"):
+        r.error(
+            ("pools",) if quiz.pools and "pools" in doc.data else ("questions",),
+            f"the quiz has {len(quiz.questions)} questions; at most {limits.shown('questions')} are allowed",
+            key=True,
+            hint="split it into several quizzes or courses; " + limits.how_to_raise("questions"),
+        )
     if len(problems.errors) > errors_before:
         return None
     return quiz
+
+
+def question_keys() -> Tuple[str, ...]:
+    """Every key a question may have: the common ones, then each registered type's, in registry order."""
+    return tuple(dict.fromkeys(COMMON_KEYS + sum((kind.keys for kind in TYPES.values()), ())))
 
 
 class QuizReader:
@@ -69,8 +82,7 @@ class QuizReader:
 
     def __init__(self, r: Reader):
         self.r = r
-        #: every key a question may have: the common ones, then each type's, in registry order
-        self.question_keys = tuple(dict.fromkeys(COMMON_KEYS + sum((kind.keys for kind in TYPES.values()), ())))
+        self.question_keys = question_keys()
         self.doc = r.doc
         self.ids: Dict[str, int] = {}  # interaction id -> line of its first use
 

@@ -8,7 +8,6 @@ goes on.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from builder.problems import Problems, did_you_mean
@@ -105,9 +104,6 @@ class Reader:
         kind = "a whole number" if integer else "a number"
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
             self.error(p, f"expected {kind}, found {kind_of(value)}", hint=f"write {kind} without quotes")
-            return None
-        if isinstance(value, float) and not math.isfinite(value):
-            self.error(p, "expected a finite number")
             return None
         too_small = minimum is not None and (value <= minimum if exclusive_minimum else value < minimum)
         if too_small or (maximum is not None and value > maximum):

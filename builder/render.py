@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, TypedDict
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, TypedDict
 
 from builder.model import Course
 
@@ -97,14 +97,20 @@ class TemplateContext(TypedDict):
     number: Any  #: number(value): a number written the course language's way ("1.5" / "1,5")
 
 
-def make_environment(course: Optional[Course] = None):
-    """The Jinja environment; a course with its own ``templates/`` folder has it searched first."""
+def make_environment(course: Optional[Course] = None, sandboxed: bool = False):
+    """The Jinja environment; a course with its own ``templates/`` folder has it searched first.
+
+    :param sandboxed: Jinja2's immutable sandbox (course templates render only in it, in the
+        child process of :mod:`builder.templatebox`).
+    """
     import jinja2
+    import jinja2.sandbox
 
     loader = jinja2.FileSystemLoader(str(templates_dir()))
     if course is not None and course.templates_dir is not None:
-        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(course.templates_dir)), loader])
-    return jinja2.Environment(
+        loader = jinja2.ChoiceLoader([_course_loader(course.templates_dir, course.template_files), loader])
+    environment = jinja2.sandbox.ImmutableSandboxedEnvironment if sandboxed else jinja2.Environment
+    return environment(
         loader=loader,
         # Compiled templates are cached in the per-user temp folder, keyed by the template's
         # checksum: a stale entry is never used, and the output is the same with or without it.
@@ -114,6 +120,28 @@ def make_environment(course: Optional[Course] = None):
         auto_reload=False,
         keep_trailing_newline=True,
     )
+
+
+def _course_loader(folder: Path, accepted: Sequence[str]):
+    """A Jinja loader for the course's template overrides: only the ``*.html`` files that
+    :func:`builder.theme.read_template_overrides` accepted, each read through the file guard."""
+    import jinja2
+
+    from builder.fileguard import Refused, read_regular
+
+    names = {rel for rel in accepted if "/" not in rel}
+
+    def load(name: str):
+        if name not in names:
+            return None  # the next loader (coursepack's templates) has it, or nobody does
+        path = Path(folder) / name
+        try:
+            text = read_regular(path, "template_file_mb").decode("utf-8")
+        except (Refused, UnicodeDecodeError) as exc:
+            raise jinja2.TemplateError(f"{name}: {getattr(exc, 'message', None) or 'is not UTF-8'}") from None
+        return text, str(path), lambda: True
+
+    return jinja2.FunctionLoader(load)
 
 
 def template_context(course: Course, config: Dict[str, Any], adapter: str) -> TemplateContext:
@@ -169,19 +197,21 @@ def theme_css(theme) -> str:
 def render_player(course: Course, config: Dict[str, Any], adapter: str) -> str:
     """Render ``player.html`` (the SCO page) for *course*, loading the runtime *adapter* of its format.
 
+    Coursepack's own templates render here; a course with its own ``templates/`` folder is
+    rendered in the sandbox of :mod:`builder.templatebox` (the output is the same for the same
+    templates).
+
     :raises InvalidCourse: when a template of the course's own ``templates/`` folder fails.
     """
-    import jinja2
+    if course.templates_dir is None:
+        return make_environment(course).get_template("player.html").render(**template_context(course, config, adapter))
+    from builder.templatebox import TemplateProblem, render_in_sandbox
 
-    env = make_environment(course)
     try:
-        page = env.get_template("player.html").render(**template_context(course, config, adapter))
-    except jinja2.TemplateError as exc:
-        if course.templates_dir is None:
-            raise  # a defect of coursepack's own templates, not of the course
+        page = render_in_sandbox(course, config, adapter)
+    except TemplateProblem as exc:
         raise _template_problem(course, exc) from None
-    if course.templates_dir is not None:
-        _check_runtime_scripts(course, page, adapter)
+    _check_runtime_scripts(course, page, adapter)
     return page
 
 
@@ -222,26 +252,17 @@ def _check_runtime_scripts(course: Course, page: str, adapter: str) -> None:
 
 
 def _template_problem(course: Course, exc) -> Exception:
-    """A located error for a failing template override (syntax at its line, else where it ran)."""
-    import traceback
-
+    """A located error for a failing template override (:class:`builder.templatebox.TemplateProblem`)."""
     from builder.problems import InvalidCourse, Problems, display_path
 
-    file, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    if not file:  # a runtime error (an undefined name): the innermost template frame
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename.endswith(".html"):
-                file, line = frame.filename, frame.lineno
-                break
-    shown = display_path(Path(file)) if file else display_path(course.templates_dir)
+    shown = display_path(Path(exc.file)) if exc.file else display_path(course.templates_dir)
     problems = Problems()
     problems.add(
         shown,
-        f"this template cannot be rendered: {exc.message or exc}",
-        line,
-        hint=(
-            "templates receive course, outline, quiz, t, config, theme_css, adapter_script and number "
-            "(README, 'Template overrides')"
-        ),
+        f"this template cannot be rendered: {exc.message}",
+        exc.line,
+        hint="templates receive course, outline, quiz, t, config, theme_css, adapter_script and number, and read only "
+        "their "
+        "public attributes (docs/limits.md, 'What a template may use')",
     )
     return InvalidCourse(problems)

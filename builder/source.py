@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from builder import yamldoc
+from builder import limits, yamldoc
+from builder.fileguard import Refused, read_regular, stat_regular
 from builder.lessons import decode_utf8, process_lesson
 from builder.model import (
     COMPLETION_RULES,
@@ -64,11 +65,12 @@ COURSE_KEYS = (
 )  # read by builder/theme.py
 
 
-def _read_text(path: Path, shown: str, problems: Problems) -> Optional[str]:
+def _read_text(path: Path, shown: str, problems: Problems, limit: str) -> Optional[str]:
+    """The text of a course file within size limit *limit* (:mod:`builder.limits`), or None after a problem."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.add(shown, f"cannot be read: {exc.strerror}")
+        data = read_regular(path, limit)
+    except Refused as exc:
+        problems.add(shown, exc.message, hint=exc.hint)
         return None
     return decode_utf8(data, shown, problems)
 
@@ -93,12 +95,12 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
     if not src.is_dir():
         problems.add(shown_root, "is not a folder", hint="give the course folder, the one that holds course.yaml")
         return None
-    if not course_file.is_file():
+    if not course_file.exists() and not course_file.is_symlink():
         problems.add(
             shown, "is missing", hint="every course folder needs a course.yaml; 'coursepack new NAME' writes a starter"
         )
         return None
-    text = _read_text(course_file, shown, problems)
+    text = _read_text(course_file, shown, problems, "course_file_mb")
     if text is None:
         return None
     doc = files.course_doc = yamldoc.load(text, shown, problems)
@@ -199,8 +201,18 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
         r.error((), "the course has no lessons", hint="add a 'lessons:' list (or 'modules:' with lessons inside)")
 
     root = src
+    lesson_count = sum(len(entries) for _, _, entries, _ in modules)
+    if lesson_count > limits.value("lessons"):
+        r.error(
+            ("modules",) if "modules" in m else ("lessons",),
+            f"the course has {lesson_count} lessons; at most {limits.shown('lessons')} are allowed",
+            key=True,
+            hint="split it into several courses; " + limits.how_to_raise("lessons"),
+        )
+        return None  # reading that many lessons is the work the limit bounds
     ids_seen: Dict[str, Tuple] = {}
     lesson_specs = []  # (path, id, title, rel, module_id)
+    lesson_bytes = 0
     for mid, _title, entries, mpath in modules:
         if mid:
             if mid in ids_seen:
@@ -239,8 +251,8 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
                         hint="keep lesson files inside the course folder, e.g. lessons/intro.html",
                     )
                     rel = None
-                elif not target.is_file():
-                    close = did_you_mean_file(target)
+                elif (refused := _refused(target, "lesson_file_mb")) is not None:
+                    close = did_you_mean_file(target) if refused.message == "does not exist" else None
                     hint = (
                         close.replace("'", "'" + posixpath.dirname(rel) + "/", 1)
                         if close and posixpath.dirname(rel)
@@ -248,8 +260,8 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
                     )
                     r.error(
                         path + ("file",),
-                        f"'{rel}' does not exist",
-                        hint=hint or "check the path; it is relative to the course folder",
+                        f"'{rel}' {refused.message}",
+                        hint=hint or refused.hint or "check the path; it is relative to the course folder",
                     )
                     rel = None
                 elif target.suffix.lower() not in (".html", ".htm"):
@@ -261,19 +273,30 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
                     rel = None
                 else:
                     rel = posixpath.normpath(Path(rel).as_posix())
+                    lesson_bytes += target.stat().st_size
+                    if lesson_bytes > limits.size_bytes("lessons_total_mb"):
+                        r.error(
+                            path + ("file",),
+                            f"with '{rel}' the lessons come to {lesson_bytes:,} bytes; "
+                            f"{limits.at_most('lessons_total_mb')}",
+                            hint="split the course, or move large content into media files; "
+                            + limits.how_to_raise("lessons_total_mb"),
+                        )
+                        return None
             lesson_specs.append((path, lid, ltitle, rel, mid))
 
     # Lesson bodies: check and rewrite them once every lesson file is known.
     lesson_files = {rel: lid for (_, lid, _, rel, _) in lesson_specs if rel and lid}
     assets: Dict[str, Asset] = {}
     built_lessons: Dict[Tuple, Lesson] = {}
+    asset_bytes = 0
     number = 0
     for path, lid, ltitle, rel, mid in lesson_specs:
         number += 1
         if not (lid and ltitle and rel and strings):
             continue
         shown_lesson = f"{shown_root}/{rel}"
-        body = _read_text(root / rel, shown_lesson, problems)
+        body = _read_text(root / rel, shown_lesson, problems, "lesson_file_mb")
         if body is None:
             continue
         files.lessons[rel] = body
@@ -281,7 +304,16 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
         for asset_rel in sorted(result.assets):
             if asset_rel not in assets:
                 source = files.real_path(asset_rel)
-                assets[asset_rel] = Asset(asset_rel, source, source.stat().st_size)
+                assets[asset_rel] = Asset(asset_rel, source, source.stat().st_size)  # a regular file (lessons.py)
+                asset_bytes += assets[asset_rel].size
+                if asset_bytes > limits.size_bytes("media_total_mb"):
+                    problems.add(
+                        shown_lesson,
+                        f"with '{asset_rel}' the files lessons point to come to {asset_bytes:,} bytes; "
+                        f"{limits.at_most('media_total_mb')}",
+                        hint="host large media elsewhere and embed it; " + limits.how_to_raise("media_total_mb"),
+                    )
+                    return None
         built_lessons[path] = Lesson(lid, ltitle, rel, number, result.html, mid)
 
     built_modules = tuple(
@@ -300,8 +332,9 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
                     f"'{quiz_rel}' is outside the course folder",
                     hint="keep quiz.yaml inside the course folder",
                 )
-            elif not target.is_file():
-                r.error(("quiz",), f"'{quiz_rel}' does not exist", hint=did_you_mean_file(target))
+            elif (refused := _refused(target, "quiz_file_mb")) is not None:
+                hint = did_you_mean_file(target) if refused.message == "does not exist" else refused.hint
+                r.error(("quiz",), f"'{quiz_rel}' {refused.message}", hint=hint)
             else:
                 files.quiz_file = posixpath.normpath(Path(quiz_rel).as_posix())
                 quiz = _load_quiz(target, f"{shown_root}/{Path(quiz_rel).as_posix()}", problems, files)
@@ -365,9 +398,18 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
     )
 
 
+def _refused(path: Path, limit: str) -> Optional[Refused]:
+    """Why the course file at *path* is not read (missing, not a regular file, over *limit*), or None."""
+    try:
+        stat_regular(path, limit)
+    except Refused as exc:
+        return exc
+    return None
+
+
 def _load_quiz(path: Path, shown: str, problems: Problems, files: SourceFiles) -> Optional[Quiz]:
     """Read the quiz file; builder/quiz.py checks it and builds the quiz model."""
-    text = _read_text(path, shown, problems)
+    text = _read_text(path, shown, problems, "quiz_file_mb")
     if text is None:
         return None
     doc = files.quiz_doc = yamldoc.load(text, shown, problems)
@@ -386,7 +428,7 @@ def course_identity(src: Path) -> Tuple[str, str]:
     """
     problems = Problems()
     shown = f"{display_path(src)}/{COURSE_FILE}"
-    text = _read_text(Path(src) / COURSE_FILE, shown, problems)
+    text = _read_text(Path(src) / COURSE_FILE, shown, problems, "course_file_mb")
     doc = yamldoc.load(text, shown, problems) if text is not None else None
     identity = ("", "")
     if doc is not None:

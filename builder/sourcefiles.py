@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Dict, Optional
 
 from builder import yamldoc
+from builder.fileguard import read_regular, resolve
 
 
 class SourceFiles:
@@ -28,15 +29,16 @@ class SourceFiles:
         self._bytes: Dict[Path, bytes] = {}
         self._real: Dict[str, Path] = {}
 
-    def read_bytes(self, rel: str) -> bytes:
+    def read_bytes(self, rel: str, limit: str = "lesson_file_mb") -> bytes:
         """The bytes of the course file *rel*, read from disk the first time only.
 
-        :raises OSError: when it cannot be read.
+        :param limit: the size limit it must keep (:mod:`builder.limits`).
+        :raises Refused: when it is not a regular file or is over the limit (builder/fileguard.py).
         """
         path = self.real_path(rel)
         data = self._bytes.get(path)
         if data is None:
-            data = self._bytes[path] = path.read_bytes()
+            data = self._bytes[path] = read_regular(path, limit)
         return data
 
     def forget_sources(self) -> None:
@@ -59,7 +61,7 @@ class SourceFiles:
         """The absolute path of *rel* with every symbolic link resolved (worked out once per file)."""
         real = self._real.get(rel)
         if real is None:
-            real = self._real[rel] = (self.root / rel).resolve()
+            real = self._real[rel] = resolve(self.root / rel)
         return real
 
     def cached(self, path: Path) -> Optional[bytes]:

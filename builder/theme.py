@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from builder.fileguard import Refused, resolve, stat_regular
 from builder.model import Asset, Theme
 from builder.problems import Problems, did_you_mean, did_you_mean_file
 
@@ -241,11 +242,14 @@ def _logo(r, rel: str, files) -> Tuple[Optional[str], Optional[Asset]]:
             hint="copy the logo into the course folder (for example into media/) and name that copy",
         )
         return None, None
-    if not candidate.is_file():
+    try:
+        stat_regular(candidate, "media_file_mb")
+    except Refused as exc:
+        missing = exc.message == "does not exist"
         r.error(
             path,
-            f"'{rel}' does not exist",
-            hint=did_you_mean_file(candidate) or "the path is relative to the course folder",
+            f"'{rel}' {exc.message}",
+            hint=(did_you_mean_file(candidate) or "the path is relative to the course folder") if missing else exc.hint,
         )
         return None, None
     if candidate.suffix.lower() not in LOGO_TYPES:
@@ -307,7 +311,7 @@ def read_template_overrides(
             shown = f"{shown_root}/{TEMPLATES_FOLDER}/{rel}"
             full = Path(current) / name
             try:
-                full.resolve().relative_to(root.resolve())
+                resolve(full).relative_to(root.resolve())
             except ValueError:
                 problems.add(
                     shown,
@@ -357,6 +361,11 @@ def read_template_overrides(
                     "is not a template, a static file or a runtime file",
                     hint="templates/ holds *.html, static/* and runtime/*.js",
                 )
+                continue
+            try:
+                stat_regular(full, "template_file_mb" if "/" not in rel else "media_file_mb")
+            except Refused as exc:
+                problems.add(shown, exc.message, hint=exc.hint)
                 continue
             files.append(rel)
     return folder.resolve(), tuple(files)

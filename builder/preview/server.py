@@ -4,9 +4,14 @@ URL layout (one origin, so the course in its frame finds the page's ``window.API
 
 * ``/``                            the preview page: the LMS frame and the inspector
 * ``/__preview__/<file>``          its static files (``builder/preview/static/``)
+* ``/__preview__/test-lms.js``     the test LMS of the previewed format (``lms.js``, ``lms2004.js``…)
 * ``/__preview__/events``          Server-Sent Events: ``build`` (every rebuild) and ``xapi``
 * ``/__preview__/state``           the latest build state as JSON
 * ``/__preview__/xapi/...``        a minimal LRS that records the statements a course sends
+* ``/__preview__/cmi5/launch``      (POST) with a cmi5 package: the preview's LMS launches it and
+                                   answers with the launch URL; ``/__preview__/cmi5/lms/…`` is that
+                                   LMS (fetch URL, State and Agent Profile, statements recorded
+                                   like the little LRS's; builder/preview/cmi5_lms.py)
 * ``/course/...``                  the last good build, file for file; ``index.html`` gets one
                                    ``<script src="/__preview__/hook.js">`` in the response only
 
@@ -29,6 +34,7 @@ from pathlib import Path
 from typing import Callable, List, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from builder import formats
 from builder.preview.builds import Builds, BuildState
 from builder.preview.watch import Watcher
 from builder.problems import CoursepackError, display_path
@@ -39,6 +45,9 @@ STATIC = Path(__file__).resolve().parent / "static"
 KEEPALIVE_SECONDS = 15.0
 MAX_STATEMENTS = 5000
 HOOK_TAG = b'<script src="/__preview__/hook.js"></script>'
+CMI5_LMS = "/__preview__/cmi5/lms/"
+CMI5_LAUNCH = "/__preview__/cmi5/launch"
+CMI5_MODES = {"normal": "Normal", "browse": "Browse", "review": "Review"}  #: the page's modes, cmi5's words
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -90,6 +99,8 @@ class PreviewServer:
     :param interval: seconds between polls of the course folder.
     :param debounce: seconds the folder must stay unchanged before a rebuild.
     :param echo: called with one line of text per event worth telling the author (optional).
+    :param format_name: the package to build and the test LMS to run it in (builder/formats.py; a cmi5
+        package is launched by the preview's cmi5 LMS).
     """
 
     def __init__(
@@ -99,6 +110,7 @@ class PreviewServer:
         interval: float = 0.3,
         debounce: float = 0.2,
         echo: Optional[Callable[[str], None]] = None,
+        format_name: str = formats.DEFAULT,
     ):
         self.source = Path(source)
         self.port = port
@@ -106,7 +118,10 @@ class PreviewServer:
         self.debounce = debounce
         self.echo = echo or (lambda line: None)
         self.token = secrets.token_hex(6)  # tells the page that a new server (and new builds) started
-        self.builds = Builds(self.source)
+        self.builds = Builds(self.source, format_name=format_name)
+        self.test_lms = formats.get(format_name).preview_lms  #: served as /__preview__/test-lms.js
+        self.cmi5 = None  #: the cmi5 LMS (builder.preview.cmi5_lms.Cmi5Lms) while the served build is a cmi5 package
+        self._cmi5_registrations: dict = {}  # learner id -> registration: a relaunch continues the enrolment
         self.changed = threading.Condition()
         self.stopping = False
         self.statements: List[dict] = []  #: the last MAX_STATEMENTS received
@@ -133,6 +148,7 @@ class PreviewServer:
                 f"    hint: choose another port with --port N, or --port 0 for any free one"
             ) from None
         self._report(self.builds.rebuild())
+        self._follow_cmi5()
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2}, name="coursepack-preview-http", daemon=True
         )
@@ -166,6 +182,7 @@ class PreviewServer:
     # ------------------------------------------------------------------ builds
     def _rebuild(self) -> None:
         state = self.builds.rebuild()
+        self._follow_cmi5()
         with self.changed:
             self.changed.notify_all()
         self._report(state)
@@ -224,7 +241,48 @@ class PreviewServer:
         return ids
 
     def page_state(self) -> dict:
-        return dict(self.state.as_dict(), server=self.token, source=display_path(self.source))
+        launch = CMI5_LAUNCH if self.cmi5 is not None else None
+        return dict(self.state.as_dict(), server=self.token, source=display_path(self.source), cmi5Launch=launch)
+
+    # ------------------------------------------------------------------ the cmi5 LMS
+    def _follow_cmi5(self) -> None:
+        """With a cmi5 package served, the LMS launches its course structure (learners' records stay)."""
+        from builder.xapi.cmi5.vocab import COURSE_STRUCTURE_FILE
+
+        folder = self.builds.served
+        descriptor = folder / COURSE_STRUCTURE_FILE if folder is not None else None
+        if descriptor is None or not descriptor.is_file():
+            self.cmi5 = None
+            return
+        from builder.preview.cmi5_lms import Cmi5Lms
+        from builder.xapi.cmi5.course_structure import read_course_structure
+
+        structure = read_course_structure(descriptor.read_bytes())
+        if self.cmi5 is None:
+            self.cmi5 = Cmi5Lms(
+                structure,
+                _PreviewLrs(self),
+                lms_path=CMI5_LMS,
+                content_path="/course/",
+                lms_iri=f"{self.url}__preview__/cmi5/",
+            )
+        else:
+            self.cmi5.structure = structure
+
+    def launch_cmi5(self, learner: dict, mode: str, origin: str, registration: Optional[str] = None):
+        """Launch the served cmi5 package for *learner* (``{id, name}``) as an LMS would; the session.
+
+        A learner launched before continues their registration; a new one gets *registration* (or a new one).
+        """
+        actor = {
+            "objectType": "Agent",
+            "name": learner["name"],
+            "account": {"homePage": self.url, "name": learner["id"]},
+        }
+        registration = self._cmi5_registrations.get(learner["id"]) or registration
+        session = self.cmi5.launch(actor, origin, registration=registration, launch_mode=CMI5_MODES[mode])
+        self._cmi5_registrations[learner["id"]] = session.registration
+        return session
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -265,9 +323,12 @@ class _Handler(BaseHTTPRequestHandler):
         port = self.server.server_address[1]
         return host in (f"{HOST}:{port}", f"localhost:{port}")
 
-    def _body(self):
+    def _raw_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length > 0 else b""
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _body(self):
+        raw = self._raw_body()
         try:
             return json.loads(raw.decode("utf-8")) if raw else None
         except ValueError:
@@ -284,8 +345,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._events()
         if path == "/__preview__/state":
             return self._json(self.preview.page_state())
+        if path.startswith(CMI5_LMS):
+            return self._cmi5()
         if path.startswith("/__preview__/xapi/"):
             return self._xapi(path[len("/__preview__/xapi/") :])
+        if path == "/__preview__/test-lms.js":
+            return self._static(self.preview.test_lms)
         if path.startswith("/__preview__/"):
             return self._static(path[len("/__preview__/") :])
         if path == "/course":
@@ -302,6 +367,10 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path.startswith("/__preview__/xapi/"):
             return self._xapi(path[len("/__preview__/xapi/") :])
+        if path.startswith(CMI5_LMS):
+            return self._cmi5()
+        if path == CMI5_LAUNCH and self.command == "POST":
+            return self._cmi5_launch()
         return self._send(405, b"method not allowed", headers={"Allow": "GET, HEAD"})
 
     do_PUT = do_POST
@@ -411,6 +480,90 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(204, headers=headers)
         return self._send(404, b"not found", headers=headers)
 
+    # ------------------------------------------------------------------ the cmi5 LMS
+    def _cmi5(self) -> None:
+        lms = self.preview.cmi5
+        if lms is None:
+            return self._send(404, b"the preview serves no cmi5 package")
+        parts = urlsplit(self.path)
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        reply = lms.handle(self.command, parts.path[len(CMI5_LMS) :], query, headers, self._raw_body())
+        content_type = reply.headers.get("Content-Type", "text/plain; charset=utf-8")
+        extra = {k: v for k, v in reply.headers.items() if k != "Content-Type"}
+        self._send(reply.status, reply.body, content_type, extra)
+
+    def _cmi5_launch(self) -> None:
+        """The page asks for a launch: ``{"learner": {"id", "name"}, "mode": "normal"|"browse"|"review"}``."""
+        from builder.preview.cmi5_lms import LaunchError
+
+        body = self._body()
+        if self.preview.cmi5 is None:
+            return self._json({"error": "the preview serves no cmi5 package"}, 409)
+        learner = body.get("learner") if isinstance(body, dict) else None
+        mode = body.get("mode", "normal") if isinstance(body, dict) else None
+        registration = body.get("registration") if isinstance(body, dict) else None
+        if not isinstance(learner, dict) or not learner.get("id") or mode not in CMI5_MODES:
+            return self._json({"error": 'send {"learner": {"id": …, "name": …}, "mode": "normal"}'}, 400)
+        if registration is not None and not _is_uuid(registration):
+            return self._json({"error": "registration must be a UUID"}, 400)
+        origin = f"http://{self.headers.get('Host') or f'{HOST}:{self.server.server_address[1]}'}"
+        try:
+            who = {"id": str(learner["id"]), "name": str(learner.get("name") or learner["id"])}
+            session = self.preview.launch_cmi5(who, mode, origin, registration)
+        except LaunchError as exc:
+            return self._json({"error": str(exc)}, 502)
+        self._json(
+            {
+                "url": session.url,
+                "registration": session.registration,
+                "session": session.id,
+                "launchMode": session.launch_mode,
+            }
+        )
+
+
+class _PreviewLrs:
+    """The cmi5 LMS's LRS in the preview: the statements go to the page's xAPI tab, like the little LRS's."""
+
+    def __init__(self, preview: PreviewServer):
+        self.preview = preview
+
+    def store(self, statements):
+        from builder.preview.xapi_documents import answer
+
+        return answer(200, self.preview.record_statements(statements, "POST"))
+
+    def query(self, params):
+        from builder.preview.cmi5_lms import agent_key
+        from builder.preview.xapi_documents import answer
+
+        agent = agent_key(json.loads(params["agent"]))
+
+        def wanted(statement: dict) -> bool:
+            context = statement.get("context") or {}
+            try:
+                same = agent_key(statement.get("actor")) == agent
+            except ValueError:
+                same = False
+            return (
+                same
+                and params.get("registration") in (None, context.get("registration"))
+                and params.get("verb") in (None, (statement.get("verb") or {}).get("id"))
+            )
+
+        with self.preview.changed:
+            found = [r["statement"] for r in self.preview.statements if wanted(r["statement"])]
+        return answer(200, {"statements": found, "more": ""})
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
 
 def _inside(folder: Path, rel: str) -> Optional[Path]:
     rel = posixpath.normpath("/" + rel).lstrip("/")
@@ -430,7 +583,9 @@ def _with_hook(page: bytes) -> bytes:
 
 
 # ---------------------------------------------------------------------- the command
-def run_preview(source: Path, port: Optional[int] = None, open_browser: bool = False) -> None:
+def run_preview(
+    source: Path, port: Optional[int] = None, open_browser: bool = False, format_name: str = formats.DEFAULT
+) -> None:
     """The body of ``coursepack preview``: serve until Ctrl+C."""
     import click
 
@@ -447,7 +602,7 @@ def run_preview(source: Path, port: Optional[int] = None, open_browser: bool = F
     server = None
     for candidate in [port] if port is not None else [*DEFAULT_PORTS, 0]:
         try:
-            server = PreviewServer(source, candidate, echo=echo).start()
+            server = PreviewServer(source, candidate, echo=echo, format_name=format_name).start()
             break
         except PreviewError:
             if port is not None:

@@ -99,9 +99,6 @@ class Numeric(QuestionType):
                 hint="write the number without quotes, e.g. 'answer: 12.5'",
             )
             return False
-        if value != value or value in (float("inf"), float("-inf")):
-            reader.r.error(path + (key,), "expected a finite number")
-            return False
         return decimal_text(value)
 
     def key(self, question):

@@ -47,9 +47,11 @@ def build_embed(endpoint: Optional[str], key_env: str, relay: Optional[str] = No
     embed = embedded_endpoint(endpoint, key_env) if endpoint else None
     if not relay:
         return embed
+    from builder.redact import url_secret
     from builder.xapi.settings import url_problem
 
-    problem = url_problem(relay)
+    secret = url_secret(relay)
+    problem = url_problem(relay) or (f"carries {secret}, which every package would show" if secret else None)
     if problem:
         raise UsageError(f"--xapi-relay '{relay}' {problem}")
     return RelayOverride(relay, embed)

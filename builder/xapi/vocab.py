@@ -9,6 +9,7 @@ the course version, so statements from every release of a course land on the sam
     <base>/course/<course-id>/quiz/question/<qid>     each question   (…/activities/cmi.interaction)
     <base>/course/<course-id>/evaluation/<item-id>    each course evaluation item and the comment
                                                       (…/activities/cmi.interaction: likert, fill-in)
+    <base>/course/<course-id>/au                      the cmi5 AU (the player), its id in cmi5.xml
     <base>/extension/course-version                   context extension: the course version
     <base>/extension/ce-credit-hours                  context extension: CE credit hours
     <base>/extension/certificate-code                 result extension of 'completed': the CE certificate's code
@@ -106,6 +107,11 @@ RECORDING_NOTICE = {
 
 def course_iri(base: str, course_id: str) -> str:
     return f"{base}/course/{quote(course_id, safe='')}"
+
+
+def au_iri(base: str, course_id: str) -> str:
+    """The cmi5 assignable unit: the player, one per course (cmi5.xml gives the course itself :func:`course_iri`)."""
+    return f"{course_iri(base, course_id)}/au"
 
 
 def lesson_iri(base: str, course_id: str, lesson_id: str) -> str:

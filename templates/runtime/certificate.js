@@ -7,7 +7,7 @@
  *   digest = SHA-256(input)
  *   code   = the first 60 bits of the digest as 12 Crockford base-32 digits, in groups of four
  * SHA-256 is computed here rather than with crypto.subtle, which is asynchronous and missing on
- * an LMS served over plain http. One global: CoursepackCertificate. Classic script.
+ * an LMS served over plain http. One global: CoursepackCertificate (module.exports under Node).
  */
 ;(function (global) {
   'use strict';
@@ -95,5 +95,7 @@
     return [`${first} ${last}`, ...more].join(', ');
   }
 
-  global.CoursepackCertificate = Object.freeze({ sha256, verificationCode, displayName });
-})(window);
+  const api = Object.freeze({ sha256, verificationCode, displayName });
+  global.CoursepackCertificate = api;
+  if (typeof module === 'object' && module.exports) module.exports = api;
+})(globalThis);

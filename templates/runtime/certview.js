@@ -15,13 +15,13 @@
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   }
 
-  // p: what the player's parts share (player.js).
+  // p: what the parts share; hooks (player.js): shown(), hidden().
   //
   // Offered once the course is passed or completed (a required evaluation included) with the
   // quiz, if any, passed; in every LMS mode, since Moodle reopens a finished attempt in review.
   // SCORM 1.2 has no completion date: the date is kept in this browser when the completion
   // happens; a learner who completed elsewhere gets the date the certificate is first shown here.
-  function create(p) {
+  function create(p, { tracking, hooks }) {
     const { config, quiz, state, views, ui, learner, text, emit, formatNumber, $, $$ } = p;
     const CERT = config.certificate ? global.CoursepackCertificate || null : null;
     const certificate = {
@@ -35,12 +35,12 @@
 
     // askLms: whether the LMS's score may be read (never in the middle of a status write).
     function earned({ askLms = true } = {}) {
-      if (!CERT || !certificate.view || !state.lms || !p.tracking.TERMINAL.includes(state.status)) return false;
+      if (!CERT || !certificate.view || !state.lms || !tracking.isDone(state.status)) return false;
       if (!quiz) return true;
-      const outcome = p.tracking.quizOutcome();
-      if (outcome === 'passed') return p.tracking.evaluationSettled();
+      const outcome = tracking.quizOutcome();
+      if (outcome === 'passed') return tracking.evaluationSettled();
       if (outcome !== null) return false;
-      const score = p.tracking.storedScore({ askLms });   // the progress was reset by an update
+      const score = tracking.storedScore({ askLms });   // the progress was reset by an update
       return score !== undefined && score !== null && score >= config.passMark;
     }
 
@@ -67,7 +67,7 @@
       return { code: CERT.verificationCode(config.course.id, config.course.version, learner.id, date), date };
     }
 
-    // The offer under the views and the contents entry (called by nav.js whenever it renders).
+    // The offer under the views and the contents entry (whenever the navigation renders).
     function renderAccess() {
       if (!certificate.view) return;
       const available = earned();
@@ -89,7 +89,7 @@
       fillIn('[data-certificate-name]', CERT.displayName(learner.name) || text('certificate_no_name'));
       fillIn('[data-certificate-code]', issued.code);
       if (quiz) {
-        const score = p.tracking.quizOutcome() === 'passed' ? p.tracking.evaluate().score : p.tracking.storedScore();
+        const score = tracking.quizOutcome() === 'passed' ? tracking.evaluate().score : tracking.storedScore();
         fillIn('[data-certificate-score]', text('certificate_score_value', { score: formatNumber(score) }));
       }
     }
@@ -104,8 +104,7 @@
       certificate.view.hidden = false;
       certificate.open = true;
       document.body.classList.add('certificate-open');
-      p.nav.closeToc();
-      p.nav.render();
+      hooks.shown();
       emit('certificate', issued);
       window.scrollTo(0, 0);
       $('h2', certificate.view).focus({ preventScroll: true });
@@ -120,7 +119,7 @@
       const back = state.current >= 0 ? views[state.current].el : ui.resume;
       back.hidden = false;
       ui.pager.hidden = state.current < 0;
-      p.nav.render();
+      hooks.hidden();
       if (focus) {
         window.scrollTo(0, 0);
         $('h2', back).focus({ preventScroll: true });

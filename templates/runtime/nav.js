@@ -10,44 +10,42 @@
 ;(function (global) {
   'use strict';
 
-  // p: what the player's parts share (player.js).
-  function create(p) {
-    const { lessons, views, QUIZ_VIEW, viewIndex, ui, state, text, emit, $ } = p;
-
-    const quizVisited = () => state.quiz.phase !== 'n' || state.quiz.used > 0;
-    const viewVisited = (i) => (i === QUIZ_VIEW ? quizVisited() : state.visited[i]);
+  // p: what the parts share; hooks (player.js): leaving(), quizShown(), rendered(), overlayOpen()
+  // (the certificate is open).
+  function create(p, { tracking, hooks }) {
+    const { lessons, views, QUIZ_VIEW, viewIndex, viewVisited, progress, ui, state, text, emit, $ } = p;
 
     // Show view `index` (a lesson or the quiz), record it, and move the focus to its heading.
     function go(index, { focus = true } = {}) {
       if (index < 0 || index >= views.length) return;
-      p.certview.close({ focus: false });
+      hooks.leaving();
       ui.resume.hidden = true;
       ui.pager.hidden = false;
       state.current = index;
       views.forEach((view, i) => { view.el.hidden = i !== index; });
       let statusChanged = false;
       if (index === QUIZ_VIEW) {
-        p.quizview.opened();
+        hooks.quizShown();
       } else {
         state.visited[index] = true;
-        statusChanged = p.tracking.setStatus(p.tracking.wantedStatus());
-        if (statusChanged) p.tracking.writeExit();
+        statusChanged = tracking.updateStatus();
+        if (statusChanged) tracking.writeExit();
       }
       render();
-      p.tracking.saveProgress();
+      tracking.saveProgress();
       emit('view', { key: views[index].key, lessonId: index === QUIZ_VIEW ? null : lessons[index].id });
-      p.tracking.commit({ now: statusChanged });
+      tracking.commit({ now: statusChanged });
       if (focus) {
         window.scrollTo(0, 0);
         $('h2', views[index].el).focus({ preventScroll: true });
       }
     }
 
-    // The contents (current and visited entries), Previous/Next, the progress bar, the certificate entry.
+    // The contents (current and visited entries), Previous/Next, the progress bar, then hooks.rendered().
     function render() {
       ui.tocButtons.forEach((button) => {
         const i = viewIndex(button.dataset.goto);
-        if (i === state.current && !p.certview.isOpen()) button.setAttribute('aria-current', 'page');
+        if (i === state.current && !hooks.overlayOpen()) button.setAttribute('aria-current', 'page');
         else button.removeAttribute('aria-current');
         const seen = i >= 0 && viewVisited(i);
         button.classList.toggle('is-visited', seen);
@@ -56,13 +54,13 @@
       });
       ui.prev.disabled = state.current <= 0;
       ui.next.disabled = state.current < 0 || state.current >= views.length - 1;
-      const percent = views.length ? Math.round((views.filter((_, i) => viewVisited(i)).length / views.length) * 100) : 0;
+      const percent = Math.round(progress() * 100);
       const label = text('progress_value', { percent });
       ui.progress.setAttribute('aria-valuenow', String(percent));
       ui.progress.setAttribute('aria-valuetext', label);
       ui.progressFill.style.width = `${percent}%`;
       ui.progressText.textContent = label;
-      p.certview.renderAccess();
+      hooks.rendered();
     }
 
     function showResumePrompt(target) {

@@ -1,23 +1,16 @@
 /*
  * coursepack player, entry point (copied to assets/player.js; loaded last).
  *
- * The lessons are already in the page. This script reads the runtime configuration, builds what
- * the player's parts share (the helpers below, the views, the page's elements and the learner's
- * state), creates the parts that the scripts before it registered on CoursepackPlayer, starts the
- * session and exposes window.coursepack. The parts, each created with that shared object `p`
- * and reaching the others through it (p.tracking.setStatus(), p.nav.go() ...):
- *   suspend.js   suspend_data format v2 (docs/architecture.md, section 5): encode and decode
- *   tracking.js  the LMS: launch data, the tracking rules (section 4), writes, commits, session end
- *   nav.js       one view at a time: contents, Previous/Next, resume prompt, progress, focus
- *   quizview.js  the quiz view: attempt, checking, scoring, results, retakes, the course evaluation
- *   certview.js  the certificate offer and view
- * Needs assets/scorm12.js and assets/quiz.js (and certificate.js with the certificate) first;
- * docs/architecture.md, section 7 lists the `coursepack` events. Classic scripts, no dependencies.
+ * Reads the runtime configuration, builds what the parts share (`p`: helpers, views, the page's
+ * elements, the learner's state), connects the tracking adapter, creates the modules and the
+ * parts (tracking, nav, quizview, certview) and wires them: a part never calls one that calls it
+ * back, the links back are the callbacks given here (docs/architecture.md, section 1). Then
+ * starts and exposes window.coursepack. Classic scripts, no dependencies.
  */
 ;(function (global) {
   'use strict';
 
-  const PARTS = ['suspend', 'tracking', 'nav', 'quizview', 'certview'];   // assets/<name>.js, created in this order
+  const PARTS = ['tracking', 'nav', 'quizview', 'certview'];   // assets/<name>.js
   const parts = global.CoursepackPlayer || {};
   const missing = PARTS.filter((name) => !parts[name]);
   if (missing.length) {
@@ -29,7 +22,7 @@
   const lessons = config.lessons || [];
   const quiz = config.quiz || null;
   const evaluation = quiz ? quiz.evaluation || null : null;
-  const engine = quiz ? global.CoursepackQuiz.create(config, text) : null;
+  const engine = global.CoursepackQuiz.create(config, text);
   const DEBUG = /coursepack-debug/.test(window.location.search + window.location.hash);
 
   // ------------------------------------------------------------------ small helpers
@@ -47,10 +40,13 @@
     { maximumFractionDigits: 2 });
   const formatNumber = (n) => numberFormat.format(n);
 
-  // Build an element; children are nodes or plain strings (inserted as text, never as HTML).
+  // Build an element; children are nodes or plain strings (inserted as text, never as HTML);
+  // attributes null, undefined or false are left out, true is "".
   function el(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? '' : value);
+    }
     node.append(...children);
     return node;
   }
@@ -81,6 +77,9 @@
   if (quiz) views.push({ key: 'quiz', title: quiz.title, el: $('[data-view="quiz"]') });
   const QUIZ_VIEW = quiz ? views.length - 1 : -1;
   const viewIndex = (key) => views.findIndex((view) => view.key === key);
+  const viewVisited = (i) => (i === QUIZ_VIEW ? state.quiz.phase !== 'n' || state.quiz.used > 0 : state.visited[i]);
+  // The share of views visited, 0..1 (the progress bar; the adapter's progress measure).
+  const progress = () => (views.length ? views.filter((_, i) => viewVisited(i)).length / views.length : 0);
 
   const ui = {
     toc: $('[data-toc]'),
@@ -121,33 +120,59 @@
     visited: lessons.map(() => false),
     quiz: freshQuiz(),                     // phase: n not started, p in progress, s scored
     evaluation: freshEvaluation(),         // the course evaluation: submitted, likert answers
-    status: '',                            // cmi.core.lesson_status as last read or written
+    status: '',                            // the adapter's status word, as last read or written
     mode: 'normal',                        // normal | browse | review
     tracking: false,                       // an LMS in normal mode: progress is written
     lms: false,                            // an LMS was found and initialized
   };
   const learner = { id: '', name: '' };    // from the LMS (tracking.js); for reporters and the certificate
 
-  // ------------------------------------------------------------------ the parts
-  const p = {
+  // ------------------------------------------------------------------ the parts, wired
+  const p = Object.freeze({
     config, lessons, quiz, evaluation, engine, DEBUG, $, $$, text, formatNumber, el, emit, notice,
-    views, QUIZ_VIEW, viewIndex, ui, state, learner, freshQuiz, freshEvaluation,
-  };
-  for (const name of PARTS) p[name] = parts[name].create(p);   // tracking.js connects to the LMS
-  Object.freeze(p);
+    views, QUIZ_VIEW, viewIndex, viewVisited, progress, ui, state, learner, freshQuiz, freshEvaluation,
+  });
+  const adapter = global.CoursepackAdapter.connect({   // initializes the LMS session
+    session: global.CoursepackSession,
+    window: global,
+    config,
+    debug: DEBUG,
+    onCommitFailure: () => notice('save', text('commit_failed')),
+    onCommitRecovered: () => notice('save', ''),
+  });
+  const codec = global.CoursepackSuspend.create(config, engine, { debug: DEBUG });
+
+  const tracking = parts.tracking.create(p, { adapter, codec, onStatus });
+  const nav = parts.nav.create(p, { tracking, hooks: {
+    leaving: () => certview.close({ focus: false }),
+    quizShown: () => quizview.opened(),
+    rendered: () => certview.renderAccess(),
+    overlayOpen: () => certview.isOpen(),
+  } });
+  const quizview = parts.quizview.create(p, { tracking, hooks: { changed: () => nav.render() } });
+  const certview = parts.certview.create(p, { tracking, hooks: {
+    shown: () => { nav.closeToc(); nav.render(); },
+    hidden: () => nav.render(),
+  } });
+
+  // A new status: the certificate's completion date, then the `status` event.
+  function onStatus(status) {
+    if (tracking.isDone(status)) certview.rememberCompletion();
+    emit('status', { status, certificate: certview.record({ askLms: false }) });
+  }
 
   // ------------------------------------------------------------------ start
   function start() {
-    const { entry, location, restored } = p.tracking.begin();
-    p.nav.bind();
-    p.certview.bind();
-    p.quizview.bind();
+    const { entry, location, restored } = tracking.begin();
+    nav.bind();
+    certview.bind();
+    quizview.bind();
     emit('start', { entry, mode: state.lms ? state.mode : 'no-lms', resumed: Boolean(restored),
       learner: { id: learner.id, name: learner.name }, status: state.status });
     const target = viewIndex(location);
-    if (entry === 'resume' && target >= 0 && restored) p.nav.showResumePrompt(target);
-    else p.nav.go(0, { focus: false });
-    p.tracking.commitLaunch();
+    if (entry === 'resume' && target >= 0 && restored) nav.showResumePrompt(target);
+    else nav.go(0, { focus: false });
+    tracking.commitLaunch();
   }
 
   start();
@@ -168,7 +193,7 @@
       status: state.status,
       mode: state.lms ? state.mode : 'no-lms',
       resumePrompt: !ui.resume.hidden,
-      certificate: p.certview.summary(),
+      certificate: certview.summary(),
     }),
   });
 })(window);

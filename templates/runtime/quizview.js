@@ -1,24 +1,261 @@
 /*
  * coursepack player, quiz view (copied to assets/quizview.js; loaded before assets/player.js).
  *
- * Owns what happens inside the quiz view: drawing the current attempt (the question types are
- * quiz.js's), answers as they change, "Check answer", scoring, the results and per-question
- * feedback, retakes, the announcements of [data-quiz-live], and the course evaluation under
- * the results. What is recorded, and whether the quiz may still be answered, is tracking.js's.
+ * Owns what happens inside the quiz view: the controls of each question type (their scoring is
+ * quiz.js's), drawing the current attempt, answers as they change, "Check answer", scoring, the
+ * results and per-question feedback, retakes, the announcements of [data-quiz-live], and the
+ * course evaluation under the results. What is recorded, and whether the quiz may still be
+ * answered, is tracking.js's; player.js hears of a new state through hooks.changed.
  * Registers CoursepackPlayer.quizview (player.js creates it). Classic script.
  */
 ;(function (global) {
   'use strict';
 
-  // p: what the player's parts share (player.js).
-  function create(p) {
-    const { config, quiz, evaluation, engine, state, views, QUIZ_VIEW, ui, text, el, emit, notice, formatNumber, $ } = p;
-    const quizEditable = () => p.tracking.quizEditable();
-    const attemptsLeft = () => p.tracking.attemptsLeft();
-    const quizOutcome = () => p.tracking.quizOutcome();
-    const evaluate = () => p.tracking.evaluate();
+  // ------------------------------------------------------------------ the question controls
+  // One renderer per type in RENDERERS: its controls (docs/architecture.md, section 6) and the
+  // answer they show, in quiz.js's terms ('t', 'ac', 'b-a').
+  function createControls({ text, el, $, $$ }) {
+    const Quiz = global.CoursepackQuiz;
+    let uid = 0;
+    const nextId = (prefix) => `${prefix}-${++uid}`;
 
-    let entries = [];                  // the current attempt's questions as drawn (quiz.js render entries)
+    // ---------------------------------------------------------------- the renderers
+    // draw(entry, option order, hooks) fills entry.fieldset; read(entry): the answer or null; write(entry, value).
+    function choiceList(entry, list, order, inputType) {
+      const box = el('div', { class: 'choices' });
+      order.forEach((index) => {
+        const option = list[index];
+        const input = el('input', { type: inputType, name: entry.name, value: option.id });
+        box.append(el('label', { class: 'choice' }, input, el('span', {}, option.text)));
+      });
+      return box;
+    }
+
+    // One radio button per option: true-false, single-choice, likert.
+    const radios = (options, order, className) => ({
+      draw(entry, layoutOrder) {
+        const q = entry.question;
+        const box = choiceList(entry, options(q), order(q, layoutOrder), 'radio');
+        if (className) box.classList.add(className);
+        entry.fieldset.append(box);
+      },
+      read(entry) {
+        const checked = $('input:checked', entry.fieldset);
+        return checked ? checked.value : null;
+      },
+      write(entry, value) {
+        $$('input', entry.fieldset).forEach((input) => { input.checked = input.value === value; });
+      },
+    });
+
+    // A text box: fill-in, numeric (read in plain form, "-3.5", or marked invalid).
+    const textBox = (numeric) => ({
+      draw(entry, order, hooks) {
+        const q = entry.question;
+        const id = nextId('answer');
+        const input = el('input', { type: 'text', id, name: entry.name, maxlength: String(q.maxLength),
+          autocomplete: 'off', spellcheck: 'false', inputmode: numeric ? 'decimal' : null });
+        const label = el('label', { for: id }, text(numeric ? 'number_label' : 'your_answer_label'));
+        entry.fieldset.append(el('div', { class: 'field' }, label, input));
+        if (numeric) {
+          entry.error = el('p', { class: 'field-error', id: `${id}-error`, hidden: true }, text('number_invalid'));
+          entry.fieldset.append(entry.error);
+        }
+        entry.input = input;
+        input.addEventListener('input', () => hooks.changed(entry.position, { typing: true }));
+      },
+      read(entry) {
+        const raw = entry.input.value;
+        if (!numeric) return raw.trim() ? raw : null;
+        const parsed = Quiz.parseNumber(raw);
+        const value = parsed !== null && parsed.length <= entry.question.maxLength ? parsed : null;
+        const invalid = raw.trim() !== '' && value === null;
+        entry.error.hidden = !invalid;
+        if (invalid) {
+          entry.input.setAttribute('aria-invalid', 'true');
+          entry.input.setAttribute('aria-describedby', entry.error.id);
+        } else {
+          entry.input.removeAttribute('aria-invalid');
+          entry.input.removeAttribute('aria-describedby');
+        }
+        return value;
+      },
+      write(entry, value) {
+        entry.input.value = value || '';
+        if (entry.error) entry.error.hidden = true;
+      },
+    });
+
+    function updateSequenceButtons(entry) {
+      const items = Array.from(entry.sequence.children);
+      items.forEach((li, i) => {
+        $('button[data-move="up"]', li).disabled = entry.locked || i === 0;
+        $('button[data-move="down"]', li).disabled = entry.locked || i === items.length - 1;
+      });
+    }
+
+    const RENDERERS = {
+      'true-false': radios(() => [{ id: 't', text: text('true') }, { id: 'f', text: text('false') }], () => [0, 1]),
+      'single-choice': radios((q) => q.choices, (q, order) => order),
+      likert: radios((q) => q.scale, (q) => q.scale.map((_, i) => i), 'scale'),
+      'multiple-response': {
+        draw(entry, order) {
+          entry.fieldset.append(el('p', { class: 'question-hint' }, text('select_all')),
+            choiceList(entry, entry.question.choices, order, 'checkbox'));
+        },
+        read(entry) {
+          const ids = Quiz.CHOICE_IDS;
+          const chosen = $$('input:checked', entry.fieldset).map((i) => i.value).sort((a, b) => ids.indexOf(a) - ids.indexOf(b));
+          return chosen.length ? chosen.join('') : null;
+        },
+        write(entry, value) {
+          $$('input', entry.fieldset).forEach((input) => { input.checked = Boolean(value) && value.includes(input.value); });
+        },
+      },
+      'fill-in': textBox(false),
+      numeric: textBox(true),
+      // One drop-down per source, labelled by it.
+      matching: {
+        draw(entry, order) {
+          const q = entry.question;
+          const rows = el('div', { class: 'matches' });
+          q.sources.forEach((source, i) => {
+            const id = nextId('match');
+            const select = el('select', { id, name: `${entry.name}-${source.id}`, 'data-source': source.id },
+              el('option', { value: '' }, text('match_placeholder')));
+            order.forEach((t) => select.append(el('option', { value: q.targets[t].id }, q.targets[t].text)));
+            rows.append(el('div', { class: 'match-row' }, el('label', { for: id }, source.text), select));
+            select.dataset.index = String(i);
+          });
+          entry.fieldset.append(rows);
+        },
+        read(entry) {
+          const s = $$('select', entry.fieldset).map((select) => select.value || '-').join('');
+          return /[^-]/.test(s) ? s : null;
+        },
+        write(entry, value) {
+          $$('select', entry.fieldset).forEach((select, i) => { select.value = value && value[i] !== '-' ? value[i] : ''; });
+        },
+      },
+      // Move up / Move down buttons (no drag and drop); the focus stays on the moved item.
+      sequencing: {
+        draw(entry, order, hooks) {
+          const q = entry.question;
+          const list = el('ol', { class: 'sequence' });
+          entry.sequence = list;
+          q.items.forEach((item) => {
+            const up = el('button', { type: 'button', class: 'button small', 'data-move': 'up',
+              'aria-label': text('move_up_item', { item: item.text }) }, text('move_up'));
+            const down = el('button', { type: 'button', class: 'button small', 'data-move': 'down',
+              'aria-label': text('move_down_item', { item: item.text }) }, text('move_down'));
+            list.append(el('li', { class: 'sequence-item', 'data-item': item.id },
+              el('span', { class: 'sequence-text' }, item.text), el('span', { class: 'sequence-buttons' }, up, down)));
+          });
+          list.addEventListener('click', (event) => {
+            const button = event.target.closest('button[data-move]');
+            if (!button || button.disabled) return;
+            const li = button.closest('li');
+            const direction = button.dataset.move;
+            const sibling = direction === 'up' ? li.previousElementSibling : li.nextElementSibling;
+            if (!sibling) return;
+            if (direction === 'up') list.insertBefore(li, sibling);
+            else list.insertBefore(sibling, li);
+            updateSequenceButtons(entry);
+            const again = $(`button[data-move="${direction}"]`, li);
+            (again.disabled ? $(`button[data-move="${direction === 'up' ? 'down' : 'up'}"]`, li) : again).focus();
+            const items = Array.from(list.children);
+            const moved = q.items.find((item) => item.id === li.dataset.item);
+            hooks.announce(text('moved_to', { item: moved.text, position: items.indexOf(li) + 1, total: items.length }));
+            hooks.changed(entry.position);
+          });
+          entry.fieldset.append(el('p', { class: 'question-hint' }, text('sequence_instructions')), list);
+        },
+        read: (entry) => Array.from(entry.sequence.children).map((li) => li.dataset.item).join(''),
+        write(entry, value) {
+          (value ? value.split('') : []).forEach((id) => entry.sequence.append($(`li[data-item="${id}"]`, entry.sequence)));
+          updateSequenceButtons(entry);
+        },
+      },
+    };
+    const renderer = (entry) => RENDERERS[entry.question.type];
+
+    // ---------------------------------------------------------------- one question
+    // hooks: changed(position, {typing}), check(position), announce(message), checkable, missingText.
+    function renderQuestion(q, position, optionOrder, hooks) {
+      const entry = { question: q, position, name: `q-${q.id}`, locked: false };
+      const fieldset = el('fieldset', { class: `question question-${q.type}`, 'data-question-id': q.id,
+        'data-type': q.type });
+      fieldset.append(el('legend', {}, q.text));
+      entry.fieldset = fieldset;
+      // Shown when the learner submits without answering; tied to the group with aria-describedby.
+      entry.missing = el('p', { class: 'field-error question-missing', id: nextId('missing'), hidden: true },
+        text(hooks.missingText || 'question_unanswered'));
+      fieldset.append(entry.missing);
+      renderer(entry).draw(entry, optionOrder, hooks);
+      fieldset.addEventListener('change', () => hooks.changed(position));
+      if (hooks.checkable && q.type !== 'likert') {   // a survey item has nothing to check
+        const button = el('button', { type: 'button', class: 'button', 'data-check': '' }, text('check_answer'));
+        button.addEventListener('click', () => hooks.check(position));
+        fieldset.append(el('div', { class: 'button-row' }, button));
+        entry.checkButton = button;
+      }
+      entry.feedback = el('div', { class: 'question-feedback', 'data-question-feedback': '', tabindex: '-1', hidden: true });
+      fieldset.append(entry.feedback);
+      return entry;
+    }
+
+    // An attempt's questions, each after its "Question n of m" line.
+    function render(plan, container, hooks) {
+      const total = plan.questions.length;
+      const entries = plan.questions.map((q, i) => renderQuestion(q, i, plan.options[i], hooks));
+      container.replaceChildren(...entries.flatMap((entry, i) => [
+        el('p', { class: 'question-position' }, text('question_position', { number: i + 1, total })),
+        entry.fieldset,
+      ]));
+      return entries;
+    }
+
+    // An item of the course evaluation: a likert question.
+    const renderLikert = (item, scale, hooks) => renderQuestion({ id: item.id, type: 'likert', text: item.text, scale },
+      item.position, null, hooks);
+
+    const read = (entry) => renderer(entry).read(entry);
+    const write = (entry, value) => renderer(entry).write(entry, value);
+
+    function lock(entry, locked) {
+      entry.locked = locked;
+      $$('input, select', entry.fieldset).forEach((input) => { input.disabled = locked; });
+      if (entry.sequence) updateSequenceButtons(entry);
+      if (entry.checkButton) entry.checkButton.hidden = locked;
+    }
+
+    // Mark a question as still unanswered (or not): the message, its link to the group, and
+    // aria-invalid on the text boxes and drop-downs (a number that is not one stays invalid).
+    function markMissing(entry, missing) {
+      entry.fieldset.classList.toggle('is-unanswered', missing);
+      entry.missing.hidden = !missing;
+      if (missing) entry.fieldset.setAttribute('aria-describedby', entry.missing.id);
+      else entry.fieldset.removeAttribute('aria-describedby');
+      $$('input[type="text"], select', entry.fieldset).forEach((control) => {
+        if (missing) control.setAttribute('aria-invalid', 'true');
+        else if (!(entry.error && !entry.error.hidden)) control.removeAttribute('aria-invalid');
+      });
+    }
+
+    // The first control to focus for a question.
+    const firstControl = (entry) => $('input:not([disabled]), select:not([disabled]), button:not([disabled])', entry.fieldset);
+
+    return { render, renderLikert, read, write, lock, markMissing, firstControl };
+  }
+
+  // ------------------------------------------------------------------ the view
+  // p: what the parts share; hooks (player.js): changed() after a scoring or an evaluation.
+  function create(p, { tracking, hooks }) {
+    const { config, quiz, evaluation, engine, state, views, QUIZ_VIEW, ui, text, el, emit, notice, formatNumber, $ } = p;
+    const { quizEditable, attemptsLeft, quizOutcome, evaluate } = tracking;
+    const controls = createControls(p);
+
+    let entries = [];                  // the current attempt's questions as drawn (controls' entries)
     let evaluationEntries = [];        // the evaluation's likert items
     let answeredAt = [];               // Date of each answer, this attempt
     let attemptShownAt = null;         // Date the attempt was first shown
@@ -26,7 +263,7 @@
     let evaluationShownAt = null;
     let commentBox = null;
 
-    // ---------------------------------------------------------------- quiz (question types: quiz.js)
+    // ---------------------------------------------------------------- quiz
     const canRetake = () => quizEditable() && quizOutcome() === 'failed' && attemptsLeft() > 0;
     // The quiz is over once it is passed or every attempt is used; then the evaluation opens.
     const quizOver = () => {
@@ -51,8 +288,8 @@
 
     // Draw the current attempt's questions and show its answers (start, resume, retake).
     function renderAttempt() {
-      entries = engine.render(state.quiz.plan, ui.questions, quizHooks);
-      entries.forEach((entry, i) => engine.write(entry, state.quiz.answers[i]));
+      entries = controls.render(state.quiz.plan, ui.questions, quizHooks);
+      entries.forEach((entry, i) => controls.write(entry, state.quiz.answers[i]));
     }
 
     // Feedback on one answer: the verdict, the answer, the right one (when revealed), what the
@@ -85,7 +322,7 @@
       const editable = quizEditable();
       const scored = q.phase === 's';
       entries.forEach((entry, i) => {
-        engine.lock(entry, !editable || scored || q.checked[i]);
+        controls.lock(entry, !editable || scored || q.checked[i]);
         if (q.checked[i] && !scored) showCheckedFeedback(i);
         else {
           entry.feedback.hidden = true;
@@ -146,14 +383,14 @@
     function onAnswer(i, { typing = false } = {}) {
       if (!quizEditable() || state.quiz.phase === 's' || state.quiz.checked[i]) return;
       const entry = entries[i];
-      const value = engine.read(entry);
+      const value = controls.read(entry);
       state.quiz.answers[i] = value;
       state.quiz.phase = 'p';
       answeredAt[i] = new Date();
-      if (engine.complete(entry.question, value)) engine.markMissing(entry, false);
+      if (engine.complete(entry.question, value)) controls.markMissing(entry, false);
       if (typing) return;
-      p.tracking.saveProgress();
-      p.tracking.commit();
+      tracking.saveProgress();
+      tracking.commit();
     }
 
     // "Check answer" (feedback: after-question): the answer is final for this attempt.
@@ -168,12 +405,12 @@
         return;
       }
       state.quiz.checked[i] = true;
-      engine.lock(entry, true);
+      controls.lock(entry, true);
       showCheckedFeedback(i);
       entry.feedback.focus();
       ui.live.textContent = text(creditLabel(engine.credit(entry.question, state.quiz.answers[i])));
-      p.tracking.saveProgress();
-      p.tracking.commit();
+      tracking.saveProgress();
+      tracking.commit();
     }
 
     // Each presented question as reported: SCORM 1.2 response and patterns plus readable forms.
@@ -198,12 +435,12 @@
     function scoreQuiz(event) {
       event.preventDefault();
       if (!quizEditable() || state.quiz.phase === 's') return;
-      entries.forEach((entry, i) => { if (!state.quiz.checked[i]) state.quiz.answers[i] = engine.read(entry); });
+      entries.forEach((entry, i) => { if (!state.quiz.checked[i]) state.quiz.answers[i] = controls.read(entry); });
       const missing = entries.map((_, i) => i).filter((i) => !engine.complete(entries[i].question, state.quiz.answers[i]));
-      entries.forEach((entry, i) => engine.markMissing(entry, missing.includes(i)));
+      entries.forEach((entry, i) => controls.markMissing(entry, missing.includes(i)));
       if (missing.length) {
         notice('quiz', text('unanswered', { n: missing.length }));
-        engine.firstControl(entries[missing[0]]).focus();
+        controls.firstControl(entries[missing[0]]).focus();
         return;
       }
       notice('quiz', '');
@@ -220,10 +457,10 @@
         attemptsLeft: quiz.attempts ? attemptsLeft() : null,
         answers: forEvent(answers),
       });
-      if (state.tracking) p.tracking.recordScore(result, answers);
-      else p.tracking.setStatus(p.tracking.wantedStatus());
+      if (state.tracking) tracking.recordScore(result, answers);
+      else tracking.updateStatus();
       renderQuiz();
-      p.nav.render();
+      hooks.changed();
       $('h3', ui.results).focus();
       ui.live.textContent = `${text('score_text', { score: formatNumber(result.score) })} `
         + text(result.passed ? 'verdict_passed' : 'verdict_failed');
@@ -238,8 +475,8 @@
       notice('quiz', '');
       renderAttempt();
       renderQuiz();
-      p.tracking.saveProgress();
-      p.tracking.commit();
+      tracking.saveProgress();
+      tracking.commit();
       window.scrollTo(0, 0);
       $('h2', views[QUIZ_VIEW].el).focus({ preventScroll: true });
     }
@@ -247,8 +484,9 @@
     // ---------------------------------------------------------------- course evaluation
     function renderEvaluationItems() {
       if (!evaluation) return;
-      const hooks = { checkable: false, changed: onEvaluationAnswer, announce: () => {}, missingText: 'evaluation_item_unanswered' };
-      evaluationEntries = evaluation.items.map((item, i) => engine.renderLikert({ ...item, position: i }, evaluation.scale, hooks));
+      const itemHooks = { checkable: false, changed: onEvaluationAnswer, announce: () => {}, missingText: 'evaluation_item_unanswered' };
+      evaluationEntries = evaluation.items.map((item, i) => controls.renderLikert({ ...item, position: i }, evaluation.scale,
+        itemHooks));
       const nodes = evaluationEntries.map((entry) => entry.fieldset);
       if (evaluation.comment) {
         const hint = el('p', { class: 'question-hint', id: 'evaluation-comment-hint' },
@@ -259,7 +497,7 @@
           el('label', { for: commentBox.id }, evaluation.comment.text), hint, commentBox));
       }
       ui.evaluationItems.replaceChildren(...nodes);
-      evaluationEntries.forEach((entry, i) => engine.write(entry, state.evaluation.answers[i]));
+      evaluationEntries.forEach((entry, i) => controls.write(entry, state.evaluation.answers[i]));
     }
 
     function renderEvaluation() {
@@ -269,7 +507,7 @@
       const shown = submitted || (quizEditable() && quizOver());
       ui.evaluation.hidden = !shown;
       if (shown && !evaluationShownAt) evaluationShownAt = new Date();
-      evaluationEntries.forEach((entry) => engine.lock(entry, !editable));
+      evaluationEntries.forEach((entry) => controls.lock(entry, !editable));
       if (commentBox) {
         commentBox.disabled = !editable;
         commentBox.closest('.field').hidden = submitted;   // the comment goes to the LMS, not to suspend_data
@@ -280,23 +518,23 @@
 
     function onEvaluationAnswer(i) {
       if (!quizEditable() || state.evaluation.submitted) return;
-      state.evaluation.answers[i] = engine.read(evaluationEntries[i]);
+      state.evaluation.answers[i] = controls.read(evaluationEntries[i]);
       evaluationAnsweredAt[i] = new Date();
-      engine.markMissing(evaluationEntries[i], false);
-      p.tracking.saveProgress();
-      p.tracking.commit();
+      controls.markMissing(evaluationEntries[i], false);
+      tracking.saveProgress();
+      tracking.commit();
     }
 
     function submitEvaluation(event) {
       event.preventDefault();
       if (!quizEditable() || state.evaluation.submitted || !quizOver()) return;
-      const answers = evaluationEntries.map((entry) => engine.read(entry));
+      const answers = evaluationEntries.map((entry) => controls.read(entry));
       state.evaluation.answers = answers;
       const missing = answers.map((_, i) => i).filter((i) => answers[i] === null);
-      evaluationEntries.forEach((entry, i) => engine.markMissing(entry, missing.includes(i)));
+      evaluationEntries.forEach((entry, i) => controls.markMissing(entry, missing.includes(i)));
       if (missing.length) {
         notice('evaluation', text('evaluation_unanswered', { n: missing.length }));
-        engine.firstControl(evaluationEntries[missing[0]]).focus();
+        controls.firstControl(evaluationEntries[missing[0]]).focus();
         return;
       }
       notice('evaluation', '');
@@ -316,10 +554,10 @@
       }
       state.evaluation.submitted = true;
       emit('evaluated', { required: evaluation.required, answers: forEvent(records), comment: comment || null });
-      if (state.tracking) p.tracking.recordEvaluation(records);
-      else p.tracking.setStatus(p.tracking.wantedStatus());
+      if (state.tracking) tracking.recordEvaluation(records);
+      else tracking.updateStatus();
       renderQuiz();
-      p.nav.render();
+      hooks.changed();
       ui.evaluationDone.focus();
     }
 

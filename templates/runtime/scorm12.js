@@ -1,29 +1,20 @@
 /*
- * coursepack SCORM 1.2 adapter (copied to assets/scorm12.js).
- *
- * Finds the LMS's `API` object and talks to it carefully: each call happens at most in the
- * right state, every return value and LMSGetLastError() is checked, nothing ever throws into
- * page code, and commits are coalesced and retried. SCORM 1.2 only: API_1484_11 is never used.
- * One global: CoursepackSCORM. No dependencies; a classic script so file:// launches work.
+ * coursepack SCORM 1.2 adapter (copied to assets/scorm12.js): the player's neutral tracking
+ * operations (docs/architecture.md, section 4.2) in SCORM 1.2: the LMS* functions, the elements,
+ * their data types (checked before sending), the status vocabulary and the time formats. The
+ * session mechanics are session.js's. Never API_1484_11.
+ * One global: CoursepackAdapter (module.exports under Node).
  */
 ;(function (global) {
   'use strict';
 
-  // RTE 3.3.2: the 1.2 error codes we name (all others are logged as they come).
-  const ERROR = Object.freeze({
-    NONE: '0', GENERAL: '101', INVALID_ARGUMENT: '201', NOT_INITIALIZED: '301',
-    NOT_IMPLEMENTED: '401', READ_ONLY: '403', WRITE_ONLY: '404', INCORRECT_TYPE: '405',
+  const CALLS = Object.freeze({
+    initialize: 'LMSInitialize', terminate: 'LMSFinish', getValue: 'LMSGetValue', setValue: 'LMSSetValue',
+    commit: 'LMSCommit', lastError: 'LMSGetLastError', errorString: 'LMSGetErrorString', diagnostic: 'LMSGetDiagnostic',
   });
+  const SUSPEND_LIMIT = 4096;      // CMIString4096
 
-  const STATE = Object.freeze({ NOT_INITIALIZED: 'not-initialized', ACTIVE: 'active', FINISHED: 'finished' });
-
-  const FIND_LIMIT = 500;          // parents to climb (pipwerks' limit; ADL's sample uses 7)
-  const COMMIT_DELAY_MS = 1000;    // requestCommit() coalesces into one commit this much later
-  const RETRY_BASE_MS = 1000;      // retries after 1 s, then 2 s ...
-  const COMMIT_TRIES = 3;          // ... and after 3 failed tries the player is told
-  const AUTOCOMMIT_MS = 60000;     // while dirty, commit at least this often
-
-  // RTE 3.4.2 data types, checked before sending so a bad value is caught here, not by the LMS.
+  // RTE 3.4.2 data types
   const TIMESPAN = /^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$/;            // CMITimespan
   const TIME = /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,2})?$/;     // CMITime
   const IDENTIFIER = /^[\x21-\x7e]{1,255}$/;                        // CMIIdentifier (printable, no spaces)
@@ -36,7 +27,7 @@
     'cmi.core.score.raw': isScore,
     'cmi.core.score.min': isScore,
     'cmi.core.score.max': isScore,
-    'cmi.suspend_data': (v) => v.length <= 4096,          // CMIString4096
+    'cmi.suspend_data': (v) => v.length <= SUSPEND_LIMIT,
     'cmi.interactions.n.id': (v) => IDENTIFIER.test(v),
     'cmi.interactions.n.type': (v) => /^(true-false|choice|fill-in|matching|performance|sequencing|likert|numeric)$/.test(v),
     'cmi.interactions.n.result': (v) => /^(correct|wrong|unanticipated|neutral|-?\d+(\.\d+)?)$/.test(v),
@@ -45,38 +36,6 @@
     'cmi.interactions.n.student_response': (v) => v.length <= 255,
     'cmi.interactions.n.correct_responses.n.pattern': (v) => v.length <= 255,
   };
-
-  const isTrue = (value) => value === true || value === 'true';   // some adapters return booleans
-
-  // ------------------------------------------------------------------ discovery
-  // Walk win, win.parent, ... (RTE 3.3.6.1). Touching a cross-origin window throws: skip it.
-  function searchUp(start) {
-    let win = start;
-    for (let i = 0; win && i <= FIND_LIMIT; i++) {
-      try {
-        const api = win.API;
-        if (api && typeof api.LMSInitialize === 'function') return api;
-      } catch (e) { /* cross-origin frame */ }
-      let parent = null;
-      try { parent = win.parent; } catch (e) { return null; }
-      if (!parent || parent === win) return null;
-      win = parent;
-    }
-    return null;
-  }
-
-  // The parent chain, then the opener (and its parents), then the top window's opener.
-  function findAPI(win) {
-    let api = searchUp(win);
-    for (const getOpener of [() => win.opener, () => win.top.opener]) {
-      if (api) break;
-      try {
-        const opener = getOpener();
-        if (opener && opener !== win) api = searchUp(opener);
-      } catch (e) { /* cross-origin or closed */ }
-    }
-    return api;
-  }
 
   // ------------------------------------------------------------------ time formats
   // CMITimespan HHHH:MM:SS.SS (4-digit hours), clamped at 9999:59:59.99.
@@ -96,187 +55,114 @@
     return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
   }
 
-  // ------------------------------------------------------------------ session
-  class Session {
-    constructor(api, options) {
-      this.api = api;
-      this.state = STATE.NOT_INITIALIZED;
-      this.debug = Boolean(options.debug);
-      this.onCommitFailure = options.onCommitFailure || (() => {});
-      this.onCommitRecovered = options.onCommitRecovered || (() => {});
-      this.dirty = false;
-      this.failures = 0;        // consecutive failed commits
-      this.warned = false;      // onCommitFailure called and not yet recovered
-      this.commitTimer = null;  // a coalesced or retry commit is scheduled
-      this.autoTimer = null;
-    }
+  // ------------------------------------------------------------------ status vocabulary
+  // lesson_status is one word for completion and success; the course's rule (config.status)
+  // names a passed and a failed course. Never downgraded: nothing replaces passed, completed
+  // may only become passed.
+  const DONE = Object.freeze(['passed', 'completed']);
 
-    get connected() { return this.state === STATE.ACTIVE; }
+  function statusRule(rule) {
+    return {
+      statusFor({ completion, success }) {
+        if (completion === 'completed') return success === 'passed' ? rule.pass : 'completed';
+        return success === 'failed' ? rule.fail : 'incomplete';
+      },
+      mayReplace: (from, to) => Boolean(to) && from !== 'passed' && (from !== 'completed' || to === 'passed'),
+      isDone: (status) => DONE.includes(status),
+      isFailed: (status) => status === 'failed',
+      isUnstarted: (status) => status === '' || status === 'not attempted',
+    };
+  }
 
-    log(...parts) {
-      if (this.debug) console.info('[coursepack scorm]', ...parts);
-    }
+  // ------------------------------------------------------------------ the adapter
+  // options: {session: CoursepackSession, window, config, debug, onCommitFailure, onCommitRecovered}.
+  // Finds the API and initializes it; not `connected` without an LMS.
+  function connect(options) {
+    const { config, debug } = options;
+    const session = options.session.open(options.window, 'API', CALLS, {
+      debug, label: 'scorm', onCommitFailure: options.onCommitFailure, onCommitRecovered: options.onCommitRecovered,
+    });
 
-    // The last error code as a string ("0" when none). Never throws.
-    lastError() {
-      try {
-        const code = this.api.LMSGetLastError();
-        return code === '' || code === null || code === undefined ? ERROR.NONE : String(code);
-      } catch (e) {
-        return ERROR.GENERAL;
-      }
-    }
-
-    // Log a failed call; the error string and diagnostic are only fetched when debugging.
-    report(what, code, thrown) {
-      if (!this.debug) return;
-      let text = '';
-      let diagnostic = '';
-      try { text = String(this.api.LMSGetErrorString(code)); } catch (e) { /* ignore */ }
-      try { diagnostic = String(this.api.LMSGetDiagnostic(code)); } catch (e) { /* ignore */ }
-      console.warn('[coursepack scorm]', what, 'failed:', code, text, diagnostic, thrown || '');
-    }
-
-    // Run one of the argument-"" functions (Initialize, Commit, Finish). True on success.
-    callEmpty(name) {
-      let result;
-      try {
-        result = this.api[name]('');
-      } catch (e) {
-        this.report(name, ERROR.GENERAL, e);
-        return false;
-      }
-      const code = this.lastError();
-      if (!isTrue(result) || code !== ERROR.NONE) {
-        this.report(name, code);
-        return false;
-      }
-      return true;
-    }
-
-    initialize() {
-      if (!this.api || this.state !== STATE.NOT_INITIALIZED) return false;
-      if (!this.callEmpty('LMSInitialize')) {
-        this.api = null;                     // run as if there were no LMS
-        this.state = STATE.FINISHED;
-        return false;
-      }
-      this.state = STATE.ACTIVE;
-      this.autoTimer = setInterval(() => {
-        if (this.dirty && !this.commitTimer) this.commit();
-      }, AUTOCOMMIT_MS);
-      this.log('initialized');
-      return true;
-    }
-
-    // The element's value as a string, or null when the LMS reports an error (e.g. 401).
-    get(element) {
-      if (!this.connected) return null;
-      let value;
-      try {
-        value = this.api.LMSGetValue(element);
-      } catch (e) {
-        this.report(`LMSGetValue(${element})`, ERROR.GENERAL, e);
-        return null;
-      }
-      const code = this.lastError();
-      if (code !== ERROR.NONE) {
-        this.report(`LMSGetValue(${element})`, code);
-        return null;
-      }
-      this.log('get', element);              // never the value: it may be the learner's name
-      return value === null || value === undefined ? '' : String(value);
-    }
-
-    // Set a value (sent as a string). True when the LMS accepted it.
-    set(element, value) {
-      if (!this.connected) return false;
+    // True when the value has its data type and the LMS accepted it.
+    function put(element, value) {
+      if (!session.connected) return false;
       const text = String(value);
       const check = CHECKS[element.replace(/\.\d+(?=\.|$)/g, '.n')];
       if (check && !check(text)) {
-        if (this.debug) console.warn('[coursepack scorm] not sent, invalid value for', element, JSON.stringify(text));
+        if (debug) console.warn('[coursepack scorm] not sent, invalid value for', element, JSON.stringify(text));
         return false;
       }
-      let result;
-      try {
-        result = this.api.LMSSetValue(element, text);
-      } catch (e) {
-        this.report(`LMSSetValue(${element})`, ERROR.GENERAL, e);
-        return false;
-      }
-      const code = this.lastError();
-      if (!isTrue(result) || code !== ERROR.NONE) {
-        this.report(`LMSSetValue(${element}, ${JSON.stringify(text)})`, code);
-        return false;
-      }
-      this.dirty = true;
-      this.log('set', element, text);
-      return true;
+      return session.set(element, text);
     }
 
-    // Schedule one commit about a second from now; calls in between share it.
-    requestCommit() {
-      if (!this.connected || this.commitTimer) return;
-      this.commitTimer = setTimeout(() => this.commit(), COMMIT_DELAY_MS);
+    // {learner: {id, name}, entry, location, suspendData, status, credit, mode}, read in this order.
+    function launch() {
+      const read = (element) => session.get(element) || '';
+      const learner = { id: read('cmi.core.student_id'), name: read('cmi.core.student_name') };
+      const data = { learner, entry: read('cmi.core.entry'), location: read('cmi.core.lesson_location'),
+        suspendData: read('cmi.suspend_data'), status: read('cmi.core.lesson_status'), credit: read('cmi.core.credit') };
+      const mode = session.get('cmi.core.lesson_mode');    // null (401) or "": normal
+      return { ...data, mode: mode === 'browse' || mode === 'review' ? mode : 'normal' };
     }
 
-    // Commit now (cancels a scheduled one). True when the LMS confirmed it.
-    commitNow() {
-      return this.commit();
+    // The stored score as a number, or null.
+    function storedScore() {
+      const raw = session.get('cmi.core.score.raw');
+      return raw && Number.isFinite(Number(raw)) ? Number(raw) : null;
     }
 
-    commit() {
-      this.clearScheduled();
-      if (!this.connected) return false;
-      if (this.callEmpty('LMSCommit')) {
-        this.dirty = false;
-        this.failures = 0;
-        if (this.warned) {
-          this.warned = false;
-          this.onCommitRecovered();
-        }
+    // Appended at _count, id first (indices must stay sequential); none without _count (401).
+    function appendInteractions(records) {
+      const countText = session.get('cmi.interactions._count');
+      const count = countText ? Number(countText) : NaN;
+      if (!(Number.isInteger(count) && count >= 0)) return;
+      records.every((r, i) => {
+        const n = `cmi.interactions.${count + i}.`;
+        if (!put(`${n}id`, r.id)) return false;
+        put(`${n}type`, r.type);
+        put(`${n}student_response`, r.response);
+        r.patterns.forEach((pattern, k) => put(`${n}correct_responses.${k}.pattern`, pattern));
+        put(`${n}result`, r.result);
+        put(`${n}weighting`, String(r.weight));
+        put(`${n}latency`, timespan(r.latencyMs));
+        put(`${n}time`, timeOfDay(r.at));
         return true;
-      }
-      this.dirty = true;                     // so the 60 s timer keeps trying
-      this.failures += 1;
-      if (this.failures < COMMIT_TRIES) {
-        this.commitTimer = setTimeout(() => this.commit(), RETRY_BASE_MS * 2 ** (this.failures - 1));
-      } else if (!this.warned) {
-        this.warned = true;
-        this.onCommitFailure();
-      }
-      return false;
+      });
     }
 
-    clearScheduled() {
-      if (this.commitTimer) clearTimeout(this.commitTimer);
-      this.commitTimer = null;
-    }
-
-    // End the session once: set exit (unless null) and session_time, then LMSFinish(""), which
-    // persists everything (RTE 3.3.3.2). No LMSCommit here: this runs in pagehide, where browsers
-    // refuse the synchronous XHR many LMS adapters commit with, while LMSFinish may use a beacon.
-    finish({ exit = null, sessionTime = null } = {}) {
-      if (!this.connected) return false;
-      if (exit !== null) this.set('cmi.core.exit', exit);
-      if (sessionTime !== null) this.set('cmi.core.session_time', sessionTime);
-      this.clearScheduled();
-      clearInterval(this.autoTimer);
-      const ok = this.callEmpty('LMSFinish');
-      this.state = STATE.FINISHED;           // whatever the result: no call after LMSFinish
-      this.log('finished', ok);
-      return ok;
-    }
+    return Object.freeze({
+      format: 'scorm12',
+      suspendLimit: SUSPEND_LIMIT,
+      get connected() { return session.connected; },
+      get dirty() { return session.dirty; },
+      ...statusRule(config.status),
+      launch,
+      storedScore,
+      setStatus: (status) => put('cmi.core.lesson_status', status),
+      setExit: (exit) => put('cmi.core.exit', exit),
+      setLocation: (location) => put('cmi.core.lesson_location', location),
+      setSuspendData: (data) => put('cmi.suspend_data', data),
+      // SCORM 1.2 has no progress measure and no scaled score.
+      setProgress: () => false,
+      setScore({ raw, min, max }) {
+        put('cmi.core.score.min', min);
+        put('cmi.core.score.max', max);
+        put('cmi.core.score.raw', raw);
+      },
+      appendInteractions,
+      commit: () => session.commit(),
+      requestCommit: () => session.requestCommit(),
+      // exit (unless null), session_time, LMSFinish("").
+      terminate({ exit, sessionMs }) {
+        if (!session.connected) return false;
+        if (exit !== null) put('cmi.core.exit', exit);
+        put('cmi.core.session_time', timespan(sessionMs));
+        return session.finish();
+      },
+    });
   }
 
-  // Find the API, initialize it and return the session; session.connected is false without an LMS.
-  function connect(options = {}) {
-    const api = findAPI(global);
-    const session = new Session(api, options);
-    if (!api) session.log('no SCORM 1.2 API found: progress is not recorded');
-    else session.initialize();
-    return session;
-  }
-
-  global.CoursepackSCORM = Object.freeze({ connect, findAPI, timespan, timeOfDay, ERROR, STATE });
-})(window);
+  const api = Object.freeze({ connect, timespan, timeOfDay });
+  global.CoursepackAdapter = api;
+  if (typeof module === 'object' && module.exports) module.exports = api;
+})(globalThis);

@@ -1,43 +1,36 @@
 /*
  * coursepack player, tracking (copied to assets/tracking.js; loaded before assets/player.js).
  *
- * The one part that talks to the LMS, through assets/scorm12.js: it reads the launch data, applies
- * the tracking rules of docs/architecture.md (section 4: completion, never downgrade, exit), writes
- * suspend_data (encoded by suspend.js), the location, the interactions and the score, decides when
- * to commit, and ends the session on pagehide. The views ask it what the rules allow (may the quiz
- * still be answered? what is the outcome?) and hand it what to record.
+ * The one part that records progress, through the tracking adapter's neutral operations
+ * (docs/architecture.md, section 4.2): launch data, the tracking rules (section 4), suspend_data
+ * (suspend.js), location, interactions, score, commits, the session's end on pagehide. The views
+ * ask it what the rules allow and hand it what to record.
  * Registers CoursepackPlayer.tracking (player.js creates it). Classic script.
  */
 ;(function (global) {
   'use strict';
 
-  const TERMINAL = Object.freeze(['passed', 'completed']);   // never written over (section 4, "Never downgrade")
+  const STARTED = Object.freeze({ completion: 'incomplete', success: 'unknown' });   // the first launch
 
-  // p: what the player's parts share (player.js). Connects to the LMS (LMSInitialize) when created.
-  function create(p) {
-    const SCORM = global.CoursepackSCORM;
-    const { config, quiz, evaluation, engine, state, views, learner, text, emit, notice, DEBUG } = p;
-    const SUSPEND_LIMIT = Math.min(4096, config.suspendWorstCase || 4096);
+  // p: what the parts share; adapter: connected; codec: suspend.js; onStatus(status): it changed.
+  function create(p, { adapter, codec, onStatus }) {
+    const { config, quiz, evaluation, engine, state, views, learner, text, emit, notice, progress, DEBUG } = p;
+    const SUSPEND_LIMIT = Math.min(adapter.suspendLimit, config.suspendWorstCase || adapter.suspendLimit);
 
     const written = { suspend: null, location: null, exit: null };   // avoid re-sending equal values
     const clock = { start: Date.now(), paused: 0, pausedAt: null };    // session time without bfcache time
-    let lmsScore;                         // cmi.core.score.raw, read only when the quiz state is unknown
-    let wroteStatus = false;              // the launch set `incomplete`
-
-    const session = SCORM.connect({
-      debug: DEBUG,
-      onCommitFailure: () => notice('save', text('commit_failed')),
-      onCommitRecovered: () => notice('save', ''),
-    });
+    let lmsScore;                         // the stored score, read only when the quiz state is unknown
+    let wroteStatus = false;              // the launch set the started status
 
     // ---------------------------------------------------------------- what the rules allow
-    const quizEditable = () => !session.connected || state.tracking;   // no LMS, or normal mode
+    const quizEditable = () => !adapter.connected || state.tracking;   // no LMS, or normal mode
     const attemptsLeft = () => (quiz.attempts ? Math.max(0, quiz.attempts - state.quiz.used) : Infinity);
 
     // Score of the current attempt: weighted percentage, at most 2 decimals (quiz.js).
     const evaluate = () => engine.evaluate(state.quiz.plan, state.quiz.answers, config.passMark);
     // A required evaluation must be sent before the course counts as complete.
     const evaluationSettled = () => !evaluation || !evaluation.required || state.evaluation.submitted;
+    const isDone = (status) => adapter.isDone(status);
 
     // 'passed', 'failed' or null (no attempt scored yet). A retake is only offered after a
     // failed attempt, so an unscored quiz with attempts used means the last attempt failed.
@@ -48,175 +41,151 @@
     }
 
     // ---------------------------------------------------------------- status rules (section 4)
-    // The status the completion rule asks for now, or null when it asks for nothing.
-    function wantedStatus() {
+    // {completion, success} as the completion rule asks for now, or null for nothing.
+    function wantedOutcome() {
       const lessonsDone = state.visited.every(Boolean);
       const outcome = quizOutcome();
-      const pass = config.status.pass;
-      const fail = config.status.fail;
+      const settled = evaluationSettled();
+      const failed = { completion: 'incomplete', success: 'failed' };
       const rule = quiz ? config.completion : 'lessons';
       if (rule === 'lessons') {
-        if (outcome === 'passed' && evaluationSettled()) return pass;
-        if (lessonsDone && evaluationSettled()) return 'completed';
-        return outcome === 'failed' ? fail : null;
+        if (outcome === 'passed' && settled) return { completion: 'completed', success: 'passed' };
+        if (lessonsDone && settled) return { completion: 'completed', success: outcome === 'failed' ? 'failed' : 'unknown' };
+        return outcome === 'failed' ? failed : null;
       }
-      if (outcome === 'passed') return (rule === 'quiz' || lessonsDone) && evaluationSettled() ? pass : 'incomplete';
-      return outcome === 'failed' ? fail : null;
+      if (outcome === 'passed') {
+        return { completion: (rule === 'quiz' || lessonsDone) && settled ? 'completed' : 'incomplete', success: 'passed' };
+      }
+      return outcome === 'failed' ? failed : null;
     }
 
-    // Never downgrade: nothing replaces passed; completed may only become passed.
-    function mayWrite(from, to) {
-      if (!to || from === 'passed') return false;
-      return from !== 'completed' || to === 'passed';
+    function wantedStatus() {
+      const outcome = wantedOutcome();
+      return outcome && adapter.statusFor(outcome);
     }
 
+    // '' once the course is done (or failed with no attempt left), else 'suspend'.
     function exitFor(status) {
-      if (TERMINAL.includes(status)) return '';
-      if (status === 'failed' && quiz && attemptsLeft() === 0) return '';
+      if (isDone(status)) return '';
+      if (adapter.isFailed(status) && quiz && attemptsLeft() === 0) return '';
       return 'suspend';
     }
 
     // Apply a status (written when tracking, kept locally without an LMS). True if it changed.
     function setStatus(next, { force = false } = {}) {
-      if (!mayWrite(state.status, next) || (next === state.status && !force)) return false;
-      if (session.connected && !(state.tracking && session.set('cmi.core.lesson_status', next))) return false;
+      if (!adapter.mayReplace(state.status, next) || (next === state.status && !force)) return false;
+      if (adapter.connected && !(state.tracking && adapter.setStatus(next))) return false;
       const changed = next !== state.status;
       state.status = next;
-      if (changed && TERMINAL.includes(next)) p.certview.rememberCompletion();
-      if (changed) emit('status', { status: next, certificate: p.certview.record({ askLms: false }) });
-      if (TERMINAL.includes(next)) notice('complete', text('course_complete'));
+      if (changed) onStatus(next);
+      if (isDone(next)) notice('complete', text('course_complete'));
       return changed;
     }
+
+    const updateStatus = () => setStatus(wantedStatus());
 
     function writeExit(status = state.status) {
       if (!state.tracking) return;
       const exit = exitFor(status);
-      if (exit !== written.exit && session.set('cmi.core.exit', exit)) written.exit = exit;
+      if (exit !== written.exit && adapter.setExit(exit)) written.exit = exit;
     }
 
     // ---------------------------------------------------------------- progress and commits
-    // Write suspend_data and lesson_location when they changed (normal mode only).
+    // Write suspend_data and the location when they changed, and the progress (normal mode).
     function saveProgress() {
       if (!state.tracking) return;
-      const data = p.suspend.encode();
+      const data = codec.encode(state);
       if (data !== written.suspend) {
         if (data.length > SUSPEND_LIMIT) {
           if (DEBUG) console.warn('[coursepack] suspend_data longer than its worst case, not sent:', data);
-        } else if (session.set('cmi.suspend_data', data)) {
+        } else if (adapter.setSuspendData(data)) {
           written.suspend = data;
         }
       }
       const view = views[state.current];
-      if (view && view.key !== written.location && session.set('cmi.core.lesson_location', view.key)) {
+      if (view && view.key !== written.location && adapter.setLocation(view.key)) {
         written.location = view.key;
       }
+      adapter.setProgress(progress());
     }
 
     // Normal mode only: commit at once (a status changed), else coalesced into one commit ~1 s later.
     function commit({ now = false } = {}) {
       if (!state.tracking) return;
-      if (now) session.commitNow();
-      else session.requestCommit();
+      if (now) adapter.commit();
+      else adapter.requestCommit();
     }
 
-    // cmi.core.score.raw as a number (null if none), read once; askLms false: undefined until read.
+    // The stored score as a number (null if none), read once; askLms false: undefined until read.
     function storedScore({ askLms = true } = {}) {
-      if (lmsScore === undefined && askLms) {
-        const raw = session.connected ? session.get('cmi.core.score.raw') : '';
-        lmsScore = raw && Number.isFinite(Number(raw)) ? Number(raw) : null;
-      }
+      if (lmsScore === undefined && askLms) lmsScore = adapter.storedScore();
       return lmsScore;
     }
 
     // ---------------------------------------------------------------- quiz and evaluation records
-    // Journal records at cmi.interactions._count: id first, then type, response, patterns, result,
-    // weighting, latency, time (section 4). LMSs may not implement interactions (401): skipped.
-    function appendInteractions(records) {
-      const countText = session.get('cmi.interactions._count');
-      const count = countText ? Number(countText) : NaN;
-      if (!(Number.isInteger(count) && count >= 0)) return;
-      records.every((r, i) => {
-        const n = `cmi.interactions.${count + i}.`;
-        if (!session.set(`${n}id`, r.id)) return false;   // indices must stay sequential
-        session.set(`${n}type`, r.type);
-        session.set(`${n}student_response`, r.response);
-        r.patterns.forEach((pattern, k) => session.set(`${n}correct_responses.${k}.pattern`, pattern));
-        session.set(`${n}result`, r.result);
-        session.set(`${n}weighting`, String(r.weight));
-        session.set(`${n}latency`, SCORM.timespan(r.latencyMs));
-        session.set(`${n}time`, SCORM.timeOfDay(r.at));
-        return true;
-      });
-    }
-
-    // Section 4, "Quiz submit": interactions at _count, then the score, the status, one commit.
+    // Section 4, "Quiz submit": interactions, then the score, the status, one commit.
     function recordScore(result, answers) {
       const next = wantedStatus();
-      const statusAfter = mayWrite(state.status, next) ? next : state.status;
+      const statusAfter = adapter.mayReplace(state.status, next) ? next : state.status;
       saveProgress();
       writeExit(statusAfter);
-      appendInteractions(answers);
+      adapter.appendInteractions(answers);
       // A failing score after passed/completed could make an LMS with a mastery score turn the
       // status into "failed" (scorm12-rte.md section 6), so it is not sent then.
-      if (!(TERMINAL.includes(state.status) && !result.passed)) {
-        session.set('cmi.core.score.min', '0');
-        session.set('cmi.core.score.max', '100');
-        session.set('cmi.core.score.raw', String(result.score));
+      if (!(isDone(state.status) && !result.passed)) {
+        adapter.setScore({ raw: result.score, min: 0, max: 100, scaled: result.score / 100 });
       }
       setStatus(next, { force: true });
-      session.commitNow();
+      adapter.commit();
     }
 
     // The evaluation never touches the score: likert (and comment) interactions, the status, a commit.
     function recordEvaluation(records) {
       const next = wantedStatus();
       saveProgress();
-      writeExit(mayWrite(state.status, next) ? next : state.status);
-      appendInteractions(records);
+      writeExit(adapter.mayReplace(state.status, next) ? next : state.status);
+      adapter.appendInteractions(records);
       setStatus(next);
-      session.commitNow();
+      adapter.commit();
     }
 
     // ---------------------------------------------------------------- launch
-    // Read what the LMS holds, restore the stored progress, set `incomplete` (normal mode).
-    // Returns {entry, location, restored} for the first view.
+    // Read the launch data, restore the progress, mark the course started: {entry, location, restored}.
     function begin() {
       let entry = '';
       let location = '';
       let stored = '';
-      state.lms = session.connected;
-      if (session.connected) {
-        learner.id = session.get('cmi.core.student_id') || '';    // handed to reporters only; never logged
-        learner.name = session.get('cmi.core.student_name') || '';
-        entry = session.get('cmi.core.entry') || '';
-        location = session.get('cmi.core.lesson_location') || '';
-        stored = session.get('cmi.suspend_data') || '';
-        state.status = session.get('cmi.core.lesson_status') || '';
-        session.get('cmi.core.credit');
-        const mode = session.get('cmi.core.lesson_mode');    // null (401) or "": normal
-        state.mode = mode === 'browse' || mode === 'review' ? mode : 'normal';
+      state.lms = adapter.connected;
+      if (adapter.connected) {
+        const launch = adapter.launch();
+        Object.assign(learner, launch.learner);     // handed to reporters only; never logged
+        ({ entry, location } = launch);
+        stored = launch.suspendData;
+        state.status = launch.status;
+        state.mode = launch.mode;
         state.tracking = state.mode === 'normal';
         written.suspend = stored;
         written.location = location;
       }
 
-      const restored = stored ? p.suspend.decode(stored) : null;
+      const restored = stored ? codec.decode(stored) : null;
       if (restored) {
         state.visited = restored.visited;
-        state.quiz = restored.quiz;
-        state.evaluation = restored.evaluation;
+        if (restored.quiz) state.quiz = restored.quiz;
+        if (restored.evaluation) state.evaluation = restored.evaluation;
       } else if (stored) {
         notice('info', text('course_updated'));   // another version's data: progress restarts, status stays
       }
 
-      if (!session.connected) notice('mode', text('no_lms'));
+      if (!adapter.connected) notice('mode', text('no_lms'));
       else if (!state.tracking) notice('mode', text('review_mode'));
-      if (TERMINAL.includes(state.status)) notice('complete', text('course_complete'));
+      if (isDone(state.status)) notice('complete', text('course_complete'));
 
       if (state.tracking) {
-        if (state.status === '' || state.status === 'not attempted') {
-          wroteStatus = session.set('cmi.core.lesson_status', 'incomplete');
-          if (wroteStatus) state.status = 'incomplete';
+        if (adapter.isUnstarted(state.status)) {
+          const started = adapter.statusFor(STARTED);
+          wroteStatus = adapter.setStatus(started);
+          if (wroteStatus) state.status = started;
         }
         writeExit();
       }
@@ -225,41 +194,39 @@
 
     // Once the first view shows: commit what the launch wrote, at once.
     function commitLaunch() {
-      if (state.tracking && (wroteStatus || session.dirty)) session.commitNow();
+      if (state.tracking && (wroteStatus || adapter.dirty)) adapter.commit();
     }
 
     // ---------------------------------------------------------------- session end
     function finish() {
-      emit('end', { status: state.status, exit: exitFor(state.status), sessionMs: Date.now() - clock.start - clock.paused });
-      if (!session.connected) return;
+      const sessionMs = Date.now() - clock.start - clock.paused;
+      emit('end', { status: state.status, exit: exitFor(state.status), sessionMs });
+      if (!adapter.connected) return;
       saveProgress();
-      session.finish({
-        exit: state.tracking ? exitFor(state.status) : null,
-        sessionTime: SCORM.timespan(Date.now() - clock.start - clock.paused),
-      });
+      adapter.terminate({ exit: state.tracking ? exitFor(state.status) : null, sessionMs });
     }
 
     // Registered before the `start` event, so before any reporter's (docs/architecture.md, section 7).
-    window.addEventListener('pagehide', (event) => {
+    global.addEventListener('pagehide', (event) => {
       if (event.persisted) {                    // into the back/forward cache: keep the session
         clock.pausedAt = Date.now();
-        session.commitNow();
+        adapter.commit();
       } else {
         finish();
       }
     });
-    window.addEventListener('pageshow', (event) => {
-      if (event.persisted && clock.pausedAt !== null) {   // back from the cache: no second LMSInitialize
+    global.addEventListener('pageshow', (event) => {
+      if (event.persisted && clock.pausedAt !== null) {   // back from the cache: no second initialize
         clock.paused += Date.now() - clock.pausedAt;
         clock.pausedAt = null;
       }
     });
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden' && session.dirty) session.commitNow();
+      if (document.visibilityState === 'hidden' && adapter.dirty) adapter.commit();
     });
 
     return {
-      TERMINAL, quizEditable, attemptsLeft, evaluate, evaluationSettled, quizOutcome, wantedStatus, setStatus,
+      quizEditable, attemptsLeft, evaluate, evaluationSettled, isDone, quizOutcome, updateStatus, setStatus,
       writeExit, saveProgress, commit, storedScore, recordScore, recordEvaluation, begin, commitLaunch,
     };
   }

@@ -73,7 +73,7 @@ def test_the_format_budget_refuses_a_course_whose_progress_cannot_fit(runner, ma
 def test_unknown_formats_list_the_registered_ones(runner, make_course, tmp_path):
     result = runner.invoke(main, ["build", str(make_course()), "--format", "scorm99"])
     assert result.exit_code == 2
-    assert "unknown format 'scorm99'; use one or more of scorm12, xapi" in result.stderr
+    assert "unknown format 'scorm99'; use one or more of scorm12, cmi5, scorm2004, xapi" in result.stderr
 
 
 def test_each_package_carries_only_its_own_adapter(tmp_path, toy_format, make_course, runner, monkeypatch):
@@ -99,7 +99,7 @@ def test_a_zip_no_format_claims_names_every_descriptor(runner, tmp_path):
         zf.writestr("course/imsmanifest.xml", "<manifest/>")
     result = runner.invoke(main, ["validate", str(bad)])
     assert result.exit_code == 2
-    assert "has no imsmanifest.xml at its root (nor tincan.xml)" in result.stderr
+    assert "has no imsmanifest.xml at its root (nor cmi5.xml, tincan.xml)" in result.stderr
     assert "it is at 'course/imsmanifest.xml'; zip the folder's contents" in result.stderr
 
 

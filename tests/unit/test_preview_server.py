@@ -16,7 +16,7 @@ import pytest
 
 from builder.cli import main
 from builder.pipeline import prepare
-from builder.preview.server import PreviewServer
+from builder.preview.server import STATIC, PreviewServer
 from builder.preview.watch import Watcher
 
 LESSON_ONE = "<p>Original lesson text.</p>\n"
@@ -49,7 +49,10 @@ def test_serves_the_page_and_the_real_build_on_loopback_only(preview, course, tm
     assert preview.url.startswith("http://127.0.0.1:")
     assert preview._httpd.server_address[0] == "127.0.0.1"
     status, _, page = get(preview, "/")
-    assert status == 200 and b"coursepack preview" in page and b"/__preview__/lms.js" in page
+    assert status == 200 and b"coursepack preview" in page and b'<script src="/__preview__/test-lms.js">' in page
+    # The test LMS is the one of the previewed format: SCORM 1.2 by default.
+    status, _, lms = get(preview, "/__preview__/test-lms.js")
+    assert status == 200 and lms == (STATIC / "lms.js").read_bytes()
 
     # The course is the pipeline's own output; the hook script is added in the response only.
     entries = {e.name: e for e in prepare([course], tmp_path / "x").packages[0].entries}
@@ -197,3 +200,26 @@ def test_cli_preview_errors(runner, course, tmp_path):
     assert f"error: cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "hint: choose another port with --port N, or --port 0 for any free one" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_2004_preview_runs_the_2004_test_lms_and_names_a_missing_adapter(make_course):
+    adapter = "/* stand-in for the phase-2 SCORM 2004 adapter */\n"
+    course = make_course({"templates/static/scorm2004.js": adapter})
+    server = PreviewServer(course, port=0, interval=0.05, debounce=0.05, format_name="scorm2004").start()
+    try:
+        assert server.state.ok, server.state.problems
+        assert get(server, "/__preview__/test-lms.js")[2] == (STATIC / "lms2004.js").read_bytes()
+        assert b"<schemaversion>2004 4th Edition</schemaversion>" in get(server, "/course/imsmanifest.xml")[2]
+        assert get(server, "/course/assets/scorm2004.js")[2] == adapter.encode()
+        (course / "templates" / "static" / "scorm2004.js").unlink()
+        state = server.wait_for(lambda s: s.attempt >= 2)
+        assert not state.ok and state.good == 1
+        assert "'--format scorm2004' cannot build yet" in state.problems[0].message
+    finally:
+        server.stop()
+
+
+def test_cli_preview_takes_one_format(runner, course):
+    result = runner.invoke(main, ["preview", str(course), "--format", "scorm12,scorm2004"])
+    assert result.exit_code == 2
+    assert "preview one format at a time, not 2 (scorm12, scorm2004)" in result.stderr

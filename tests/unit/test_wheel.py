@@ -47,6 +47,7 @@ def test_wheel_installs_into_a_fresh_venv_and_builds_the_sample(tmp_path):
         "builder/templates/static/player.css",
         "builder/preview/static/preview.html",
         "builder/preview/static/lms.js",
+        "builder/scorm/scorm2004/manifest.py",
         "builder/preview/static/inspector.js",
         "builder/preview/static/hook.js",
     ):

@@ -98,9 +98,9 @@ def test_both_formats_in_one_run_and_reproducible(runner, course_dir, tmp_path):
 
 
 def test_format_errors_exit_2(runner, course_dir, tmp_path):
-    result = _build(runner, course_dir(), tmp_path / "out", "--format", "scorm2004")
+    result = _build(runner, course_dir(), tmp_path / "out", "--format", "scorm2005")
     assert result.exit_code == 2
-    assert "unknown format 'scorm2004'" in result.stderr
+    assert "unknown format 'scorm2005'" in result.stderr
     result = _build(runner, course_dir(xapi=None), tmp_path / "out", "--format", "scorm12,xapi")
     assert result.exit_code == 2
     assert "'--format xapi' needs the course's xAPI settings" in result.stderr

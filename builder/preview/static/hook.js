@@ -5,7 +5,7 @@
  */
 ;(function () {
   'use strict';
-  var host = null;
+  let host = null;
   try {
     host = window.parent !== window ? window.parent.CoursepackPreview : null;
   } catch (e) {

@@ -1,23 +1,22 @@
 /*
- * coursepack preview: the page around the course. It launches the course in the frame with a
- * strict SCORM 1.2 API (lms.js) as window.API, keeps what the "LMS" stored per learner in
- * localStorage, shows every API call and the data model, reloads the course when the server
- * reports a new build, and shows the build's errors when a change does not build.
+ * coursepack preview: the page around the course. It launches the course in the frame with the
+ * strict test LMS of the package's format (/__preview__/test-lms.js: lms.js, SCORM 1.2, as
+ * window.API; lms2004.js, SCORM 2004, as window.API_1484_11; its `profile` says which), keeps what
+ * the "LMS" stored per learner in localStorage, shows every API call and the data model, reloads
+ * the course when the server reports a new build, and shows the build's errors when a change does
+ * not build.
  */
 ;(function () {
   'use strict';
 
   const LMS = window.CoursepackPreviewLMS;
+  const PROFILE = LMS.profile;   // the data model's names: API object, core elements, interaction fields, limits
   const PREFS_KEY = 'coursepack-preview:prefs';
   const NAMES = [['Jane', 'Doe'], ['Sam', 'Lee'], ['Ana', 'García'], ['Kofi', 'Mensah'], ['Mei', 'Chen']];
-  const ERROR_FNS = ['LMSGetLastError', 'LMSGetErrorString', 'LMSGetDiagnostic'];
+  const ERROR_FNS = PROFILE.errorFunctions;
   const MAX_ROWS = 3000;
-  const CORE = ['cmi.core.lesson_status', 'cmi.core.score.raw', 'cmi.core.score.min', 'cmi.core.score.max',
-    'cmi.core.lesson_location', 'cmi.core.entry', 'cmi.core.exit', 'cmi.core.session_time', 'cmi.core.total_time',
-    'cmi.core.credit', 'cmi.core.lesson_mode', 'cmi.core.student_id', 'cmi.core.student_name',
-    'cmi.student_data.mastery_score'];
-  const INTERACTION_FIELDS = ['id', 'type', 'student_response', 'correct_responses.0.pattern', 'result', 'weighting',
-    'latency', 'time'];
+  const CORE = PROFILE.core;
+  const INTERACTION_FIELDS = PROFILE.interactionFields;
 
   const $ = (selector, root = document) => root.querySelector(selector);
   const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
@@ -62,6 +61,8 @@
     suspendLength: $('[data-suspend-length]'),
     suspendWorst: $('[data-suspend-worst]'),
     suspendMeter: $('[data-suspend-meter]'),
+    suspendLimit: $('[data-suspend-limit]'),
+    standard: $('[data-standard]'),
     interactions: $('[data-interactions]'),
     interactionCount: $('[data-interaction-count]'),
     other: $('[data-other]'),
@@ -138,7 +139,7 @@
     if (lost) {
       const detail = lost.uncommitted.length
         ? `; ${lost.uncommitted.length} value(s) set since the last LMSCommit are lost: ${lost.uncommitted.join(', ')}` : '';
-      note('warning', `the course closed without calling LMSFinish${detail}`);
+      note('warning', `the course closed without calling ${PROFILE.finish}${detail}`);
     }
     app.session = null;
   }
@@ -189,6 +190,10 @@
   }
 
   function startSession(reason, options) {
+    if (app.build.cmi5Launch) {
+      startCmi5Session(reason, options);
+      return;
+    }
     const who = learner();
     const record = readJSON(recordKey());
     app.sessionNumber += 1;
@@ -198,7 +203,7 @@
       onCall, onCommit: (data) => writeJSON(recordKey(), data), onFinish: (data) => writeJSON(recordKey(), data),
     });
     app.session = session;
-    window.API = session.api;
+    window[PROFILE.api] = session.api;
     ui.learner.textContent = `${who.id} (${who.name})`;
     ui.sessionNo.textContent = String(app.sessionNumber);
     ui.entry.textContent = JSON.stringify(session.entry);
@@ -213,6 +218,47 @@
       finishLaunch();
     }, 15000);
     ui.frame.src = courseUrl(who, registration);
+  }
+
+  // A cmi5 package: the preview server plays the LMS (builder/preview/cmi5_lms.py). It continues the
+  // learner's registration, writes LMS.LaunchData, records `launched` and answers with the launch URL
+  // (endpoint, fetch, actor, registration, activityId). A cmi5 LMS offers no SCORM API.
+  function startCmi5Session(reason, options) {
+    const who = learner();
+    app.sessionNumber += 1;
+    delete window.API;
+    ui.learner.textContent = `${who.id} (${who.name})`;
+    ui.sessionNo.textContent = String(app.sessionNumber);
+    ui.entry.textContent = 'cmi5';
+    // Known before the LMS records `launched`, so the xAPI tab shows it; a learner with a registration keeps it.
+    const registration = uuid();
+    app.registrations.add(registration);
+    fetch(app.build.cmi5Launch, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ learner: { id: who.id, name: `${who.first} ${who.last}` }, mode: prefs.mode, registration }),
+    })
+      .then((response) => response.json().then((data) => {
+        if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
+        return data;
+      }))
+      .then((launch) => {
+        app.registrations.add(launch.registration);
+        keepAtBottom(() => ui.calls.append(el('tr', { class: 'session' }, el('td', { colspan: '4' },
+          `Session ${app.sessionNumber}: ${reason} · ${who.id} (${who.name}) · cmi5 launch, ${launch.launchMode}` +
+          ` · registration ${launch.registration}`))));
+        once(ui.frame, 'load', () => {
+          app.frameHasCourse = true;
+          readCourseConfig();
+          if (options.keepPlace) continueWhereLeft();
+          finishLaunch();
+        }, 15000);
+        ui.frame.src = launch.url;
+      })
+      .catch((e) => {
+        note('error', `preview: the cmi5 launch failed: ${e.message}`);
+        finishLaunch();
+      });
   }
 
   // The player's current view key (lesson:<id> or quiz), from its debug hook; null if unknown.
@@ -341,8 +387,8 @@
     const suspend = session.values['cmi.suspend_data'] || '';
     ui.suspend.textContent = suspend || '(empty)';
     ui.suspendLength.textContent = String(suspend.length);
-    ui.suspendMeter.value = Math.min(suspend.length, 4096);
-    ui.suspendLength.parentElement.classList.toggle('is-over', suspend.length > LMS.STRING4096);
+    ui.suspendMeter.value = Math.min(suspend.length, PROFILE.suspendLimit);
+    ui.suspendLength.parentElement.classList.toggle('is-over', suspend.length > PROFILE.suspendLimit);
     ui.suspendWorst.textContent = app.worstCase ? `(this course needs at most ${app.worstCase})` : '';
 
     const count = session.counts['cmi.interactions'] || 0;
@@ -466,6 +512,11 @@
   }
 
   $$('[data-tab]').forEach((button) => button.addEventListener('click', () => selectTab(button.dataset.tab)));
+  ui.standard.textContent = PROFILE.standard;
+  ui.suspendLimit.textContent = String(PROFILE.suspendLimit);
+  ui.suspendMeter.max = PROFILE.suspendLimit;
+  ui.suspendMeter.low = Math.round((PROFILE.suspendLimit * 3000) / 4096);   // the 1.2 page's 3000 and 3800 of 4096
+  ui.suspendMeter.high = Math.round((PROFILE.suspendLimit * 3800) / 4096);
   ui.nameFormat.value = prefs.nameFormat;
   ui.mode.value = prefs.mode;
   ui.strict.checked = prefs.strict;

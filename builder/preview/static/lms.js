@@ -531,5 +531,19 @@
 
   global.CoursepackPreviewLMS = Object.freeze({
     createSession, ERROR_TEXT, formatSpan, centiseconds, STRING4096: 4096,
+    // What the preview page shows of this data model (inspector.js); lms2004.js has its own.
+    profile: Object.freeze({
+      standard: 'SCORM 1.2',
+      api: 'API',
+      finish: 'LMSFinish',
+      errorFunctions: ['LMSGetLastError', 'LMSGetErrorString', 'LMSGetDiagnostic'],
+      core: ['cmi.core.lesson_status', 'cmi.core.score.raw', 'cmi.core.score.min', 'cmi.core.score.max',
+        'cmi.core.lesson_location', 'cmi.core.entry', 'cmi.core.exit', 'cmi.core.session_time', 'cmi.core.total_time',
+        'cmi.core.credit', 'cmi.core.lesson_mode', 'cmi.core.student_id', 'cmi.core.student_name',
+        'cmi.student_data.mastery_score'],
+      interactionFields: ['id', 'type', 'student_response', 'correct_responses.0.pattern', 'result', 'weighting',
+        'latency', 'time'],
+      suspendLimit: 4096,
+    }),
   });
 })(window);

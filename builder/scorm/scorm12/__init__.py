@@ -7,11 +7,12 @@ zip (``manifest.py``); the player talks to the LMS through ``templates/runtime/s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence, Set
+from typing import Callable, Optional, Sequence, Set
 
 from builder.formats import Format
 from builder.model import Course
 from builder.problems import Problems
+from builder.scorm.contentpackage import SCORM2004, edition_of, schema_folder
 from builder.scorm.scorm12.manifest import (
     MANIFEST_NAME,
     SCHEMA_FILE,
@@ -38,15 +39,11 @@ class Scorm12Format(Format):
     ) -> None:
         check_manifest(data, names, problems, shown=shown)
         if schemas is not None:
-            validate_schema(data, schema_folder(schemas), problems, shown=shown)
+            validate_schema(data, schema_folder(schemas, "scorm12", SCHEMA_FILE), problems, shown=shown)
+
+    def claims(self, names: Set[str], read: Callable[[str], bytes]) -> bool:
+        """Any imsmanifest.xml but a SCORM 2004 one, so that a broken 1.2 manifest still gets the 1.2 checks."""
+        return self.descriptor in names and edition_of(read(self.descriptor)) is not SCORM2004
 
     def schema_note(self, schemas: Optional[Path]) -> str:
         return "manifest valid against the SCORM 1.2 schemas" if schemas else "schemas not checked (use --schemas)"
-
-
-def schema_folder(schemas: Path) -> Path:
-    """The folder with the 1.2 XSDs: *schemas* itself, or its ``scorm12/`` (as in a copy of shared/schemas)."""
-    nested = Path(schemas) / "scorm12"
-    if not (Path(schemas) / SCHEMA_FILE).is_file() and (nested / SCHEMA_FILE).is_file():
-        return nested
-    return Path(schemas)

@@ -26,6 +26,7 @@ class TinCanFormat(Format):
     adapter = "scorm12.js"
 
     def check(self, course: Course, problems: Problems, shown: str) -> None:
+        super().check(course, problems, shown)
         if course.xapi is None:
             problems.add(
                 shown,

@@ -1,0 +1,205 @@
+/*
+ * coursepack LMS session (copied to assets/session.js): what every SCORM API version shares.
+ * Discovery, states, a check of every call (nothing throws into page code) and the commit
+ * policy. The format's adapter (scorm12.js) names the functions and owns elements and values.
+ * One global: CoursepackSession (module.exports under Node).
+ */
+;(function (global) {
+  'use strict';
+
+  const STATE = Object.freeze({ NOT_INITIALIZED: 'not-initialized', ACTIVE: 'active', FINISHED: 'finished' });
+  const NO_ERROR = '0';
+  const GENERAL_ERROR = '101';     // a call that throws (the same code in SCORM 1.2 and 2004)
+
+  const FIND_LIMIT = 500;          // parents to climb (pipwerks' limit; ADL's sample uses 7)
+  const COMMIT_DELAY_MS = 1000;    // requestCommit() coalesces into one commit this much later
+  const RETRY_BASE_MS = 1000;      // retries after 1 s, then 2 s ...
+  const COMMIT_TRIES = 3;          // ... and after 3 failed tries the player is told
+  const AUTOCOMMIT_MS = 60000;     // while dirty, commit at least this often
+
+  const isTrue = (value) => value === true || value === 'true';   // some adapters return booleans
+
+  // ------------------------------------------------------------------ discovery
+  // win, win.parent, ... (RTE 3.3.6.1). Touching a cross-origin window throws: skip it.
+  function searchUp(start, name, probe) {
+    let win = start;
+    for (let i = 0; win && i <= FIND_LIMIT; i++) {
+      try {
+        const api = win[name];
+        if (api && typeof api[probe] === 'function') return api;
+      } catch { /* cross-origin frame */ }
+      let parent;
+      try { parent = win.parent; } catch { return null; }
+      if (!parent || parent === win) return null;
+      win = parent;
+    }
+    return null;
+  }
+
+  // The parent chain, then the opener (and its parents), then the top window's opener.
+  function findAPI(win, name, probe) {
+    let api = searchUp(win, name, probe);
+    for (const getOpener of [() => win.opener, () => win.top.opener]) {
+      if (api) break;
+      try {
+        const opener = getOpener();
+        if (opener && opener !== win) api = searchUp(opener, name, probe);
+      } catch { /* cross-origin or closed */ }
+    }
+    return api;
+  }
+
+  // ------------------------------------------------------------------ session
+  // calls: the API's function names {initialize, terminate, getValue, setValue, commit, lastError,
+  // errorString, diagnostic}.
+  class Session {
+    constructor(api, calls, options) {
+      this.api = api;
+      this.calls = calls;
+      this.state = STATE.NOT_INITIALIZED;
+      this.debug = Boolean(options.debug);
+      this.label = `[coursepack ${options.label || 'lms'}]`;
+      this.onCommitFailure = options.onCommitFailure || (() => {});
+      this.onCommitRecovered = options.onCommitRecovered || (() => {});
+      this.dirty = false;
+      this.failures = 0;        // consecutive failed commits
+      this.warned = false;      // onCommitFailure called and not yet recovered
+      this.commitTimer = null;  // a coalesced or retry commit is scheduled
+      this.autoTimer = null;
+    }
+
+    get connected() { return this.state === STATE.ACTIVE; }
+
+    log(...parts) {
+      if (this.debug) console.info(this.label, ...parts);
+    }
+
+    // The last error code as a string ("0" when none). Never throws.
+    lastError() {
+      try {
+        const code = this.api[this.calls.lastError]();
+        return code === '' || code === null || code === undefined ? NO_ERROR : String(code);
+      } catch {
+        return GENERAL_ERROR;
+      }
+    }
+
+    // Log a failed call; the error string and diagnostic are only fetched when debugging.
+    report(what, code, thrown) {
+      if (!this.debug) return;
+      let text = '';
+      let diagnostic = '';
+      try { text = String(this.api[this.calls.errorString](code)); } catch { /* ignore */ }
+      try { diagnostic = String(this.api[this.calls.diagnostic](code)); } catch { /* ignore */ }
+      console.warn(this.label, what, 'failed:', code, text, diagnostic, thrown || '');
+    }
+
+    // {ok, value}: ok when it returned "true" (unless !check: GetValue) and no error.
+    call(name, args, check = true) {
+      const fn = this.calls[name];
+      let value;
+      try {
+        value = this.api[fn](...args);
+      } catch (e) {
+        this.report(`${fn}(${args[0]})`, GENERAL_ERROR, e);
+        return { ok: false };
+      }
+      const code = this.lastError();
+      const ok = (!check || isTrue(value)) && code === NO_ERROR;
+      if (!ok) this.report(`${fn}(${args.map((a, i) => (i ? JSON.stringify(a) : a)).join(', ')})`, code);
+      return { ok, value };
+    }
+
+    initialize() {
+      if (!this.api || this.state !== STATE.NOT_INITIALIZED) return false;
+      if (!this.call('initialize', ['']).ok) {
+        this.api = null;                     // run as if there were no LMS
+        this.state = STATE.FINISHED;
+        return false;
+      }
+      this.state = STATE.ACTIVE;
+      this.autoTimer = setInterval(() => {
+        if (this.dirty && !this.commitTimer) this.commit();
+      }, AUTOCOMMIT_MS);
+      this.log('initialized');
+      return true;
+    }
+
+    // The element's value as a string, or null when the LMS reports an error (e.g. 401).
+    get(element) {
+      if (!this.connected) return null;
+      const { ok, value } = this.call('getValue', [element], false);
+      if (!ok) return null;
+      this.log('get', element);              // never the value: it may be the learner's name
+      return value === null || value === undefined ? '' : String(value);
+    }
+
+    // True when the LMS accepted the value (a string the adapter checked).
+    set(element, text) {
+      if (!this.connected || !this.call('setValue', [element, text]).ok) return false;
+      this.dirty = true;
+      this.log('set', element, text);
+      return true;
+    }
+
+    // Schedule one commit about a second from now; calls in between share it.
+    requestCommit() {
+      if (!this.connected || this.commitTimer) return;
+      this.commitTimer = setTimeout(() => this.commit(), COMMIT_DELAY_MS);
+    }
+
+    // Commit now (cancels a scheduled one). True when the LMS confirmed it.
+    commit() {
+      this.clearScheduled();
+      if (!this.connected) return false;
+      if (this.call('commit', ['']).ok) {
+        this.dirty = false;
+        this.failures = 0;
+        if (this.warned) {
+          this.warned = false;
+          this.onCommitRecovered();
+        }
+        return true;
+      }
+      this.dirty = true;                     // so the 60 s timer keeps trying
+      this.failures += 1;
+      if (this.failures < COMMIT_TRIES) {
+        this.commitTimer = setTimeout(() => this.commit(), RETRY_BASE_MS * 2 ** (this.failures - 1));
+      } else if (!this.warned) {
+        this.warned = true;
+        this.onCommitFailure();
+      }
+      return false;
+    }
+
+    clearScheduled() {
+      if (this.commitTimer) clearTimeout(this.commitTimer);
+      this.commitTimer = null;
+    }
+
+    // End the session once. No commit first: this runs in pagehide, where browsers refuse the
+    // synchronous XHR many LMSs commit with, while LMSFinish persists everything and may use a beacon.
+    finish() {
+      if (!this.connected) return false;
+      this.clearScheduled();
+      clearInterval(this.autoTimer);
+      const { ok } = this.call('terminate', ['']);
+      this.state = STATE.FINISHED;           // whatever the result: no call after the terminate call
+      this.log('finished', ok);
+      return ok;
+    }
+  }
+
+  // Find window[name], initialize it, return the session (not connected without an LMS).
+  function open(win, name, calls, options = {}) {
+    const api = findAPI(win, name, calls.initialize);
+    const session = new Session(api, calls, options);
+    if (!api) session.log(`no ${name} object found: progress is not recorded`);
+    else session.initialize();
+    return session;
+  }
+
+  const api = Object.freeze({ open, findAPI, Session, STATE });
+  global.CoursepackSession = api;
+  if (typeof module === 'object' && module.exports) module.exports = api;
+})(globalThis);
