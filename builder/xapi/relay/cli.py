@@ -149,6 +149,14 @@ def _fail(message: str, code: int) -> None:
     help="Open connections before new requests get 503.",
 )
 @click.option(
+    "--history/--no-history",
+    default=True,
+    show_default=True,
+    help="Check passed, failed and completed statements against what the LRS already holds for the "
+    "registration (a second completion, a failed after a pass, more attempts than the quiz allows); "
+    "the relay's key then needs the statements/read scope.",
+)
+@click.option(
     "--tls-cert",
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     metavar="FILE",
@@ -179,6 +187,7 @@ def relay(
     lrs_timeout,
     lrs_connections,
     max_connections,
+    history,
     tls_cert,
     tls_key,
 ):
@@ -231,7 +240,7 @@ def relay(
         Checker(allow, limits),
         forwarder,
         RateLimiter(rate, burst) if rate > 0 else None,
-        Settings(origins=allowed_origins),
+        Settings(origins=allowed_origins, history=history),
     )
     log.info(
         "",
@@ -251,6 +260,7 @@ def relay(
                     "rate": rate,
                     "burst": burst,
                 },
+                "history": history,
             }
         },
     )
