@@ -67,6 +67,7 @@ def profile_one(course: Path, out: Path) -> dict:
             t = time.perf_counter()
             chunk = next(chunks, None)
             spent["read"] += time.perf_counter() - t
+            peak["read"] = _peak_mb()
             if chunk is None:
                 return
             yield chunk
@@ -91,6 +92,7 @@ def profile_one(course: Path, out: Path) -> dict:
             return whole(*args)
         finally:
             spent["read"] += time.perf_counter() - t - (spent["crc"] + spent["libdeflate"] - before)
+            peak["read"] = _peak_mb()
 
     zipwriter._whole = timed_whole
     original_chunks = zipwriter.Entry.chunks
@@ -146,7 +148,8 @@ def main(argv=None):
             for stage in STAGES:
                 t = statistics.median(r["spent"][stage] for r in runs)
                 peak = max(r["peak"].get(stage, 0.0) for r in runs)
-                print(f"| {stage} | {t:.3f} s | {t / total * 100:.1f} % | {peak:.0f} MB |")
+                shown = f"{peak:.0f} MB" if peak else "-"
+                print(f"| {stage} | {t:.3f} s | {t / total * 100:.1f} % | {shown} |")
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -5,15 +5,17 @@
 * Files that are compressed already (video, audio, images, PDF, fonts, archives) are stored.
 * Everything else is deflated. A file of up to :data:`WHOLE_MAX` bytes is deflated in one piece by
   libdeflate (PyPI ``deflate``, pinned to one version in setup.cfg, because its bytes are what a
-  reproducible build promises), at :data:`LEVEL`: about three times as fast as zlib, and no larger
-  than Info-ZIP's default (docs/build-speed.md). libdeflate only compresses whole buffers, so a
-  larger file is deflated by zlib in a stream: fixed 1 MiB chunks, each compressed with the
-  previous 32 KiB as its dictionary and ended with a sync flush (the way pigz does it), a few
-  chunks per job in memory whatever the file's size.
+  reproducible build promises), at :data:`LEVEL`: two to three times as fast as zlib, and no
+  larger than Info-ZIP's default (docs/build-speed.md). libdeflate only compresses whole buffers,
+  so a larger file is deflated by zlib in a stream, to bound memory: fixed 1 MiB chunks, each
+  compressed with the previous 32 KiB as its dictionary and ended with a sync flush (the way pigz
+  does it), a few chunks per job in memory whatever the file's size.
 * Which way a file goes depends on its size alone, and the chunk size is fixed, so the zip is
   byte-identical whatever ``jobs`` is.
 * Deflate work is spread over threads. The ``deflate`` binding holds the GIL while it compresses,
   so the threads call the same libdeflate function through ctypes, which releases it.
+* Whole files and their output live in anonymous maps, not on the heap: their memory goes back to
+  the system as soon as they are written (the heap would keep it), so the peak stays flat.
 * The zip is written to a temporary file beside the target and renamed at the end, so a failure
   never leaves a partial zip behind. No data descriptors are used: some Java unzip code (used by
   several LMSs) cannot read stored entries that have one.
@@ -45,16 +47,19 @@ STORED_SUFFIXES = frozenset(
 #: libdeflate's level: the fastest whose output is no larger than Info-ZIP's default (docs/build-speed.md).
 LEVEL = 6
 ZLIB_LEVEL = 6  #: zlib's level for streamed files: Info-ZIP's default
-#: Larger files to deflate are streamed through zlib, so that memory stays bounded. Part of the
-#: output format (it decides which bytes a file gets), never tuned per run.
+#: Larger files to deflate are streamed through zlib, so that memory stays bounded: a whole file is
+#: in memory while it is compressed. Part of the output format (it decides which bytes a file
+#: gets), never tuned per run.
 WHOLE_MAX = 48 << 20
 CHUNK = 1 << 20  #: zlib's chunk and the read size; part of the output format, never tuned per run
 WINDOW = 1 << 15  #: deflate's window: the dictionary handed from one chunk to the next
 #: Below this much data to deflate, threads cost more than they save (and their import slows
 #: start-up); the bytes are the same either way.
 THREADS_FROM = 4 << 20
-#: Bytes each job may hold ahead of the writer (input being deflated, output not yet written).
-AHEAD_PER_JOB = 32 << 20
+#: Bytes each job may hold ahead of the writer (input being deflated, output not yet written); a
+#: whole file larger than the budget is let in alone. Two jobs: 48 MiB, which keeps the large
+#: benchmark course under 150 MB (docs/build-speed.md).
+AHEAD_PER_JOB = 24 << 20
 
 ZIP64_LIMIT = 0xFFFFFFFF
 STORED, DEFLATED = 0, 8
@@ -115,7 +120,7 @@ def whole(size: int) -> bool:
 
 
 def _libdeflate(data) -> bytes:
-    """Raw deflate of *data* (bytes or a map of a file) in one piece, through the binding (which keeps the GIL)."""
+    """Raw deflate of *data* (bytes or a map) in one piece, through the binding (which keeps the GIL meanwhile)."""
     return deflate.deflate_compress(data, LEVEL)
 
 
@@ -147,6 +152,10 @@ def _libdeflate_unlocked() -> Callable:
     compress.restype = ctypes.c_size_t
     free.argtypes, free.restype = [ctypes.c_void_p], None
 
+    def pointer(buffer):
+        """What ctypes passes as a pointer: bytes as they are, a map through a (temporary) array over it."""
+        return buffer if isinstance(buffer, bytes) else (ctypes.c_char * len(buffer)).from_buffer(buffer)
+
     def unlocked(data) -> memoryview:
         compressor = alloc(LEVEL)
         if not compressor:
@@ -154,10 +163,7 @@ def _libdeflate_unlocked() -> Callable:
         try:
             room = bound(compressor, len(data))
             out = mmap.mmap(-1, room)
-            source = data if isinstance(data, bytes) else (ctypes.c_char * len(data)).from_buffer(data)
-            target = (ctypes.c_char * room).from_buffer(out)
-            written = compress(compressor, source, len(data), target, room)
-            del source, target  # the maps can be closed only once nothing points into them
+            written = compress(compressor, pointer(data), len(data), pointer(out), room)
         finally:
             free(compressor)
         if not written:  # cannot happen with room for the bound; never write a broken entry
@@ -168,25 +174,42 @@ def _libdeflate_unlocked() -> Callable:
 
 
 def _whole(entry: Entry, compress: Callable) -> Tuple[int, int, bytes]:
-    """(CRC-32, size, raw deflate) of an entry deflated in one piece.
-
-    A file is mapped rather than read: no copy, and its pages leave the process's memory as soon as
-    the map is closed.
-    """
+    """(CRC-32, size, raw deflate) of an entry deflated in one piece."""
     if entry.data is not None:
-        return _sums_and_deflate(entry.data, compress)
+        return crc32(entry.data), len(entry.data), compress(entry.data)
+    data = _read_whole(entry.source)
+    try:
+        return crc32(data), len(data), compress(data)
+    finally:
+        if not isinstance(data, bytes):
+            data.close()
+
+
+def _read_whole(path: Path):
+    """A file's bytes, in an anonymous map (whose memory goes back to the system once it is closed).
+
+    Read, not mapped from the file: a file truncated while mapped would kill the process (SIGBUS).
+    """
     import mmap
 
-    with open(entry.source, "rb") as fh:
-        if not os.fstat(fh.fileno()).st_size:  # an empty file cannot be mapped
-            return _sums_and_deflate(fh.read(), compress)
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_COPY) as data:  # private and writable, for ctypes
-            return _sums_and_deflate(data, compress)
-
-
-def _sums_and_deflate(data, compress: Callable) -> Tuple[int, int, bytes]:
-    out = compress(data)  # first, so that a mapped file is paged in while the GIL is released
-    return crc32(data), len(data), out
+    with open(path, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if not size:
+            return fh.read()
+        data = mmap.mmap(-1, size)
+        got = 0
+        with memoryview(data) as view:
+            while got < size:
+                n = fh.readinto(view[got:])
+                if not n:
+                    break
+                got += n
+        more = fh.read()
+        if got < size or more:  # the file changed size while it was read: take what it holds now
+            whole = data[:got] + more
+            data.close()
+            return whole
+        return data
 
 
 def _deflate_chunk(chunk: bytes, dictionary: bytes, last: bool) -> bytes:
@@ -467,6 +490,21 @@ class Deflater:
         self.close()
 
 
+def _copy_stored(entry: Entry, out, buffer: memoryview) -> Tuple[int, int]:
+    """Copy a stored entry into the zip through *buffer*, reused (no allocation per chunk); its (CRC-32, size)."""
+    if entry.data is not None:
+        out.write(entry.data)
+        return crc32(entry.data), len(entry.data)
+    crc = size = 0
+    with open(entry.source, "rb", buffering=0) as fh:
+        while True:
+            n = fh.readinto(buffer)
+            if not n:
+                return crc, size
+            crc, size = crc32(buffer[:n], crc), size + n
+            out.write(buffer[:n])
+
+
 def write_zip(
     entries: Iterable[Entry],
     target: Path,
@@ -492,14 +530,12 @@ def write_zip(
         early = ahead.names if ahead is not None else frozenset()
         with os.fdopen(fd, "wb") as fh, Deflater((e for e in entries if e.name not in early), jobs) as rest:
             stream = ZipStream(fh, build_timestamp())
+            buffer = memoryview(bytearray(CHUNK))
             done = 0
             for index, entry in enumerate(entries):
                 rec = stream.begin(entry, entry.size)
                 if entry.stored:
-                    for chunk in entry.chunks():
-                        rec.crc = crc32(chunk, rec.crc)
-                        rec.size += len(chunk)
-                        fh.write(chunk)
+                    rec.crc, rec.size = _copy_stored(entry, fh, buffer)
                     rec.csize = rec.size
                 else:
                     deflater = ahead if entry.name in early else rest

@@ -175,7 +175,7 @@ def test_threads_compress_through_ctypes_with_the_bindings_bytes(tmp_path):
     for data in (b"", b"a", text(300_000, 5), os.urandom(100_000)):
         assert bytes(unlocked(data)) == bytes(zipwriter._libdeflate(data))
     (tmp_path / "notes.vtt").write_bytes(text(200_000, 6))
-    entry = zipwriter.Entry("notes.vtt", source=tmp_path / "notes.vtt")  # mapped, not read
+    entry = zipwriter.Entry("notes.vtt", source=tmp_path / "notes.vtt")
     crc, size, data = zipwriter._whole(entry, unlocked)
     assert (crc, size) == (zlib.crc32(text(200_000, 6)), 200_000)
     assert bytes(data) == bytes(deflate.deflate_compress(text(200_000, 6), 6))
