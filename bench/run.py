@@ -7,7 +7,8 @@ For each size: generate the course (deterministic, into a temporary folder unles
 given), build it once and unpack the package, so that Info-ZIP gets exactly the files the package
 holds. Then alternate ``coursepack build`` of the course and ``zip -r -X -D -q -n
 .mp4:.mp3:.jpg:.png:.webm`` of the unpacked package (Info-ZIP's default level), in pairs, and print
-the median of the pairs' time ratios (with their range), the median times, the peak RSS of each
+the median of the pairs' time ratios (with their range), the median times, the median ratio of
+CPU time (user + system, every thread: what a busy machine disturbs least), the peak RSS of each
 process (GNU time) and the output sizes. ``startup`` compares building the sample course with the
 bare ``python -c 'import lxml.etree, jinja2, click, yaml'``. Times are only compared within one run
 (the machine is shared).
@@ -42,15 +43,15 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def measure(cmd, cwd=None):
-    """Run *cmd*; return (wall seconds, peak RSS in MB).
+    """Run *cmd*; return (wall seconds, peak RSS in MB, CPU seconds: user + system, all threads).
 
     The peak RSS comes from GNU time (Debian package ``time``): a child forked straight from this
     Python process would inherit this process's high-water mark, which Linux keeps across exec.
     """
-    with tempfile.NamedTemporaryFile("r") as rss:
+    with tempfile.NamedTemporaryFile("r") as report:
         started = time.perf_counter()
         proc = subprocess.run(
-            [GNU_TIME, "-f", "%M", "-o", rss.name, *map(str, cmd)],
+            [GNU_TIME, "-f", "%M %U %S", "-o", report.name, *map(str, cmd)],
             cwd=cwd,
             env=ENV,
             stdout=subprocess.DEVNULL,
@@ -59,7 +60,8 @@ def measure(cmd, cwd=None):
         wall = time.perf_counter() - started
         if proc.returncode != 0:
             raise SystemExit(f"failed: {' '.join(map(str, cmd))}\n{proc.stderr.decode()}")
-        return wall, int(rss.read().split()[-1]) / 1024
+        rss, user, system = report.read().split()[-3:]
+        return wall, int(rss) / 1024, float(user) + float(system)
 
 
 def bench_size(size, rounds, jobs, work):
@@ -90,15 +92,16 @@ def bench_size(size, rounds, jobs, work):
     with zipfile.ZipFile(zip_out) as zf:
         assert sorted(zf.namelist()) == names, "Info-ZIP did not get exactly the package's files"
     shutil.rmtree(unpacked, ignore_errors=True)
-    ratios = [o / t for (o, _), (t, _) in zip(ours, theirs)]
+    ratios = [o[0] / t[0] for o, t in zip(ours, theirs)]
     return {
         "size": size,
-        "coursepack_s": statistics.median(t for t, _ in ours),
-        "infozip_s": statistics.median(t for t, _ in theirs),
+        "coursepack_s": statistics.median(o[0] for o in ours),
+        "infozip_s": statistics.median(t[0] for t in theirs),
         "ratio": statistics.median(ratios),
         "ratio_range": (min(ratios), max(ratios)),
-        "coursepack_rss_mb": max(m for _, m in ours),
-        "infozip_rss_mb": max(m for _, m in theirs),
+        "cpu_ratio": statistics.median(o[2] / t[2] for o, t in zip(ours, theirs)),
+        "coursepack_rss_mb": max(o[1] for o in ours),
+        "infozip_rss_mb": max(t[1] for t in theirs),
         "coursepack_bytes": package.stat().st_size,
         "infozip_bytes": zip_out.stat().st_size,
     }
@@ -135,6 +138,7 @@ def main(argv=None):
         raise SystemExit("GNU time is needed for peak memory: apt-get install time")
     work = args.work or Path(tempfile.mkdtemp(prefix="coursepack-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     rows = []
     try:
         for size in args.sizes:
@@ -145,17 +149,18 @@ def main(argv=None):
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     if rows:
         print(
-            "| course | coursepack | Info-ZIP | time ratio, median of pairs (range) | coursepack peak RSS | "
-            "Info-ZIP peak RSS | coursepack zip | Info-ZIP zip | size ratio |"
+            "| course | coursepack | Info-ZIP | time ratio, median of pairs (range) | CPU time ratio | "
+            "coursepack peak RSS | Info-ZIP peak RSS | coursepack zip | Info-ZIP zip | size ratio |"
         )
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for r in rows:
             low, high = r["ratio_range"]
             print(
                 f"| {r['size']} | {r['coursepack_s']:.2f} s | {r['infozip_s']:.2f} s | "
-                f"{r['ratio']:.2f} ({low:.2f}-{high:.2f}) | {r['coursepack_rss_mb']:.0f} MB | "
+                f"{r['ratio']:.2f} ({low:.2f}-{high:.2f}) | {r['cpu_ratio']:.2f} | {r['coursepack_rss_mb']:.0f} MB | "
                 f"{r['infozip_rss_mb']:.0f} MB | {r['coursepack_bytes'] / 1e6:.1f} MB | "
                 f"{r['infozip_bytes'] / 1e6:.1f} MB | {r['coursepack_bytes'] / r['infozip_bytes']:.4f} |"
             )

@@ -419,11 +419,11 @@ class Deflater:
         try:
             for entry in self.entries:
                 queue = self._queues[entry.name]
-                size = entry.size
-                if whole(size):
-                    if not self._admit(size, alone=True):
+                cost = entry.size
+                if whole(cost):
+                    if not self._admit(cost, alone=True):
                         return
-                    self._submit(queue, size, True, self._whole_task, entry)
+                    self._submit(queue, cost, True, self._whole_task, entry)
                     continue
                 crc = size = 0
                 for chunk, previous, last in _chunks_with_dictionary(entry):
