@@ -494,6 +494,16 @@ class Deflater:
         self.close()
 
 
+def _write_all(out, pieces: Iterable) -> int:
+    """Write the deflated *pieces*; their total size. A function of its own, so that the last piece
+    is let go at once rather than held while the next file is compressed."""
+    written = 0
+    for piece in pieces:
+        out.write(piece)
+        written += len(piece)
+    return written
+
+
 def _copy_stored(entry: Entry, out, buffer: memoryview) -> Tuple[int, int]:
     """Copy a stored entry into the zip through *buffer*, reused (no allocation per chunk); its (CRC-32, size)."""
     if entry.data is not None:
@@ -543,9 +553,7 @@ def write_zip(
                     rec.csize = rec.size
                 else:
                     deflater = ahead if entry.name in early else rest
-                    for data in deflater.take(entry):
-                        rec.csize += len(data)
-                        fh.write(data)
+                    rec.csize = _write_all(fh, deflater.take(entry))
                     rec.crc, rec.size = deflater.sums[entry.name]
                 stream.finish(rec)
                 done += rec.size
