@@ -45,9 +45,10 @@ def profile_one(course: Path, out: Path) -> dict:
     peak = {}
     started = time.thread_time()
     sys.path.insert(0, str(REPO))
+    import builder.source
+
     import builder.lint
     import builder.pipeline
-    import builder.source
     from builder import zipwriter
 
     spent["imports"] = time.thread_time() - started

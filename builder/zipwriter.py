@@ -135,7 +135,7 @@ def _libdeflate_unlocked() -> Callable:
     the binding where its library does not export libdeflate's functions (same bytes; the threads
     then take turns).
     """
-    import ctypes
+    import ctypes  # only when libdeflate is first used (start-up)
 
     try:
         lib = ctypes.CDLL(deflate._deflate.__file__)
