@@ -1,4 +1,4 @@
-// The SCORM 1.2 adapter (templates/runtime/scorm12.js) with the LMS session (session.js), under
+// The SCORM 1.2 adapter (templates/runtime/adapters/scorm12.js) with the LMS session (session.js), under
 // Node, against a small SCORM 1.2 API object that keeps every call: what reaches the LMS, in
 // which order, and what never does.
 'use strict';
@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const { load } = require('./fixture.js');
 
 const Session = load('session.js');
-const Adapter = load('scorm12.js');
+const Adapter = load('adapters/scorm12.js');
 
 // Timers are the test's: failed commits are retried and commits repeated by time.
 test.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
