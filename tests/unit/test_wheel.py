@@ -34,6 +34,12 @@ def test_wheel_installs_into_a_fresh_venv_and_builds_the_sample(tmp_path):
     (wheel,) = wheels.glob("coursepack-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
+        # The licence the metadata names travels with the wheel (dist-info/licenses/ in newer setuptools).
+        (licence,) = [n for n in names if ".dist-info/" in n and n.endswith("/LICENSE")]
+        assert zf.read(licence) == (REPO / "LICENSE").read_bytes()
+        (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+        assert "\nLicense: MIT\n" in zf.read(metadata).decode("utf-8")
+    assert (REPO / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
     for needed in (
         "builder/templates/player.html",
         "builder/templates/locales/en.json",
