@@ -157,6 +157,7 @@ def main():
 def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, xapi_embed_endpoint, xapi_key_env):
     """Build each course folder in SOURCES into a package per format (default: a SCORM 1.2 zip)."""
     from builder.pipeline import build as run_build
+    from builder.suspend import SCORM12_LIMIT
 
     progress = _Progress() if not quiet and sys.stderr.isatty() else None
     try:
@@ -213,7 +214,7 @@ def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, 
             click.echo(
                 f"built {display_path(p.path)} ({p.format}, {len(p.entries)} files, {_size(p.size)}; "
                 f"runtime {_size(p.runtime_gzip_bytes)} gzipped; "
-                f"suspend_data at most {p.suspend_worst_case} of 4096 characters)",
+                f"suspend_data at most {p.suspend_worst_case} of {SCORM12_LIMIT} characters)",
                 err=True,
             )
         n = len(result.packages)

@@ -44,18 +44,19 @@ XAPI_VERSION = "1.0.3"
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
 ADL_ACTIVITIES = "http://adlnet.gov/expapi/activities/"
 
-#: Every verb the runtime sends, in the order a session uses them.
-VERBS = (
-    "initialized",
-    "resumed",
-    "experienced",
-    "answered",
-    "completed",
-    "passed",
-    "failed",
-    "suspended",
-    "terminated",
-)
+#: Every verb the runtime sends, in the order a session uses them, with the kinds of activity it is
+#: sent about (README, "Statements"): ``answered`` a quiz question or a course evaluation item.
+VERBS = {
+    "initialized": ("course",),
+    "resumed": ("course",),
+    "experienced": ("lesson",),
+    "answered": ("question", "evaluation"),
+    "completed": ("course",),
+    "passed": ("course",),
+    "failed": ("course",),
+    "suspended": ("course",),
+    "terminated": ("course",),
+}
 VERB_LANGUAGE = "en-US"
 
 ACTIVITY_TYPES = {
