@@ -157,7 +157,7 @@ def main():
 def build(sources, out_dir, schemas, jobs, quiet, as_json, formats, xapi_relay, xapi_embed_endpoint, xapi_key_env):
     """Build each course folder in SOURCES into a package per format (default: a SCORM 1.2 zip)."""
     from builder.pipeline import build as run_build
-    from builder.suspend import SCORM12_LIMIT
+    from builder.suspend import SCORM12_LIMIT  # start-up: like the pipeline, loaded by a build only
 
     progress = _Progress() if not quiet and sys.stderr.isatty() else None
     try:

@@ -15,12 +15,12 @@ is a question's unsealed answer key, None when there is none (a likert item, a d
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence
 
 from builder.answerkey import key_seed, unseal
+from builder.digits import SEED_LENGTH
 from builder.jsstring import parse_int, round_half_up, to_units
 from builder.questions.base import SuspendDataError
 from builder.questions.registry import TYPES
 from builder.randomness import MASK, shuffled, shuffled_keeping_fixed, stream
 
-SEED_LENGTH = 5  #: base-36 characters: 36**5 layouts
 NO_SEED = "0" * SEED_LENGTH  #: the seed of a quiz whose layout is the written order
 
 

@@ -9,7 +9,7 @@ behind the player's back, and headings that skip a level. Each finding is a
 (``lint: ignore: [...]`` in course.yaml) and ``coursepack validate --strict`` can fail CI on any.
 
 This module never writes. It runs after the course loaded cleanly and reads what the loader kept
-(:class:`builder.sourcefiles.SourceFiles`: the parsed course.yaml and quiz file, the lesson texts);
+(:class:`builder.source.SourceFiles`: the parsed course.yaml and quiz file, the lesson texts);
 the few files it reads itself (stylesheets, scripts, other HTML pages) go through the same record,
 so the packagers do not read them again.
 """
@@ -616,7 +616,7 @@ def _yaml_strings(value) -> Iterable[str]:
 def read_settings(files, problems: Problems) -> Settings:
     """The ``lint:`` block of course.yaml (checked, with located errors), plus what it names.
 
-    :param files: the :class:`builder.sourcefiles.SourceFiles` of the loaded course.
+    :param files: the :class:`builder.source.SourceFiles` of the loaded course.
     """
     settings = Settings()
     doc = files.course_doc
@@ -653,7 +653,7 @@ def read_settings(files, problems: Problems) -> Settings:
 def lint_course(course: Course, files, warnings: Sequence[Problem] = ()) -> List[Problem]:
     """Lint the course that :func:`builder.source.load_course` loaded.
 
-    :param files: the :class:`builder.sourcefiles.SourceFiles` it filled.
+    :param files: the :class:`builder.source.SourceFiles` it filled.
     :param warnings: warnings found while loading the course; returned with the lint findings.
     :return: the warnings minus the codes course.yaml silences, sorted by file and line, plus
         errors when the ``lint:`` block of course.yaml is malformed.

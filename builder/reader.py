@@ -9,12 +9,10 @@ goes on.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import Any, Optional, Sequence
 
+from builder import yamldoc
 from builder.problems import Problems, did_you_mean
-
-if TYPE_CHECKING:  # for annotations only: importing yamldoc loads PyYAML, which lint's callers may not need
-    from builder import yamldoc
 
 
 def where(path: Sequence[Any]) -> str:

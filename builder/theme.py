@@ -227,7 +227,7 @@ def read_theme(r, m: dict, files) -> Tuple[Optional[Theme], List[Asset]]:
 
 
 def _logo(r, rel: str, files) -> Tuple[Optional[str], Optional[Asset]]:
-    """The logo's package path and asset; *files* is the course's :class:`builder.sourcefiles.SourceFiles`."""
+    """The logo's package path and asset; *files* is the course's :class:`builder.source.SourceFiles`."""
     path = ("theme", "logo")
     posix = rel.replace("\\", "/")
     if "\\" in rel:

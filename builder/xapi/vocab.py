@@ -36,9 +36,8 @@ from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
 from builder.jsstring import shortest_number
-from builder.model import Course, Evaluation, Question
+from builder.model import Course, Evaluation, Question, scale_labels
 from builder.questions.base import POINT_IDS, Options, numbered
-from builder.questions.likert import scale_labels
 
 XAPI_VERSION = "1.0.3"
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"

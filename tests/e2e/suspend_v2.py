@@ -8,7 +8,7 @@ says and that a seed alone reproduces an attempt.
 
 from __future__ import annotations
 
-from builder import engine, suspend
+from builder import engine, suspend, suspendcodec
 from builder.jsstring import length
 
 
@@ -32,7 +32,7 @@ def decode(data: str, config: dict) -> dict:
         f"suspend_data {data!r} is longer than the build's worst case {config['suspendWorstCase']}"
     )
     assert data.startswith(f"{suspend.VERSION}~"), f"suspend_data {data!r} is not format v2"
-    state = suspend.decode(config, data)
+    state = suspendcodec.decode(config, data)
     assert state is not None, f"suspend_data {data!r} does not decode for this course"
     lessons = [lesson["id"] for lesson in config["lessons"]]
     out = {"visited": dict(zip(lessons, state["visited"])), "quiz": None}

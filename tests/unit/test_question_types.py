@@ -54,9 +54,9 @@ class OddOneOut(QuestionType):
 @pytest.fixture
 def toy():
     kind = OddOneOut()
-    registry.register(kind)
+    registry.TYPES.register(kind)
     yield kind
-    del registry.TYPES[kind.name]
+    registry.TYPES.unregister(kind.name)
 
 
 COURSE = """\
