@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from builder.digits import BASE36
-from builder.questions.registry import TYPES
+from builder.questions import TYPES
 from builder.randomness import xorshift32
 
 #: The four reporting rules: what ``cmi.core.lesson_status`` says on success / on failure.

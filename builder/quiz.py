@@ -23,6 +23,7 @@ from builder.model import (
     Quiz,
 )
 from builder.problems import Problems, did_you_mean
+from builder.questions import TYPES
 from builder.questions.base import (
     MAX_FEEDBACK,
     MAX_OPTION_TEXT,
@@ -32,7 +33,6 @@ from builder.questions.base import (
     decimal_text,
     option_text,
 )
-from builder.questions.registry import TYPES
 from builder.reader import Reader, kind_of
 
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")

@@ -15,7 +15,7 @@ import pytest
 
 from builder import engine
 from builder.cli import main
-from builder.questions import registry
+from builder.questions import TYPES
 from builder.questions.base import QuestionType, config_options, ids_of, numbered
 
 
@@ -54,9 +54,9 @@ class OddOneOut(QuestionType):
 @pytest.fixture
 def toy():
     kind = OddOneOut()
-    registry.TYPES.register(kind)
+    TYPES.register(kind)
     yield kind
-    registry.TYPES.unregister(kind.name)
+    TYPES.unregister(kind.name)
 
 
 COURSE = """\
