@@ -2,7 +2,7 @@
 
 Nothing else of the builder knows the toy: quiz.yaml reading, the runtime configuration, the
 sealed answer key, the suspend_data budget, the xAPI definition and the engine's twin all come
-from its definition (docs/architecture.md, "Question types").
+from its definition (docs/architecture.md, "1.3 Adding a question type").
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 import zipfile
 
 import pytest
+from conftest import COURSE_YAML
 
 from builder import engine
 from builder.cli import main
@@ -59,21 +60,7 @@ def toy():
     TYPES.unregister(kind.name)
 
 
-COURSE = """\
-id: toy-course
-title: Toy course
-version: 1.0.0
-language: en
-mastery_score_in_manifest: false
-pass_mark: 50
-lessons:
-  - id: one
-    title: One
-    file: lessons/one.html
-quiz: quiz.yaml
-xapi:
-  base_iri: https://example.org/xapi
-"""
+COURSE = COURSE_YAML + "xapi:\n  base_iri: https://example.org/xapi\n"
 
 QUIZ = """\
 title: Toy quiz
@@ -93,12 +80,8 @@ questions:
 """
 
 
-def _build(runner, tmp_path, quiz=QUIZ):
-    root = tmp_path / "course"
-    (root / "lessons").mkdir(parents=True)
-    (root / "lessons" / "one.html").write_text("<p>Text.</p>\n", encoding="utf-8")
-    (root / "course.yaml").write_text(COURSE, encoding="utf-8")
-    (root / "quiz.yaml").write_text(quiz, encoding="utf-8")
+def _build(runner, make_course, tmp_path, quiz=QUIZ):
+    root = make_course({"course.yaml": COURSE, "quiz.yaml": quiz})
     return runner.invoke(main, ["build", str(root), "-o", str(tmp_path / "out")])
 
 
@@ -109,8 +92,8 @@ def _config(tmp_path) -> dict:
     return json.loads(re.search(r'<script type="application/json" id="course-config">(.*?)</script>', page, re.S)[1])
 
 
-def test_a_type_registered_alone_builds_into_the_package(toy, runner, tmp_path):
-    result = _build(runner, tmp_path)
+def test_a_type_registered_alone_builds_into_the_package(toy, runner, make_course, tmp_path):
+    result = _build(runner, make_course, tmp_path)
     assert result.exit_code == 0, result.stderr
     config = _config(tmp_path)
     q = config["quiz"]["questions"][0]
@@ -143,16 +126,16 @@ def test_a_type_registered_alone_builds_into_the_package(toy, runner, tmp_path):
     assert engine.decode_answers(plan, engine.encode_answers(plan, ["b", "t"])) == ["b", "t"]
 
 
-def test_its_keys_and_checks_take_part_in_reading_the_quiz(toy, runner, tmp_path):
+def test_its_keys_and_checks_take_part_in_reading_the_quiz(toy, runner, make_course, tmp_path):
     quiz = QUIZ.replace("odd: Carrot", "odd: Potato").replace("answer: true", "answer: true\n    items: [x, y, z]")
-    result = _build(runner, tmp_path, quiz)
+    result = _build(runner, make_course, tmp_path, quiz)
     assert result.exit_code == 2
     assert "questions[0].odd: 'Potato' is not one of the items" in result.stderr
     assert "questions[1].items: 'items' does not apply to a true-false question" in result.stderr
 
 
-def test_unknown_types_are_told_the_registered_ones(toy, runner, tmp_path):
-    result = _build(runner, tmp_path, QUIZ.replace("type: odd-one-out", "type: odd-one"))
+def test_unknown_types_are_told_the_registered_ones(toy, runner, make_course, tmp_path):
+    result = _build(runner, make_course, tmp_path, QUIZ.replace("type: odd-one-out", "type: odd-one"))
     assert result.exit_code == 2
     assert "question type 'odd-one' is not supported" in result.stderr
     assert "did you mean 'odd-one-out'?" in result.stderr
