@@ -103,9 +103,12 @@ def _answer(q: dict, data: str, at: int):
     return (None if value == "-" else value), at + 1
 
 
-def decode(data: str, config: dict) -> dict:
-    """{visited, quiz}: quiz = {attempts, state, score, seed, checked, evaluation, presented, answers}."""
-    assert len(data) <= SCORM12_SUSPEND_LIMIT, f"suspend_data is {len(data)} chars (> 4096)"
+def decode(data: str, config: dict, limit: int = SCORM12_SUSPEND_LIMIT) -> dict:
+    """{visited, quiz}: quiz = {attempts, state, score, seed, checked, evaluation, presented, answers}.
+
+    *limit*: the most characters the edition stores (SCORM 1.2's 4096 unless told; SCORM 2004: 64000).
+    """
+    assert len(data) <= limit, f"suspend_data is {len(data)} chars (> {limit})"
     assert len(data) <= config["suspendWorstCase"], (
         f"suspend_data {data!r} is longer than the build's worst case {config['suspendWorstCase']}"
     )
