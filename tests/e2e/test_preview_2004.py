@@ -1,6 +1,6 @@
 """``coursepack preview --format scorm2004`` in headless Chromium: the player on the strict SCORM 2004 test LMS.
 
-The course is played through its real adapter (templates/runtime/scorm2004.js) against the preview's
+The course is played through its real adapter (templates/runtime/adapters/scorm2004.js) against the preview's
 test LMS (builder/preview/static/lms2004.js), which flags every value a strict LMS, scorm-again or
 Moodle's player would refuse; the inspector shows the calls and the data model.
 """

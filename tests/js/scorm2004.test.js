@@ -1,4 +1,4 @@
-// The SCORM 2004 adapter (templates/runtime/scorm2004.js) with the LMS session (session.js), under
+// The SCORM 2004 adapter (templates/runtime/adapters/scorm2004.js) with the LMS session (session.js), under
 // Node, against a small API_1484_11 object that keeps every call: what reaches the LMS, in which
 // order, and what never does. The commit policy is session.js's (scorm12.test.js tests it).
 'use strict';
@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const { load } = require('./fixture.js');
 
 const Session = load('session.js');
-const Adapter = load('scorm2004.js');
+const Adapter = load('adapters/scorm2004.js');
 
 test.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
 

@@ -12,7 +12,7 @@ const { load, text } = require('./fixture.js');
 const Quiz = load('quiz.js');
 const Suspend = load('suspend.js');
 const Certificate = load('certificate.js');
-const Scorm2004 = load('scorm2004.js');
+const Scorm2004 = load('adapters/scorm2004.js');
 
 const FOLDER = process.env.COURSEPACK_VECTORS || path.join(__dirname, '..', 'vectors');
 const read = (name) => JSON.parse(fs.readFileSync(path.join(FOLDER, `${name}.json`), 'utf-8'));

@@ -108,7 +108,7 @@ def test_a_format_whose_adapter_is_missing_is_refused(runner, make_course, tmp_p
     assert result.exit_code == 2
     assert (
         "course.yaml: error: '--format unplugged' cannot build yet: this coursepack has no runtime adapter for the "
-        "unplugged package (templates/runtime/unplugged.js), so the package could not report to the LMS"
+        "unplugged package (templates/runtime/adapters/unplugged.js), so the package could not report to the LMS"
     ) in result.stderr
     assert "hint: choose another --format for now: scorm12, " in result.stderr
     assert "Traceback" not in result.stderr

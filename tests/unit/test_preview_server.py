@@ -211,7 +211,7 @@ def test_a_2004_preview_runs_the_2004_test_lms_and_the_2004_adapter(make_course)
         assert server.state.ok, server.state.problems
         assert get(server, "/__preview__/test-lms.js")[2] == (STATIC / "lms2004.js").read_bytes()
         assert b"<schemaversion>2004 4th Edition</schemaversion>" in get(server, "/course/imsmanifest.xml")[2]
-        adapter = Path(__file__).resolve().parents[2] / "templates" / "runtime" / "scorm2004.js"
+        adapter = Path(__file__).resolve().parents[2] / "templates" / "runtime" / "adapters" / "scorm2004.js"
         assert get(server, "/course/assets/scorm2004.js")[2] == adapter.read_bytes()
         assert get(server, "/course/assets/scorm12.js")[0] == 404
     finally:

@@ -1,6 +1,6 @@
 """SCORM 2004 4th Edition packages (issue 13): the manifest, its invariants, validate, the budget, the page.
 
-What the package records through its runtime adapter (templates/runtime/scorm2004.js) is tested in
+What the package records through its runtime adapter (templates/runtime/adapters/scorm2004.js) is tested in
 Chromium against scorm-again (tests/e2e/test_journeys.py, test_quiz_types.py, test_resilience.py) and
 under Node (tests/js/scorm2004.test.js).
 """
@@ -73,7 +73,10 @@ def test_the_package_is_named_for_the_format_and_its_page_loads_the_2004_adapter
     assert "assets/scorm2004.js" in names and "assets/scorm12.js" not in names
     assert '<script src="assets/scorm2004.js"></script>' in page and "scorm12.js" not in page
     with zipfile.ZipFile(built["scorm2004"]) as zf:  # the runtime's adapter, byte for byte
-        assert zf.read("assets/scorm2004.js") == (REPO / "templates" / "runtime" / "scorm2004.js").read_bytes()
+        assert (
+            zf.read("assets/scorm2004.js")
+            == (REPO / "templates" / "runtime" / "adapters" / "scorm2004.js").read_bytes()
+        )
 
 
 def page_config(package: Path) -> dict:
@@ -111,7 +114,7 @@ def test_the_status_words_of_a_2004_page_carry_both_fields_and_1_2_keeps_its_own
     ],
 )
 def test_each_status_rule_gives_its_words_and_the_fields_table(make_course, rule, words):
-    from builder.source import load_course
+    from builder.sources.course import load_course
 
     course, _ = load_course(make_course({"course.yaml": _course_yaml(f"status_rule: {rule}\n")}))
     status = get("scorm2004").status_words(course)

@@ -6,7 +6,7 @@ quiz engine) and its interaction type (``interaction``: SCORM 2004 kept 1.2's na
 format's, for every type alike, is here: a URN per question, the question text as
 ``description``, the word for the result, the evaluation's comment, and the numbers a 2004 LMS
 can store (:func:`unreportable`, checked on every build). The runtime adapter
-(``templates/runtime/scorm2004.js``) mirrors these functions; ``tests/vectors/scorm2004-interactions.json``
+(``templates/runtime/adapters/scorm2004.js``) mirrors these functions; ``tests/vectors/scorm2004-interactions.json``
 pins both. docs/scorm2004.md has the table.
 """
 
