@@ -351,6 +351,9 @@ def test_close_mid_course_and_resume(launch, course, edition):
     assert edition.value(finish1.cmi, edition.exit) == edition.suspend_exit
     assert edition.status(finish1.cmi) == edition.word("incomplete")
     assert finish1.cmi["suspend_data"] != ""
+    if edition is SCORM2004:  # the share of views seen, as the progress bar shows it, to 7 decimals at most
+        measure = finish1.cmi["progress_measure"]
+        assert re.fullmatch(r"0\.\d{1,7}", measure) and abs(float(measure) - seen / (len(lessons) + 1)) < 1e-7, measure
     state = decode_suspend(finish1.cmi["suspend_data"], course)
     assert state["visited"] == {lesson["id"]: i < seen for i, lesson in enumerate(lessons)}
     assert_clean_session(lms1, lms1.log(), edition=edition)

@@ -1,4 +1,4 @@
-"""The learner never loses progress when the LMS stumbles (both SCORM editions) or the tab goes to the background."""
+"""The learner never loses progress when the LMS stumbles or the tab goes to the background (both SCORM editions)."""
 
 from __future__ import annotations
 
@@ -48,18 +48,20 @@ def test_failing_commits_are_retried_and_the_learner_is_told_calmly(open_lms, bu
     expect(sco.locator('[data-notice][role="status"]', has_text=NOT_SAVED)).to_have_count(0, timeout=15000)
 
 
-def test_hiding_the_tab_commits_pending_progress(open_lms, built_course):
-    lessons = built_course.config["lessons"]
-    lms = open_lms()
+def test_hiding_the_tab_commits_pending_progress(open_lms, built_courses, edition):
+    course = built_courses[edition.name]
+    lessons = course.config["lessons"]
+    lms = open_lms(edition=edition, pkg=course.pkg)
     sco = lms.sco
-    lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == "incomplete", what="incomplete on launch")
+    incomplete = edition.word("incomplete")
+    lms.wait_for_commit(lambda c: edition.status(c.cmi) == incomplete, what="incomplete on launch")
     frame = lms.page.frame(name="scorm_object")
     # Stop the runtime's timers (the coalesced and periodic commits), so only the visibility
     # handler can commit what the next page change writes.
     frame.evaluate("() => { window.setTimeout = () => 0; window.setInterval = () => 0; }")
     click_next(sco)
     expect_lesson_shown(sco, lessons[1])
-    moved = lambda c: c.cmi["core"]["lesson_location"] == f"lesson:{lessons[1]['id']}"  # noqa: E731
+    moved = lambda c: edition.value(c.cmi, edition.location) == f"lesson:{lessons[1]['id']}"  # noqa: E731
     lms.page.wait_for_timeout(1500)
     assert not any(moved(c) for c in lms.commits()), "the new location was committed without a commit trigger"
     # Switch the tab to the background: the SCO frame sees visibilitychange -> hidden.
