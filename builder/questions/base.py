@@ -34,6 +34,7 @@ RESPONSE_LIMIT = 255  #: CMIString255: the longest student_response or pattern S
 LIST_2004, PAIR_2004, RANGE_2004 = "[,]", "[.]", "[:]"
 MAX_OPTION_TEXT = 500  #: choices, pairs, items, scale labels
 MAX_FEEDBACK = 1000
+MAX_SCALE = 10  #: points of a likert scale (a likert question's, the course evaluation's)
 
 Options = List[Tuple[str, str]]  #: (id, text) of each option, in package order
 

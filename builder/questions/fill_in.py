@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from builder.digits import base36
-from builder.jsstring import SPACE_RUN, from_units, length, parse_int, slice_units, trim
+from builder.jsstring import from_units, length, parse_int, replace_spaces, slice_units, trim
+from builder.model import FILL_IN_DEFAULT_LENGTH
 from builder.questions.base import RESPONSE_LIMIT, QuestionType, SuspendDataError, take
 
-DEFAULT_LENGTH = 80
 MAX_ACCEPTED = 20
 #: How an answer is compared: spaces trimmed and runs collapsed, compared as typed, or removed.
 WHITESPACE_RULES = ("normalize", "exact", "ignore")
-LINE_BREAKS = re.compile("[\n\r\u2028\u2029]")  # SCORM runtimes refuse them in student_response
+LINE_BREAKS = "[\n\r\u2028\u2029]"  # SCORM runtimes refuse them in student_response
 STRING_2004 = 250  #: SCORM 2004: the most characters of each string of a fill-in response or pattern
 
 
@@ -35,7 +35,7 @@ class FillIn(QuestionType):
             minimum=1,
             maximum=RESPONSE_LIMIT,
             integer=True,
-            default=DEFAULT_LENGTH,
+            default=FILL_IN_DEFAULT_LENGTH,
         )
         if "answers" not in q:
             return None
@@ -108,7 +108,7 @@ class FillIn(QuestionType):
 
 def one_line(text: str, limit: int) -> str:
     """*text* as one string of a response: trimmed, each line break a space, at most *limit* UTF-16 units."""
-    return slice_units(LINE_BREAKS.sub(" ", trim(text)), limit)
+    return slice_units(re.sub(LINE_BREAKS, " ", trim(text)), limit)
 
 
 def comparable(q: dict, text: str) -> str:
@@ -117,9 +117,9 @@ def comparable(q: dict, text: str) -> str:
 
     s = unicodedata.normalize("NFC", text)
     if q["whitespace"] == "normalize":
-        s = SPACE_RUN.sub(" ", trim(s))
+        s = replace_spaces(trim(s), " ")
     elif q["whitespace"] == "ignore":
-        s = SPACE_RUN.sub("", s)
+        s = replace_spaces(s, "")
     return s if q["caseSensitive"] else s.lower()
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from builder import engine
 from builder.page.runtime_config import runtime_config
-from builder.questions.registry import TYPES
+from builder.questions import TYPES
 from builder.scorm.scorm2004 import interactions as ix
 from builder.sources.course import load_course
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
-from builder.jsstring import SPACE_RUN, length, slice_units, trim
+from builder.jsstring import length, replace_spaces, slice_units, trim
 
 #: The course evaluation's comment: up to 255 characters, more than one fill-in string holds (250).
 COMMENT_TYPE = "long-fill-in"
@@ -35,7 +35,7 @@ def interaction_id(course_id: str, item_id: str) -> str:
 
 def one_line(text: str) -> str:
     """Runs of whitespace, line breaks included, as one space; no space at either end (JavaScript's ``\\s``)."""
-    return trim(SPACE_RUN.sub(" ", text))
+    return trim(replace_spaces(text, " "))
 
 
 def description(text: str, language: str) -> str:
