@@ -134,6 +134,16 @@ def patterns(q: dict, key: Any) -> List[str]:
     return [] if key is None else TYPES[q["type"]].patterns(q, key)
 
 
+def response_2004(q: dict, value: Optional[str]) -> str:
+    """What a SCORM 2004 LMS receives as ``learner_response`` ('' when unanswered)."""
+    return "" if value is None else TYPES[q["type"]].response_2004(q, value)
+
+
+def patterns_2004(q: dict, key: Any) -> List[str]:
+    """Every SCORM 2004 ``correct_responses.n.pattern`` (none without a key)."""
+    return [] if key is None else TYPES[q["type"]].patterns_2004(q, key)
+
+
 def encode_answers(plan: Plan, answers: Sequence[Optional[str]]) -> str:
     """The answers of an attempt as the last field of suspend_data's quiz part (each self-delimiting)."""
     return "".join(TYPES[q["type"]].encode(q, value) for q, value in zip(plan.questions, answers))

@@ -8,8 +8,8 @@ package (docs/architecture.md, "Question types"):
   suspend_data, its entries in the runtime configuration, its xAPI interaction definition;
 * the runtime side, the Python twin of the browser's quiz engine, from a question of the runtime
   configuration exactly as the browser receives it (parameter ``q``, a dict): the SCORM 1.2
-  response and correct-response patterns, the credit of an answer, the answer's suspend_data
-  encoding, the first answer of an attempt.
+  and SCORM 2004 responses and correct-response patterns, the credit of an answer, the answer's
+  suspend_data encoding, the first answer of an attempt.
 
 An answer (``value``) has the runtime's form and is never None here (``builder/engine.py``
 handles unanswered questions): ``t``/``f``, an option id, several ids in a row (``"ac"``), one
@@ -29,6 +29,9 @@ CHOICE_IDS = "abcdefghijklmnopqrstuvwxyz0123456789"
 POINT_IDS = "123456789abcdefghijklmnopqrstuvwxyz0"
 MAX_OPTIONS = len(CHOICE_IDS)
 RESPONSE_LIMIT = 255  #: CMIString255: the longest student_response or pattern SCORM 1.2 allows
+#: SCORM 2004's delimiters in responses and patterns (RTE 4th Edition, 4.2.9.1): between the ids of
+#: a list, between a matching pair's source and target, between a numeric range's bounds.
+LIST_2004, PAIR_2004, RANGE_2004 = "[,]", "[.]", "[:]"
 MAX_OPTION_TEXT = 500  #: choices, pairs, items, scale labels
 MAX_FEEDBACK = 1000
 MAX_SCALE = 10  #: points of a likert scale (a likert question's, the course evaluation's)
@@ -98,6 +101,14 @@ class QuestionType:
 
     def patterns(self, q: dict, key: Any) -> List[str]:
         """Every ``correct_responses.n.pattern`` in SCORM 1.2 format."""
+        return [key]
+
+    def response_2004(self, q: dict, value: str) -> str:
+        """``cmi.interactions.n.learner_response`` in SCORM 2004 format (docs/scorm2004.md, "Interactions")."""
+        return value
+
+    def patterns_2004(self, q: dict, key: Any) -> List[str]:
+        """Every ``correct_responses.n.pattern`` in SCORM 2004 format."""
         return [key]
 
     def credit(self, q: dict, value: str, key: Any) -> Optional[float]:

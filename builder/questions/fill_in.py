@@ -13,6 +13,7 @@ MAX_ACCEPTED = 20
 #: How an answer is compared: spaces trimmed and runs collapsed, compared as typed, or removed.
 WHITESPACE_RULES = ("normalize", "exact", "ignore")
 LINE_BREAKS = "[\n\r\u2028\u2029]"  # SCORM runtimes refuse them in student_response
+STRING_2004 = 250  #: SCORM 2004: the most characters of each string of a fill-in response or pattern
 
 
 class FillIn(QuestionType):
@@ -70,10 +71,23 @@ class FillIn(QuestionType):
     # The key is the list of accepted answers; each is a correct-response pattern.
     def response(self, q, value):
         """As typed, without surrounding spaces, on one line, at most 255 characters."""
-        return slice_units(re.sub(LINE_BREAKS, " ", trim(value)), RESPONSE_LIMIT)
+        return one_line(value, RESPONSE_LIMIT)
 
     def patterns(self, q, key):
         return [slice_units(answer, RESPONSE_LIMIT) for answer in key]
+
+    def response_2004(self, q, value):
+        """As for SCORM 1.2, at most 250 characters; an answer that begins with ``{`` gets a space before it.
+
+        The RTE reads a leading ``{`` as a ``{lang=…}`` delimiter, and Moodle and scorm-again refuse it.
+        """
+        text = one_line(value, STRING_2004)
+        return " " + slice_units(text, STRING_2004 - 1) if text.startswith("{") else text
+
+    def patterns_2004(self, q, key):
+        """One pattern per accepted answer, after ``{case_matters=true|false}`` (the question's case rule)."""
+        case = "true" if q["caseSensitive"] else "false"
+        return [f"{{case_matters={case}}}{one_line(answer, STRING_2004)}" for answer in key]
 
     def credit(self, q, value, key):
         typed = comparable(q, value)
@@ -90,6 +104,11 @@ class FillIn(QuestionType):
             raise SuspendDataError("suspend_data: bad text length")
         text = take(units, at + 2, n)
         return (from_units(text) if trim(text) else None), at + 2 + n
+
+
+def one_line(text: str, limit: int) -> str:
+    """*text* as one string of a response: trimmed, each line break a space, at most *limit* UTF-16 units."""
+    return slice_units(re.sub(LINE_BREAKS, " ", trim(text)), limit)
 
 
 def comparable(q: dict, text: str) -> str:

@@ -7,8 +7,10 @@ from typing import Dict, List, Tuple
 from builder.problems import kind_of
 from builder.questions.base import (
     CHOICE_IDS,
+    LIST_2004,
     MAX_OPTION_TEXT,
     MAX_OPTIONS,
+    PAIR_2004,
     POINT_IDS,
     QuestionType,
     config_options,
@@ -127,6 +129,14 @@ class Matching(QuestionType):
 
     def patterns(self, q, key):
         return [",".join(f"{source['id']}.{key[i]}" for i, source in enumerate(q["sources"]))]
+
+    def response_2004(self, q, value):
+        return LIST_2004.join(
+            f"{source['id']}{PAIR_2004}{value[i]}" for i, source in enumerate(q["sources"]) if value[i] != "-"
+        )
+
+    def patterns_2004(self, q, key):
+        return [LIST_2004.join(f"{source['id']}{PAIR_2004}{key[i]}" for i, source in enumerate(q["sources"]))]
 
     def credit(self, q, value, key):
         return positional(value, key, q["partial"])

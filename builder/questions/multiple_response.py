@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from builder.digits import BASE64URL, bitmap
-from builder.questions.base import SuspendDataError, take
+from builder.questions.base import LIST_2004, SuspendDataError, take
 from builder.questions.choices import ChoicesType, correct_ids
 
 
@@ -27,6 +27,12 @@ class MultipleResponse(ChoicesType):
 
     def patterns(self, q, key):
         return [",".join(key)]
+
+    def response_2004(self, q, value):
+        return LIST_2004.join(value)
+
+    def patterns_2004(self, q, key):
+        return [LIST_2004.join(key)]
 
     def credit(self, q, value, key):
         right = sum(1 for oid in value if oid in key)

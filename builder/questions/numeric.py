@@ -6,7 +6,7 @@ from builder.digits import base36
 from builder.jsstring import number, parse_int, parse_typed_number
 from builder.model import NumericAnswer
 from builder.problems import kind_of
-from builder.questions.base import QuestionType, SuspendDataError, decimal_text, plain, take
+from builder.questions.base import RANGE_2004, QuestionType, SuspendDataError, decimal_text, plain, take
 
 INPUT_LENGTH = 20  #: the longest number a learner can type
 
@@ -105,6 +105,10 @@ class Numeric(QuestionType):
     # The key is [lowest, highest, pattern or None] as decimal strings; a bare range has no pattern.
     def patterns(self, q, key):
         return [] if key[2] is None else [key[2]]
+
+    # SCORM 2004 has ranges: the pattern is every accepted number, an exact answer as "25[:]25".
+    def patterns_2004(self, q, key):
+        return [f"{key[0]}{RANGE_2004}{key[1]}"]
 
     def credit(self, q, value, key):
         typed = number(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from builder.questions.base import (
     CHOICE_IDS,
+    LIST_2004,
     QuestionType,
     SuspendDataError,
     config_options,
@@ -47,6 +48,12 @@ class Sequencing(QuestionType):
 
     def patterns(self, q, key):
         return [",".join(key)]
+
+    def response_2004(self, q, value):
+        return LIST_2004.join(value)
+
+    def patterns_2004(self, q, key):
+        return [LIST_2004.join(key)]
 
     def credit(self, q, value, key):
         return positional(value, key, q["partial"])

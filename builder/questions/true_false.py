@@ -31,5 +31,15 @@ class TrueFalse(QuestionType):
     def answer_ids(self, q):
         return ("t", "f")
 
+    # SCORM 2004 writes the words.
+    def response_2004(self, q, value):
+        return WORDS[value]
+
+    def patterns_2004(self, q, key):
+        return [WORDS[key]]
+
+
+WORDS = {"t": "true", "f": "false"}
+
 
 TYPE = TrueFalse()

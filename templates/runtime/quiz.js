@@ -12,6 +12,11 @@
   const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   const SEED_LENGTH = 5;                                       // base 36 (builder/suspend.py)
   const RESPONSE_LIMIT = 255;                                  // CMIString255 (student_response, pattern)
+  const STRING_2004 = 250;                // SCORM 2004: the most characters of one fill-in response or pattern string
+  // SCORM 2004's delimiters (RTE 4.2.9.1): between listed ids, a matching pair's parts, a range's bounds.
+  const LIST_2004 = '[,]';
+  const PAIR_2004 = '[.]';
+  const RANGE_2004 = '[:]';
 
   // ------------------------------------------------------------------ deterministic randomness
   // 32-bit xorshift: the same generator as builder/model.py's xorshift32 (answer keys, layouts).
@@ -149,6 +154,10 @@
     return { take, oneOf, done: () => at === data.length };
   }
 
+  // A typed text as one string of a response: trimmed, each line break a space, at most `limit` long.
+  const oneLine = (v, limit) => String(v).trim().replace(/[\n\r\u2028\u2029]/g, ' ').slice(0, limit);
+  const WORDS = { t: 'true', f: 'false' };
+
   // A text after its length in `digits` base-36 digits, at most `max` long.
   function readCounted(r, digits, max) {
     const n = parseInt(r.take(digits), 36);
@@ -157,12 +166,14 @@
   }
 
   // ------------------------------------------------------------------ the question types
-  // v: a given answer; k: the key. response, patterns: SCORM 1.2 (RTE 8.1); credit 0..1;
-  // readable, correctText (if the key is no answer); encode (v may be null), decode: suspend_data;
-  // complete: whether v counts as answered (default: yes).
+  // v: a given answer; k: the key. response, patterns: SCORM 1.2 (RTE 8.1); response2004, patterns2004:
+  // SCORM 2004 (docs/scorm2004.md, "Interactions"); credit 0..1; readable, correctText (if the key is no
+  // answer); encode (v may be null), decode: suspend_data; complete: whether v counts as answered (default: yes).
   const single = (key) => ({
     response: (q, v) => v,
     patterns: (q, k) => [k],
+    response2004: (q, v) => v,
+    patterns2004: (q, k) => [k],
     credit: (q, v, k) => (v === k ? 1 : 0),
     encode: (q, v) => v || '-',
     decode: (q, r) => r.oneOf(key(q)),
@@ -171,6 +182,8 @@
   const TYPES = {
     'true-false': {
       ...single(() => ['t', 'f']),
+      response2004: (q, v) => WORDS[v],
+      patterns2004: (q, k) => [WORDS[k]],
       readable: (q, v, text) => (v === 't' ? text('true') : text('false')),
     },
     'single-choice': {
@@ -180,12 +193,15 @@
     likert: {
       ...single((q) => q.scale.map((pt) => pt.id)),
       patterns: () => [],
+      patterns2004: () => [],
       credit: () => null,
       readable: (q, v) => optionText(q.scale, v),
     },
     'multiple-response': {
       response: (q, v) => ids(v).join(','),
       patterns: (q, k) => [ids(k).join(',')],
+      response2004: (q, v) => ids(v).join(LIST_2004),
+      patterns2004: (q, k) => [ids(k).join(LIST_2004)],
       credit(q, v, k) {
         const chosen = ids(v);
         const right = chosen.filter((id) => k.includes(id)).length;
@@ -203,8 +219,18 @@
     },
     'fill-in': {
       // as typed, without surrounding spaces; one line (runtimes reject line breaks), at most 255
-      response: (q, v) => String(v).trim().replace(/[\n\r\u2028\u2029]/g, ' ').slice(0, RESPONSE_LIMIT),
+      response: (q, v) => oneLine(v, RESPONSE_LIMIT),
       patterns: (q, k) => k.map((answer) => answer.slice(0, RESPONSE_LIMIT)),
+      // at most 250; a leading '{' would read as a {lang=...} delimiter (Moodle and scorm-again refuse it)
+      response2004(q, v) {
+        const s = oneLine(v, STRING_2004);
+        return s.startsWith('{') ? ` ${s.slice(0, STRING_2004 - 1)}` : s;
+      },
+      // one per accepted answer, after the question's case rule
+      patterns2004(q, k) {
+        const rule = `{case_matters=${Boolean(q.caseSensitive)}}`;
+        return k.map((answer) => rule + oneLine(answer, STRING_2004));
+      },
       credit: (q, v, k) => (k.some((answer) => normalizeText(q, answer) === normalizeText(q, v)) ? 1 : 0),
       readable: (q, v) => v,
       correctText: (q, k, text) => text('accepted_answers', { answer: k.join(' / ') }),
@@ -217,6 +243,8 @@
     numeric: {
       response: (q, v) => v,
       patterns: (q, k) => (k[2] === null ? [] : [k[2]]),
+      response2004: (q, v) => v,
+      patterns2004: (q, k) => [`${k[0]}${RANGE_2004}${k[1]}`],   // every accepted number, an exact one as 25[:]25
       credit: (q, v, k) => (Number(v) >= Number(k[0]) && Number(v) <= Number(k[1]) ? 1 : 0),
       readable: (q, v) => v,
       correctText(q, k, text) {
@@ -234,6 +262,9 @@
     matching: {
       response: (q, v) => q.sources.map((s, i) => (v[i] !== '-' ? `${s.id}.${v[i]}` : null)).filter(Boolean).join(','),
       patterns: (q, k) => [q.sources.map((s, i) => `${s.id}.${k[i]}`).join(',')],
+      response2004: (q, v) => q.sources.map((s, i) => (v[i] !== '-' ? `${s.id}${PAIR_2004}${v[i]}` : null)).filter(Boolean)
+        .join(LIST_2004),
+      patterns2004: (q, k) => [q.sources.map((s, i) => `${s.id}${PAIR_2004}${k[i]}`).join(LIST_2004)],
       credit: (q, v, k) => positional(v, k, q.partial),
       readable: (q, v, text) => q.sources.map((s, i) => `${s.text} → ${v[i] !== '-' ? optionText(q.targets, v[i])
         : text('no_match')}`).join('; '),
@@ -248,6 +279,8 @@
     sequencing: {
       response: (q, v) => ids(v).join(','),
       patterns: (q, k) => [ids(k).join(',')],
+      response2004: (q, v) => ids(v).join(LIST_2004),
+      patterns2004: (q, k) => [ids(k).join(LIST_2004)],
       credit: (q, v, k) => positional(v, k, q.partial),
       readable: (q, v) => ids(v).map((id) => optionText(q.items, id)).join(' → '),
       encode: (q, v) => v,
@@ -341,9 +374,11 @@
     }
 
     const given = (value) => value !== null && value !== undefined;
-    // What the LMS receives for one answer (scorm12-rte.md section 8.1).
+    // What the LMS receives for one answer (scorm12-rte.md section 8.1; SCORM 2004: docs/scorm2004.md).
     const response = (q, value) => (given(value) ? type(q).response(q, value) : '');
     const patterns = (q) => (key(q) === undefined ? [] : type(q).patterns(q, key(q)));
+    const response2004 = (q, value) => (given(value) ? type(q).response2004(q, value) : '');
+    const patterns2004 = (q) => (key(q) === undefined ? [] : type(q).patterns2004(q, key(q)));
     const readable = (q, value) => (given(value) ? type(q).readable(q, value, text) : text('not_answered'));
     function correctText(q) {
       if (q.type === 'likert' || key(q) === undefined) return '';
@@ -370,8 +405,8 @@
     }
 
     return {
-      secret, layout, initialAnswers, credit, evaluate, response, patterns, readable, correctText, choiceFeedback,
-      explanation, complete, encodeAnswers, decodeAnswers, bitmap, readBitmap,
+      secret, layout, initialAnswers, credit, evaluate, response, patterns, response2004, patterns2004, readable,
+      correctText, choiceFeedback, explanation, complete, encodeAnswers, decodeAnswers, bitmap, readBitmap,
     };
   }
 

@@ -413,7 +413,7 @@
       tracking.commit();
     }
 
-    // Each presented question as reported: SCORM 1.2 response and patterns plus readable forms.
+    // Each presented question as reported: the response and patterns in SCORM 1.2 and 2004 formats, readable forms.
     function describeAnswers(result) {
       const now = new Date();
       return state.quiz.plan.questions.map((question, i) => {
@@ -423,6 +423,7 @@
           id: question.id, type: question.interaction, kind: question.type, text: question.text,
           response: engine.response(question, value), responseText: engine.readable(question, value),
           patterns: engine.patterns(question),
+          response2004: engine.response2004(question, value), patterns2004: engine.patterns2004(question),
           result: credit === null ? 'neutral' : credit === 1 ? 'correct' : 'wrong',
           correct: credit === null ? null : credit === 1, credit, weight: Number(question.weight),
           latencyMs: (answeredAt[i] || now) - (attemptShownAt || now), at: answeredAt[i] || now,
@@ -430,7 +431,8 @@
       });
     }
 
-    const forEvent = (records) => records.map(({ at, ...rest }) => rest);
+    // The events carry the SCORM 1.2 forms only (docs/architecture.md, section 7).
+    const forEvent = (records) => records.map(({ at, response2004, patterns2004, ...rest }) => rest);
 
     function scoreQuiz(event) {
       event.preventDefault();
@@ -542,15 +544,17 @@
       const comment = commentBox ? commentBox.value.replace(/\s+/g, ' ').trim().slice(0, evaluation.comment.maxLength) : '';
       const now = new Date();
       const shownAt = evaluationShownAt || now;
-      const neutral = { patterns: [], result: 'neutral', correct: null, credit: null, weight: 0 };
+      const neutral = { patterns: [], patterns2004: [], result: 'neutral', correct: null, credit: null, weight: 0 };
       const records = evaluation.items.map((item, i) => ({
         id: item.id, type: 'likert', kind: 'likert', text: item.text, response: answers[i],
+        response2004: answers[i],
         responseText: (evaluation.scale.find((pt) => pt.id === answers[i]) || {}).text, ...neutral,
         latencyMs: (evaluationAnsweredAt[i] || now) - shownAt, at: evaluationAnsweredAt[i] || now,
       }));
       if (comment) {
         records.push({ id: evaluation.comment.id, type: 'fill-in', kind: 'comment', text: evaluation.comment.text,
-          response: comment, responseText: comment, ...neutral, latencyMs: now - shownAt, at: now });
+          response: comment, response2004: comment, responseText: comment, ...neutral, latencyMs: now - shownAt,
+          at: now });
       }
       state.evaluation.submitted = true;
       emit('evaluated', { required: evaluation.required, answers: forEvent(records), comment: comment || null });

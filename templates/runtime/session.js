@@ -1,7 +1,8 @@
 /*
  * coursepack LMS session (copied to assets/session.js): what every SCORM API version shares.
  * Discovery, states, a check of every call (nothing throws into page code) and the commit
- * policy. The format's adapter (scorm12.js) names the functions and owns elements and values.
+ * policy, and the status words. The format's adapter (scorm12.js, scorm2004.js) names the functions
+ * and owns elements and values.
  * One global: CoursepackSession (module.exports under Node).
  *
  * Commit policy: what a learner action wrote is committed when that action's handler returns
@@ -51,6 +52,25 @@
       } catch { /* cross-origin or closed */ }
     }
     return api;
+  }
+
+  // ------------------------------------------------------------------ status words
+  // The player's status words are SCORM 1.2's lesson_status words (the SCORM 2004 adapter writes each
+  // one as two fields); the course's rule (config.status) names a passed and a failed course. Never
+  // downgraded: nothing replaces passed, completed may only become passed.
+  const DONE = Object.freeze(['passed', 'completed']);
+
+  function statusRule(rule) {
+    return {
+      statusFor({ completion, success }) {
+        if (completion === 'completed') return success === 'passed' ? rule.pass : 'completed';
+        return success === 'failed' ? rule.fail : 'incomplete';
+      },
+      mayReplace: (from, to) => Boolean(to) && from !== 'passed' && (from !== 'completed' || to === 'passed'),
+      isDone: (status) => DONE.includes(status),
+      isFailed: (status) => status === 'failed',
+      isUnstarted: (status) => status === '' || status === 'not attempted',
+    };
   }
 
   // ------------------------------------------------------------------ session
@@ -212,7 +232,7 @@
     return session;
   }
 
-  const api = Object.freeze({ open, findAPI, Session, STATE });
+  const api = Object.freeze({ open, findAPI, statusRule, Session, STATE });
   global.CoursepackSession = api;
   if (typeof module === 'object' && module.exports) module.exports = api;
 })(globalThis);

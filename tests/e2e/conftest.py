@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from .answer_key import with_answers
+from .editions import EDITIONS
 from .lms import LmsSession
 from .lms_server import LmsServer
 
@@ -108,11 +109,24 @@ def _record_calls(request, lms_server: LmsServer):
     (Path(RECORD_CALLS) / f"{name}.json").write_text(json.dumps(calls, indent=1), encoding="utf-8")
 
 
+@pytest.fixture(params=EDITIONS, ids=repr)
+def edition(request):
+    """A SCORM edition (editions.py): a test that takes it runs once with SCORM 1.2, once with SCORM 2004."""
+    return request.param
+
+
 @pytest.fixture
 def open_lms(lms_server: LmsServer, context: BrowserContext):
-    """Factory: ``open_lms(cmi=..., wrap=..., pkg=...)`` opens a new LMS page (a new run)."""
+    """Factory: ``open_lms(cmi=..., wrap=..., pkg=..., edition=...)`` opens a new LMS page (a new run).
 
-    def _open(**kwargs) -> LmsSession:
+    ``edition`` (editions.SCORM12 by default, or SCORM2004) picks the LMS's API and, without ``cmi``,
+    a first launch's stored data.
+    """
+
+    def _open(edition=None, **kwargs) -> LmsSession:
+        if edition is not None:
+            kwargs["api"] = edition.api
+            kwargs.setdefault("cmi", edition.seed())
         return LmsSession(lms_server, context, **kwargs).open()
 
     return _open
@@ -148,6 +162,7 @@ class BuiltCourse:
     version: str
     config: dict  # the runtime configuration embedded in index.html
     mastery_score: str | None  # adlcp:masteryscore in the manifest, if any
+    pkg: str = "/pkg/index.html"  # where the test LMS serves its launch page
 
     @property
     def lesson_ids(self) -> list[str]:
@@ -166,12 +181,11 @@ def _course_version() -> str:
     return m.group(1)
 
 
-@pytest.fixture(scope="session")
-def built_course(tmp_path_factory, lms_server: LmsServer) -> BuiltCourse:
-    """The sample course built ONCE with the real CLI, extracted and served under /pkg/."""
+def _build(tmp_path_factory, source: str, formats: str) -> Path:
+    """Build *source* once with the real CLI; the folder of the packages."""
     out = tmp_path_factory.mktemp("dist")
     proc = subprocess.run(
-        [sys.executable, "-m", "builder", "build", SAMPLE_COURSE, "-o", str(out)],
+        [sys.executable, "-m", "builder", "build", source, "-o", str(out), "--format", formats],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -179,13 +193,15 @@ def built_course(tmp_path_factory, lms_server: LmsServer) -> BuiltCourse:
     )
     if proc.returncode != 0:
         pytest.fail(
-            f"`python -m builder build {SAMPLE_COURSE}` exited {proc.returncode}\n"
+            f"`python -m builder build {source} --format {formats}` exited {proc.returncode}\n"
             f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}",
             pytrace=False,
         )
-    version = _course_version()
-    zip_path = out / f"self-compassion-{version}-scorm12.zip"
-    assert zip_path.is_file(), f"expected {zip_path.name}; the build wrote {sorted(p.name for p in out.iterdir())}"
+    return out
+
+
+def _serve(tmp_path_factory, lms_server: LmsServer, zip_path: Path, prefix: str) -> tuple[Path, dict, str]:
+    """Extract a package, serve it under *prefix*: its folder, its runtime configuration, its manifest."""
     root = tmp_path_factory.mktemp("pkg")
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(root)
@@ -194,13 +210,41 @@ def built_course(tmp_path_factory, lms_server: LmsServer) -> BuiltCourse:
     parser = _ConfigScript()
     parser.feed(index.read_text(encoding="utf-8"))
     assert parser.text, "index.html has no <script type=application/json id=course-config>"
-    config = json.loads(parser.text)
-    manifest = (root / "imsmanifest.xml").read_text(encoding="utf-8")
-    m = re.search(r"<adlcp:masteryscore>\s*([^<\s]+)\s*</adlcp:masteryscore>", manifest)
-    lms_server.mount("/pkg/", root)
-    return BuiltCourse(
-        zip_path=zip_path, root=root, version=version, config=config, mastery_score=m.group(1) if m else None
-    )
+    lms_server.mount(prefix, root)
+    return root, json.loads(parser.text), (root / "imsmanifest.xml").read_text(encoding="utf-8")
+
+
+#: Where the test LMS serves each edition's package of a course.
+PREFIXES = {"scorm12": "", "scorm2004": "2004"}
+
+
+@pytest.fixture(scope="session")
+def built_courses(tmp_path_factory, lms_server: LmsServer) -> dict[str, BuiltCourse]:
+    """The sample course built ONCE for both SCORM editions: {format: BuiltCourse}, under /pkg/ and /pkg2004/."""
+    out = _build(tmp_path_factory, SAMPLE_COURSE, ",".join(e.name for e in EDITIONS))
+    version = _course_version()
+    built = {}
+    for edition in EDITIONS:
+        zip_path = out / f"self-compassion-{version}-{edition.name}.zip"
+        assert zip_path.is_file(), f"expected {zip_path.name}; the build wrote {sorted(p.name for p in out.iterdir())}"
+        prefix = f"/pkg{PREFIXES[edition.name]}/"
+        root, config, manifest = _serve(tmp_path_factory, lms_server, zip_path, prefix)
+        m = re.search(r"<adlcp:masteryscore>\s*([^<\s]+)\s*</adlcp:masteryscore>", manifest)
+        built[edition.name] = BuiltCourse(
+            zip_path=zip_path,
+            root=root,
+            version=version,
+            config=config,
+            mastery_score=m.group(1) if m else None,
+            pkg=f"{prefix}index.html",
+        )
+    return built
+
+
+@pytest.fixture(scope="session")
+def built_course(built_courses) -> BuiltCourse:
+    """The sample course's SCORM 1.2 package, served under /pkg/."""
+    return built_courses["scorm12"]
 
 
 # ------------------------------------------------------- the quiz showcase course
@@ -208,28 +252,27 @@ SHOWCASE_COURSE = "course_src/quiz-showcase"
 
 
 @pytest.fixture(scope="session")
-def showcase_course(tmp_path_factory, lms_server: LmsServer) -> BuiltCourse:
-    """The quiz showcase course (every question type, pools, evaluation), built once and served under /showcase/."""
-    out = tmp_path_factory.mktemp("dist-showcase")
-    proc = subprocess.run(
-        [sys.executable, "-m", "builder", "build", SHOWCASE_COURSE, "-o", str(out)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if proc.returncode != 0:
-        pytest.fail(
-            f"`python -m builder build {SHOWCASE_COURSE}` exited {proc.returncode}\n{proc.stderr}", pytrace=False
+def showcase_courses(tmp_path_factory, lms_server: LmsServer) -> dict[str, BuiltCourse]:
+    """The quiz showcase course (every question type, pools, evaluation), built once for both SCORM editions and
+    served under /showcase/ (1.2) and /showcase2004/."""
+    out = _build(tmp_path_factory, SHOWCASE_COURSE, ",".join(e.name for e in EDITIONS))
+    built = {}
+    for edition in EDITIONS:
+        (zip_path,) = out.glob(f"*-{edition.name}.zip")
+        prefix = f"/showcase{PREFIXES[edition.name]}/"
+        root, config, _ = _serve(tmp_path_factory, lms_server, zip_path, prefix)
+        built[edition.name] = BuiltCourse(
+            zip_path=zip_path,
+            root=root,
+            version=config["course"]["version"],
+            config=config,
+            mastery_score=None,
+            pkg=f"{prefix}index.html",
         )
-    (zip_path,) = out.glob("*-scorm12.zip")
-    root = tmp_path_factory.mktemp("pkg-showcase")
-    with zipfile.ZipFile(zip_path) as zf:
-        zf.extractall(root)
-    parser = _ConfigScript()
-    parser.feed((root / "index.html").read_text(encoding="utf-8"))
-    config = json.loads(parser.text)
-    lms_server.mount("/showcase/", root)
-    return BuiltCourse(
-        zip_path=zip_path, root=root, version=config["course"]["version"], config=config, mastery_score=None
-    )
+    return built
+
+
+@pytest.fixture(scope="session")
+def showcase_course(showcase_courses) -> BuiltCourse:
+    """The quiz showcase's SCORM 1.2 package, served under /showcase/."""
+    return showcase_courses["scorm12"]

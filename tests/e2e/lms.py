@@ -12,8 +12,14 @@ from playwright.sync_api import BrowserContext, FrameLocator, Page
 
 from .lms_server import Commit, LmsServer
 
-#: API functions that only inspect the error state (allowed after LMSFinish to check its result).
+#: API functions that only inspect the error state (allowed after LMSFinish to check its result), both editions.
 ERROR_FNS = {"LMSGetLastError", "LMSGetErrorString", "LMSGetDiagnostic"}
+ERROR_FNS |= {"GetLastError", "GetErrorString", "GetDiagnostic"}
+#: The functions that end a session and that store a value, in SCORM 1.2 and SCORM 2004.
+FINISH_FNS = {"LMSFinish", "Terminate"}
+SET_FNS = {"LMSSetValue", "SetValue"}
+#: lms.html's cfg.api: the LMS-side object scorm-again provides to the package.
+API_OBJECTS = {"1.2": "API", "2004": "API_1484_11"}
 
 DEFAULT_LEARNER = {"student_id": "learner_1", "student_name": "Student, Sam"}
 
@@ -60,7 +66,10 @@ def interactions(cmi: dict) -> list[dict]:
 
 
 class LmsSession:
-    """One launch of a package from the test LMS page (one ``run`` on the server)."""
+    """One launch of a package from the test LMS page (one ``run`` on the server).
+
+    *api* is the SCORM edition of the LMS's API: ``1.2`` (``window.API``) or ``2004`` (``window.API_1484_11``).
+    """
 
     def __init__(
         self,
@@ -71,16 +80,22 @@ class LmsSession:
         pkg: str = "/pkg/index.html",
         wrap: bool = False,
         settings: dict | None = None,
+        api: str = "1.2",
     ) -> None:
         self.server = server
         self.context = context
         self.run = uuid.uuid4().hex[:12]
         self.wrap = wrap
+        self.api_object = API_OBJECTS[api]
+        if cmi is None:
+            assert api == "1.2", "give a SCORM 2004 launch its stored data (editions.SCORM2004.seed())"
+            cmi = seed_cmi()
         self.cfg = {
             "run": self.run,
             "pkg": pkg,
             "wrap": wrap,
-            "cmi": cmi if cmi is not None else seed_cmi(),
+            "api": api,
+            "cmi": cmi,
             "settings": settings or {},
         }
         self.page: Page = context.new_page()
@@ -153,7 +168,7 @@ class LmsSession:
     def cmi(self) -> dict:
         """The live CMI data model held by scorm-again (``JSON.parse(JSON.stringify(API.cmi))``)."""
         assert not self.closed, "the LMS page is closed: use the committed data"
-        return self.page.evaluate("() => JSON.parse(JSON.stringify(window.API.cmi))")
+        return self.page.evaluate(f"() => JSON.parse(JSON.stringify(window.{self.api_object}.cmi))")
 
     def log(self) -> list[dict]:
         """API call log: from the live page while open, else the server's mirror of it."""
@@ -194,7 +209,9 @@ class LmsSession:
         if commits:
             last = commits[-1]
             try:
-                core = {k: v for k, v in last.cmi["core"].items() if k not in ("student_id", "student_name")}
+                learner = ("student_id", "student_name", "learner_id", "learner_name")
+                core = last.cmi.get("core", last.cmi)  # SCORM 2004 keeps these at the top
+                core = {k: v for k, v in core.items() if k not in learner and not isinstance(v, dict)}
                 lines.append(
                     f"last commit (terminate={last.terminate}): core={core} "
                     f"suspend_data={last.cmi.get('suspend_data')!r} "
@@ -215,7 +232,7 @@ class LmsSession:
 
     def close(self, timeout: float = 10.0) -> Commit:
         """Close the LMS window the way a learner closes the tab (beforeunload, pagehide run),
-        then wait until the LMS has received the LMSFinish commit and the mirrored call log."""
+        then wait until the LMS has received the LMSFinish (Terminate) commit and the mirrored call log."""
         self.page.close(run_before_unload=True)
         self.closed = True
         finish = self.wait_for_commit(lambda c: c.terminate, timeout, "the LMSFinish (terminate) commit")
@@ -225,10 +242,10 @@ class LmsSession:
             return (
                 bool(log)
                 and [e["seq"] for e in log] == list(range(1, len(log) + 1))
-                and any(e["fn"] == "LMSFinish" for e in log)
+                and any(e["fn"] in FINISH_FNS for e in log)
             )
 
-        self.server.wait_for(log_complete, timeout, "the mirrored API log up to LMSFinish")
+        self.server.wait_for(log_complete, timeout, "the mirrored API log up to LMSFinish (Terminate)")
         # Calls after LMSFinish (a defect the tests look for) would arrive right behind it.
         self.server.wait_quiet(self.run, quiet=0.5, timeout=timeout)
         return finish
@@ -240,7 +257,8 @@ class LmsSession:
 
     @staticmethod
     def sets(log: list[dict]) -> list[tuple[str, str]]:
-        return [(e["args"][0], e["args"][1]) for e in log if e["fn"] == "LMSSetValue"]
+        """(element, value) of every LMSSetValue (SetValue), in order."""
+        return [(e["args"][0], e["args"][1]) for e in log if e["fn"] in SET_FNS]
 
     @staticmethod
     def errors(log: list[dict]) -> list[dict]:
@@ -248,8 +266,8 @@ class LmsSession:
 
     @staticmethod
     def calls_after_finish(log: list[dict]) -> list[dict]:
-        """Calls after LMSFinish other than error inspection of the LMSFinish result."""
-        idx = [i for i, e in enumerate(log) if e["fn"] == "LMSFinish"]
+        """Calls after LMSFinish (Terminate) other than error inspection of its result."""
+        idx = [i for i, e in enumerate(log) if e["fn"] in FINISH_FNS]
         if not idx:
             return []
         return [e for e in log[idx[0] + 1 :] if e["fn"] not in ERROR_FNS]

@@ -6,9 +6,9 @@ what the LMS side receives:
 
 * ``POST /commit?run=<id>`` -- every commit body scorm-again sends (synchronous XHR for
   LMSCommit, ``navigator.sendBeacon`` for the LMSFinish commit, marked ``terminate=true``);
-* ``POST /log?run=<id>`` -- a mirror of the API call log kept by ``lms.html`` (one beacon per
-  call), so that the calls are still known after the page was closed;
-* ``POST /msg?run=<id>`` -- a mirror of scorm-again's own log messages (warnings, errors).
+* ``POST /log?run=<id>`` -- a mirror of the API call log kept by ``lms.html`` (a JSON list of
+  calls per beacon), so that the calls are still known after the page was closed;
+* ``POST /msg?run=<id>`` -- a mirror of scorm-again's own log messages (warnings, errors), the same way.
 
 Records are kept per ``run`` (one LMS session of one test).
 """
@@ -254,13 +254,11 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             )
             self._send(200, json.dumps(reply).encode(), "application/json")
-        elif parts.path == "/log":
-            if isinstance(body, dict) and isinstance(body.get("seq"), int):
-                self.lms._record_log(run, body)
-            self._send(204, b"", "text/plain")
-        elif parts.path == "/msg":
-            if isinstance(body, dict) and isinstance(body.get("seq"), int):
-                self.lms._record_message(run, body)
+        elif parts.path in ("/log", "/msg"):
+            record = self.lms._record_log if parts.path == "/log" else self.lms._record_message
+            for entry in body if isinstance(body, list) else [body]:  # lms.html sends batches
+                if isinstance(entry, dict) and isinstance(entry.get("seq"), int):
+                    record(run, entry)
             self._send(204, b"", "text/plain")
         else:
             self._send(404, b"not found", "text/plain; charset=utf-8")

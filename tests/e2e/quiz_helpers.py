@@ -44,6 +44,16 @@ FORMATS = {
 }
 TIMESPAN = re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$")
 CMITIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,2})?$")
+# SCORM 2004 as docs/scorm2004.md says the package writes it: ISO 8601 durations and UTC times with
+# at most 2 decimals of a second (Moodle's player refuses more).
+DURATION = re.compile(r"^PT(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?$")
+TIMESTAMP = re.compile(r"^20\d\d-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d\.\d{2}Z$")
+# Moodle 4.5's SCORM 2004 player (datamodels/scorm_13.js), where it is stricter than the RTE.
+MOODLE_2004 = {
+    "short_identifier": re.compile(r"^[\w.]{1,250}$"),
+    "decimal": re.compile(r"^-?[0-9]{1,5}(\.[0-9]{1,18})?$"),
+    "lang_string": re.compile(r"^(\{lang=([a-zA-Z]{2,3}|i|x)(-[a-zA-Z0-9-]{2,8})?\})?([^{].{0,250}$)?"),
+}
 
 
 # ============================================================== reading the page
@@ -224,6 +234,98 @@ def assert_interactions(stored: list[dict], answered: list[tuple[dict, str]]) ->
         assert rec["weighting"] == weighting(q), (where, rec["weighting"])
         assert TIMESPAN.match(rec["latency"]), (where, rec["latency"])
         assert CMITIME.match(rec["time"]), (where, rec["time"])
+
+
+# ============================================================== what a SCORM 2004 LMS must receive
+def interaction_id(config: dict, item_id: str) -> str:
+    return f"urn:coursepack:{config['course']['id']}:{item_id}"
+
+
+def description(text: str, language: str) -> str:
+    """The text on one line, at most 250 characters (the 250th an ellipsis), after its language."""
+    line = " ".join(text.split())
+    return f"{{lang={language}}}{line if len(line) <= 250 else line[:249] + '…'}"
+
+
+def response_2004(q: dict, value: str) -> str:
+    t = q["type"]
+    if t == "true-false":
+        return "true" if value == "t" else "false"
+    if t in ("multiple-response", "sequencing"):
+        return "[,]".join(value)
+    if t == "matching":
+        return "[,]".join(f"{s['id']}[.]{v}" for s, v in zip(q["sources"], value) if v != "-")
+    return response(q, value)
+
+
+def patterns_2004(q: dict) -> list[str]:
+    k = q["answer"]
+    t = q["type"]
+    if t == "true-false":
+        return ["true" if k == "t" else "false"]
+    if t == "single-choice":
+        return [k]
+    if t in ("multiple-response", "sequencing"):
+        return ["[,]".join(k)]
+    if t == "fill-in":
+        return [f"{{case_matters={'true' if q['caseSensitive'] else 'false'}}}{answer}" for answer in k]
+    if t == "numeric":
+        return [f"{k[0]}[:]{k[1]}"]
+    if t == "matching":
+        return ["[,]".join(f"{s['id']}[.]{target}" for s, target in zip(q["sources"], k))]
+    return []
+
+
+def assert_interactions_2004(stored: list[dict], answered: list[tuple[dict, str]], config: dict) -> None:
+    """One SCORM 2004 journal record per question, in the order shown, with every field exact."""
+    assert len(stored) == len(answered), f"{len(stored)} interactions stored, expected {len(answered)}"
+    language = config["course"]["language"]
+    for n, ((q, value), rec) in enumerate(zip(answered, stored)):
+        where = f"cmi.interactions.{n} ({q['id']})"
+        c = credit(q, value)
+        assert rec["id"] == interaction_id(config, q["id"]), where
+        assert rec["type"] == q["interaction"], where
+        assert rec["description"] == description(q["text"], language), (where, rec["description"])
+        assert rec["learner_response"] == response_2004(q, value), (where, rec["learner_response"])
+        expected = {str(i): {"pattern": p} for i, p in enumerate(patterns_2004(q))}
+        assert (rec.get("correct_responses") or {}) == expected, (where, rec.get("correct_responses"))
+        result = "neutral" if c is None else "correct" if c == 1 else "incorrect"
+        assert rec["result"] == result, (where, rec["result"])
+        assert rec["weighting"] == weighting(q), (where, rec["weighting"])
+        assert DURATION.match(rec["latency"]), (where, rec["latency"])
+        assert TIMESTAMP.match(rec["timestamp"]), (where, rec["timestamp"])
+
+
+def assert_moodle_2004_accepts(log: list[dict]) -> None:
+    """Every value the runtime set passes Moodle's SCORM 2004 checks where they are stricter than the RTE."""
+    ids = MOODLE_2004["short_identifier"]
+    types: dict[str, str] = {}
+    for element, value in LmsSession.sets(log):
+        m = re.fullmatch(r"cmi\.interactions\.(\d+)\.(.+)", element)
+        n, field = m.groups() if m else (None, element)
+        if field == "type":
+            types[n] = value
+        elif element.startswith("cmi.score.") or field in ("weighting", "cmi.progress_measure"):
+            assert MOODLE_2004["decimal"].match(value), (element, value)
+        elif field == "timestamp":
+            assert TIMESTAMP.match(value) and int(value[:4]) <= 2038, (element, value)
+        elif field in ("latency", "cmi.session_time"):
+            assert DURATION.match(value), (element, value)
+        elif field == "description":
+            assert MOODLE_2004["lang_string"].match(value), (element, value)
+        elif field == "learner_response" or field.endswith(".pattern"):
+            kind = types[n]
+            if kind in ("choice", "sequencing", "likert"):
+                assert all(ids.match(part) for part in value.split("[,]")), (element, value)
+            elif kind == "matching":
+                pairs = [pair.split("[.]") for pair in value.split("[,]")]
+                assert all(len(pair) == 2 and all(map(ids.match, pair)) for pair in pairs), (element, value)
+            elif kind == "numeric":
+                assert all(MOODLE_2004["decimal"].match(number) for number in value.split("[:]")), (element, value)
+            elif kind == "true-false":
+                assert value in ("true", "false"), (element, value)
+            else:  # fill-in, long-fill-in: no '{' but the case rule's
+                assert not re.sub(r"^\{case_matters=(true|false)\}", "", value).startswith("{"), (element, value)
 
 
 def assert_moodle_accepts(log: list[dict]) -> None:

@@ -26,9 +26,11 @@ def option_order(question: dict, seed: str) -> list[str]:
     return [options[i]["id"] for i in (order if order is not None else range(len(options)))]
 
 
-def decode(data: str, config: dict) -> dict:
-    """{visited, quiz}: quiz = {attempts, state, score, seed, checked, evaluation, presented, answers}."""
-    limit = Scorm12Format.suspend_limit
+def decode(data: str, config: dict, limit: int = Scorm12Format.suspend_limit) -> dict:
+    """{visited, quiz}: quiz = {attempts, state, score, seed, checked, evaluation, presented, answers}.
+
+    *limit*: the most characters the edition stores (SCORM 1.2's 4096 unless told; SCORM 2004: 64000).
+    """
     assert length(data) <= limit, f"suspend_data is {length(data)} chars (> {limit})"
     assert length(data) <= config["suspendWorstCase"], (
         f"suspend_data {data!r} is longer than the build's worst case {config['suspendWorstCase']}"

@@ -4,6 +4,8 @@ Every test drives the real package (built once per session with the CLI) as a le
 and asserts what the LMS stored: the commits the server received and/or scorm-again's live
 CMI data, plus the API call log (what the runtime asked of the LMS, and the error codes).
 The correct answers come from the built package's runtime configuration, never from here.
+Each journey runs twice: the SCORM 1.2 package against scorm-again's ``API``, the SCORM 2004
+package against its ``API_1484_11`` (editions.py says where each edition keeps what).
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from __future__ import annotations
 import math
 import re
 
+import pytest
 from playwright.sync_api import FrameLocator, expect
 
 from . import suspend_v2
-from .lms import LmsSession, interactions, seed_cmi
+from .editions import SCORM12, SCORM2004
+from .lms import LmsSession, interactions
+from .quiz_helpers import DURATION, TIMESTAMP, assert_interactions_2004
 
 TIMESPAN = re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$")  # CMITimespan
 CMITIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,2})?$")  # CMITime (time of day)
@@ -118,9 +123,12 @@ def score_str(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def assert_interactions(stored: list[dict], course, attempts: list[dict[str, str]]) -> None:
+def assert_interactions(stored: list[dict], course, attempts: list[dict[str, str]], edition=SCORM12) -> None:
     """One journal record per question per attempt, in quiz order, with exact field values."""
     expected = [(q, answers[q["id"]]) for answers in attempts for q in course.questions]
+    if edition is SCORM2004:
+        assert_interactions_2004(stored, expected, course.config)
+        return
     assert len(stored) == len(expected), f"{len(stored)} interactions stored, expected {len(expected)}"
     for n, ((q, response), rec) in enumerate(zip(expected, stored)):
         where = f"cmi.interactions.{n}"
@@ -134,8 +142,17 @@ def assert_interactions(stored: list[dict], course, attempts: list[dict[str, str
         assert CMITIME.match(rec["time"]), (where, rec["time"])
 
 
-def assert_interaction_values_sent(log: list[dict]) -> None:
-    """What the runtime sent (before scorm-again normalises timespans) is valid SCORM 1.2."""
+def assert_interaction_values_sent(log: list[dict], edition=SCORM12) -> None:
+    """What the runtime sent (before scorm-again normalises timespans) is valid SCORM 1.2 (or 2004)."""
+    if edition is SCORM2004:
+        for element, value in LmsSession.sets(log):
+            if re.fullmatch(r"cmi\.interactions\.\d+\.latency", element):
+                assert DURATION.match(value), (element, value)
+            elif re.fullmatch(r"cmi\.interactions\.\d+\.timestamp", element):
+                assert TIMESTAMP.match(value), (element, value)
+            elif re.fullmatch(r"cmi\.interactions\.\d+\.id", element):
+                assert re.fullmatch(r"urn:coursepack:[a-z0-9-]+:[A-Za-z0-9_-]{1,255}", value), (element, value)
+        return
     for element, value in LmsSession.sets(log):
         if re.fullmatch(r"cmi\.interactions\.\d+\.latency", element):
             assert TIMESPAN.match(value), (element, value)
@@ -160,33 +177,29 @@ def decode_suspend(data: str, course) -> dict:
     return {"visited": state["visited"], "quiz": quiz}
 
 
-def assert_clean_session(lms: LmsSession, log: list[dict], finished: bool = True) -> None:
-    """Initialize once first, Finish once (if finished), zero API errors, nothing after Finish."""
+def assert_clean_session(lms: LmsSession, log: list[dict], finished: bool = True, edition=SCORM12) -> None:
+    """Initialize once first, Finish (Terminate) once (if finished), zero API errors, nothing after it."""
     assert log, "the runtime made no API call"
-    assert log[0]["fn"] == "LMSInitialize", f"first API call was {log[0]['fn']}{log[0]['args']}"
+    initialize, finish = edition.initialize, edition.terminate
+    assert log[0]["fn"] == initialize, f"first API call was {log[0]['fn']}{log[0]['args']}"
     fns = [e["fn"] for e in log]
-    assert fns.count("LMSInitialize") == 1
-    assert LmsSession.calls(log, "LMSInitialize")[0]["ret"] == "true"
+    assert fns.count(initialize) == 1
+    assert LmsSession.calls(log, initialize)[0]["ret"] == "true"
     errors = [(e["seq"], e["fn"], e["args"], e["ret"], e["err"], e.get("thrown")) for e in LmsSession.errors(log)]
     tail = [(e["seq"], e["fn"], e["args"], e["ret"], e["err"]) for e in log[-8:]]
     assert errors == [], (
         f"API calls that set an error code: {errors}\nlast calls: {tail}\nLMS messages: {lms.messages()}"
     )
     if finished:
-        assert fns.count("LMSFinish") == 1, f"LMSFinish called {fns.count('LMSFinish')} times"
-        assert LmsSession.calls(log, "LMSFinish")[0]["ret"] == "true"
-        assert LmsSession.calls_after_finish(log) == [], "API calls after LMSFinish"
-        session_times = [v for k, v in LmsSession.sets(log) if k == "cmi.core.session_time"]
+        assert fns.count(finish) == 1, f"{finish} called {fns.count(finish)} times"
+        assert LmsSession.calls(log, finish)[0]["ret"] == "true"
+        assert LmsSession.calls_after_finish(log) == [], f"API calls after {finish}"
+        session_times = [v for k, v in LmsSession.sets(log) if k == edition.session_time]
         assert len(session_times) == 1, f"session_time written {len(session_times)} times"
-        assert re.fullmatch(r"\d{4}:\d{2}:\d{2}(\.\d{1,2})?", session_times[0]), session_times[0]
+        assert edition.session_time_format.fullmatch(session_times[0]), session_times[0]
     else:
-        assert "LMSFinish" not in fns
+        assert finish not in fns
     assert lms.page_errors == [], f"uncaught errors in the page: {lms.page_errors}"
-
-
-def status_and_score(cmi: dict) -> tuple:
-    core = cmi["core"]
-    return core["lesson_status"], core["score"]["raw"], core["score"]["min"], core["score"]["max"]
 
 
 def finish_course_passing(lms: LmsSession, course, start: int = 0) -> None:
@@ -199,16 +212,32 @@ def finish_course_passing(lms: LmsSession, course, start: int = 0) -> None:
 
 
 # ============================================================== journeys
-def test_learner_reads_everything_passes_and_closes(open_lms, built_course):
-    course = built_course
+@pytest.fixture
+def course(built_courses, edition):
+    """The sample course's package of the edition."""
+    return built_courses[edition.name]
+
+
+@pytest.fixture
+def launch(open_lms, course, edition):
+    """Factory: the package launched from an LMS of its edition (``cmi``: what the LMS stored, else a first launch)."""
+
+    def _launch(**kwargs) -> LmsSession:
+        return open_lms(edition=edition, pkg=course.pkg, **kwargs)
+
+    return _launch
+
+
+def test_learner_reads_everything_passes_and_closes(launch, course, edition):
     cfg = course.config
     assert len(course.questions) == 8, "the sample course has 8 questions"
-    lms = open_lms()
+    lms = launch()
     sco = lms.sco
 
     # Launch: the runtime sets incomplete and commits at once.
-    first = lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == "incomplete", what="incomplete on launch")
-    assert first.cmi["core"]["lesson_status"] == "incomplete"
+    incomplete = edition.word("incomplete")
+    first = lms.wait_for_commit(lambda c: edition.status(c.cmi) == incomplete, what="incomplete on launch")
+    assert edition.status(first.cmi) == incomplete
 
     read_lessons(sco, cfg["lessons"])
     views = len(cfg["lessons"]) + 1
@@ -221,51 +250,48 @@ def test_learner_reads_everything_passes_and_closes(open_lms, built_course):
     expect(sco.get_by_role("button", name="Retake quiz")).to_have_count(0)
 
     # The pass is committed immediately, before the learner leaves.
-    scored = lms.wait_for_commit(
-        lambda c: c.cmi["core"]["lesson_status"] == cfg["status"]["pass"], what="the commit of the pass"
-    )
-    assert status_and_score(scored.cmi) == (cfg["status"]["pass"], "100", "0", "100")
-    assert_interactions(interactions(scored.cmi), course, [correct_answers(course)])
+    passed = edition.word(cfg["status"]["pass"])
+    scored = lms.wait_for_commit(lambda c: edition.status(c.cmi) == passed, what="the commit of the pass")
+    assert edition.outcome(scored.cmi) == edition.expected(cfg["status"]["pass"], "100")
+    assert_interactions(interactions(scored.cmi), course, [correct_answers(course)], edition)
     live = lms.cmi()
-    assert status_and_score(live) == ("passed", "100", "0", "100")
+    assert edition.outcome(live) == edition.expected("passed", "100")
 
-    # Writes in the documented order: interactions, score.min, score.max, score.raw, status, commit.
+    # Writes in the documented order: interactions, the score (min, max, raw; then scaled in 2004), the status
+    # (lesson_status; completion_status then success_status in 2004), commit.
     log = lms.log()
-    order = [(i, e["args"][0]) for i, e in enumerate(log) if e["fn"] == "LMSSetValue"]
+    order = [(i, e["args"][0]) for i, e in enumerate(log) if e["fn"] == edition.set_value]
     idx = {name: i for i, name in order}
     last_interaction = max(i for i, name in order if name.startswith("cmi.interactions."))
-    assert (
-        last_interaction
-        < idx["cmi.core.score.min"]
-        < idx["cmi.core.score.max"]
-        < idx["cmi.core.score.raw"]
-        < idx["cmi.core.lesson_status"]
-    )
-    assert any(e["fn"] == "LMSCommit" for e in log[idx["cmi.core.lesson_status"] :]), "no commit after scoring"
+    chain = [last_interaction] + [idx[name] for name in edition.score_elements + edition.status_elements]
+    assert all(a < b for a, b in zip(chain, chain[1:])), chain
+    last_status = idx[edition.status_elements[-1]]
+    assert any(e["fn"] == edition.commit for e in log[last_status:]), "no commit after scoring"
 
     finish = lms.close()
-    core = finish.cmi["core"]
     assert finish is lms.last_commit()
-    assert status_and_score(finish.cmi) == ("passed", "100", "0", "100")
-    assert core["exit"] == ""
-    assert TIMESPAN.match(core["session_time"]), core["session_time"]
-    assert core["lesson_location"] == "quiz"
-    assert_interactions(interactions(finish.cmi), course, [correct_answers(course)])
+    assert edition.outcome(finish.cmi) == edition.expected("passed", "100")
+    assert edition.value(finish.cmi, edition.exit) == edition.done_exit
+    session_time = edition.value(finish.cmi, edition.session_time)
+    assert edition.stored_time_format.match(session_time), session_time
+    assert edition.value(finish.cmi, edition.location) == "quiz"
+    if edition is SCORM2004:
+        assert finish.cmi["progress_measure"] == "1"  # every view seen
+    assert_interactions(interactions(finish.cmi), course, [correct_answers(course)], edition)
     state = decode_suspend(finish.cmi["suspend_data"], course)
     assert all(state["visited"].values()), state
     assert state["quiz"] == {"attempts": 1, "state": "s", "answers": correct_answers(course), "score": "100"}
 
     log = lms.log()
-    assert_clean_session(lms, log)
-    assert_interaction_values_sent(log)
-    assert ("cmi.core.exit", "") in LmsSession.sets(log)
+    assert_clean_session(lms, log, edition=edition)
+    assert_interaction_values_sent(log, edition)
+    assert (edition.exit, edition.done_exit) in LmsSession.sets(log)
 
 
-def test_learner_fails_retakes_and_passes(open_lms, built_course):
-    course = built_course
+def test_learner_fails_retakes_and_passes(launch, course, edition):
     cfg = course.config
     assert cfg["quiz"]["attempts"] == 0 or cfg["quiz"]["attempts"] >= 2, "the journey needs a retake"
-    lms = open_lms()
+    lms = launch()
     sco = lms.sco
     read_lessons(sco, cfg["lessons"])
 
@@ -279,67 +305,62 @@ def test_learner_fails_retakes_and_passes(open_lms, built_course):
     retake = sco.get_by_role("button", name="Retake quiz")
     expect(retake).to_be_visible()
 
-    failed = lms.wait_for_commit(lambda c: c.cmi["core"]["score"]["raw"] != "", what="the commit of the failed attempt")
-    assert status_and_score(failed.cmi) == (cfg["status"]["fail"], score_str(first_score), "0", "100")
-    assert_interactions(interactions(failed.cmi), course, [wrong])
-    assert [r["result"] for r in interactions(failed.cmi)].count("wrong") == sum(
+    failed = lms.wait_for_commit(lambda c: edition.score(c.cmi)[0] != "", what="the commit of the failed attempt")
+    assert edition.outcome(failed.cmi) == edition.expected(cfg["status"]["fail"], score_str(first_score))
+    assert_interactions(interactions(failed.cmi), course, [wrong], edition)
+    assert [r["result"] for r in interactions(failed.cmi)].count(edition.wrong) == sum(
         1 for q in course.questions if wrong[q["id"]] != q["answer"]
     )
-    assert lms.cmi()["core"]["lesson_status"] == "incomplete"
+    assert edition.status(lms.cmi()) == edition.word("incomplete")
 
     retake.click()
     answer_quiz(sco, course.questions, correct_answers(course))
     results = score_quiz(sco)
     expect(results).to_contain_text("100")
 
-    passed = lms.wait_for_commit(
-        lambda c: c.cmi["core"]["lesson_status"] == cfg["status"]["pass"], what="the commit of the pass"
-    )
-    assert status_and_score(passed.cmi) == ("passed", "100", "0", "100")
+    passed = edition.word(cfg["status"]["pass"])
+    passed_commit = lms.wait_for_commit(lambda c: edition.status(c.cmi) == passed, what="the commit of the pass")
+    assert edition.outcome(passed_commit.cmi) == edition.expected("passed", "100")
 
     finish = lms.close()
-    assert status_and_score(finish.cmi) == ("passed", "100", "0", "100")
-    assert finish.cmi["core"]["exit"] == ""
-    assert_interactions(interactions(finish.cmi), course, [wrong, correct_answers(course)])
+    assert edition.outcome(finish.cmi) == edition.expected("passed", "100")
+    assert edition.value(finish.cmi, edition.exit) == edition.done_exit
+    assert_interactions(interactions(finish.cmi), course, [wrong, correct_answers(course)], edition)
     state = decode_suspend(finish.cmi["suspend_data"], course)
     assert state["quiz"]["attempts"] == 2 and state["quiz"]["state"] == "s" and state["quiz"]["score"] == "100"
     log = lms.log()
-    assert_clean_session(lms, log)
-    assert_interaction_values_sent(log)
-    statuses = [v for k, v in LmsSession.sets(log) if k == "cmi.core.lesson_status"]
-    assert statuses[-1] == "passed" and "passed" not in statuses[:-1], statuses
+    assert_clean_session(lms, log, edition=edition)
+    assert_interaction_values_sent(log, edition)
+    statuses = edition.status_writes(LmsSession.sets(log))
+    assert statuses[-1] == edition.word("passed") and edition.word("passed") not in statuses[:-1], statuses
 
 
-def test_close_mid_course_and_resume(open_lms, built_course):
-    course = built_course
+def test_close_mid_course_and_resume(launch, course, edition):
     cfg = course.config
     lessons = cfg["lessons"]
     seen = 4  # lessons[0..3] shown in session 1, the last one still on screen when the learner leaves
     assert len(lessons) > seen
 
     # Session 1
-    lms1 = open_lms()
+    lms1 = launch()
     read_lessons(lms1.sco, lessons, 0, seen - 1)
     progress_1 = expect_progress(lms1.sco, seen, len(lessons) + 1)
     finish1 = lms1.close()
-    core = finish1.cmi["core"]
-    assert core["lesson_location"] == f"lesson:{lessons[seen - 1]['id']}"
-    assert core["exit"] == "suspend"
-    assert core["lesson_status"] == "incomplete"
+    location = edition.value(finish1.cmi, edition.location)
+    assert location == f"lesson:{lessons[seen - 1]['id']}"
+    assert edition.value(finish1.cmi, edition.exit) == edition.suspend_exit
+    assert edition.status(finish1.cmi) == edition.word("incomplete")
     assert finish1.cmi["suspend_data"] != ""
+    if edition is SCORM2004:  # the share of views seen, as the progress bar shows it, to 7 decimals at most
+        measure = finish1.cmi["progress_measure"]
+        assert re.fullmatch(r"0\.\d{1,7}", measure) and abs(float(measure) - seen / (len(lessons) + 1)) < 1e-7, measure
     state = decode_suspend(finish1.cmi["suspend_data"], course)
     assert state["visited"] == {lesson["id"]: i < seen for i, lesson in enumerate(lessons)}
-    assert_clean_session(lms1, lms1.log())
+    assert_clean_session(lms1, lms1.log(), edition=edition)
 
     # Session 2: the LMS hands back exactly what it stored.
-    lms2 = open_lms(
-        cmi=seed_cmi(
-            entry="resume",
-            lesson_location=core["lesson_location"],
-            suspend_data=finish1.cmi["suspend_data"],
-            lesson_status=core["lesson_status"],
-        )
-    )
+    suspend_data = finish1.cmi["suspend_data"]
+    lms2 = launch(cmi=edition.seed(entry="resume", location=location, suspend_data=suspend_data, status="incomplete"))
     sco = lms2.sco
     sco.get_by_role("button", name="Continue where I left off").click()
     expect_lesson_shown(sco, lessons[seen - 1])
@@ -348,34 +369,30 @@ def test_close_mid_course_and_resume(open_lms, built_course):
 
     finish_course_passing(lms2, course, start=seen - 1)
     finish2 = lms2.close()
-    assert status_and_score(finish2.cmi) == ("passed", "100", "0", "100")
-    assert finish2.cmi["core"]["exit"] == ""
+    assert edition.outcome(finish2.cmi) == edition.expected("passed", "100")
+    assert edition.value(finish2.cmi, edition.exit) == edition.done_exit
     assert all(decode_suspend(finish2.cmi["suspend_data"], course)["visited"].values())
     log = lms2.log()
-    assert_clean_session(lms2, log)
-    reads = [e["args"][0] for e in LmsSession.calls(log, "LMSGetValue")]
-    assert {"cmi.core.entry", "cmi.core.lesson_location", "cmi.suspend_data"} <= set(reads)
+    assert_clean_session(lms2, log, edition=edition)
+    reads = [e["args"][0] for e in LmsSession.calls(log, edition.get_value)]
+    assert {edition.entry, edition.location, "cmi.suspend_data"} <= set(reads)
 
 
-def test_review_mode_changes_nothing(open_lms, built_course):
-    course = built_course
+def test_review_mode_changes_nothing(launch, course, edition):
     cfg = course.config
     # A finished run first, to get real suspend_data and location from it.
-    run1 = open_lms()
+    run1 = launch()
     finish_course_passing(run1, course)
     stored = run1.close().cmi
-    assert stored["core"]["lesson_status"] == "passed"
+    assert edition.status(stored) == edition.word("passed")
 
-    lms = open_lms(
-        cmi=seed_cmi(
+    lms = launch(
+        cmi=edition.seed(
             entry="",
-            lesson_mode="review",
-            credit="no-credit",
-            lesson_status="passed",
-            score_raw="100",
-            score_min="0",
-            score_max="100",
-            lesson_location=stored["core"]["lesson_location"],
+            mode="review",
+            status="passed",
+            score="100",
+            location=edition.value(stored, edition.location),
             suspend_data=stored["suspend_data"],
         )
     )
@@ -394,28 +411,27 @@ def test_review_mode_changes_nothing(open_lms, built_course):
 
     finish = lms.close()
     log = lms.log()
-    assert_clean_session(lms, log)
+    assert_clean_session(lms, log, edition=edition)
     written = [k for k, _ in LmsSession.sets(log)]
     forbidden = [
         k
         for k in written
-        if k == "cmi.core.lesson_status"
-        or k.startswith("cmi.core.score.")
-        or k.startswith("cmi.interactions.")
-        or k in ("cmi.suspend_data", "cmi.core.lesson_location")
+        if k in edition.status_elements
+        or k.startswith(edition.score_prefix)
+        or k.startswith(("cmi.interactions.", "cmi.objectives."))
+        or k in ("cmi.suspend_data", edition.location, "cmi.progress_measure")
     ]
     assert forbidden == [], f"review mode wrote {forbidden}"
-    assert status_and_score(finish.cmi) == ("passed", "100", "0", "100")
+    assert edition.outcome(finish.cmi) == edition.expected("passed", "100")
     assert interactions(finish.cmi) == []
     assert finish.cmi["suspend_data"] == stored["suspend_data"]
 
 
-def test_without_an_lms_the_course_still_works(context, lms_server, built_course):
-    course = built_course
+def test_without_an_lms_the_course_still_works(context, lms_server, course):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{lms_server.url}/pkg/index.html")
+    page.goto(f"{lms_server.url}{course.pkg}")
     notice = page.get_by_role("status").filter(has_text=NOT_RECORDED)
     expect(notice).to_be_visible()
 
@@ -438,41 +454,41 @@ def test_without_an_lms_the_course_still_works(context, lms_server, built_course
     assert errors == []
 
 
-def test_api_found_two_frames_deep(open_lms, built_course):
-    course = built_course
+def test_api_found_two_frames_deep(launch, course, edition):
     lessons = course.config["lessons"]
-    lms = open_lms(wrap=True)
+    lms = launch(wrap=True)
     sco = lms.sco
     expect_lesson_shown(sco, lessons[0])
     expect(sco.get_by_role("status").filter(has_text=NOT_RECORDED)).to_have_count(0)
-    lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == "incomplete", what="incomplete on launch")
+    incomplete = edition.word("incomplete")
+    lms.wait_for_commit(lambda c: edition.status(c.cmi) == incomplete, what="incomplete on launch")
     click_next(sco)
     expect_lesson_shown(sco, lessons[1])
+    second = f"lesson:{lessons[1]['id']}"
     lms.wait_for_commit(
-        lambda c: c.cmi["core"]["lesson_location"] == f"lesson:{lessons[1]['id']}",
+        lambda c: edition.value(c.cmi, edition.location) == second,
         what="the page-change commit",
     )
     finish = lms.close()
-    assert finish.cmi["core"]["exit"] == "suspend"
-    assert finish.cmi["core"]["lesson_location"] == f"lesson:{lessons[1]['id']}"
-    assert_clean_session(lms, lms.log())
+    assert edition.value(finish.cmi, edition.exit) == edition.suspend_exit
+    assert edition.value(finish.cmi, edition.location) == second
+    assert_clean_session(lms, lms.log(), edition=edition)
 
 
-def test_resume_prompt_start_from_the_beginning(open_lms, built_course):
+def test_resume_prompt_start_from_the_beginning(launch, course, edition):
     """The other answer to the resume prompt: the first lesson is shown."""
-    course = built_course
     lessons = course.config["lessons"]
-    lms1 = open_lms()
+    lms1 = launch()
     read_lessons(lms1.sco, lessons, 0, 2)
     stored = lms1.close().cmi
-    lms2 = open_lms(
-        cmi=seed_cmi(
+    lms2 = launch(
+        cmi=edition.seed(
             entry="resume",
-            lesson_location=stored["core"]["lesson_location"],
+            location=edition.value(stored, edition.location),
             suspend_data=stored["suspend_data"],
-            lesson_status="incomplete",
+            status="incomplete",
         )
     )
     lms2.sco.get_by_role("button", name="Start from the beginning").click()
     expect_lesson_shown(lms2.sco, lessons[0])
-    assert_clean_session(lms2, lms2.log(), finished=False)
+    assert_clean_session(lms2, lms2.log(), finished=False, edition=edition)

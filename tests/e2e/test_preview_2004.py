@@ -1,10 +1,8 @@
-"""``coursepack preview --format scorm2004`` in headless Chromium: the strict SCORM 2004 test LMS.
+"""``coursepack preview --format scorm2004`` in headless Chromium: the player on the strict SCORM 2004 test LMS.
 
-Phase 1 of issue 13: the course's SCORM 2004 adapter does not exist yet, so the course here brings
-a stand-in (``templates/static/scorm2004.js``) that finds ``API_1484_11`` the way an adapter does,
-opens a session, stores a little and ends it on ``pagehide``. The tests check the test LMS and the
-inspector around it, not the player (whose tracking needs the phase-2 adapter; its scripts stop
-without one, and the preview reports that as a script error).
+The course is played through its real adapter (templates/runtime/adapters/scorm2004.js) against the preview's
+test LMS (builder/preview/static/lms2004.js), which flags every value a strict LMS, scorm-again or
+Moodle's player would refuse; the inspector shows the calls and the data model.
 """
 
 from __future__ import annotations
@@ -38,37 +36,10 @@ questions:
     text: The sky is blue.
     answer: true
 """
-STAND_IN = """\
-/* Stand-in for the phase-2 SCORM 2004 adapter: finds API_1484_11 up the frames, opens a session. */
-(function () {
-  var win = window;
-  var api = null;
-  for (var i = 0; i < 10 && win; i++) {
-    try { api = win.API_1484_11 || null; } catch (e) { api = null; }
-    if (api || win === win.parent) break;
-    win = win.parent;
-  }
-  if (!api) return;
-  api.Initialize('');
-  var resumed = api.GetValue('cmi.entry') === 'resume';
-  api.GetValue('cmi.learner_name');
-  if (resumed) api.GetValue('cmi.suspend_data');
-  else api.SetValue('cmi.completion_status', 'incomplete');
-  api.SetValue('cmi.location', 'lesson:one');
-  api.SetValue('cmi.suspend_data', 'stand-in state');
-  api.Commit('');
-  window.addEventListener('pagehide', function () {
-    api.SetValue('cmi.exit', 'suspend');
-    api.SetValue('cmi.session_time', 'PT1.5S');
-    api.Terminate('');
-  });
-})();
-"""
 FILES = {
     "course.yaml": COURSE_YAML,
     "quiz.yaml": QUIZ_YAML,
     "lessons/one.html": "<p>The only lesson.</p>\n",
-    "templates/static/scorm2004.js": STAND_IN,
 }
 
 
@@ -96,6 +67,18 @@ def calls(page: Page, fn: str, element: str | None = None):
     return page.locator(selector)
 
 
+def stored(page: Page, element: str):
+    """The data model's row of *element* (Data model tab)."""
+    return page.locator(f'#tab-data tr[data-element="{element}"]')
+
+
+def expect_nothing_flagged(page: Page) -> None:
+    """No call failed, and no value was one a strict LMS, scorm-again or Moodle's player would refuse."""
+    expect(page.locator("[data-calls] tr[data-fn]").first).to_be_attached()
+    expect(page.locator("[data-calls] tr[data-fn].is-error")).to_have_count(0)
+    expect(page.locator("[data-calls] tr[data-fn].is-warning")).to_have_count(0)
+
+
 def test_the_course_finds_api_1484_11_and_initializes(page, preview):
     assert preview.builds.served is not None and (preview.builds.served / "assets" / "scorm2004.js").is_file()
     expect(page.locator(".lms-bar")).to_contain_text("Test LMS (SCORM 2004 4th Edition)")
@@ -106,25 +89,65 @@ def test_the_course_finds_api_1484_11_and_initializes(page, preview):
     expect(initialize.locator("td.ret")).to_have_text('"true"')
     expect(calls(page, "GetValue", "cmi.learner_name").locator("td.ret")).to_have_text('"Doe, Jane"')
     expect(calls(page, "GetValue", "cmi.entry").locator("td.ret")).to_have_text('"ab-initio"')
-    expect(calls(page, "Commit")).to_have_attribute("data-code", "0")
-    expect(page.locator("[data-calls] tr[data-fn].is-error")).to_have_count(0)  # no API call failed
+    expect(calls(page, "GetValue", "cmi.suspend_data")).to_have_count(0)  # a new attempt has none: never a 403
+    expect(calls(page, "Commit").first).to_have_attribute("data-code", "0")
+    expect_nothing_flagged(page)
 
     page.get_by_role("tab", name="Data model").click()
     core = page.locator("[data-core]")
     expect(core.locator('tr[data-element="cmi.completion_status"]')).to_contain_text('"incomplete"')
+    expect(core.locator('tr[data-element="cmi.success_status"]')).to_contain_text('"unknown"')
+    expect(core.locator('tr[data-element="cmi.exit"]')).to_contain_text('"suspend"')
     expect(core.locator('tr[data-element="cmi.scaled_passing_score"]')).to_contain_text('"0.75"')
     expect(page.locator("[data-suspend-limit]")).to_have_text("64000")
-    expect(page.locator("[data-suspend]")).to_have_text("stand-in state")
+    expect(page.locator("[data-suspend]")).to_have_text(re.compile(r"^2~"))  # suspend_data format 2
+
+
+def test_the_player_passes_the_quiz_on_the_2004_test_lms(page):
+    sco = page.frame_locator("#scorm_object")
+    sco.get_by_role("button", name="Next", exact=True).click()
+    quiz = sco.locator('section.view[data-view="quiz"]')
+    quiz.get_by_role("radio", name="True", exact=True).check()
+    quiz.get_by_role("button", name="Score my quiz").click()
+    expect(quiz.locator("[data-results]")).to_contain_text("100")
+    expect(calls(page, "SetValue", "cmi.success_status").last.locator("td.ret")).to_have_text('"true"')
+    expect_nothing_flagged(page)
+
+    page.get_by_role("tab", name="Data model").click()
+    for element, value in {
+        "cmi.completion_status": "completed",
+        "cmi.success_status": "passed",
+        "cmi.score.scaled": "1",
+        "cmi.score.raw": "100",
+        "cmi.progress_measure": "1",
+        "cmi.location": "quiz",
+        "cmi.exit": "normal",
+        # the manifest's objective (mastery_score_in_manifest) mirrors the SCO's status and score
+        "cmi.objectives.0.id": "preview-2004-quiz",
+        "cmi.objectives.0.success_status": "passed",
+        "cmi.objectives.0.score.scaled": "1",
+    }.items():
+        expect(stored(page, element)).to_contain_text(json.dumps(value))
+    row = page.locator('[data-interactions] tr[data-interaction="0"]')
+    expect(row).to_contain_text("urn:coursepack:preview-2004:q_one")
+    expect(row).to_contain_text("true-false")
+    expect(row).to_contain_text("correct")
 
 
 def test_close_and_resume_keeps_a_suspended_attempt_and_a_new_learner_starts_afresh(page):
+    page.get_by_role("tab", name="Data model").click()
+    expect(page.locator("[data-suspend]")).to_have_text(re.compile(r"^2~"))
+    suspend_data = page.locator("[data-suspend]").text_content()
+    page.get_by_role("tab", name="Calls").click()
     page.get_by_role("button", name="Close and resume").click()
     sessions = page.locator("[data-calls] tr.session")
     expect(sessions).to_have_count(2)
     expect(sessions.nth(1)).to_contain_text('close and resume · learner_1 (Doe, Jane) · entry "resume"')
     expect(calls(page, "Terminate").first).to_have_attribute("data-code", "0")
     resumed = page.locator('[data-calls] tr[data-fn="GetValue"][data-element="cmi.suspend_data"][data-session="2"]')
-    expect(resumed.locator("td.ret")).to_have_text('"stand-in state"')
+    expect(resumed.locator("td.ret")).to_have_text(json.dumps(suspend_data))
+    expect(page.frame_locator("#scorm_object").get_by_role("button", name="Continue where I left off")).to_be_visible()
+    expect_nothing_flagged(page)
 
     page.get_by_role("button", name="New learner").click()
     expect(sessions).to_have_count(3)

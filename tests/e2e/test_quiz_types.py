@@ -3,7 +3,9 @@ resume, review and the course evaluation, on the quiz showcase course (course_sr
 
 Which questions an attempt shows is random: the tests read the attempt from the page, check it
 against the draw recomputed from the stored seed (suspend_v2.presented), and take the correct
-answers from the package's sealed keys (answer_key.py).
+answers from the package's sealed keys (answer_key.py). The tests of every type answered right and
+wrong run for both SCORM editions (the 2004 package's responses and patterns in the 2004 formats);
+the rest are the engine's, the same in every package, and run on the SCORM 1.2 one.
 """
 
 from __future__ import annotations
@@ -17,13 +19,18 @@ import pytest
 from playwright.sync_api import expect
 
 from . import suspend_v2
+from .editions import SCORM2004
 from .lms import LmsSession, interactions, seed_cmi
 from .quiz_helpers import (
     answer,
     assert_interactions,
+    assert_interactions_2004,
+    assert_moodle_2004_accepts,
     assert_moodle_accepts,
     control_values,
+    description,
     fieldset,
+    interaction_id,
     option_texts,
     partial,
     presented_ids,
@@ -45,6 +52,33 @@ def open_showcase(open_lms, **kwargs) -> LmsSession:
 
 def by_id(course) -> dict:
     return {q["id"]: q for q in course.questions}
+
+
+@pytest.fixture
+def showcase(showcase_courses, edition):
+    """The quiz showcase's package of the edition."""
+    return showcase_courses[edition.name]
+
+
+@pytest.fixture
+def launch_showcase(open_lms, showcase, edition):
+    def _launch(**kwargs) -> LmsSession:
+        return open_lms(edition=edition, pkg=showcase.pkg, **kwargs)
+
+    return _launch
+
+
+def assert_journal(edition, stored: list[dict], answered: list, config: dict) -> None:
+    """The interactions of the answers, exact, in the edition's formats."""
+    if edition is SCORM2004:
+        assert_interactions_2004(stored, answered, config)
+    else:
+        assert_interactions(stored, answered)
+
+
+def assert_moodle_takes(edition, log: list[dict]) -> None:
+    """Every value sent passes the checks of Moodle's player for the edition."""
+    (assert_moodle_2004_accepts if edition is SCORM2004 else assert_moodle_accepts)(log)
 
 
 def read_lessons_to_quiz(lms: LmsSession, course) -> None:
@@ -87,9 +121,9 @@ def assert_draw(lms: LmsSession, course, shown: list[str]) -> str:
 
 
 # ============================================================================ tests
-def test_every_type_answered_right_then_the_required_evaluation(open_lms, showcase_course):
-    course = showcase_course
-    lms = open_showcase(open_lms)
+def test_every_type_answered_right_then_the_required_evaluation(launch_showcase, showcase, edition):
+    course = showcase
+    lms = launch_showcase()
     sco = lms.sco
     read_lessons_to_quiz(lms, course)
     shown = presented_ids(sco)
@@ -128,15 +162,9 @@ def test_every_type_answered_right_then_the_required_evaluation(open_lms, showca
     expect(sco.get_by_role("button", name="Retake quiz")).to_have_count(0)
 
     # Passed, but the required evaluation is still open: incomplete, with the score.
-    scored = lms.wait_for_commit(lambda c: c.cmi["core"]["score"]["raw"] != "", what="the scoring commit")
-    core = scored.cmi["core"]
-    assert (core["lesson_status"], core["score"]["raw"], core["score"]["min"], core["score"]["max"]) == (
-        "incomplete",
-        "100",
-        "0",
-        "100",
-    )
-    assert_interactions(interactions(scored.cmi), answered)
+    scored = lms.wait_for_commit(lambda c: edition.score(c.cmi)[0] != "", what="the scoring commit")
+    assert edition.outcome(scored.cmi) == edition.expected("incomplete", "100")
+    assert_journal(edition, interactions(scored.cmi), answered, course.config)
 
     # The evaluation: every statement must be rated; the comment is optional and one line.
     evaluation.get_by_role("button", name="Send my evaluation").click()
@@ -153,30 +181,57 @@ def test_every_type_answered_right_then_the_required_evaluation(open_lms, showca
     expect(evaluation).to_contain_text("Your evaluation has been recorded")
     expect(evaluation.get_by_role("button", name="Send my evaluation")).to_be_hidden()
 
-    done = lms.wait_for_commit(lambda c: c.cmi["core"]["lesson_status"] == "passed", what="passed after the evaluation")
-    assert done.cmi["core"]["score"]["raw"] == "100"  # the evaluation never changes the score
+    passed = edition.word("passed")
+    done = lms.wait_for_commit(lambda c: edition.status(c.cmi) == passed, what="passed after the evaluation")
+    assert edition.score(done.cmi) == edition.score_of("100")  # the evaluation never changes the score
     records = interactions(done.cmi)
-    assert_interactions(records[: len(answered)], answered)
+    assert_journal(edition, records[: len(answered)], answered, course.config)
     survey = records[len(answered) :]
-    assert [(r["id"], r["type"], r["student_response"], r["result"], r["weighting"]) for r in survey] == [
-        (item["id"], "likert", ratings[item["id"]], "neutral", "0") for item in items
-    ] + [("eval_comment", "fill-in", "More cases from the wards, please.", "neutral", "0")]
+    comment = "More cases from the wards, please."
+    if edition is SCORM2004:  # URNs, the texts, and the comment as long-fill-in (up to 255: more than fill-in's 250)
+        language = course.config["course"]["language"]
+        assert [
+            (r["id"], r["type"], r["description"], r["learner_response"], r["result"], r["weighting"]) for r in survey
+        ] == [
+            (
+                interaction_id(course.config, item["id"]),
+                "likert",
+                description(item["text"], language),
+                ratings[item["id"]],
+                "neutral",
+                "0",
+            )
+            for item in items
+        ] + [
+            (
+                interaction_id(course.config, "eval_comment"),
+                "long-fill-in",
+                description("What would you change about this course?", language),
+                comment,
+                "neutral",
+                "0",
+            )
+        ]
+    else:
+        assert [(r["id"], r["type"], r["student_response"], r["result"], r["weighting"]) for r in survey] == [
+            (item["id"], "likert", ratings[item["id"]], "neutral", "0") for item in items
+        ] + [("eval_comment", "fill-in", comment, "neutral", "0")]
     assert all((r.get("correct_responses") or {}) == {} for r in survey)
 
     finish = lms.close()
-    assert finish.cmi["core"]["exit"] == "" and finish.cmi["core"]["lesson_status"] == "passed"
+    assert edition.value(finish.cmi, edition.exit) == edition.done_exit and edition.status(finish.cmi) == passed
     state = suspend_v2.decode(finish.cmi["suspend_data"], course.config)["quiz"]
     assert state["evaluation"] == {"submitted": True, "answers": ratings}
     assert state["checked"][single["id"]] is True
     assert state["answers"] == {q["id"]: v for q, v in answered}
     log = lms.log()
-    assert_clean_session(lms, log)
-    assert_moodle_accepts(log)
+    assert_clean_session(lms, log, edition=edition)
+    assert_moodle_takes(edition, log)
 
 
-def test_wrong_then_partly_right_answers_and_the_last_attempt(open_lms, showcase_course):
-    course = showcase_course
-    lms = open_showcase(open_lms)
+def test_wrong_then_partly_right_answers_and_the_last_attempt(launch_showcase, showcase, edition):
+    course = showcase
+    lms = launch_showcase()
     sco = lms.sco
     read_lessons_to_quiz(lms, course)
     all_answered = []
@@ -193,9 +248,8 @@ def test_wrong_then_partly_right_answers_and_the_last_attempt(open_lms, showcase
             lambda c, n=len(all_answered): len(c.cmi.get("interactions") or {}) == n,
             what=f"the commit of attempt {number}",
         )
-        assert stored.cmi["core"]["score"]["raw"] == score_str(expected)
-        assert stored.cmi["core"]["lesson_status"] == "incomplete"
-        assert_interactions(interactions(stored.cmi), all_answered)
+        assert edition.outcome(stored.cmi) == edition.expected("incomplete", score_str(expected))
+        assert_journal(edition, interactions(stored.cmi), all_answered, course.config)
         # Correct answers are revealed only after passing; explanations of wrong answers stay hidden too.
         for q, value in answered:
             item = results.locator(f'[data-feedback-for="{q["id"]}"]')
@@ -213,12 +267,12 @@ def test_wrong_then_partly_right_answers_and_the_last_attempt(open_lms, showcase
     expect(quiz_view(sco).locator("[data-evaluation]")).to_be_visible()  # the quiz is over: the evaluation opens
 
     finish = lms.close()
-    assert finish.cmi["core"]["lesson_status"] == "incomplete"
+    assert edition.status(finish.cmi) == edition.word("incomplete")
     state = suspend_v2.decode(finish.cmi["suspend_data"], course.config)["quiz"]
     assert state["attempts"] == 3 and state["state"] == "s"
     log = lms.log()
-    assert_clean_session(lms, log)
-    assert_moodle_accepts(log)
+    assert_clean_session(lms, log, edition=edition)
+    assert_moodle_takes(edition, log)
 
 
 def test_partial_credit_scores(open_lms, showcase_course):

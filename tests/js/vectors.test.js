@@ -12,6 +12,7 @@ const { load, text } = require('./fixture.js');
 const Quiz = load('quiz.js');
 const Suspend = load('suspend.js');
 const Certificate = load('certificate.js');
+const Scorm2004 = load('adapters/scorm2004.js');
 
 const FOLDER = process.env.COURSEPACK_VECTORS || path.join(__dirname, '..', 'vectors');
 const read = (name) => JSON.parse(fs.readFileSync(path.join(FOLDER, `${name}.json`), 'utf-8'));
@@ -113,6 +114,22 @@ vectors('responses and correct-response patterns (SCORM 1.2)', () => {
       assert.equal(engine.response(c.question, value), response, `${c.question.id} ${JSON.stringify(value)}`);
     }
   }
+});
+
+// The type (the question's `interaction`) comes from the builder's configuration; the adapter only
+// turns the evaluation comment's into long-fill-in.
+vectors('SCORM 2004 interactions: each type\'s formats (quiz.js) and the adapter\'s parts (scorm2004.js)', () => {
+  const v = read('scorm2004-interactions');
+  for (const c of v.interactions) {
+    const q = { id: 'v', type: c.type, caseSensitive: c.caseSensitive || false, sources: (c.sources || []).map((id) => ({ id })) };
+    const kind = Quiz.TYPES[c.type];
+    assert.equal(kind.response2004(q, c.value), c.expect.learner_response, c.case);
+    assert.deepEqual(c.key === null ? [] : kind.patterns2004(q, c.key), c.expect.patterns, c.case);
+    assert.equal(Scorm2004.result(c.credit), c.expect.result, c.case);
+  }
+  for (const c of v.ids) assert.equal(Scorm2004.interactionId(c.course, c.item), c.expect);
+  for (const c of v.descriptions) assert.equal(Scorm2004.description(c.text, c.language), c.expect);
+  for (const c of v.comments) assert.equal(Scorm2004.commentResponse(c.text, c.limit), c.expect.learner_response);
 });
 
 vectors('credit and the score of an attempt', () => {

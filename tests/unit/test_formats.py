@@ -93,6 +93,28 @@ def test_each_package_carries_only_its_own_adapter(tmp_path, toy_format, make_co
         formats.unregister("other")
 
 
+def test_a_format_whose_adapter_is_missing_is_refused(runner, make_course, tmp_path):
+    class Unplugged(PlayerOnly):
+        name = "unplugged"
+        title = "unplugged package"
+        adapter = "unplugged.js"  # in no template folder: the package could play but never track
+
+    formats.register(Unplugged)
+    try:
+        course = make_course()
+        result = runner.invoke(main, ["build", str(course), "-o", str(tmp_path / "out"), "--format", "unplugged"])
+    finally:
+        formats.unregister("unplugged")
+    assert result.exit_code == 2
+    assert (
+        "course.yaml: error: '--format unplugged' cannot build yet: this coursepack has no runtime adapter for the "
+        "unplugged package (templates/runtime/adapters/unplugged.js), so the package could not report to the LMS"
+    ) in result.stderr
+    assert "hint: choose another --format for now: scorm12, " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_zip_no_format_claims_names_every_descriptor(runner, tmp_path):
     bad = tmp_path / "bad.zip"
     with zipfile.ZipFile(bad, "w") as zf:

@@ -11,9 +11,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
+from builder import formats
 from builder.cli import main
 from builder.pipeline import prepare
 from builder.preview.server import STATIC, PreviewServer
@@ -202,21 +204,39 @@ def test_cli_preview_errors(runner, course, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_a_2004_preview_runs_the_2004_test_lms_and_names_a_missing_adapter(make_course):
-    adapter = "/* stand-in for the phase-2 SCORM 2004 adapter */\n"
-    course = make_course({"templates/static/scorm2004.js": adapter})
+def test_a_2004_preview_runs_the_2004_test_lms_and_the_2004_adapter(make_course):
+    course = make_course()
     server = PreviewServer(course, port=0, interval=0.05, debounce=0.05, format_name="scorm2004").start()
     try:
         assert server.state.ok, server.state.problems
         assert get(server, "/__preview__/test-lms.js")[2] == (STATIC / "lms2004.js").read_bytes()
         assert b"<schemaversion>2004 4th Edition</schemaversion>" in get(server, "/course/imsmanifest.xml")[2]
-        assert get(server, "/course/assets/scorm2004.js")[2] == adapter.encode()
-        (course / "templates" / "static" / "scorm2004.js").unlink()
-        state = server.wait_for(lambda s: s.attempt >= 2)
-        assert not state.ok and state.good == 1
-        assert "'--format scorm2004' cannot build yet" in state.problems[0].message
+        adapter = Path(__file__).resolve().parents[2] / "templates" / "runtime" / "adapters" / "scorm2004.js"
+        assert get(server, "/course/assets/scorm2004.js")[2] == adapter.read_bytes()
+        assert get(server, "/course/assets/scorm12.js")[0] == 404
     finally:
         server.stop()
+
+
+def test_a_preview_names_a_missing_adapter(make_course):
+    from builder.scorm.scorm12 import Scorm12Format
+
+    class Unplugged(Scorm12Format):
+        name = "unplugged"
+        adapter = "unplugged.js"
+
+    formats.register(Unplugged)
+    course = make_course({"templates/static/unplugged.js": "/* the course's own adapter */\n"})
+    server = PreviewServer(course, port=0, interval=0.05, debounce=0.05, format_name="unplugged").start()
+    try:
+        assert server.state.ok, server.state.problems
+        (course / "templates" / "static" / "unplugged.js").unlink()
+        state = server.wait_for(lambda s: s.attempt >= 2)
+        assert not state.ok and state.good == 1
+        assert "'--format unplugged' cannot build yet" in state.problems[0].message
+    finally:
+        server.stop()
+        formats.unregister("unplugged")
 
 
 def test_cli_preview_takes_one_format(runner, course):

@@ -1,9 +1,11 @@
 """SCORM 2004 interaction formats: the shared vectors, and real scorm-again accepting every value.
 
-``tests/vectors/scorm2004-interactions.json`` pins builder/scorm/scorm2004/interactions.py (and, in
-phase 2, the runtime adapter that mirrors it). Every value the functions produce for the vectors
-and for every question of both example courses is then fed to scorm-again's SCORM 2004 runtime
-(the npm package the browser tests use), which must accept each SetValue.
+``tests/vectors/scorm2004-interactions.json`` pins each question type's SCORM 2004 formats
+(builder/questions/, through builder/engine.py), the format's own parts
+(builder/scorm/scorm2004/interactions.py) and the runtime that mirrors them (tests/js/scorm2004.test.js).
+Every value they produce for the vectors and for every question of both example courses is then fed
+to scorm-again's SCORM 2004 runtime (the npm package the browser tests use), which must accept each
+SetValue.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from builder import engine
+from builder.page.runtime_config import runtime_config
+from builder.questions import TYPES
 from builder.scorm.scorm2004 import interactions as ix
 from builder.sources.course import load_course
 
@@ -23,13 +28,24 @@ VECTORS = json.loads((REPO / "tests" / "vectors" / "scorm2004-interactions.json"
 SCORM_AGAIN = REPO / "tests" / "e2e" / "node_modules" / "scorm-again" / "dist" / "scorm2004.js"
 FEEDER = Path(__file__).with_name("scorm_again_2004.js")
 EXAMPLES = [REPO / "course_src" / "self-compassion", REPO / "course_src" / "quiz-showcase"]
+#: cmi.interactions.n.type (RTE 4th Edition, 4.2.9.1): SCORM 1.2's words and two more.
+TYPES_2004 = {"true-false", "choice", "fill-in", "long-fill-in", "matching", "performance", "sequencing", "likert"}
+TYPES_2004 |= {"numeric", "other"}
+
+
+def question_of(vector) -> dict:
+    """The vector's question as the runtime configuration gives it (only what the formats read)."""
+    q = {"id": "v", "type": vector["type"], "caseSensitive": vector.get("caseSensitive", False)}
+    q["sources"] = [{"id": source} for source in vector.get("sources", ())]
+    return q
 
 
 def computed(vector) -> dict:
+    q = question_of(vector)
     return {
-        "type": ix.interaction_type(vector["type"]),
-        "learner_response": ix.learner_response(vector["type"], vector["value"]),
-        "patterns": ix.correct_patterns(vector["type"], vector["key"], vector.get("caseSensitive", False)),
+        "type": TYPES[vector["type"]].interaction,
+        "learner_response": engine.response_2004(q, vector["value"]),
+        "patterns": engine.patterns_2004(q, vector["key"]),
         "result": ix.result(vector["credit"]),
     }
 
@@ -48,12 +64,9 @@ def test_id_description_and_comment_vectors():
         assert {"type": ix.COMMENT_TYPE, "learner_response": ix.comment_response(v["text"], v["limit"])} == v["expect"]
 
 
-def test_every_quiz_type_has_a_2004_type():
-    from builder.model import QUESTION_TYPES
-
-    assert set(ix.TYPES) == set(QUESTION_TYPES)
-    covered = {v["type"] for v in VECTORS["interactions"]}
-    assert covered == set(QUESTION_TYPES)
+def test_every_question_type_has_a_2004_interaction_type_and_vectors():
+    assert {kind.interaction for kind in TYPES.values()} <= TYPES_2004
+    assert {v["type"] for v in VECTORS["interactions"]} == set(TYPES)
 
 
 def test_unreportable_numbers():
@@ -90,14 +103,15 @@ def _records():
     ]
     for folder in EXAMPLES:
         course, _ = load_course(folder)
-        for q in course.quiz.questions:
+        configs = runtime_config(course)["quiz"]["questions"]
+        for q, config in zip(course.quiz.questions, configs):
             records.append(
                 {
                     "id": ix.interaction_id(course.id, q.id),
-                    "type": ix.interaction_type(q.type),
+                    "type": TYPES[q.type].interaction,
                     "description": ix.description(q.text, course.language),
-                    "learner_response": ix.learner_response(q.type, _right_answer(q)),
-                    "patterns": ix.correct_patterns(q.type, q.key, q.case_sensitive),
+                    "learner_response": engine.response_2004(config, _right_answer(q)),
+                    "patterns": engine.patterns_2004(config, q.key),
                     "result": ix.result(None if q.type == "likert" else 1),
                     "weighting": "0" if q.type == "likert" else str(q.weight),
                 }
@@ -125,7 +139,8 @@ def test_scorm_again_accepts_every_value(tmp_path):
     assert node, "node is needed (scripts/test.sh installs npm packages with it)"
     records = _records()
     kinds = {r["type"] for r in records}
-    assert kinds == set(ix.TYPES.values()) | {ix.COMMENT_TYPE}  # every 2004 type the package writes
+    # every 2004 type the package writes
+    assert kinds == {kind.interaction for kind in TYPES.values()} | {ix.COMMENT_TYPE}
     run = subprocess.run([node, str(FEEDER)], input=json.dumps(records), capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     refused = json.loads(run.stdout)

@@ -1,9 +1,9 @@
 """The SCORM 2004 4th Edition format: one SCO (the player page) and its files, described by ``imsmanifest.xml``.
 
 The manifest (``manifest.py``) adds the sequencing a single SCO needs to the content package both
-SCORM editions share; the player reports through ``templates/runtime/adapters/scorm2004.js`` (phase 2: until
-it exists the build refuses this format), with the status words of ``status.py`` and the
-interaction formats of ``interactions.py``. docs/scorm2004.md explains the choices.
+SCORM editions share; the player reports through ``templates/runtime/adapters/scorm2004.js``, with the
+status words of ``status.py`` and what ``interactions.py`` adds to each answer (each question type
+owns its own 2004 response formats). docs/scorm2004.md explains the choices.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from lxml import etree
 from builder.model import Course
 from builder.problems import Problems
 from builder.scorm.contentpackage import MANIFEST_NAME, SCORM2004, add_element, check_package, identifiers
+from builder.scorm.scorm2004.status import objective_id
 
 IMSCP = SCORM2004.imscp
 ADLCP = SCORM2004.adlcp
@@ -63,11 +64,6 @@ class ManifestPlan(NamedTuple):
     files: Tuple[str, ...]
     objective_id: Optional[str]  #: the quiz's primary objective, only when the LMS judges success
     min_normalized_measure: Optional[str]  #: the pass mark as a fraction of 1 ("0.75")
-
-
-def objective_id(course: Course) -> str:
-    """The quiz's objective (``cmi.objectives`` id), from the course id only, like every identifier."""
-    return f"{course.id}-quiz"
 
 
 def scaled_pass_mark(pass_mark: float) -> str:

@@ -22,6 +22,18 @@ FIELDS: Dict[str, Dict[str, str]] = {
 }
 
 
+def objective_id(course: Course) -> str:
+    """The quiz's objective (the manifest's primary objective, a ``cmi.objectives`` id), from the course id only."""
+    return f"{course.id}-quiz"
+
+
 def status_config(course: Course) -> Dict[str, Any]:
-    """The runtime configuration's ``status`` for a 2004 package: the rule's two words and :data:`FIELDS`."""
-    return {"pass": course.status_on_pass, "fail": course.status_on_fail, "fields": FIELDS}
+    """The runtime configuration's ``status`` for a 2004 package: the rule's two words and :data:`FIELDS`.
+
+    With ``mastery_score_in_manifest`` the manifest declares the quiz's objective, and ``objective``
+    names it: the adapter keeps that objective's status and score equal to the SCO's.
+    """
+    status = {"pass": course.status_on_pass, "fail": course.status_on_fail, "fields": FIELDS}
+    if course.mastery_score_in_manifest:
+        status["objective"] = objective_id(course)
+    return status

@@ -55,25 +55,6 @@
     return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
   }
 
-  // ------------------------------------------------------------------ status vocabulary
-  // lesson_status is one word for completion and success; the course's rule (config.status)
-  // names a passed and a failed course. Never downgraded: nothing replaces passed, completed
-  // may only become passed.
-  const DONE = Object.freeze(['passed', 'completed']);
-
-  function statusRule(rule) {
-    return {
-      statusFor({ completion, success }) {
-        if (completion === 'completed') return success === 'passed' ? rule.pass : 'completed';
-        return success === 'failed' ? rule.fail : 'incomplete';
-      },
-      mayReplace: (from, to) => Boolean(to) && from !== 'passed' && (from !== 'completed' || to === 'passed'),
-      isDone: (status) => DONE.includes(status),
-      isFailed: (status) => status === 'failed',
-      isUnstarted: (status) => status === '' || status === 'not attempted',
-    };
-  }
-
   // ------------------------------------------------------------------ the adapter
   // options: {session: CoursepackSession, window, config, debug, onCommitFailure, onCommitRecovered}.
   // Finds the API and initializes it; not `connected` without an LMS.
@@ -135,7 +116,7 @@
       suspendLimit: SUSPEND_LIMIT,
       get connected() { return session.connected; },
       get dirty() { return session.dirty; },
-      ...statusRule(config.status),
+      ...options.session.statusRule(config.status),   // lesson_status is one status word
       launch,
       storedScore,
       setStatus: (status) => put('cmi.core.lesson_status', status),
