@@ -5,7 +5,8 @@
  * elements, the learner's state), connects the tracking adapter, creates the modules and the
  * parts (tracking, nav, quizview, certview) and wires them: a part never calls one that calls it
  * back, the links back are the callbacks given here (docs/architecture.md, section 1). Then
- * starts and exposes window.coursepack. Classic scripts, no dependencies.
+ * exposes window.coursepack and starts, once the adapter is ready (an adapter that must ask its
+ * LMS over the network, cmi5.js, is ready later). Classic scripts, no dependencies.
  */
 ;(function (global) {
   'use strict';
@@ -134,6 +135,7 @@
   });
   const adapter = global.CoursepackAdapter.connect({   // initializes the LMS session
     session: global.CoursepackSession,
+    xapi: global.CoursepackXapi || null,               // the xAPI reporter, for an adapter whose LMS is an LRS
     window: global,
     config,
     debug: DEBUG,
@@ -161,9 +163,23 @@
     emit('status', { status, certificate: certview.record({ askLms: false }) });
   }
 
+  // The LMS wants the learner back when the session ends (cmi5's returnURL): a button in the
+  // masthead ends the session, then goes there.
+  function showExit(returnUrl) {
+    const exit = el('button', { type: 'button', class: 'button exit', 'data-exit': true }, text('exit_course'));
+    exit.addEventListener('click', () => {
+      tracking.finish();
+      window.location.assign(returnUrl);
+    });
+    ($('.masthead-inner') || document.body).append(exit);
+  }
+
   // ------------------------------------------------------------------ start
   function start() {
-    const { entry, location, restored } = tracking.begin();
+    const { entry, location, restored, returnUrl, audio } = tracking.begin();
+    // cmi5's learner preferences: the audio is turned on or off at start-up (section 11.2).
+    if (audio === 'off') $$('video, audio').forEach((media) => { media.muted = true; });
+    if (returnUrl) showExit(returnUrl);
     nav.bind();
     certview.bind();
     quizview.bind();
@@ -174,8 +190,6 @@
     else nav.go(0, { focus: false });
     tracking.commitLaunch();
   }
-
-  start();
 
   // A small read-only view of the player for tests and debugging (no learner data).
   window.coursepack = Object.freeze({
@@ -196,4 +210,7 @@
       certificate: certview.summary(),
     }),
   });
+
+  if (adapter.ready) adapter.ready.then(start);
+  else start();
 })(window);
