@@ -335,8 +335,16 @@ def test_lrs_down_mid_session_every_statement_arrives_once(context, cmi5_lms, cm
     stored = checked(cmi5_lms, cmi5_ralph, actor, since, at_least=22)
     counts = Counter(trail(stored))
     assert counts == Counter(
-        {"launched": 1, "initialized*": 1, "experienced": 8, "answered": 8, "passed*": 1, "completed*": 1,
-         "satisfied": 1, "terminated*": 1}
+        {
+            "launched": 1,
+            "initialized*": 1,
+            "experienced": 8,
+            "answered": 8,
+            "passed*": 1,
+            "completed*": 1,
+            "satisfied": 1,
+            "terminated*": 1,
+        }
     )
 
 

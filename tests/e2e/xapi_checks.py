@@ -78,7 +78,9 @@ def _langmap(value, where: str, problems: list, language: str | None = None) -> 
             problems.append(f"{where}: language tag {key!r}")
 
 
-def check(statement: dict, *, base_iri: str, language: str, since: datetime, launch_activity: str | None = None) -> list[str]:
+def check(
+    statement: dict, *, base_iri: str, language: str, since: datetime, launch_activity: str | None = None
+) -> list[str]:
     """Every problem with one stored statement (empty when it is fine)."""
     problems = [
         f"schema {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
