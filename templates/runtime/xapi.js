@@ -288,7 +288,7 @@
       return;
     }
     // A per-session token (cmi5) refused: an earlier launch's statement is dropped, as the LMS closed
-    // that session for good; this page's wait in the outbox for the next launch's token.
+    // that session for good; this page's own wait in the outbox for the next launch's token.
     const expired = dest.perSession && (status === 401 || status === 403);
     if (expired && batch.length > 1) {
       singles = batch.length;
@@ -354,7 +354,6 @@
   // ------------------------------------------------------------------ the session
   let session = null;        // {actor, registration, record, ...} once the player started and we report
   let reason = dest ? 'waiting for the player' : 'no endpoint, relay or launch parameters';
-  const owned = () => delegated;   // the session's own statements are the adapter's
   const clock = { start: Date.now(), hiddenAt: null, paused: 0 };
   const elapsed = () => Date.now() - clock.start - clock.paused;
   let endDetail = null;
@@ -455,7 +454,7 @@
       if (Number.isFinite(answer.latencyMs)) result.duration = isoDuration(answer.latencyMs);
       send('answered', object, result, { parent: [ref(X.quiz)], grouping: [ref(X.course)] }, at);
     }
-    if (owned()) return;
+    if (delegated) return;   // the verdict is the adapter's
     const score = Math.min(100, Math.max(0, Number(detail.score) || 0));
     send(detail.passed ? 'passed' : 'failed', X.course, {
       score: { scaled: Math.round(score * 100) / 10000, raw: score, min: 0, max: 100 },
@@ -487,7 +486,7 @@
   }
 
   function onStatus(detail, at) {
-    if (owned()) return;
+    if (delegated) return;   // `completed` is the adapter's
     if (!TERMINAL.includes(detail.status) || session.record.completed) return;
     session.record.completed = true;
     saveRecord();
@@ -504,7 +503,7 @@
     try {
       if (event.persisted) {                 // into the back/forward cache: the session goes on
         clock.hiddenAt = Date.now();
-      } else if (session && endDetail && !session.ended && !owned()) {
+      } else if (session && endDetail && !session.ended && !delegated) {
         session.ended = true;
         const duration = isoDuration(Number.isFinite(endDetail.sessionMs) ? endDetail.sessionMs : elapsed());
         if (endDetail.exit === 'suspend') send('suspended', X.course, { duration }, null);
