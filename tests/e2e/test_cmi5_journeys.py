@@ -15,7 +15,6 @@ from collections import Counter
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from . import cmi5_rules
@@ -346,25 +345,3 @@ def test_lrs_down_mid_session_every_statement_arrives_once(context, cmi5_lms, cm
             "terminated*": 1,
         }
     )
-
-
-@pytest.mark.parametrize("mode", ["Review"])
-def test_review_mode_shows_the_record_read_only(context, cmi5_lms, cmi5_ralph, cmi5_package, mode):
-    """A finished registration reviewed: the answers on record, nothing written, no verdict."""
-    actor = new_learner()
-    since = datetime.now(timezone.utc)
-    first = cmi5_lms.launch(actor)
-    page = open_au(context, first.url)
-    open_quiz(page)
-    expect(take_quiz(page, cmi5_package, 8)).to_contain_text("100")
-    page.close(run_before_unload=True)
-    before = resume_document(cmi5_lms, first)
-    review = cmi5_lms.launch(actor, registration=first.registration, launch_mode=mode)
-    page = open_au(context, review.url)
-    open_quiz(page)
-    expect(quiz_view(page).locator("[data-results]")).to_contain_text("100")
-    page.close(run_before_unload=True)
-    stored = checked(cmi5_lms, cmi5_ralph, actor, since, at_least=16)
-    later = [s for s in stored if s["context"]["extensions"].get(SESSION_ID) == review.id]
-    assert trail(later) == ["launched", "initialized*", "terminated*"]
-    assert resume_document(cmi5_lms, review) == before
