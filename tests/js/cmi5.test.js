@@ -1,4 +1,4 @@
-// The cmi5 adapter (templates/runtime/cmi5.js) under Node: its launch-parameter checks, the
+// The cmi5 adapter (templates/runtime/adapters/cmi5.js) under Node: its launch-parameter checks, the
 // context template merge, the status vocabulary, and a whole launch against a small fake LMS
 // (fetch stubbed): one POST to the fetch URL, the documents it reads and writes, and the cmi5
 // defined statements it hands the xAPI reporter, in order. The browser journeys against a real
@@ -9,7 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { load } = require('./fixture.js');
 
-const Cmi5 = load('cmi5.js');
+const Cmi5 = load('adapters/cmi5.js');
 
 const ACTOR = { objectType: 'Agent', account: { homePage: 'https://lms.example.org', name: 'learner-1' } };
 const REGISTRATION = '760e3480-ba55-4991-94b0-01820dbd23a2';

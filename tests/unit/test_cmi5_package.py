@@ -62,7 +62,7 @@ def test_the_package_carries_the_real_adapter_and_no_other(runner, make_course, 
         names = set(zf.namelist())
         adapter = zf.read("assets/cmi5.js")
         page = zf.read("index.html").decode("utf-8")
-    assert adapter == (REPO / "templates" / "runtime" / "cmi5.js").read_bytes()
+    assert adapter == (REPO / "templates" / "runtime" / "adapters" / "cmi5.js").read_bytes()
     assert {"assets/xapi.js", "assets/cmi5.js"} <= names and "assets/scorm12.js" not in names
     scripts = [page.index(f'src="assets/{name}"') for name in ("xapi.js", "cmi5.js", "player.js")]
     assert scripts == sorted(scripts)  # the reporter listens first, the player starts last
