@@ -125,8 +125,9 @@
     mode: 'normal',                        // normal | browse | review
     tracking: false,                       // an LMS in normal mode: progress is written
     lms: false,                            // an LMS was found and initialized
+    lrs: false,                            // no LMS, but an LRS records the launch's learner (xapi.js)
   };
-  const learner = { id: '', name: '' };    // from the LMS (tracking.js); for reporters and the certificate
+  const learner = { id: '', name: '' };    // from the LMS (tracking.js) or the xAPI launch; for reporters and the certificate
 
   // ------------------------------------------------------------------ the parts, wired
   const p = Object.freeze({
@@ -177,6 +178,13 @@
   // ------------------------------------------------------------------ start
   function start() {
     const { entry, location, restored, returnUrl, audio } = tracking.begin();
+    // No LMS, but an xAPI launch names the learner (Tin Can launch parameters, or the relay with an
+    // actor): the LRS is the record, so the certificate is offered, made out to that learner.
+    const launched = !state.lms && global.CoursepackXapi ? global.CoursepackXapi.launchLearner() : null;
+    if (launched) {
+      Object.assign(learner, launched);
+      state.lrs = true;
+    }
     // cmi5's learner preferences: the audio is turned on or off at start-up (section 11.2).
     if (audio === 'off') $$('video, audio').forEach((media) => { media.muted = true; });
     if (returnUrl) showExit(returnUrl);

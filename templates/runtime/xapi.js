@@ -163,6 +163,10 @@
     return agent;
   }
 
+  // The learner id of an agent, as the certificate code and the completions report take it
+  // (builder/xapi/report.py): the account name, else the mbox, openid or mbox_sha1sum as sent.
+  const learnerId = (agent) => (agent.account ? agent.account.name : agent.mbox || agent.openid || agent.mbox_sha1sum);
+
   // The SCORM learner as an account on the LMS (homePage from the build), "Last, First" -> "First Last".
   function scormActor(learner) {
     if (!X.homePage || !learner || !learner.id) return null;
@@ -491,12 +495,17 @@
     session.record.completed = true;
     saveRecord();
     const result = { completion: true, duration: isoDuration(at - clock.start - clock.paused) };
-    // The CE certificate's verification code (docs/architecture.md section 7), so a provider can
-    // check a printed certificate against the LRS.
-    if (detail.certificate && detail.certificate.code && X.extensions.certificateCode) {
-      result.extensions = { [X.extensions.certificateCode]: detail.certificate.code };
-    }
+    const extensions = certificateExtensions(detail.certificate);
+    if (extensions) result.extensions = extensions;
     send('completed', X.course, result, null, at);
+  }
+
+  // The result extensions of `completed` for the certificate the `status` event carries (null
+  // without one): its verification code and the date printed on it, the learner's local date, so a
+  // provider can check a printed certificate against the LRS (docs/xapi.md, "The certificate").
+  function certificateExtensions(certificate) {
+    if (!certificate || !certificate.code) return null;
+    return { [X.extensions.certificateCode]: certificate.code, [X.extensions.certificateDate]: certificate.date };
   }
 
   function onPageHide(event) {
@@ -546,11 +555,22 @@
   });
   window.addEventListener('online', () => { failures = 0; schedule(0); });
 
+  // For the player and the adapters. launchLearner(): {id, name} of the launch's actor when the
+  // statements have somewhere to go and no adapter took over (a Tin Can launch, or the relay with an
+  // actor launch parameter), else null; the name is the actor's as given (shown on the certificate,
+  // sent only with learner_name). certificateExtensions(certificate): see above.
   // For an adapter whose LMS is the LRS (cmi5.js). delegate(): from now on statements go only where
   // open() says, and nothing is sent until then. open({label, endpoint, auth, actor, registration,
   // context}) returns {send}: send({verb, object, result, activities, extensions}, at) posts one
   // statement (id, actor, timestamp and context made here) through the outbox.
   window.CoursepackXapi = Object.freeze({
+    launchLearner() {
+      const agent = !delegated && dest ? launchActor(launch.actor) : null;
+      if (!agent) return null;
+      const name = Array.isArray(launch.actor.name) ? launch.actor.name[0] : launch.actor.name;
+      return { id: String(learnerId(agent)), name: typeof name === 'string' ? name : '' };
+    },
+    certificateExtensions,
     delegate() {
       delegated = true;
       choose();

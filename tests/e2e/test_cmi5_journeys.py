@@ -17,7 +17,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 from playwright.sync_api import Page, expect
 
+from builder.certificate import verification_code
+
 from . import cmi5_rules
+from .a11y import browser_today
 from .cmi5_lms import TestLms, new_learner
 from .conftest import CMI5_BASE_IRI
 from .test_cmi5_lms import http, of, schema_problems
@@ -174,7 +177,15 @@ def test_pass_then_exit_to_the_lms(context, cmi5_lms, cmi5_ralph, cmi5_package):
     assert passed["context"]["extensions"][MASTERY] == 0.75
     (completed,) = by_verb(au, "completed")
     assert completed["result"]["completion"] is True
-    assert list(completed["result"]["extensions"]) == [f"{CMI5_BASE_IRI}/extension/certificate-code"]
+    # The certificate's code and printed date (the learner's local date), the learner id the account name.
+    date = browser_today(page)
+    code = verification_code(
+        "self-compassion", cmi5_package.config["course"]["version"], actor["account"]["name"], date
+    )
+    assert completed["result"]["extensions"] == {
+        f"{CMI5_BASE_IRI}/extension/certificate-code": code,
+        f"{CMI5_BASE_IRI}/extension/certificate-date": date,
+    }
     (terminated,) = by_verb(au, "terminated")
     assert [a["id"] for a in terminated["context"]["contextActivities"]["category"]] == [CATEGORY]
     assert set(terminated["result"]) == {"duration"}

@@ -113,10 +113,13 @@ async function launched(lms, { query = launchQuery(), config = { passMark: 75 } 
   global.fetch = lms.fetch;
   const sent = [];
   let opened = null;
-  const xapi = { delegate: () => ({ open: (launch) => {
-    opened = launch;
-    return { send: (parts, at) => sent.push({ ...parts, at }) };
-  } }) };
+  const xapi = {
+    delegate: () => ({ open: (launch) => {
+      opened = launch;
+      return { send: (parts, at) => sent.push({ ...parts, at }) };
+    } }),
+    certificateExtensions: (certificate) => (certificate ? { code: certificate.code, date: certificate.date } : null),
+  };
   const document = new EventTarget();
   const win = { location: { search: query }, document };
   const notices = [];

@@ -315,9 +315,9 @@
       if (!judging() || registration.completed || parseStatus(detail.status).completion !== 'completed') return;
       registration.completed = true;
       const result = { completion: true, duration: isoDuration(doc.time + (at - session.started)) };
-      const code = detail.certificate && detail.certificate.code;
-      const extension = config.xapi && config.xapi.extensions && config.xapi.extensions.certificateCode;
-      if (code && extension) result.extensions = { [extension]: code };
+      // The certificate's code and printed date, as the reporter writes them for every format.
+      const extensions = options.xapi.certificateExtensions(detail.certificate);
+      if (extensions) result.extensions = extensions;
       defined('completed', { result, at });
     }
 
