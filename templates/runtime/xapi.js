@@ -502,7 +502,7 @@
 
   // The result extensions of `completed` for the certificate the `status` event carries (null
   // without one): its verification code and the date printed on it, the learner's local date, so a
-  // provider can check a printed certificate against the LRS (docs/xapi.md, "The certificate").
+  // provider can check a printed certificate against the LRS (docs/xapi.md, "The certificate without an LMS").
   function certificateExtensions(certificate) {
     if (!certificate || !certificate.code) return null;
     return { [X.extensions.certificateCode]: certificate.code, [X.extensions.certificateDate]: certificate.date };
