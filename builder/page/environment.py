@@ -47,7 +47,10 @@ def make_environment(course: Optional[Course] = None, sandboxed: bool = False):
         loader=loader,
         # Compiled templates are cached in the per-user temp folder, keyed by the template's
         # checksum: a stale entry is never used, and the output is the same with or without it.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        # The sandbox compiles calls differently (environment.call), so it keeps a cache of its own.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(
+            pattern="__coursepack_sandbox_%s.cache" if sandboxed else "__coursepack_%s.cache"
+        ),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
         undefined=jinja2.StrictUndefined,
         auto_reload=False,

@@ -68,16 +68,18 @@ ACTIVITY_TYPES = {
     "evaluation": ADL_ACTIVITIES + "cmi.interaction",
 }
 
+#: Result extension of ``completed`` beside the certificate code: the date printed on the certificate
+#: (``YYYY-MM-DD``, the learner's local date), so a code is checked against the printed date rather
+#: than the statement's UTC day. The relay checks it and the completions report prints it.
+CERTIFICATE_DATE = "certificate-date"
+
+#: The extensions the runtime sends (the runtime configuration's ``xapi.extensions``: key -> IRI).
 EXTENSIONS = {
     "courseVersion": "course-version",
     "creditHours": "ce-credit-hours",
     "certificateCode": "certificate-code",
+    "certificateDate": CERTIFICATE_DATE,
 }
-#: Result extension of ``completed`` beside the certificate code: the date printed on the certificate
-#: (``YYYY-MM-DD``, the learner's local date). The relay accepts it and the completions report prints
-#: it; it is not in EXTENSIONS (the runtime configuration) until the runtime sends it, because adding
-#: it there changes the bytes of every package with xAPI.
-CERTIFICATE_DATE = "certificate-date"
 
 #: xAPI interactionType for each SCORM 1.2 interaction type the quiz can produce.
 INTERACTION_TYPES = (

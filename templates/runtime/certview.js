@@ -32,10 +32,12 @@
       date: null,
     };
     const certificateKey = () => `coursepack-certificate:${config.course.id}:${learner.id}`;
+    // Someone keeps the learner's record: an LMS, or an LRS named by an xAPI launch (player.js).
+    const recorded = () => state.lms || state.lrs;
 
     // askLms: whether the LMS's score may be read (never in the middle of a status write).
     function earned({ askLms = true } = {}) {
-      if (!CERT || !certificate.view || !state.lms || !tracking.isDone(state.status)) return false;
+      if (!CERT || !certificate.view || !recorded() || !tracking.isDone(state.status)) return false;
       if (!quiz) return true;
       const outcome = tracking.quizOutcome();
       if (outcome === 'passed') return tracking.evaluationSettled();
@@ -45,7 +47,7 @@
     }
 
     function rememberCompletion() {
-      if (!CERT || !state.lms) return;
+      if (!CERT || !recorded()) return;
       certificate.date = localDate();
       try { window.localStorage.setItem(certificateKey(), certificate.date); } catch (error) { /* private mode */ }
     }

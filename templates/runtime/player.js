@@ -5,7 +5,8 @@
  * elements, the learner's state), connects the tracking adapter, creates the modules and the
  * parts (tracking, nav, quizview, certview) and wires them: a part never calls one that calls it
  * back, the links back are the callbacks given here (docs/architecture.md, section 1). Then
- * starts and exposes window.coursepack. Classic scripts, no dependencies.
+ * exposes window.coursepack and starts, once the adapter is ready (an adapter that must ask its
+ * LMS over the network, cmi5.js, is ready later). Classic scripts, no dependencies.
  */
 ;(function (global) {
   'use strict';
@@ -124,8 +125,9 @@
     mode: 'normal',                        // normal | browse | review
     tracking: false,                       // an LMS in normal mode: progress is written
     lms: false,                            // an LMS was found and initialized
+    lrs: false,                            // no LMS, but an LRS records the launch's learner (xapi.js)
   };
-  const learner = { id: '', name: '' };    // from the LMS (tracking.js); for reporters and the certificate
+  const learner = { id: '', name: '' };    // from the LMS (tracking.js) or the xAPI launch; for reporters and the certificate
 
   // ------------------------------------------------------------------ the parts, wired
   const p = Object.freeze({
@@ -134,6 +136,7 @@
   });
   const adapter = global.CoursepackAdapter.connect({   // initializes the LMS session
     session: global.CoursepackSession,
+    xapi: global.CoursepackXapi || null,               // the xAPI reporter, for an adapter whose LMS is an LRS
     window: global,
     config,
     debug: DEBUG,
@@ -161,9 +164,30 @@
     emit('status', { status, certificate: certview.record({ askLms: false }) });
   }
 
+  // The LMS wants the learner back when the session ends (cmi5's returnURL): a button in the
+  // masthead ends the session, then goes there.
+  function showExit(returnUrl) {
+    const exit = el('button', { type: 'button', class: 'button exit', 'data-exit': true }, text('exit_course'));
+    exit.addEventListener('click', () => {
+      tracking.finish();
+      window.location.assign(returnUrl);
+    });
+    ($('.masthead-inner') || document.body).append(exit);
+  }
+
   // ------------------------------------------------------------------ start
   function start() {
-    const { entry, location, restored } = tracking.begin();
+    const { entry, location, restored, returnUrl, audio } = tracking.begin();
+    // No LMS, but an xAPI launch names the learner (Tin Can launch parameters, or the relay with an
+    // actor): the LRS is the record, so the certificate is offered, made out to that learner.
+    const launched = !state.lms && global.CoursepackXapi ? global.CoursepackXapi.launchLearner() : null;
+    if (launched) {
+      Object.assign(learner, launched);
+      state.lrs = true;
+    }
+    // cmi5's learner preferences: the audio is turned on or off at start-up (section 11.2).
+    if (audio === 'off') $$('video, audio').forEach((media) => { media.muted = true; });
+    if (returnUrl) showExit(returnUrl);
     nav.bind();
     certview.bind();
     quizview.bind();
@@ -174,8 +198,6 @@
     else nav.go(0, { focus: false });
     tracking.commitLaunch();
   }
-
-  start();
 
   // A small read-only view of the player for tests and debugging (no learner data).
   window.coursepack = Object.freeze({
@@ -196,4 +218,7 @@
       certificate: certview.summary(),
     }),
   });
+
+  if (adapter.ready) adapter.ready.then(start);
+  else start();
 })(window);

@@ -568,6 +568,9 @@
     // The forms, the current attempt and the evaluation items (once, at start).
     function bind() {
       if (!quiz) return;
+      // The intro names the pass mark in force, which the LMS may have set (cmi5's masteryScore).
+      const intro = $('.quiz-intro', views[QUIZ_VIEW].el);
+      if (intro) intro.textContent = text('quiz_intro', { pass_mark: formatNumber(config.passMark) });
       ui.form.addEventListener('submit', scoreQuiz);
       if (evaluation) ui.evaluationForm.addEventListener('submit', submitEvaluation);
       renderAttempt();

@@ -21,6 +21,7 @@
     const clock = { start: Date.now(), paused: 0, pausedAt: null };    // session time without bfcache time
     let lmsScore;                         // the stored score, read only when the quiz state is unknown
     let wroteStatus = false;              // the launch set the started status
+    let finished = false;                 // the session ended (pagehide, or the learner left for the LMS)
 
     // ---------------------------------------------------------------- what the rules allow
     const quizEditable = () => !adapter.connected || state.tracking;   // no LMS, or normal mode
@@ -148,16 +149,21 @@
     }
 
     // ---------------------------------------------------------------- launch
-    // Read the launch data, restore the progress, mark the course started: {entry, location, restored}.
+    // Read the launch data, restore the progress, mark the course started: {entry, location, restored,
+    // returnUrl, audio} (the last two when the LMS gives them: cmi5's returnURL and audio preference).
     function begin() {
       let entry = '';
       let location = '';
       let stored = '';
+      let extra = {};
       state.lms = adapter.connected;
       if (adapter.connected) {
         const launch = adapter.launch();
         Object.assign(learner, launch.learner);     // handed to reporters only; never logged
         ({ entry, location } = launch);
+        extra = { returnUrl: launch.returnUrl || null, audio: launch.audio || null };
+        // The LMS's pass mark for this launch (cmi5's masteryScore) is the one the quiz is judged by.
+        if (Number.isFinite(launch.passMark)) config.passMark = launch.passMark;
         stored = launch.suspendData;
         state.status = launch.status;
         state.mode = launch.mode;
@@ -175,7 +181,7 @@
         notice('info', text('course_updated'));   // another version's data: progress restarts, status stays
       }
 
-      if (!adapter.connected) notice('mode', text('no_lms'));
+      if (!adapter.connected) notice('mode', text(adapter.notice || 'no_lms'));
       else if (!state.tracking) notice('mode', text('review_mode'));
       if (isDone(state.status)) notice('complete', text('course_complete'));
 
@@ -187,7 +193,7 @@
         }
         writeExit();
       }
-      return { entry, location, restored };
+      return { entry, location, restored, ...extra };
     }
 
     // Once the first view shows: commit what the launch wrote, at once.
@@ -197,6 +203,8 @@
 
     // ---------------------------------------------------------------- session end
     function finish() {
+      if (finished) return;
+      finished = true;
       const sessionMs = Date.now() - clock.start - clock.paused;
       emit('end', { status: state.status, exit: exitFor(state.status), sessionMs });
       if (!adapter.connected) return;
@@ -225,7 +233,7 @@
 
     return {
       quizEditable, attemptsLeft, evaluate, evaluationSettled, isDone, quizOutcome, updateStatus, setStatus,
-      writeExit, saveProgress, commit, storedScore, recordScore, recordEvaluation, begin, commitLaunch,
+      writeExit, saveProgress, commit, storedScore, recordScore, recordEvaluation, begin, commitLaunch, finish,
     };
   }
 

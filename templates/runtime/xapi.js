@@ -11,8 +11,12 @@
  *
  * Where statements go, in this order: launch parameters (endpoint, auth, actor, registration,
  * activity_id: the Tin Can launch convention), the relay from the configuration, an endpoint
- * baked in at build time. Without a destination or an actor nothing is sent.
- * Classic script, no dependencies, one global: coursepackXapi (a read-only view for tests).
+ * baked in at build time. Without a destination or an actor nothing is sent. A format whose LMS
+ * is the LRS (cmi5.js) takes over instead with CoursepackXapi.delegate(): then only the launch it
+ * opens is used, its context template goes into every statement, and the session's own
+ * statements (start, verdicts, completion, end) are the adapter's, sent through this outbox.
+ * Classic script, no dependencies; globals: CoursepackXapi (for adapters) and coursepackXapi (a
+ * read-only view for tests).
  */
 ;(function () {
   'use strict';
@@ -126,6 +130,7 @@
   };
 
   function pickDestination() {
+    if (delegated) return lms ? { mode: lms.label, relay: false, url: `${lms.endpoint}statements`, auth: lms.auth, perSession: true } : null;
     if (launch.endpoint && /^https?:\/\//i.test(launch.endpoint)) {
       return { mode: 'launch', relay: false, url: `${withSlash(launch.endpoint)}statements`, auth: launch.auth || null };
     }
@@ -158,6 +163,10 @@
     return agent;
   }
 
+  // The learner id of an agent, as the certificate code and the completions report take it
+  // (builder/xapi/report.py): the account name, else the mbox, openid or mbox_sha1sum as sent.
+  const learnerId = (agent) => (agent.account ? agent.account.name : agent.mbox || agent.openid || agent.mbox_sha1sum);
+
   // The SCORM learner as an account on the LMS (homePage from the build), "Last, First" -> "First Last".
   function scormActor(learner) {
     if (!X.homePage || !learner || !learner.id) return null;
@@ -170,11 +179,22 @@
   }
 
   // ------------------------------------------------------------------ outbox and delivery
-  const dest = pickDestination();
-  const OUTBOX = dest ? `${STORE}outbox:${hash(dest.url)}` : null;
-  let outbox = dest ? readStore(OUTBOX, []) : [];
-  if (!Array.isArray(outbox)) outbox = [];
+  let delegated = false;           // an adapter took over (delegate()); lms: the launch it opened
+  let lms = null;
+  let dest = null;
+  let OUTBOX = null;
+  let outbox = [];
+  function choose() {
+    dest = pickDestination();
+    OUTBOX = dest ? `${STORE}outbox:${hash(dest.url)}` : null;
+    outbox = dest ? readStore(OUTBOX, []) : [];
+    if (!Array.isArray(outbox)) outbox = [];
+  }
+  choose();
   const delivered = new Set();
+  const madeHere = new Set();      // ids of the statements this page made (the rest are an earlier launch's)
+  let closed = false;              // a per-session token stopped working: what is left waits for the next launch
+  let lastStamp = 0;
   const counts = { sent: 0, rejected: 0, requests: 0 };
   let sending = false;
   let singles = 0;                 // after a 409/400 on a batch, send this many one by one
@@ -204,13 +224,14 @@
   }
 
   function enqueue(statement) {
+    madeHere.add(statement.id);
     outbox.push(statement);
     persist();
     schedule(FLUSH_DELAY_MS);
   }
 
   function schedule(ms) {
-    if (!dest) return;
+    if (!dest || closed) return;
     const due = Date.now() + ms;
     if (timer !== null) {
       if (timerDue <= due) return;
@@ -270,7 +291,15 @@
       schedule(0);
       return;
     }
-    if (status === 400 || status === 413 || status === 422) {
+    // A per-session token (cmi5) refused: an earlier launch's statement is dropped, as the LMS closed
+    // that session for good; this page's own wait in the outbox for the next launch's token.
+    const expired = dest.perSession && (status === 401 || status === 403);
+    if (expired && batch.length > 1) {
+      singles = batch.length;
+      schedule(0);
+      return;
+    }
+    if (status === 400 || status === 413 || status === 422 || (expired && !madeHere.has(batch[0].id))) {
       log('the LRS refused a statement', status, result.detail || '');   // retrying cannot help
       for (const statement of batch) delivered.add(statement.id);
       counts.rejected += batch.length;
@@ -278,12 +307,17 @@
       if (pending().length) schedule(0);
       return;
     }
+    if (expired) {
+      closed = true;
+      log('the session\'s token no longer works; the rest goes out at the next launch');
+      return;
+    }
     log('delivery failed, will retry', status || 'network error');
     backoff();
   }
 
   function flush() {
-    if (!dest || sending) return;
+    if (!dest || sending || closed) return;
     const batch = pending().slice(0, singles > 0 ? 1 : BATCH_SIZE);
     if (!batch.length) return;
     if (singles > 0) singles -= 1;
@@ -297,7 +331,7 @@
   // The page is going away (or hidden): send what is left with keepalive, within the quota.
   // The statements stay in the outbox until an answer is seen; the next launch resends them.
   function flushKeepalive() {
-    if (!dest) return;
+    if (!dest || closed) return;
     const batch = [];
     let bytes = 2;
     for (const statement of pending()) {
@@ -328,28 +362,33 @@
   const elapsed = () => Date.now() - clock.start - clock.paused;
   let endDetail = null;
 
-  function context(extra) {
-    const ctx = { registration: session.registration, language: X.language, platform: 'coursepack' };
+  // extra: contextActivities to add; more: extensions to add. A delegated launch's template goes over it.
+  function context(extra, more) {
+    const ctx = { registration: lms ? lms.registration : session.registration, language: X.language, platform: 'coursepack' };
     const activities = Object.assign({}, extra || {});
-    if (session.launchActivity) activities.grouping = (activities.grouping || []).concat([session.launchActivity]);
+    if (session && session.launchActivity) activities.grouping = (activities.grouping || []).concat([session.launchActivity]);
     if (Object.keys(activities).length) ctx.contextActivities = activities;
     const extensions = { [X.extensions.courseVersion]: X.courseVersion };
     if (X.creditHours !== null && X.creditHours !== undefined) extensions[X.extensions.creditHours] = X.creditHours;
-    ctx.extensions = extensions;
-    return ctx;
+    ctx.extensions = Object.assign(extensions, more || {});
+    return lms ? lms.context(ctx) : ctx;
+  }
+
+  // Timestamps strictly increase within a page, so order by timestamp is the order of making.
+  function stamp(at) {
+    lastStamp = Math.max((at || new Date()).getTime(), lastStamp + 1);
+    return new Date(lastStamp).toISOString();
+  }
+
+  function post(verb, object, result, ctx, at) {
+    const statement = { id: uuid(), actor: lms ? lms.actor : session.actor, verb, object, context: ctx, timestamp: stamp(at) };
+    if (result) statement.result = result;
+    enqueue(statement);
+    return statement;
   }
 
   function send(verbName, object, result, extra, at) {
-    const statement = {
-      id: uuid(),
-      actor: session.actor,
-      verb: X.verbs[verbName],
-      object,
-      context: context(extra),
-      timestamp: (at || new Date()).toISOString(),
-    };
-    if (result) statement.result = result;
-    enqueue(statement);
+    post(X.verbs[verbName], object, result, context(extra), at);
   }
 
   function saveRecord() {
@@ -361,6 +400,11 @@
     setTimeout(flush, 0);                                 // leftovers of an earlier session, in any case
     window.addEventListener('pagehide', onPageHide);      // after the player's: LMSFinish goes first
     if (detail.mode === 'browse' || detail.mode === 'review') { reason = 'review mode'; return; }
+    if (lms) {                                            // the adapter's launch: its learner and registration
+      session = { actor: lms.actor, registration: lms.registration, record: null, experienced: new Set(), launchActivity: null };
+      reason = '';
+      return;
+    }
     const actor = launchActor(launch.actor) || scormActor(detail.learner);
     if (!actor) { reason = 'no actor (no launch actor, or no LMS learner with lms_homepage)'; return; }
     const who = actor.account ? `${actor.account.homePage} ${actor.account.name}` : actor.mbox || actor.mbox_sha1sum || actor.openid;
@@ -414,6 +458,7 @@
       if (Number.isFinite(answer.latencyMs)) result.duration = isoDuration(answer.latencyMs);
       send('answered', object, result, { parent: [ref(X.quiz)], grouping: [ref(X.course)] }, at);
     }
+    if (delegated) return;   // the verdict is the adapter's
     const score = Math.min(100, Math.max(0, Number(detail.score) || 0));
     send(detail.passed ? 'passed' : 'failed', X.course, {
       score: { scaled: Math.round(score * 100) / 10000, raw: score, min: 0, max: 100 },
@@ -445,23 +490,29 @@
   }
 
   function onStatus(detail, at) {
+    if (delegated) return;   // `completed` is the adapter's
     if (!TERMINAL.includes(detail.status) || session.record.completed) return;
     session.record.completed = true;
     saveRecord();
     const result = { completion: true, duration: isoDuration(at - clock.start - clock.paused) };
-    // The CE certificate's verification code (docs/architecture.md section 7), so a provider can
-    // check a printed certificate against the LRS.
-    if (detail.certificate && detail.certificate.code && X.extensions.certificateCode) {
-      result.extensions = { [X.extensions.certificateCode]: detail.certificate.code };
-    }
+    const extensions = certificateExtensions(detail.certificate);
+    if (extensions) result.extensions = extensions;
     send('completed', X.course, result, null, at);
+  }
+
+  // The result extensions of `completed` for the certificate the `status` event carries (null
+  // without one): its verification code and the date printed on it, the learner's local date, so a
+  // provider can check a printed certificate against the LRS (docs/xapi.md, "The certificate without an LMS").
+  function certificateExtensions(certificate) {
+    if (!certificate || !certificate.code) return null;
+    return { [X.extensions.certificateCode]: certificate.code, [X.extensions.certificateDate]: certificate.date };
   }
 
   function onPageHide(event) {
     try {
       if (event.persisted) {                 // into the back/forward cache: the session goes on
         clock.hiddenAt = Date.now();
-      } else if (session && endDetail && !session.ended) {
+      } else if (session && endDetail && !session.ended && !delegated) {
         session.ended = true;
         const duration = isoDuration(Number.isFinite(endDetail.sessionMs) ? endDetail.sessionMs : elapsed());
         if (endDetail.exit === 'suspend') send('suspended', X.course, { duration }, null);
@@ -503,6 +554,39 @@
     if (document.visibilityState === 'hidden') flushKeepalive();
   });
   window.addEventListener('online', () => { failures = 0; schedule(0); });
+
+  // For the player and the adapters. launchLearner(): {id, name} of the launch's actor when the
+  // statements have somewhere to go and no adapter took over (a Tin Can launch, or the relay with an
+  // actor launch parameter), else null; the name is the actor's as given (shown on the certificate,
+  // sent only with learner_name). certificateExtensions(certificate): see above.
+  // For an adapter whose LMS is the LRS (cmi5.js). delegate(): from now on statements go only where
+  // open() says, and nothing is sent until then. open({label, endpoint, auth, actor, registration,
+  // context}) returns {send}: send({verb, object, result, activities, extensions}, at) posts one
+  // statement (id, actor, timestamp and context made here) through the outbox.
+  window.CoursepackXapi = Object.freeze({
+    launchLearner() {
+      const agent = !delegated && dest ? launchActor(launch.actor) : null;
+      if (!agent) return null;
+      const name = Array.isArray(launch.actor.name) ? launch.actor.name[0] : launch.actor.name;
+      return { id: String(learnerId(agent)), name: typeof name === 'string' ? name : '' };
+    },
+    certificateExtensions,
+    delegate() {
+      delegated = true;
+      choose();
+      reason = 'waiting for the LMS';
+      return Object.freeze({
+        open(given) {
+          lms = Object.freeze(Object.assign({}, given));
+          choose();
+          closed = false;
+          return Object.freeze({
+            send: ({ verb, object, result, activities, extensions }, at) => post(verb, object, result, context(activities, extensions), at),
+          });
+        },
+      });
+    },
+  });
 
   window.coursepackXapi = Object.freeze({
     state: () => ({

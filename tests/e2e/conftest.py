@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -276,3 +277,70 @@ def showcase_courses(tmp_path_factory, lms_server: LmsServer) -> dict[str, Built
 def showcase_course(showcase_courses) -> BuiltCourse:
     """The quiz showcase's SCORM 1.2 package, served under /showcase/."""
     return showcase_courses["scorm12"]
+
+
+# ------------------------------------------------------- cmi5: the package, Ralph and the test LMS
+CMI5_BASE_IRI = "https://ce.example.org/xapi"
+
+
+@dataclass(frozen=True)
+class Cmi5Package:
+    root: Path  # the extracted package
+    config: dict  # the runtime configuration of its index.html
+
+    @property
+    def lessons(self) -> list[dict]:
+        return self.config["lessons"]
+
+    @property
+    def questions(self) -> list[dict]:
+        return with_answers(self.config)
+
+
+@pytest.fixture(scope="session")
+def cmi5_package(tmp_path_factory) -> Cmi5Package:
+    """The sample course with an ``xapi:`` block as a cmi5 package (the real adapter), its cmi5.xml schema-checked."""
+    from schema_paths import schema_dir
+
+    source = tmp_path_factory.mktemp("src-cmi5") / "self-compassion"
+    shutil.copytree(REPO_ROOT / SAMPLE_COURSE, source)
+    with open(source / "course.yaml", "a", encoding="utf-8") as fh:
+        fh.write(f"\nxapi:\n  base_iri: {CMI5_BASE_IRI}\n")
+    out = tmp_path_factory.mktemp("dist-cmi5")
+    schemas = schema_dir("cmi5", "CourseStructure.xsd")
+    proc = subprocess.run(
+        [sys.executable, "-m", "builder", "build", str(source), "-o", str(out), "--format", "cmi5"]
+        + ["--schemas", str(schemas)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    root = tmp_path_factory.mktemp("pkg-cmi5")
+    with zipfile.ZipFile(out / "self-compassion-1.0.0-cmi5.zip") as zf:
+        zf.extractall(root)
+    parser = _ConfigScript()
+    parser.feed((root / "index.html").read_text(encoding="utf-8"))
+    return Cmi5Package(root, json.loads(parser.text))
+
+
+@pytest.fixture(scope="session")
+def cmi5_ralph(tmp_path_factory):
+    """Ralph for the cmi5 tests: the test LMS fronts it, so no origin needs CORS."""
+    from .ralph_lrs import Ralph
+
+    lrs = Ralph(tmp_path_factory.mktemp("ralph-cmi5"), cors_origins=[])
+    lrs.start()
+    yield lrs
+    lrs.stop()
+
+
+@pytest.fixture(scope="session")
+def cmi5_lms(cmi5_package, cmi5_ralph):
+    """The tests' cmi5 LMS (tests/e2e/cmi5_lms.py) serving the package, with Ralph as its LRS."""
+    from .cmi5_lms import TestLms
+
+    server = TestLms(cmi5_package.root, cmi5_ralph).start()
+    yield server
+    server.stop()

@@ -1,10 +1,10 @@
 """The tests' cmi5 LMS over HTTP, against the real Ralph, and the cmi5 rules checker the journeys will use.
 
 The sample course (with an ``xapi:`` block) is built as a cmi5 package by the CLI, with the
-schema checked; until the AU adapter exists (phase 2) the course brings its own stand-in
-``templates/static/cmi5.js``. A small AU written here in Python plays the browser's part: it
-reads the launch URL, POSTs to ``fetch``, reads LMS.LaunchData and sends statements, so every
-LMS duty of cmi5 sections 8 to 11 is exercised over HTTP. Statements are read back from Ralph.
+schema checked (the ``cmi5_package`` fixture, shared with the journeys). A small AU written here
+in Python plays the browser's part: it reads the launch URL, POSTs to ``fetch``, reads
+LMS.LaunchData and sends statements, so every LMS duty of cmi5 sections 8 to 11 is exercised
+over HTTP without a browser. Statements are read back from Ralph.
 """
 
 from __future__ import annotations
@@ -13,24 +13,18 @@ import copy
 import dataclasses
 import hashlib
 import json
-import shutil
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
-import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from schema_paths import schema_dir
 
 from . import cmi5_rules
 from .cmi5_lms import LMS_IRI, TestLms, new_learner
-from .conftest import REPO_ROOT, SAMPLE_COURSE
 from .ralph_lrs import Ralph
 from .xapi_checks import validator
 
@@ -43,64 +37,25 @@ SESSION_ID = CMI5 + "extensions/sessionid"
 CATEGORY = CMI5 + "categories/cmi5"
 MOVEON = CMI5 + "categories/moveon"
 MASTERY = CMI5 + "extensions/masteryscore"
-#: finds no SCORM API in a cmi5 launch: no tracking
-STAND_IN = REPO_ROOT / "templates" / "runtime" / "adapters" / "scorm12.js"
 
 
-# ====================================================================== fixtures
+# ====================================================================== fixtures (tests/e2e/conftest.py)
 @pytest.fixture(scope="module")
-def ralph(tmp_path_factory):
-    lrs = Ralph(tmp_path_factory.mktemp("ralph-cmi5"), cors_origins=[])
-    lrs.start()
-    yield lrs
-    lrs.stop()
+def ralph(cmi5_ralph) -> Ralph:
+    return cmi5_ralph
 
 
 @pytest.fixture(scope="module")
-def package(tmp_path_factory) -> Path:
-    """The sample course as a cmi5 package, built by the CLI with the schema checked, extracted."""
-    source = tmp_path_factory.mktemp("src-cmi5") / "self-compassion"
-    shutil.copytree(REPO_ROOT / SAMPLE_COURSE, source)
-    with open(source / "course.yaml", "a", encoding="utf-8") as fh:
-        fh.write(f"\nxapi:\n  base_iri: {BASE_IRI}\n")
-    (source / "templates" / "static").mkdir(parents=True)
-    shutil.copyfile(STAND_IN, source / "templates" / "static" / "cmi5.js")
-    out = tmp_path_factory.mktemp("dist-cmi5")
-    schemas = schema_dir("cmi5", "CourseStructure.xsd")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "builder",
-            "build",
-            str(source),
-            "-o",
-            str(out),
-            "--format",
-            "cmi5",
-            "--schemas",
-            str(schemas),
-        ],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    root = tmp_path_factory.mktemp("pkg-cmi5")
-    with zipfile.ZipFile(out / "self-compassion-1.0.0-cmi5.zip") as zf:
-        zf.extractall(root)
-    return root
+def package(cmi5_package) -> Path:
+    return cmi5_package.root
 
 
 @pytest.fixture(scope="module")
-def lms(package, ralph):
-    server = TestLms(package, ralph).start()
-    yield server
-    server.stop()
+def lms(cmi5_lms) -> TestLms:
+    return cmi5_lms
 
 
-# ====================================================================== a stand-in AU (what cmi5.js will do)
+# ====================================================================== an AU over plain HTTP
 class Au:
     """The AU's side of one launch over HTTP: launch parameters, fetch, documents, statements."""
 

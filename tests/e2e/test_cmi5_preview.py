@@ -1,9 +1,10 @@
 """``coursepack preview --format cmi5`` in headless Chromium: the preview launches the package as a cmi5 LMS would.
 
-Until the AU adapter exists (issue 14, phase 2) the course brings a stand-in ``templates/static/cmi5.js``
-(the SCORM 1.2 adapter, which finds no SCORM API in a cmi5 launch), and these tests check what the
-LMS side does: the launch URL in the course frame, the one-time fetch URL, LMS.LaunchData, and the
-``launched``/``abandoned`` statements in the inspector.
+The package's own adapter (assets/cmi5.js) runs in the course frame: it takes the launch's one
+token, reads LMS.LaunchData and reports; the inspector's xAPI tab shows the LMS's statements
+(``launched``, ``abandoned``, ``satisfied``) and the course's. The tests check the launch URL,
+the one-time fetch URL (already used by the page), the launch data the LMS wrote, a player that
+works, and the statements shown.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ import re
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from lxml import etree
 from playwright.sync_api import Page, expect
 
 from builder.preview.server import PreviewServer
-
-from .conftest import REPO_ROOT
 
 COURSE_YAML = """\
 id: preview-demo
@@ -37,19 +36,20 @@ xapi:
   base_iri: https://ce.example.org/xapi
 """
 LAUNCHED = "http://adlnet.gov/expapi/verbs/launched"
+INITIALIZED = "http://adlnet.gov/expapi/verbs/initialized"
+EXPERIENCED = "http://adlnet.gov/expapi/verbs/experienced"
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+TERMINATED = "http://adlnet.gov/expapi/verbs/terminated"
+SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
 ABANDONED = "https://w3id.org/xapi/adl/verbs/abandoned"
 SESSION_ID = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
 
 
-def write_course(root: Path, adapter: bool = True) -> Path:
+def write_course(root: Path) -> Path:
     files = {"course.yaml": COURSE_YAML, "lessons/one.html": "<p>The only lesson.</p>\n"}
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
-    if adapter:
-        stand_in = (REPO_ROOT / "templates" / "runtime" / "adapters" / "scorm12.js").read_text(encoding="utf-8")
-        (root / "templates" / "static").mkdir(parents=True)
-        (root / "templates" / "static" / "cmi5.js").write_text(stand_in, encoding="utf-8")
     return root
 
 
@@ -79,22 +79,17 @@ def post(url: str, body: bytes = b"", headers: dict | None = None, method: str =
         return exc.code, exc.read()
 
 
-def read_launch_data(params: dict, token: str):
-    """The AU's read of LMS.LaunchData with *token*: (status, body)."""
-    query = {
-        "activityId": params["activityId"],
-        "agent": params["actor"],
-        "registration": params["registration"],
-        "stateId": "LMS.LaunchData",
-    }
-    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
-    return post(f"{params['endpoint']}activities/state?{urlencode(query)}", headers=headers, method="GET")
+def launch_data(preview, params: dict) -> dict:
+    """LMS.LaunchData as the preview's LMS wrote it for this launch."""
+    from builder.preview.cmi5_lms import agent_key
+
+    actor = json.loads(params["actor"])
+    scope = ("state", params["activityId"], *agent_key(actor), params["registration"])
+    return json.loads(preview.cmi5.documents.get(scope, "LMS.LaunchData").content)
 
 
-def launch_data(params: dict, token: str) -> dict:
-    status, body = read_launch_data(params, token)
-    assert status == 200, body
-    return json.loads(body)
+def shown(page: Page, verb: str):
+    return page.locator(f'[data-statements] li[data-verb="{verb}"]')
 
 
 def test_the_preview_launches_a_cmi5_package_as_a_cmi5_lms_would(context, preview):
@@ -115,12 +110,11 @@ def test_the_preview_launches_a_cmi5_package_as_a_cmi5_lms_would(context, previe
         "The only lesson."
     )
 
+    course = page.frame_locator("#scorm_object")
+    expect(course.locator('[data-notice="mode"]')).to_be_empty()  # tracking: the adapter connected
     status, body = post(params["fetch"])
-    token = json.loads(body)["auth-token"]
-    assert status == 200 and token
-    status, body = post(params["fetch"])
-    assert status == 200 and json.loads(body)["error-code"] == "1"  # one token per launch
-    data = launch_data(params, token)
+    assert status == 200 and json.loads(body)["error-code"] == "1"  # the page took this launch's one token
+    data = launch_data(preview, params)
     session = data["contextTemplate"]["extensions"][SESSION_ID]
     assert data == {
         "contextTemplate": {
@@ -130,36 +124,30 @@ def test_the_preview_launches_a_cmi5_package_as_a_cmi5_lms_would(context, previe
         "launchMode": "Normal",
         "moveOn": "Completed",  # completion "lessons", no quiz: no masteryScore
     }
+    # The one lesson read: the course is completed, the LMS satisfied; the xAPI tab shows it all.
     page.get_by_role("tab", name="xAPI").click()
-    expect(page.locator(f'[data-statements] li[data-verb="{LAUNCHED}"]')).to_have_count(1)
+    for verb in (LAUNCHED, INITIALIZED, EXPERIENCED, COMPLETED, SATISFIED):
+        expect(shown(page, verb)).to_have_count(1)
     expect(page.locator("[data-calls] tr.session")).to_contain_text("cmi5 launch, Normal")
+    assert [r for r in preview.cmi5.rejections if r.status != 404] == []  # a first launch finds no documents: 404
 
-    # Close and resume: the same registration, a new session; the first never terminated, so it was abandoned.
+    # Close and resume: the same registration, a new session; the first ended with terminated.
     page.get_by_role("button", name="Close and resume").click()
     second = course_url(page, after=url)
     again = dict(parse_qsl(urlsplit(second).query))
     assert again["registration"] == params["registration"] and again["fetch"] != params["fetch"]
-    expect(page.locator(f'[data-statements] li[data-verb="{LAUNCHED}"]')).to_have_count(2)
-    expect(page.locator(f'[data-statements] li[data-verb="{ABANDONED}"]')).to_have_count(1)
-    status, _ = read_launch_data(params, token)
-    assert status == 401  # the abandoned session's token is gone
+    expect(shown(page, LAUNCHED)).to_have_count(2)
+    expect(shown(page, INITIALIZED)).to_have_count(2)
+    expect(shown(page, TERMINATED).first).to_be_attached()
+    first = preview.cmi5.sessions[session]
+    assert first.terminated_at is not None and not first.abandoned
+    expect(shown(page, ABANDONED)).to_have_count(0)
+    expect(course.locator('section[data-lesson-id="one"]')).to_be_visible()
+    expect(course.locator('[data-notice="complete"]')).to_have_text("You have completed this course.")
+    expect(shown(page, COMPLETED)).to_have_count(1)  # once per registration
 
     page.locator("[data-mode]").select_option("browse")
     browse = dict(parse_qsl(urlsplit(course_url(page, after=second)).query))
-    status, body = post(browse["fetch"])
-    assert launch_data(browse, json.loads(body)["auth-token"])["launchMode"] == "Browse"
-
-
-def test_without_its_adapter_the_preview_shows_why_cmi5_does_not_build(context, tmp_path):
-    server = PreviewServer(write_course(tmp_path / "bare", adapter=False), port=0, format_name="cmi5").start()
-    try:
-        page = context.new_page()
-        page.goto(server.url)
-        expect(page.locator("[data-build-errors-list]")).to_contain_text(
-            "no runtime adapter for the cmi5 package (templates/runtime/adapters/cmi5.js)"
-        )
-        assert server.cmi5 is None
-        status, _ = post(f"{server.url}__preview__/cmi5/launch", b'{"learner": {"id": "x"}}')
-        assert status == 409
-    finally:
-        server.stop()
+    assert launch_data(preview, browse)["launchMode"] == "Browse"
+    expect(course.locator('[data-notice="mode"]')).to_contain_text("You are reviewing this course.")
+    expect(shown(page, INITIALIZED)).to_have_count(3)

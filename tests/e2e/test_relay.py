@@ -15,20 +15,26 @@ import json
 import re
 import shutil
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
 from xapi.forgeries import FORGERIES, Kit
 from xapi.relay_statements import Session, now_iso
 
+from builder.certificate import verification_code
+
+from .a11y import browser_today
 from .conftest import REPO_ROOT
 from .lms import seed_cmi
 from .ralph_lrs import free_port
 from .relay_proc import RelayProcess
+from .test_certificate import open_certificate
 from .test_journeys import quiz_view
 from .test_xapi_lrs import (
     BASE_IRI,
+    HOMEPAGE,
     XAPI_BLOCK,
     build,
     check,
@@ -146,6 +152,48 @@ def test_the_course_evaluation_goes_through_the_relay(open_lms, package, relay, 
     for s in found:
         if "/evaluation/" in s["object"]["id"]:
             assert set(s["result"]) == {"response", "duration"}  # never scored
+
+
+def test_a_learner_without_an_lms_gets_the_certificate_and_the_relay_takes_its_code(
+    browser, lms_server, package, relay, ralph
+):
+    """An xAPI-only launch (the package opened with an actor, no LMS) through the relay: the certificate in the
+    player, its code and printed date on `completed`, accepted. The browser's clock is set in a time zone
+    whose date differs from UTC's now, so the printed date is not the statement's UTC day."""
+    now = datetime.now(timezone.utc)
+    zone, shift = ("Pacific/Kiritimati", 1) if now.hour + now.minute / 60 >= 10.5 else ("Pacific/Pago_Pago", -1)
+    context = browser.new_context(timezone_id=zone)
+    context.set_default_timeout(10_000)
+    learner = new_learner()
+    actor = {"objectType": "Agent", "account": {"homePage": HOMEPAGE, "name": learner}, "name": "Rita Relay"}
+    try:
+        page = context.new_page()
+        page.goto(lms_server.url + f"{package.prefix}index.html?{urlencode({'actor': json.dumps(actor)})}")
+        expect(page.get_by_role("status").filter(has_text="recorded by your learning record store")).to_be_visible()
+        read_all_and_pass(page, package)
+        view = open_certificate(page)
+        expect(view.locator("[data-certificate-name]")).to_have_text("Rita Relay")
+        date = view.locator("[data-certificate-date]").get_attribute("datetime")
+        assert date == browser_today(page) == (now + timedelta(days=shift)).date().isoformat()
+        code = verification_code("self-compassion", package.config["course"]["version"], learner, date)
+        expect(view.locator("[data-certificate-code]")).to_have_text(code)
+        state = wait_state(page, lambda s: s["queued"] == 0 and s["sent"] > 0, "the statements to be delivered")
+        assert state["mode"] == "relay" and state["rejected"] == 0 and state["failures"] == 0
+        page.close(run_before_unload=True)
+    finally:
+        context.close()
+    expected = full_trail(package)
+    found = wait_for(ralph, learner, lambda s: Counter(trail(s)) == expected, "the whole trail through the relay")
+    check(found, now)
+    assert {json.dumps(s["actor"], sort_keys=True) for s in found} == {  # the name stays in the browser
+        json.dumps({"objectType": "Agent", "account": {"homePage": HOMEPAGE, "name": learner}}, sort_keys=True)
+    }
+    (completed,) = [s for s in found if s["verb"]["id"].endswith("/completed")]
+    assert completed["result"]["extensions"] == {
+        f"{BASE_IRI}/extension/certificate-code": code,
+        f"{BASE_IRI}/extension/certificate-date": date,
+    }
+    assert completed["timestamp"][:10] != date  # the date printed, not the statement's UTC day
 
 
 # ====================================================================== forgeries

@@ -29,6 +29,9 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from builder.certificate import verification_code
+
+from .a11y import browser_today
 from .answer_key import with_answers
 from .conftest import REPO_ROOT, SAMPLE_COURSE, _ConfigScript
 from .lms import interactions, seed_cmi
@@ -36,6 +39,7 @@ from .quiz_helpers import patterns as scorm_patterns
 from .quiz_helpers import response as scorm_response
 from .quiz_helpers import right
 from .ralph_lrs import Ralph
+from .test_certificate import open_certificate
 from .test_journeys import answer_quiz, correct_answers, quiz_view, read_lessons, score_quiz
 from .test_quiz_types import attempt, read_lessons_to_quiz
 from .xapi_checks import check_all, trail, verb
@@ -44,6 +48,8 @@ BASE_IRI = "https://ce.example.org/xapi"
 HOMEPAGE = "https://lms.example.org"
 COURSE_IRI = f"{BASE_IRI}/course/self-compassion"
 XAPI_BLOCK = f"\nxapi:\n  base_iri: {BASE_IRI}\n  lms_homepage: {HOMEPAGE}\n"
+CODE_IRI = f"{BASE_IRI}/extension/certificate-code"
+DATE_IRI = f"{BASE_IRI}/extension/certificate-date"
 
 
 # ====================================================================== fixtures
@@ -256,12 +262,10 @@ def test_launch_parameters_full_session_and_completions_report(open_lms, package
     assert completed["result"]["completion"] is True
     # It carries the CE certificate's verification code: the one a provider recomputes for this
     # learner, course, version and day (the browser and this machine share the clock).
-    from builder.certificate import verification_code
-
-    (code,) = completed["result"]["extensions"].values()
-    assert list(completed["result"]["extensions"]) == [f"{BASE_IRI}/extension/certificate-code"]
+    # Beside it, the date printed on the certificate: the learner's local date.
     day = datetime.now().astimezone().date().isoformat()
-    assert code == verification_code("self-compassion", "1.0.0", learner, day)
+    code = verification_code("self-compassion", "1.0.0", learner, day)
+    assert completed["result"]["extensions"] == {CODE_IRI: code, DATE_IRI: day}
 
     # The CE completions report lists this learner with the right score.
     creds = tmp_path / "lrs.json"
@@ -449,6 +453,14 @@ def test_tin_can_package_launches_with_launch_parameters_and_reports(context, lm
     read_lessons(page, package.lessons)
     answer_quiz(page, package.questions, correct_answers(package))
     expect(score_quiz(page)).to_contain_text("100")
+    # No LMS, yet the learner who passed gets the certificate: made out to the launch actor's name,
+    # its code computed with the actor's mbox as the learner id (as the completions report takes it).
+    view = open_certificate(page)
+    expect(view.locator("[data-certificate-name]")).to_have_text("Tin Can Learner")
+    date = view.locator("[data-certificate-date]").get_attribute("datetime")
+    assert date == browser_today(page)
+    code = verification_code("self-compassion", "1.0.0", f"mailto:{learner}@example.org", date)
+    expect(view.locator("[data-certificate-code]")).to_have_text(code)
     page.close(run_before_unload=True)
     expected = full_trail(package)
     found = wait_for(ralph, learner, lambda s: len(s) >= sum(expected.values()), "the Tin Can trail")
@@ -458,7 +470,24 @@ def test_tin_can_package_launches_with_launch_parameters_and_reports(context, lm
         assert s["actor"] == {"objectType": "Agent", "mbox": f"mailto:{learner}@example.org"}  # no name: off
         assert s["context"]["registration"] == registration
         assert "grouping" not in (s["context"].get("contextActivities") or {}) or verb(s) == "answered"
+    (completed,) = [s for s in found if verb(s) == "completed"]
+    assert completed["result"]["extensions"] == {CODE_IRI: code, DATE_IRI: date}
     assert errors == []
+
+
+def test_without_a_launch_actor_no_certificate_is_offered(context, lms_server, packages):
+    """The same Tin Can package opened without launch parameters: nobody records the course, so no certificate."""
+    package = packages["xapi"]
+    page = context.new_page()
+    page.goto(lms_server.url + f"{package.prefix}index.html")
+    expect(page.get_by_role("status").filter(has_text="not being recorded")).to_be_visible()
+    read_lessons(page, package.lessons)
+    answer_quiz(page, package.questions, correct_answers(package))
+    expect(score_quiz(page)).to_contain_text("100")
+    assert page.evaluate("() => window.coursepack.state().certificate") == {"available": False, "open": False}
+    contents = page.get_by_role("navigation", name="Course contents")
+    expect(contents.get_by_role("button", name="Certificate")).to_be_hidden()
+    assert page.evaluate("() => window.coursepackXapi.state().mode") is None
 
 
 class FakeRelay:

@@ -5,6 +5,10 @@ its own ``validate_statement.py``, never copied). On top of it: UUIDs, IRIs, tim
 time zone and not in the future, ISO 8601 durations with at most centisecond precision, score
 ranges (scaled 0..1, min < max, raw within them, scaled consistent with raw), response formats
 per interaction type, and the context every coursepack statement carries.
+
+A cmi5 launch changes one thing (docs/cmi5.md): its cmi5 defined statements are about the
+launch's ``activityId``, an id the LMS made, so ``launch_activity`` names the one object allowed
+outside ``<base>/course/``.
 """
 
 from __future__ import annotations
@@ -74,7 +78,9 @@ def _langmap(value, where: str, problems: list, language: str | None = None) -> 
             problems.append(f"{where}: language tag {key!r}")
 
 
-def check(statement: dict, *, base_iri: str, language: str, since: datetime) -> list[str]:
+def check(
+    statement: dict, *, base_iri: str, language: str, since: datetime, launch_activity: str | None = None
+) -> list[str]:
     """Every problem with one stored statement (empty when it is fine)."""
     problems = [
         f"schema {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
@@ -102,7 +108,9 @@ def check(statement: dict, *, base_iri: str, language: str, since: datetime) -> 
     if "account" in actor:
         _iri(actor["account"].get("homePage"), "actor.account.homePage", problems)
     obj = statement.get("object", {})
-    if not str(obj.get("id", "")).startswith(base_iri + "/course/"):
+    if not str(obj.get("id", "")).startswith(base_iri + "/course/") and (
+        launch_activity is None or obj.get("id") != launch_activity
+    ):
         problems.append(f"object.id {obj.get('id')!r} is not under {base_iri}/course/")
     definition = obj.get("definition") or {}
     if definition:

@@ -111,6 +111,7 @@ def js_keys() -> set:
         "certview.js",
         "quiz.js",
         "certificate.js",
+        "adapters/cmi5.js",  # names the notice the player shows when a cmi5 launch fails
     ):
         source = (templates_dir() / "runtime" / name).read_text(encoding="utf-8")
         keys |= set(re.findall(r"'([a-z]+(?:_[a-z0-9]+)+)'", source))

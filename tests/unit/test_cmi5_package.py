@@ -1,8 +1,8 @@
 """``--format cmi5``: cmi5.xml as built (ids, moveOn, masteryScore, schema) and ``validate`` of cmi5 zips.
 
-Until the cmi5 runtime adapter exists (issue 14, phase 2) the build refuses the format; these
-tests give their course its own ``templates/static/cmi5.js``, the override a course may use, so
-the package can be built and checked. The official schema is read from ``../shared/schemas/cmi5``.
+Every build here checks its cmi5.xml against the official schema, read from
+``../shared/schemas/cmi5`` (``--schemas``). What the package's adapter (assets/cmi5.js) does in a
+browser is tested by tests/e2e/test_cmi5_journeys.py.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from conftest import COURSE_YAML
 from lxml import etree
-from schema_paths import schema_dir, schemas_root
+from schema_paths import schema_dir
 
 from builder.cli import main
 
 BASE_IRI = "https://ce.example.org/xapi"
 XAPI = f"xapi:\n  base_iri: {BASE_IRI}\n"
 NS = {"c": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
-ADAPTER = {"templates/static/cmi5.js": "/* the course's own cmi5 adapter (a stand-in) */\n"}
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -41,9 +41,11 @@ def course_yaml(**settings) -> str:
 
 
 def build(runner, make_course, tmp_path, files=None, *args, name="course"):
-    course = make_course({"course.yaml": course_yaml(), **ADAPTER, **(files or {})}, name=name)
+    """The course built as a cmi5 package, its cmi5.xml checked against the schema by the build."""
+    course = make_course({"course.yaml": course_yaml(), **(files or {})}, name=name)
     out = tmp_path / f"out-{name}"
-    result = runner.invoke(main, ["build", str(course), "-o", str(out), "--format", "cmi5", *args])
+    schemas = ["--schemas", str(schema_dir("cmi5", "CourseStructure.xsd"))] if "--schemas" not in args else []
+    result = runner.invoke(main, ["build", str(course), "-o", str(out), "--format", "cmi5", *schemas, *args])
     return result, out
 
 
@@ -53,26 +55,25 @@ def structure(package: Path) -> etree._Element:
 
 
 # ---------------------------------------------------------------------- refusals
-def test_the_build_refuses_cmi5_while_the_adapter_is_missing(runner, make_course, tmp_path):
-    course = make_course({"course.yaml": course_yaml()})
-    out = tmp_path / "out"
-    result = runner.invoke(main, ["build", str(course), "-o", str(out), "--format", "scorm12,cmi5"])
-    assert result.exit_code == 2
-    assert (
-        "'--format cmi5' cannot build yet: this coursepack has no runtime adapter for the cmi5 package "
-        "(templates/runtime/adapters/cmi5.js), so the package could not report to the LMS"
-    ) in result.stderr
-    assert "hint: choose another --format for now: scorm12, scorm2004, xapi" in result.stderr
-    assert "Traceback" not in result.output
-    assert not out.exists()  # not even the SCORM package
+def test_the_package_carries_the_real_adapter_and_no_other(runner, make_course, tmp_path, cmi5_schemas):
+    result, out = build(runner, make_course, tmp_path)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out / "tiny-1.0.0-cmi5.zip") as zf:
+        names = set(zf.namelist())
+        adapter = zf.read("assets/cmi5.js")
+        page = zf.read("index.html").decode("utf-8")
+    assert adapter == (REPO / "templates" / "runtime" / "adapters" / "cmi5.js").read_bytes()
+    assert {"assets/xapi.js", "assets/cmi5.js"} <= names and "assets/scorm12.js" not in names
+    scripts = [page.index(f'src="assets/{name}"') for name in ("xapi.js", "cmi5.js", "player.js")]
+    assert scripts == sorted(scripts)  # the reporter listens first, the player starts last
 
 
 def test_cmi5_needs_the_xapi_block_and_never_takes_a_baked_in_key(runner, make_course, tmp_path):
-    course = make_course({"course.yaml": COURSE_YAML, **ADAPTER})
+    course = make_course({"course.yaml": COURSE_YAML})
     result = runner.invoke(main, ["build", str(course), "-o", str(tmp_path / "a"), "--format", "cmi5"])
     assert result.exit_code == 2
     assert "'--format cmi5' needs the course's xAPI settings" in result.stderr
-    course = make_course({"course.yaml": course_yaml(), **ADAPTER}, name="keyed")
+    course = make_course({"course.yaml": course_yaml()}, name="keyed")
     result = runner.invoke(
         main,
         [
@@ -102,7 +103,7 @@ def test_a_pass_mark_with_more_decimals_than_a_mastery_score_holds_is_refused(ru
 
 # ---------------------------------------------------------------------- the package
 def test_the_cmi5_package_and_its_course_structure(runner, make_course, tmp_path, cmi5_schemas):
-    result, out = build(runner, make_course, tmp_path, None, "--schemas", str(schemas_root()))
+    result, out = build(runner, make_course, tmp_path)
     assert result.exit_code == 0, result.output
     package = out / "tiny-1.0.0-cmi5.zip"
     with zipfile.ZipFile(package) as zf:
@@ -138,9 +139,6 @@ def test_both_example_courses_build_cmi5_packages_that_validate(runner, tmp_path
     shutil.copytree(Path(__file__).resolve().parents[2] / "course_src" / example, source)
     with open(source / "course.yaml", "a", encoding="utf-8") as fh:
         fh.write("\n" + XAPI)
-    for rel, text in ADAPTER.items():
-        (source / rel).parent.mkdir(parents=True, exist_ok=True)
-        (source / rel).write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     built = runner.invoke(
         main, ["build", str(source), "-o", str(out), "--format", "cmi5", "--schemas", str(cmi5_schemas)]

@@ -37,7 +37,9 @@ def test_iri_scheme_is_derived_from_the_base_iri_and_the_ids(course):
         "courseVersion": f"{BASE_IRI}/extension/course-version",
         "creditHours": f"{BASE_IRI}/extension/ce-credit-hours",
         "certificateCode": f"{BASE_IRI}/extension/certificate-code",
+        "certificateDate": f"{BASE_IRI}/extension/certificate-date",
     }
+    assert v.extensions["certificateDate"] == vocab.extension_iri(BASE_IRI, vocab.CERTIFICATE_DATE)
     assert vocab.base_of_course_iri(COURSE_IRI) == (BASE_IRI, "self-compassion")
     assert vocab.base_of_course_iri("https://example.org/other") is None
 

@@ -15,6 +15,7 @@
   const NAMES = [['Jane', 'Doe'], ['Sam', 'Lee'], ['Ana', 'García'], ['Kofi', 'Mensah'], ['Mei', 'Chen']];
   const ERROR_FNS = PROFILE.errorFunctions;
   const MAX_ROWS = 3000;
+  const CMI5_RELAUNCH_DELAY_MS = 500;   // see startCmi5Session
   const CORE = PROFILE.core;
   const INTERACTION_FIELDS = PROFILE.interactionFields;
 
@@ -233,11 +234,14 @@
     // Known before the LMS records `launched`, so the xAPI tab shows it; a learner with a registration keeps it.
     const registration = uuid();
     app.registrations.add(registration);
-    fetch(app.build.cmi5Launch, {
+    // The closed course's last statements (terminated) leave in keepalive requests as its page goes:
+    // give them a moment, since a launch abandons every session of the registration still open.
+    const settle = app.sessionNumber > 1 ? CMI5_RELAUNCH_DELAY_MS : 0;
+    new Promise((resolve) => { setTimeout(resolve, settle); }).then(() => fetch(app.build.cmi5Launch, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ learner: { id: who.id, name: `${who.first} ${who.last}` }, mode: prefs.mode, registration }),
-    })
+    }))
       .then((response) => response.json().then((data) => {
         if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
         return data;

@@ -28,6 +28,10 @@ class Cmi5Format(Format):
     title = "cmi5 package"
     descriptor = COURSE_STRUCTURE_FILE
     adapter = "cmi5.js"
+    #: the resume data the adapter keeps in its State document (templates/runtime/adapters/cmi5.js, docs/cmi5.md):
+    #: cmi5 sets no limit, so this is SCORM 2004's, which LMSs' State APIs are known to hold
+    suspend_limit = 64000
+    suspend_name = "the resume State document"
 
     def check(self, course: "Course", problems: "Problems", shown: str) -> None:
         """The adapter must exist; the IRIs need the ``xapi:`` block; the pass mark must fit a masteryScore."""
