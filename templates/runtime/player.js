@@ -91,6 +91,8 @@
     pager: $('[data-pager]'),
     prev: $('[data-prev]'),
     next: $('[data-next]'),
+    start: $('[data-start]'),
+    startNew: $('[data-start-new]'),
     resume: $('[data-resume]'),
     form: $('[data-quiz-form]'),
     results: $('[data-results]'),
@@ -116,7 +118,7 @@
   const freshEvaluation = () => ({ submitted: false, answers: evaluation ? evaluation.items.map(() => null) : [] });
 
   const state = {
-    current: -1,                           // index into views; -1 while the resume prompt shows
+    current: -1,                           // index into views; -1 while the start page shows
     visited: lessons.map(() => false),
     quiz: freshQuiz(),                     // phase: n not started, p in progress, s scored
     evaluation: freshEvaluation(),         // the course evaluation: submitted, likert answers
@@ -148,8 +150,12 @@
     quizShown: () => quizview.opened(),
     rendered: () => certview.renderAccess(),
     overlayOpen: () => certview.isOpen(),
+    shown: () => commitLaunch(),
   } });
-  const quizview = parts.quizview.create(p, { tracking, hooks: { changed: () => nav.render() } });
+  const quizview = parts.quizview.create(p, { tracking, hooks: {
+    changed: () => nav.render(),
+    certificateReady: () => certview.available(),
+  } });
   const certview = parts.certview.create(p, { tracking, hooks: {
     shown: () => { nav.closeToc(); nav.render(); },
     hidden: () => nav.render(),
@@ -162,6 +168,17 @@
   }
 
   // ------------------------------------------------------------------ start
+  // What the launch wrote (the started status, exit) is committed once: with the resume prompt,
+  // or else with the first view the learner opens from the start page, together with that view's
+  // location and suspend_data (the LMS calls of a launch are those of a course without a start
+  // page). Until then the session's 60 s commit and the end of the session keep it.
+  let launchCommitted = false;
+  function commitLaunch() {
+    if (launchCommitted) return;
+    launchCommitted = true;
+    tracking.commitLaunch();
+  }
+
   function start() {
     const { entry, location, restored } = tracking.begin();
     nav.bind();
@@ -170,9 +187,9 @@
     emit('start', { entry, mode: state.lms ? state.mode : 'no-lms', resumed: Boolean(restored),
       learner: { id: learner.id, name: learner.name }, status: state.status });
     const target = viewIndex(location);
-    if (entry === 'resume' && target >= 0 && restored) nav.showResumePrompt(target);
-    else nav.go(0, { focus: false });
-    tracking.commitLaunch();
+    const resumable = entry === 'resume' && target >= 0 && Boolean(restored);
+    nav.showStart(resumable ? target : -1);
+    if (resumable) commitLaunch();
   }
 
   start();
@@ -192,7 +209,8 @@
       progress: Number(ui.progress.getAttribute('aria-valuenow')),
       status: state.status,
       mode: state.lms ? state.mode : 'no-lms',
-      resumePrompt: !ui.resume.hidden,
+      start: !ui.start.hidden,
+      resumePrompt: !ui.start.hidden && !ui.resume.hidden,
       certificate: certview.summary(),
     }),
   });
