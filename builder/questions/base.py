@@ -61,7 +61,7 @@ class QuestionType:
     def read(self, reader, q: dict, path: tuple) -> Optional[Dict[str, Any]]:
         """The fields of the Question record from the quiz.yaml mapping *q* (None after reporting a problem).
 
-        *reader* is the quiz reader (builder/quiz.py): ``reader.r`` reports located problems,
+        *reader* is the quiz reader (builder/sources/quiz.py): ``reader.r`` reports located problems,
         ``reader.texts``/``all_texts``/``count_ok`` read lists of option texts.
         """
         raise NotImplementedError

@@ -3,6 +3,7 @@
 # No ``from __future__ import annotations``: NamedTuple would compile each annotation string.
 from typing import Dict, List, NamedTuple
 
+from builder.problems import kind_of
 from builder.questions.base import (
     CHOICE_IDS,
     MAX_FEEDBACK,
@@ -12,7 +13,6 @@ from builder.questions.base import (
     numbered,
     option_text,
 )
-from builder.reader import kind_of
 
 CHOICE_KEYS = ("text", "correct", "feedback", "fixed")
 

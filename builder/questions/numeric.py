@@ -5,8 +5,8 @@ from typing import NamedTuple, Optional
 
 from builder.digits import base36
 from builder.jsstring import number, parse_int, parse_typed_number
+from builder.problems import kind_of
 from builder.questions.base import QuestionType, SuspendDataError, decimal_text, plain, take
-from builder.reader import kind_of
 
 INPUT_LENGTH = 20  #: the longest number a learner can type
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from builder.problems import kind_of
 from builder.questions.base import QuestionType
-from builder.reader import kind_of
 
 
 class TrueFalse(QuestionType):
