@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from . import suspend_v2
 from .a11y import sco_frame
 from .lms import LmsSession, press_start, seed_cmi
 from .quiz_helpers import presented_ids, runtime_state, to_scoring
-from .test_accessibility import answer_true_false
+from .test_accessibility import SHOWCASE, answer_true_false
 from .test_journeys import click_next, correct_answers, expect_lesson_shown, failing_answers, quiz_view, score_quiz
 
 HARNESS_BAR = 30  # px above the SCO frame in tests/e2e/harness/lms.html
@@ -144,11 +145,14 @@ def test_the_type_scale_and_the_measure_at_1280_px(open_lms, built_course):
     assert sum(lines) / len(lines) >= 60, lines
 
 
-def test_the_first_lesson_heading_is_in_the_first_screen_of_a_phone(open_lms, built_course):
-    lms = open_lms(start=False)
+@pytest.mark.parametrize("pkg", [None, SHOWCASE], ids=["sample", "showcase"])
+def test_the_first_lesson_heading_is_in_the_first_screen_of_a_phone(open_lms, built_course, showcase_course, pkg):
+    lms = open_lms(start=False, **({"pkg": pkg} if pkg else {}))
     frame_viewport(lms, 375, 812)
     press_start(lms.sco)
     frame = sco_frame(lms)
+    course = showcase_course if pkg else built_course
+    expect_lesson_shown(lms.sco, course.config["lessons"][0])
     box = frame.evaluate("""() => {
         const r = document.querySelector('section.view:not([hidden]) h2').getBoundingClientRect();
         return {top: r.top, bottom: r.bottom, scrollY, scrollWidth: document.documentElement.scrollWidth};
