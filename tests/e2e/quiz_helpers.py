@@ -53,8 +53,11 @@ def fieldset(sco: FrameLocator, qid: str):
 
 
 def presented_ids(sco: FrameLocator) -> list[str]:
+    """The question ids of the attempt in page order, once it is drawn (one question at a time, any may show)."""
     fieldsets = sco.locator("[data-quiz-form] fieldset[data-question-id]")
-    expect(fieldsets.first).to_be_visible()
+    expect(fieldsets).not_to_have_count(0)
+    on_screen = sco.locator("[data-quiz-form] fieldset[data-question-id]:visible, [data-quiz-review]:visible")
+    expect(on_screen.first).to_be_visible()
     return fieldsets.evaluate_all("els => els.map(e => e.dataset.questionId)")
 
 
@@ -112,8 +115,8 @@ def option_texts(sco: FrameLocator, q: dict) -> list[str]:
 
 
 def control_values(sco: FrameLocator, q: dict):
-    """What the controls of a question show now (the answer in the runtime's terms)."""
-    fs = fieldset(sco, q["id"])
+    """What the controls of a question show now (the answer in the runtime's terms), looked at on screen."""
+    fs = show_question(sco, q["id"])
     t = q["type"]
     if t in ("fill-in", "numeric"):
         return fs.get_by_role("textbox").input_value()
