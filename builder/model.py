@@ -35,6 +35,8 @@ QUESTION_TYPES = TYPES
 #: When per-question feedback shows, and when the correct answers are revealed.
 FEEDBACK_MODES = ("after-question", "after-quiz", "never")
 REVEAL_MODES = ("always", "after-passing", "never")
+#: How the quiz shows its questions while they are answered (the first is the default; docs/quiz.md says why).
+QUIZ_DISPLAYS = ("one-at-a-time", "all-at-once")
 FILL_IN_DEFAULT_LENGTH = 80
 DEFAULT_LIKERT_POINTS = 5  #: the locale's "Strongly disagree" .. "Strongly agree"
 
@@ -44,12 +46,29 @@ class Author(NamedTuple):
     role: str = "author"
 
 
+class Signature(NamedTuple):
+    """Who signs the certificate (``ce.signature``): a name, a title and an optional image of the signature."""
+
+    name: str
+    title: str = ""
+    image: Optional[str] = None  #: package path of the image (also one of the course's assets)
+
+
 class CECredit(NamedTuple):
-    """Continuing-education data shown to the learner (and, later, on the certificate)."""
+    """Continuing-education data shown on the start page, in the footer and on the certificate."""
 
     credit_hours: float
     provider: str
     approval: str = ""
+    signature: Optional[Signature] = None
+    verify_url: str = ""  #: where the provider checks a certificate's verification code
+
+
+class Cover(NamedTuple):
+    """The start page's picture (``course.yaml`` ``cover:``); ``alt`` "" means decoration only."""
+
+    image: str  #: package path (also one of the course's assets)
+    alt: str
 
 
 #: Every lint warning code, with what it means (builder/lint.py finds them; ``lint.ignore`` in
@@ -279,6 +298,7 @@ class Quiz(NamedTuple):
     reveal: str = "always"
     out_of_attempts: str = ""
     evaluation: Optional[Evaluation] = None
+    display: str = QUIZ_DISPLAYS[0]  #: one question at a time, or all at once
 
     @property
     def sections(self) -> Tuple[Pool, ...]:
@@ -347,6 +367,7 @@ class Course(NamedTuple):
     certificate: bool = False  #: the learner can open a printable certificate once the course is passed
     templates_dir: Optional[Path] = None  #: the course's own templates/ folder (template overrides), if any
     template_files: Tuple[str, ...] = ()  #: its files, posix paths relative to that folder
+    cover: Optional[Cover] = None  #: the start page's picture
 
     @property
     def lessons(self) -> Tuple[Lesson, ...]:

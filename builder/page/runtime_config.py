@@ -66,6 +66,7 @@ def quiz_config(course: Course, quiz: Quiz, strings: Dict[str, str], fingerprint
         "attempts": quiz.attempts,
         "feedback": quiz.feedback,
         "reveal": quiz.reveal,
+        "display": quiz.display,
         "outOfAttempts": quiz.out_of_attempts,
         "randomized": quiz.randomized,
         "sections": [

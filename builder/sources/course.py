@@ -35,8 +35,8 @@ from builder.sources.files import SourceFiles
 from builder.sources.lessons import decode_utf8, process_lesson
 from builder.sources.quiz import read_quiz
 from builder.sources.reader import Reader
-from builder.sources.theme import read_certificate, read_template_overrides, read_theme
-from builder.sources.xapi import read_xapi
+from builder.sources.theme import read_certificate, read_cover, read_signature, read_template_overrides, read_theme
+from builder.sources.xapi import read_xapi, url_problem
 
 COURSE_FILE = "course.yaml"
 
@@ -65,7 +65,9 @@ COURSE_KEYS = (
     "xapi",  # 'xapi' (xAPI reporting) is read by builder/sources/xapi.py
     "theme",
     "certificate",
-)  # read by builder/sources/theme.py
+    "cover",
+)  # 'theme', 'certificate' and 'cover' are read by builder/sources/theme.py
+CE_KEYS = ("credit_hours", "provider", "approval", "signature", "verify_url")
 
 
 def _read_text(path: Path, shown: str, problems: Problems, limit: str) -> Optional[str]:
@@ -160,17 +162,31 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
                 authors.append(Author(name, role))
 
     ce = None
+    look_assets = []  # the theme's logo, the cover, the signature
     if "ce" in m:
-        c = r.mapping(m["ce"], ("ce",), ("credit_hours", "provider", "approval"), required=("credit_hours", "provider"))
+        c = r.mapping(m["ce"], ("ce",), CE_KEYS, required=("credit_hours", "provider"))
         if c is not None:
             hours = r.number(c, ("ce",), "credit_hours", minimum=0, maximum=1000)
             provider = r.text(c, ("ce",), "provider", max_len=300)
             approval = r.text(c, ("ce",), "approval", required=False, max_len=2000) or ""
-            if hours is not None and provider:
-                ce = CECredit(float(hours), provider, approval)
+            signature, signature_assets = read_signature(r, c, files)
+            look_assets += signature_assets
+            verify_url = r.text(c, ("ce",), "verify_url", required=False, max_len=300) or ""
+            problem = url_problem(verify_url, allow_query=True) if verify_url else None
+            if problem:
+                r.error(
+                    ("ce", "verify_url"),
+                    f"'{verify_url}' {problem}",
+                    hint="the provider's page where a certificate is checked, e.g. https://ce.example.org/verify",
+                )
+            if hours is not None and provider and not problem:
+                ce = CECredit(float(hours), provider, approval, signature, verify_url)
     xapi = read_xapi(r, m)
     lint = read_lint(r, m)
     theme, theme_assets = read_theme(r, m, files)
+    look_assets += theme_assets
+    cover, cover_assets = read_cover(r, m, files)
+    look_assets += cover_assets
     certificate = read_certificate(r, m, ce is not None or "ce" in m)
 
     # Lessons, possibly grouped in modules.
@@ -371,7 +387,7 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
             hint="set it to false, or add a quiz",
         )
 
-    for asset in theme_assets:
+    for asset in look_assets:
         assets.setdefault(asset.path, asset)
     overrides_dir, override_files = read_template_overrides(root, shown_root, templates_dir(), problems)
 
@@ -400,6 +416,7 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
         certificate=certificate,
         templates_dir=overrides_dir,
         template_files=override_files,
+        cover=cover,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from builder.model import (
     FEEDBACK_MODES,
+    QUIZ_DISPLAYS,
     REVEAL_MODES,
     Evaluation,
     EvaluationItem,
@@ -44,6 +45,7 @@ QUIZ_KEYS = (
     "feedback",
     "reveal_answers",
     "out_of_attempts",
+    "display",
     "questions",
     "pools",
     "evaluation",
@@ -203,6 +205,7 @@ class QuizReader:
         shuffle_choices = r.boolean(m, (), "shuffle_choices", required=False, default=False)
         feedback = r.choice(m, (), "feedback", FEEDBACK_MODES, "after-quiz")
         reveal = r.choice(m, (), "reveal_answers", REVEAL_MODES, "always")
+        display = r.choice(m, (), "display", QUIZ_DISPLAYS, QUIZ_DISPLAYS[0])
         out_of_attempts = r.text(m, (), "out_of_attempts", required=False, max_len=MAX_FEEDBACK) or ""
         if out_of_attempts and attempts == 0:
             r.error(
@@ -262,9 +265,11 @@ class QuizReader:
             self.check_scored(m, pools or [Pool("", tuple(questions), len(questions))])
 
         evaluation = self.evaluation(m["evaluation"]) if "evaluation" in m else None
-        if title is None or attempts is None or feedback is None or reveal is None:
+        if title is None or attempts is None or feedback is None or reveal is None or display is None:
             return None
-        return Quiz(title, int(attempts), tuple(questions), tuple(pools), feedback, reveal, out_of_attempts, evaluation)
+        return Quiz(
+            title, int(attempts), tuple(questions), tuple(pools), feedback, reveal, out_of_attempts, evaluation, display
+        )
 
     def check_scored(self, m, pools: Sequence[Pool]) -> None:
         """Every attempt needs at least one scored question (not a survey item), whatever is drawn."""

@@ -1,4 +1,5 @@
-"""The course's look: the ``theme:`` block, the ``certificate`` switch and the ``templates/`` folder.
+"""The course's look: the ``theme:`` block, the ``cover:`` picture, the certificate (its switch and
+the signature of ``ce:``) and the ``templates/`` folder.
 
 Called by :mod:`builder.sources.course` (which owns reading course sources) with its ``Reader``, so
 every problem is located like the rest of ``course.yaml``. Nothing here renders: the values end
@@ -17,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from builder.model import Asset, Theme
+from builder.model import Asset, Cover, Signature, Theme
 from builder.problems import Problems, did_you_mean, did_you_mean_file
 from builder.resources import default_runtime_scripts
 from builder.sources.fileguard import Refused, resolve, stat_regular
@@ -64,12 +65,16 @@ CONTRAST_PAIRS = (
     ("bad", "card", 4.5, "\u201cincorrect\u201d and error messages on the lesson card"),
     ("bad", "page", 4.5, "\u201cincorrect\u201d in the feedback list"),
     ("warn-text", "page", 4.5, "\u201cpartly correct\u201d in the feedback list"),
+    ("warn-text", "card", 4.5, "\u201cnot answered\u201d in the quiz's review list"),
+    ("accent-dark", "card", 4.5, "the certificate's title"),
     ("focus", "card", 3.0, "the focus outline on the lesson card"),
     ("focus", "page", 3.0, "the focus outline on the page background"),
 )
 HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 FONT_LIST = re.compile(r"^[A-Za-z0-9 ,'\"._-]{1,200}$")
-LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+COVER_KEYS = ("image", "alt")
+SIGNATURE_KEYS = ("name", "title", "image")
 TEMPLATES_FOLDER = "templates"
 IGNORED_FILES = re.compile(r"^(\.|~|#)|(~|\.swp|\.bak|\.orig)$|^(Thumbs\.db|desktop\.ini)$")
 
@@ -210,7 +215,7 @@ def read_theme(r, m: dict, files) -> Tuple[Optional[Theme], List[Asset]]:
     if "logo" in t:
         rel = r.text(t, ("theme",), "logo")
         if rel:
-            logo, asset = _logo(r, rel, files)
+            logo, asset = course_image(r, ("theme", "logo"), rel, files, "logo")
             if asset:
                 assets.append(asset)
     logo_alt = r.text(t, ("theme",), "logo_alt", required=False, max_len=200) or ""
@@ -228,9 +233,11 @@ def read_theme(r, m: dict, files) -> Tuple[Optional[Theme], List[Asset]]:
     ), assets
 
 
-def _logo(r, rel: str, files) -> Tuple[Optional[str], Optional[Asset]]:
-    """The logo's package path and asset; *files* is the course's :class:`builder.sources.files.SourceFiles`."""
-    path = ("theme", "logo")
+def course_image(r, path: Tuple, rel: str, files, what: str) -> Tuple[Optional[str], Optional[Asset]]:
+    """An image of the course's look (the logo, the cover, a signature) at *rel*: its package path and asset.
+
+    *path* locates the value in course.yaml; *files* is the course's :class:`builder.sources.files.SourceFiles`.
+    """
     posix = rel.replace("\\", "/")
     if "\\" in rel:
         r.error(path, f"'{rel}' uses backslashes", hint="use forward slashes: " + posix)
@@ -240,7 +247,7 @@ def _logo(r, rel: str, files) -> Tuple[Optional[str], Optional[Asset]]:
         r.error(
             path,
             f"'{rel}' is outside the course folder",
-            hint="copy the logo into the course folder (for example into media/) and name that copy",
+            hint=f"copy the {what} into the course folder (for example into media/) and name that copy",
         )
         return None, None
     try:
@@ -253,19 +260,44 @@ def _logo(r, rel: str, files) -> Tuple[Optional[str], Optional[Asset]]:
             hint=(did_you_mean_file(candidate) or "the path is relative to the course folder") if missing else exc.hint,
         )
         return None, None
-    if candidate.suffix.lower() not in LOGO_TYPES:
-        r.error(path, f"'{rel}' is not an image a browser shows", hint="use " + ", ".join(LOGO_TYPES))
+    if candidate.suffix.lower() not in IMAGE_TYPES:
+        r.error(path, f"'{rel}' is not an image a browser shows", hint="use " + ", ".join(IMAGE_TYPES))
         return None, None
     norm = os.path.normpath(posix).replace(os.sep, "/")
     if norm.split("/")[0] == TEMPLATES_FOLDER:
         r.error(
             path,
             f"'{rel}' is inside the templates/ folder",
-            hint="keep the logo with the other media, e.g. media/logo.svg; templates/ holds template overrides",
+            hint=f"keep the {what} with the other media, e.g. media/{what}.svg; templates/ holds template overrides",
         )
         return None, None
     source = files.real_path(posix)
     return norm, Asset(norm, source, source.stat().st_size)
+
+
+# ----------------------------------------------------------------------------- cover
+def read_cover(r, m: dict, files) -> Tuple[Optional[Cover], List[Asset]]:
+    """``cover:`` of course.yaml, the start page's picture: (the cover or None, its asset)."""
+    if "cover" not in m:
+        return None, []
+    if isinstance(m["cover"], str):
+        r.error(
+            ("cover",),
+            "the cover needs its picture and a text alternative",
+            hint=f'write "cover:" with "image: {m["cover"]}" and "alt: …" indented under it '
+            '(alt: "" if the picture is only decoration)',
+        )
+        return None, []
+    c = r.mapping(m["cover"], ("cover",), COVER_KEYS, required=COVER_KEYS)
+    if c is None:
+        return None, []
+    # alt is required, but may be "": a picture that only decorates (as for <img alt=""> in lessons).
+    alt = r.text(c, ("cover",), "alt", required=False, max_len=300, default=None)
+    rel = r.text(c, ("cover",), "image")
+    image, asset = course_image(r, ("cover", "image"), rel, files, "cover") if rel else (None, None)
+    if image is None or alt is None:
+        return None, []
+    return Cover(image, alt), [asset]
 
 
 # ----------------------------------------------------------------------------- certificate
@@ -273,6 +305,29 @@ def read_certificate(r, m: dict, has_ce: bool) -> bool:
     """``certificate: true|false``; the default is on for a course with a ``ce:`` block."""
     value = r.boolean(m, (), "certificate", required=False, default=None)
     return has_ce if value is None else value
+
+
+def read_signature(r, ce: dict, files) -> Tuple[Optional[Signature], List[Asset]]:
+    """``ce.signature``: who signs the certificate (name, title, an image): (the signature or None, its asset)."""
+    if "signature" not in ce:
+        return None, []
+    path = ("ce", "signature")
+    s = r.mapping(ce["signature"], path, SIGNATURE_KEYS, required=("name",))
+    if s is None:
+        return None, []
+    name = r.text(s, path, "name", max_len=200)
+    title = r.text(s, path, "title", required=False, max_len=200) or ""
+    image, asset = None, None
+    if "image" in s:
+        rel = r.text(s, path, "image")
+        if not rel:
+            return None, []
+        image, asset = course_image(r, path + ("image",), rel, files, "signature")
+        if image is None:
+            return None, []
+    if not name:
+        return None, []
+    return Signature(name, title, image), [asset] if asset else []
 
 
 # ----------------------------------------------------------------------------- templates/

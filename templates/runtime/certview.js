@@ -73,7 +73,9 @@
     function renderAccess() {
       if (!certificate.view) return;
       const available = earned();
-      if (certificate.offer) certificate.offer.hidden = !available || certificate.open || state.current < 0;
+      // The results of the quiz offer it themselves, as their next action: then not twice.
+      const inView = state.current >= 0 && views[state.current].el.querySelector('[data-open-certificate]');
+      if (certificate.offer) certificate.offer.hidden = !available || certificate.open || Boolean(inView);
       if (!certificate.entry) return;                 // a template override may leave either out
       certificate.entry.hidden = !available;
       const button = $('button', certificate.entry);
@@ -92,7 +94,7 @@
       fillIn('[data-certificate-code]', issued.code);
       if (quiz) {
         const score = tracking.quizOutcome() === 'passed' ? tracking.evaluate().score : tracking.storedScore();
-        fillIn('[data-certificate-score]', text('certificate_score_value', { score: formatNumber(score) }));
+        fillIn('[data-certificate-score]', text('percent', { value: formatNumber(score) }));
       }
     }
 
@@ -101,7 +103,7 @@
       if (!issued) return;
       fill(issued);
       views.forEach((view) => { view.el.hidden = true; });
-      ui.resume.hidden = true;
+      ui.start.hidden = true;
       ui.pager.hidden = true;
       certificate.view.hidden = false;
       certificate.open = true;
@@ -112,13 +114,13 @@
       $('h2', certificate.view).focus({ preventScroll: true });
     }
 
-    // Back to the view the learner came from (or to the resume prompt).
+    // Back to the view the learner came from (or to the start page).
     function close({ focus = true } = {}) {
       if (!certificate.open) return;
       certificate.open = false;
       certificate.view.hidden = true;
       document.body.classList.remove('certificate-open');
-      const back = state.current >= 0 ? views[state.current].el : ui.resume;
+      const back = state.current >= 0 ? views[state.current].el : ui.start;
       back.hidden = false;
       ui.pager.hidden = state.current < 0;
       hooks.hidden();
@@ -128,10 +130,13 @@
       }
     }
 
-    // The open, close and print buttons (once, at start).
+    // The open, close and print buttons (once, at start). Open buttons may come later (the
+    // quiz results draw one), so their clicks are caught on the document.
     function bind() {
       if (!certificate.view) return;
-      $$('[data-open-certificate]').forEach((button) => button.addEventListener('click', open));
+      document.addEventListener('click', (event) => {
+        if (event.target.closest('[data-open-certificate]')) open();
+      });
       $$('[data-certificate-close]', certificate.view).forEach((b) => b.addEventListener('click', () => close()));
       $$('[data-certificate-print]', certificate.view).forEach((b) => b.addEventListener('click', () => window.print()));
     }
@@ -139,7 +144,8 @@
     // For window.coursepack.state(): {available, open}, or null without a certificate view.
     const summary = () => (certificate.view ? { available: earned(), open: certificate.open } : null);
 
-    return { rememberCompletion, record, renderAccess, open, close, isOpen: () => certificate.open, bind, summary };
+    return { rememberCompletion, record, renderAccess, open, close, isOpen: () => certificate.open, bind, summary,
+      available: () => Boolean(certificate.view) && earned() };
   }
 
   const parts = global.CoursepackPlayer || (global.CoursepackPlayer = {});

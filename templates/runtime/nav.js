@@ -1,17 +1,18 @@
 /*
  * coursepack player, navigation (copied to assets/nav.js; loaded before assets/player.js).
  *
- * Shows one view at a time (a lesson or the quiz) and owns the ways there: the table of contents
- * and its toggle, Previous/Next, links between lessons, the resume prompt. It marks the current
- * and visited entries, draws the progress bar and moves the focus to the heading of each view
- * shown. Showing a view marks it visited and hands the rest to tracking.js.
+ * Shows one view at a time (a lesson or the quiz) and owns the ways there: the start page (Start,
+ * or the resume prompt's two buttons), the table of contents and its toggle, Previous/Next, links
+ * between lessons. It marks the current and visited entries, draws the progress bar and moves the
+ * focus to the heading of each view shown. Showing a view marks it visited and hands the rest to
+ * tracking.js.
  * Registers CoursepackPlayer.nav (player.js creates it). Classic script.
  */
 ;(function (global) {
   'use strict';
 
   // p: what the parts share; hooks (player.js): leaving(), quizShown(), rendered(), overlayOpen()
-  // (the certificate is open).
+  // (the certificate is open), shown() (a view was shown and recorded).
   function create(p, { tracking, hooks }) {
     const { lessons, views, QUIZ_VIEW, viewIndex, viewVisited, progress, ui, state, text, emit, $ } = p;
 
@@ -19,7 +20,7 @@
     function go(index, { focus = true } = {}) {
       if (index < 0 || index >= views.length) return;
       hooks.leaving();
-      ui.resume.hidden = true;
+      ui.start.hidden = true;
       ui.pager.hidden = false;
       state.current = index;
       views.forEach((view, i) => { view.el.hidden = i !== index; });
@@ -37,6 +38,7 @@
         window.scrollTo(0, 0);
         $('h2', views[index].el).focus({ preventScroll: true });
       }
+      hooks.shown();
     }
 
     // The contents (current and visited entries), Previous/Next, the progress bar, then hooks.rendered().
@@ -61,15 +63,22 @@
       hooks.rendered();
     }
 
-    function showResumePrompt(target) {
+    // The start page, before any view: Start, or (resume >= 0) the resume prompt: continue at
+    // view `resume` or start from the beginning. Nothing is recorded until the learner chooses.
+    function showStart(resume = -1) {
       views.forEach((view) => { view.el.hidden = true; });
       ui.pager.hidden = true;
-      $('[data-resume-where]', ui.resume).textContent = text('resume_location', { title: views[target].title });
-      $('[data-resume-continue]', ui.resume).onclick = () => go(target);
-      $('[data-resume-restart]', ui.resume).onclick = () => go(0);
-      ui.resume.hidden = false;
+      state.current = -1;
+      const prompt = resume >= 0;
+      ui.resume.hidden = !prompt;
+      ui.startNew.hidden = prompt;
+      if (prompt) {
+        $('[data-resume-where]', ui.resume).textContent = text('resume_location', { title: views[resume].title });
+        $('[data-resume-continue]', ui.resume).onclick = () => go(resume);
+        $('[data-resume-restart]', ui.resume).onclick = () => go(0);
+      }
+      ui.start.hidden = false;
       render();
-      $('h2', ui.resume).focus();
     }
 
     function closeToc() {
@@ -98,11 +107,12 @@
         event.preventDefault();
         go(target);
       });
+      $('[data-start-course]', ui.start).addEventListener('click', () => go(0));
       ui.prev.addEventListener('click', () => go(state.current - 1));
       ui.next.addEventListener('click', () => go(state.current + 1));
     }
 
-    return { go, render, showResumePrompt, closeToc, bind };
+    return { go, render, showStart, closeToc, bind };
   }
 
   const parts = global.CoursepackPlayer || (global.CoursepackPlayer = {});

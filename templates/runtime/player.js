@@ -92,6 +92,8 @@
     pager: $('[data-pager]'),
     prev: $('[data-prev]'),
     next: $('[data-next]'),
+    start: $('[data-start]'),
+    startNew: $('[data-start-new]'),
     resume: $('[data-resume]'),
     form: $('[data-quiz-form]'),
     results: $('[data-results]'),
@@ -117,7 +119,7 @@
   const freshEvaluation = () => ({ submitted: false, answers: evaluation ? evaluation.items.map(() => null) : [] });
 
   const state = {
-    current: -1,                           // index into views; -1 while the resume prompt shows
+    current: -1,                           // index into views; -1 while the start page shows
     visited: lessons.map(() => false),
     quiz: freshQuiz(),                     // phase: n not started, p in progress, s scored
     evaluation: freshEvaluation(),         // the course evaluation: submitted, likert answers
@@ -151,8 +153,12 @@
     quizShown: () => quizview.opened(),
     rendered: () => certview.renderAccess(),
     overlayOpen: () => certview.isOpen(),
+    shown: () => commitLaunch(),
   } });
-  const quizview = parts.quizview.create(p, { tracking, hooks: { changed: () => nav.render() } });
+  const quizview = parts.quizview.create(p, { tracking, hooks: {
+    changed: () => nav.render(),
+    certificateReady: () => certview.available(),
+  } });
   const certview = parts.certview.create(p, { tracking, hooks: {
     shown: () => { nav.closeToc(); nav.render(); },
     hidden: () => nav.render(),
@@ -176,6 +182,17 @@
   }
 
   // ------------------------------------------------------------------ start
+  // What the launch wrote (the started status, exit) is committed once: with the resume prompt,
+  // or else with the first view the learner opens from the start page, together with that view's
+  // location and suspend_data (the LMS calls of a launch are those of a course without a start
+  // page). Until then the session's 60 s commit and the end of the session keep it.
+  let launchCommitted = false;
+  function commitLaunch() {
+    if (launchCommitted) return;
+    launchCommitted = true;
+    tracking.commitLaunch();
+  }
+
   function start() {
     const { entry, location, restored, returnUrl, audio } = tracking.begin();
     // No LMS, but an xAPI launch names the learner (Tin Can launch parameters, or the relay with an
@@ -194,9 +211,9 @@
     emit('start', { entry, mode: state.lms ? state.mode : 'no-lms', resumed: Boolean(restored),
       learner: { id: learner.id, name: learner.name }, status: state.status });
     const target = viewIndex(location);
-    if (entry === 'resume' && target >= 0 && restored) nav.showResumePrompt(target);
-    else nav.go(0, { focus: false });
-    tracking.commitLaunch();
+    const resumable = entry === 'resume' && target >= 0 && Boolean(restored);
+    nav.showStart(resumable ? target : -1);
+    if (resumable) commitLaunch();
   }
 
   // A small read-only view of the player for tests and debugging (no learner data).
@@ -214,7 +231,8 @@
       progress: Number(ui.progress.getAttribute('aria-valuenow')),
       status: state.status,
       mode: state.lms ? state.mode : 'no-lms',
-      resumePrompt: !ui.resume.hidden,
+      start: !ui.start.hidden,
+      resumePrompt: !ui.start.hidden && !ui.resume.hidden,
       certificate: certview.summary(),
     }),
   });

@@ -2,8 +2,9 @@
  * coursepack player, quiz view (copied to assets/quizview.js; loaded before assets/player.js).
  *
  * Owns what happens inside the quiz view: the controls of each question type (their scoring is
- * quiz.js's), drawing the current attempt, answers as they change, "Check answer", scoring, the
- * results and per-question feedback, retakes, the announcements of [data-quiz-live], and the
+ * quiz.js's), drawing the current attempt (all at once, or one question at a time with a review
+ * list before scoring), answers as they change, "Check answer", scoring, the results with their
+ * next action and per-question feedback, retakes, the announcements of [data-quiz-live], and the
  * course evaluation under the results. What is recorded, and whether the quiz may still be
  * answered, is tracking.js's; player.js hears of a new state through hooks.changed.
  * Registers CoursepackPlayer.quizview (player.js creates it). Classic script.
@@ -144,10 +145,11 @@
           const list = el('ol', { class: 'sequence' });
           entry.sequence = list;
           q.items.forEach((item) => {
+            // An arrow shows; the accessible name says which item moves where.
             const up = el('button', { type: 'button', class: 'button small', 'data-move': 'up',
-              'aria-label': text('move_up_item', { item: item.text }) }, text('move_up'));
+              'aria-label': text('move_up_item', { item: item.text }) }, el('span', { 'aria-hidden': 'true' }, '\u2191'));
             const down = el('button', { type: 'button', class: 'button small', 'data-move': 'down',
-              'aria-label': text('move_down_item', { item: item.text }) }, text('move_down'));
+              'aria-label': text('move_down_item', { item: item.text }) }, el('span', { 'aria-hidden': 'true' }, '\u2193'));
             list.append(el('li', { class: 'sequence-item', 'data-item': item.id },
               el('span', { class: 'sequence-text' }, item.text), el('span', { class: 'sequence-buttons' }, up, down)));
           });
@@ -204,14 +206,16 @@
       return entry;
     }
 
-    // An attempt's questions, each after its "Question n of m" line.
+    // An attempt's questions, each on its page after its "Question n of m" heading.
     function render(plan, container, hooks) {
       const total = plan.questions.length;
       const entries = plan.questions.map((q, i) => renderQuestion(q, i, plan.options[i], hooks));
-      container.replaceChildren(...entries.flatMap((entry, i) => [
-        el('p', { class: 'question-position' }, text('question_position', { number: i + 1, total })),
-        entry.fieldset,
-      ]));
+      entries.forEach((entry, i) => {
+        entry.heading = el('h3', { class: 'question-position', tabindex: '-1' },
+          text('question_position', { number: i + 1, total }));
+        entry.page = el('div', { class: 'question-page' }, entry.heading, entry.fieldset);
+      });
+      container.replaceChildren(...entries.map((entry) => entry.page));
       return entries;
     }
 
@@ -249,7 +253,8 @@
   }
 
   // ------------------------------------------------------------------ the view
-  // p: what the parts share; hooks (player.js): changed() after a scoring or an evaluation.
+  // p: what the parts share; hooks (player.js): changed() after a scoring or an evaluation,
+  // certificateReady() (whether the learner can open the certificate now).
   function create(p, { tracking, hooks }) {
     const { config, quiz, evaluation, engine, state, views, QUIZ_VIEW, ui, text, el, emit, notice, formatNumber, $ } = p;
     const { quizEditable, attemptsLeft, quizOutcome, evaluate } = tracking;
@@ -262,6 +267,9 @@
     const evaluationAnsweredAt = [];   // Date of each evaluation answer
     let evaluationShownAt = null;
     let commentBox = null;
+    // One question at a time: the question shown (entries.length = the review list). Kept in
+    // memory only: a resumed attempt opens on its first unanswered question.
+    let step = 0;
 
     // ---------------------------------------------------------------- quiz
     const canRetake = () => quizEditable() && quizOutcome() === 'failed' && attemptsLeft() > 0;
@@ -273,12 +281,25 @@
     const revealAllowed = (passed) => quiz.reveal === 'always' || (quiz.reveal === 'after-passing' && passed);
     const creditClass = (c) => (c === null ? 'is-neutral' : c === 1 ? 'is-correct' : c > 0 ? 'is-partial' : 'is-wrong');
     const creditLabel = (c) => (c === null ? 'recorded' : c === 1 ? 'correct' : c > 0 ? 'partly_correct' : 'incorrect');
+    const answered = (i) => engine.complete(entries[i].question, state.quiz.answers[i]);
     const quizHooks = {
       checkable: Boolean(quiz) && quiz.feedback === 'after-question',
       changed: (i, options) => onAnswer(i, options),
       check: (i) => checkQuestion(i),
       announce: (message) => { ui.live.textContent = message; },
     };
+    const steps = quiz ? {
+      prev: $('[data-question-prev]', ui.form),
+      next: $('[data-question-next]', ui.form),
+      score: $('[data-score]', ui.form),
+      review: $('[data-quiz-review]', ui.form),
+      list: $('[data-review-list]', ui.form),
+      progress: $('[data-quiz-progress]', ui.form),
+    } : {};
+    // One question at a time while an attempt is answered (a template without the hooks: all at once).
+    const paged = () => quiz.display === 'one-at-a-time' && Boolean(steps.next && steps.review && steps.list)
+      && quizEditable() && state.quiz.phase !== 's';
+    const REVIEW = () => entries.length;
 
     // The quiz view is shown (nav.js): the attempt is in progress, its latencies count from now.
     function opened() {
@@ -290,8 +311,57 @@
     function renderAttempt() {
       entries = controls.render(state.quiz.plan, ui.questions, quizHooks);
       entries.forEach((entry, i) => controls.write(entry, state.quiz.answers[i]));
+      const open = entries.findIndex((_, i) => !answered(i) && !state.quiz.checked[i]);
+      step = open < 0 ? REVIEW() : open;
     }
 
+    // ---------------------------------------------------------------- one question at a time
+    // Show the question (or the review list) of `step`, the step buttons and the progress.
+    function renderSteps() {
+      const on = paged();
+      const last = REVIEW();
+      entries.forEach((entry, i) => { entry.page.hidden = on && i !== step; });
+      if (steps.review) steps.review.hidden = !on || step !== last;
+      if (steps.prev) steps.prev.hidden = !on || step === 0;
+      if (steps.next) {
+        steps.next.hidden = !on || step === last;
+        steps.next.textContent = text(step === last - 1 ? 'review_answers' : 'question_next');
+      }
+      steps.score.hidden = !quizEditable() || (on && step !== last);
+      if (steps.progress) steps.progress.hidden = !on;
+      if (on) renderProgress();
+    }
+
+    // "n of m answered", its bar, and the review list's entries.
+    function renderProgress() {
+      const done = entries.filter((_, i) => answered(i)).length;
+      const fill = $('[data-quiz-progress-fill]', steps.progress);
+      $('[data-quiz-progress-text]', steps.progress).textContent = text('quiz_answered', { n: done, total: entries.length });
+      if (fill) fill.style.width = `${entries.length ? Math.round((100 * done) / entries.length) : 0}%`;
+      if (step !== REVIEW()) return;
+      steps.list.replaceChildren(...entries.map((entry, i) => {
+        const ok = answered(i);
+        const button = el('button', { type: 'button', class: 'review-item' },
+          el('span', { class: 'review-number' }, el('span', { class: 'visually-hidden' }, `${text('review_question')} `),
+            String(i + 1)),
+          el('span', { class: 'review-text' }, entry.question.text),
+          el('span', { class: ok ? 'review-state is-answered' : 'review-state is-missing' },
+            text(ok ? 'review_answered' : 'review_unanswered')));
+        button.addEventListener('click', () => goStep(i));
+        return el('li', {}, button);
+      }));
+    }
+
+    // Show step i and move the focus to its heading.
+    function goStep(i) {
+      step = Math.max(0, Math.min(REVIEW(), i));
+      renderSteps();
+      const heading = step === REVIEW() ? $('h3', steps.review) : entries[step].heading;
+      heading.focus({ preventScroll: true });
+      if (heading.getBoundingClientRect().top < 0) heading.scrollIntoView();
+    }
+
+    // ---------------------------------------------------------------- feedback and results
     // Feedback on one answer: the verdict, the answer, the right one (when revealed), what the
     // chosen choices say, and the explanation (withheld with a wrong answer the rules keep hidden).
     function feedbackNodes(question, value, credit, passed) {
@@ -330,7 +400,9 @@
         }
       });
       ui.form.hidden = scored && editable;       // in review the recorded answers stay visible
-      $('[data-score]', ui.form).hidden = !editable;
+      const intro = $('[data-quiz-intro]', views[QUIZ_VIEW].el);
+      if (intro) intro.hidden = scored;
+      renderSteps();
       let info = '';
       if (!editable) info = text('quiz_readonly');
       else if (quiz.attempts && !scored) {
@@ -345,16 +417,55 @@
       renderEvaluation();
     }
 
+    // The score as a bar against the pass mark: its length and the pass mark's tick carry it,
+    // not its colour (the numbers are in the text beside it).
+    function scoreMeter(score) {
+      const mark = Math.max(0, Math.min(100, Number(config.passMark)));
+      return el('div', { class: 'score-meter', 'aria-hidden': 'true' },
+        el('span', { class: 'meter' }, el('span', { class: 'meter-fill', style: `width: ${Math.max(0, Math.min(100, score))}%` })),
+        el('span', { class: mark > 60 ? 'meter-mark is-end' : 'meter-mark', style: `left: ${mark}%` },
+          text('pass_mark_short', { pass_mark: formatNumber(config.passMark) })));
+    }
+
+    // The one action the results lead to: retake, the certificate, or the evaluation.
+    function nextAction() {
+      const primary = (label, attributes = {}) => el('button', { type: 'button', class: 'button primary', ...attributes },
+        text(label));
+      if (canRetake()) {
+        const button = primary('retake_quiz');
+        button.addEventListener('click', retake);
+        return button;
+      }
+      if (hooks.certificateReady()) return primary('certificate_open', { 'data-open-certificate': '' });
+      if (evaluation && quizEditable() && quizOver() && !state.evaluation.submitted) {
+        const button = primary('evaluation_go');
+        button.addEventListener('click', () => {
+          const heading = $('h3', ui.evaluation);
+          heading.focus({ preventScroll: true });
+          heading.scrollIntoView();
+        });
+        return button;
+      }
+      return null;
+    }
+
+    // The verdict and the score first, then the next action, then each question (collapsed).
     function renderResults() {
       const result = evaluate();
       const plan = state.quiz.plan;
       const heading = el('h3', { tabindex: '-1' }, text('results_title'));
-      ui.results.replaceChildren(
+      const summary = el('div', { class: result.passed ? 'results-summary is-pass' : 'results-summary is-fail' },
         heading,
-        el('p', { class: 'score' }, text('score_text', { score: formatNumber(result.score) })),
+        el('p', { class: 'score' }, el('span', { class: 'score-label' }, text('score_label')), ' ',
+          el('span', { class: 'score-value' }, text('percent', { value: formatNumber(result.score) }))),
+        scoreMeter(result.score),
         el('p', { class: result.passed ? 'verdict is-pass' : 'verdict is-fail' },
+          el('span', { class: 'verdict-icon', 'aria-hidden': 'true' }, result.passed ? '\u2713' : '\u2717'),
           text(result.passed ? 'verdict_passed' : 'verdict_failed')),
-        el('p', {}, text('pass_mark_text', { pass_mark: formatNumber(config.passMark) })));
+        el('p', { class: 'pass-mark' }, text('pass_mark_text', { pass_mark: formatNumber(config.passMark) })));
+      ui.results.replaceChildren(summary);
+      const action = nextAction();
+      if (action) ui.results.append(el('div', { class: 'button-row results-actions' }, action));
       if (!result.passed && quiz.attempts && quizEditable()) {
         const left = attemptsLeft();
         ui.results.append(el('p', {}, left > 0 ? text('attempts_remaining', { n: left }) : text('no_attempts_left')));
@@ -368,12 +479,10 @@
           { class: creditClass(result.credits[i]), 'data-feedback-for': question.id },
           el('p', { class: 'feedback-question' }, question.text),
           ...feedbackNodes(question, state.quiz.answers[i], result.credits[i], result.passed)));
-        ui.results.append(el('h4', {}, text('feedback_title')), el('ol', { class: 'feedback' }, ...items));
-      }
-      if (canRetake()) {
-        const retakeButton = el('button', { type: 'button', class: 'button primary' }, text('retake_quiz'));
-        retakeButton.addEventListener('click', retake);
-        ui.results.append(el('div', { class: 'button-row' }, retakeButton));
+        const scored = result.credits.filter((c) => c !== null);
+        const title = text('feedback_summary', { correct: scored.filter((c) => c === 1).length, total: scored.length });
+        ui.results.append(el('details', { class: 'feedback-details' }, el('summary', {}, title),
+          el('ol', { class: 'feedback' }, ...items)));
       }
       ui.results.hidden = false;
       return heading;
@@ -388,6 +497,7 @@
       state.quiz.phase = 'p';
       answeredAt[i] = new Date();
       if (engine.complete(entry.question, value)) controls.markMissing(entry, false);
+      if (paged()) renderProgress();
       if (typing) return;
       tracking.saveProgress();
       tracking.commit();
@@ -437,11 +547,19 @@
     function scoreQuiz(event) {
       event.preventDefault();
       if (!quizEditable() || state.quiz.phase === 's') return;
+      if (paged() && step !== REVIEW()) {          // Enter in a text box: on to the next step, not scoring
+        goStep(step + 1);
+        return;
+      }
       entries.forEach((entry, i) => { if (!state.quiz.checked[i]) state.quiz.answers[i] = controls.read(entry); });
       const missing = entries.map((_, i) => i).filter((i) => !engine.complete(entries[i].question, state.quiz.answers[i]));
       entries.forEach((entry, i) => controls.markMissing(entry, missing.includes(i)));
       if (missing.length) {
         notice('quiz', text('unanswered', { n: missing.length }));
+        if (paged()) {
+          step = missing[0];
+          renderSteps();
+        }
         controls.firstControl(entries[missing[0]]).focus();
         return;
       }
@@ -572,6 +690,8 @@
       const intro = $('.quiz-intro', views[QUIZ_VIEW].el);
       if (intro) intro.textContent = text('quiz_intro', { pass_mark: formatNumber(config.passMark) });
       ui.form.addEventListener('submit', scoreQuiz);
+      if (steps.prev) steps.prev.addEventListener('click', () => goStep(step - 1));
+      if (steps.next) steps.next.addEventListener('click', () => goStep(step + 1));
       if (evaluation) ui.evaluationForm.addEventListener('submit', submitEvaluation);
       renderAttempt();
       renderEvaluationItems();

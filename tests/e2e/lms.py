@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from playwright.sync_api import BrowserContext, FrameLocator, Page
+from playwright.sync_api import BrowserContext, FrameLocator, Page, expect
 
 from .lms_server import Commit, LmsServer
 
@@ -58,6 +58,15 @@ def seed_cmi(
     return cmi
 
 
+def press_start(sco: FrameLocator) -> None:
+    """Once the course shows its first screen: press "Start the course" when the start page offers it."""
+    expect(sco.locator("[data-start]:not([hidden]), section.view:not([hidden])").first).to_be_visible()
+    start = sco.locator("[data-start-course]")
+    if start.is_visible():
+        start.click()
+        expect(sco.locator("section.view:not([hidden])")).to_have_count(1)
+
+
 def interactions(cmi: dict) -> list[dict]:
     """``cmi.interactions`` as a list (scorm-again serialises arrays as ``{"0": {...}, "1": ...}``)."""
     arr = cmi.get("interactions") or {}
@@ -69,6 +78,9 @@ class LmsSession:
     """One launch of a package from the test LMS page (one ``run`` on the server).
 
     *api* is the SCORM edition of the LMS's API: ``1.2`` (``window.API``) or ``2004`` (``window.API_1484_11``).
+    With ``start`` (the default) the learner begins at once: when the course opens on its start page
+    with "Start the course" (a launch that is not a resume), it is pressed. ``start=False`` leaves
+    the start page on screen (the tests of the start page itself).
     """
 
     def __init__(
@@ -81,6 +93,7 @@ class LmsSession:
         wrap: bool = False,
         settings: dict | None = None,
         api: str = "1.2",
+        start: bool = True,
     ) -> None:
         self.server = server
         self.context = context
@@ -104,6 +117,7 @@ class LmsSession:
         self.page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
         self.page.on("console", self._on_console)
         self.closed = False
+        self.start = start
 
     def _on_console(self, msg: Any) -> None:
         if msg.type == "error":
@@ -115,6 +129,8 @@ class LmsSession:
 
     def open(self) -> "LmsSession":
         self.page.goto(self.url)
+        if self.start:
+            press_start(self.sco)
         return self
 
     def pause_timers(self) -> "LmsSession":

@@ -66,9 +66,53 @@ def fieldset(sco: FrameLocator, qid: str):
 
 
 def presented_ids(sco: FrameLocator) -> list[str]:
+    """The question ids of the attempt in page order, once it is drawn (one question at a time, any may show)."""
     fieldsets = sco.locator("[data-quiz-form] fieldset[data-question-id]")
-    expect(fieldsets.first).to_be_visible()
+    expect(fieldsets).not_to_have_count(0)
+    on_screen = sco.locator("[data-quiz-form] fieldset[data-question-id]:visible, [data-quiz-review]:visible")
+    expect(on_screen.first).to_be_visible()
     return fieldsets.evaluate_all("els => els.map(e => e.dataset.questionId)")
+
+
+def show_question(sco: FrameLocator, qid: str):
+    """Bring question *qid* on screen as a learner does, and return its fieldset. One question at a
+    time: "Next question" up to it, or, from the review list, its entry; all at once: it is there."""
+    target = fieldset(sco, qid)
+    for _ in range(100):
+        if target.is_visible():
+            return target
+        review = sco.locator("[data-quiz-review]")
+        if review.is_visible():
+            order = sco.locator("[data-quiz-form] fieldset[data-question-id]").evaluate_all(
+                "els => els.map(e => e.dataset.questionId)"
+            )
+            review.locator("button.review-item").nth(order.index(qid)).click()
+        else:
+            sco.locator("[data-question-next]").click()
+    raise AssertionError(f"question {qid} never came on screen")
+
+
+def to_scoring(sco: FrameLocator):
+    """Go on to where the quiz is scored (one question at a time: the review list) and return the
+    "Score my quiz" button."""
+    button = quiz_view(sco).get_by_role("button", name="Score my quiz")
+    for _ in range(100):
+        if button.is_visible():
+            return button
+        sco.locator("[data-question-next]").click()
+    raise AssertionError("the quiz never offered 'Score my quiz'")
+
+
+def press_score(sco: FrameLocator) -> None:
+    to_scoring(sco).click()
+
+
+def open_feedback(results) -> None:
+    """The per-question review of the results is collapsed: the learner opens it."""
+    details = results.locator("details.feedback-details")
+    expect(details).not_to_have_attribute("open", "")
+    details.locator("summary").click()
+    expect(details).to_have_attribute("open", "")
 
 
 def runtime_state(lms: LmsSession) -> dict:
@@ -84,8 +128,8 @@ def option_texts(sco: FrameLocator, q: dict) -> list[str]:
 
 
 def control_values(sco: FrameLocator, q: dict):
-    """What the controls of a question show now (the answer in the runtime's terms)."""
-    fs = fieldset(sco, q["id"])
+    """What the controls of a question show now (the answer in the runtime's terms), looked at on screen."""
+    fs = show_question(sco, q["id"])
     t = q["type"]
     if t in ("fill-in", "numeric"):
         return fs.get_by_role("textbox").input_value()
@@ -108,7 +152,7 @@ def _option(q: dict, oid: str) -> str:
 
 def answer(sco: FrameLocator, q: dict, value: str) -> None:
     """Give *value* as the answer to *q* with the mouse and the keyboard as a learner would."""
-    fs = fieldset(sco, q["id"])
+    fs = show_question(sco, q["id"])
     t = q["type"]
     if t == "true-false":
         fs.get_by_role("radio", name="True" if value == "t" else "False", exact=True).check()

@@ -1,10 +1,11 @@
 """Accessibility of every distinct view, in Chromium, with axe-core (WCAG 2.1 A and AA).
 
-Each view of the sample course and of the quiz showcase (every lesson, the quiz before and after
-scoring with its errors and feedback, failed and passed results, the evaluation before and after
-sending, the certificate, the resume prompt, review mode) is checked with axe-core at the
-desktop width, then at 320 px for horizontal scrolling and 44 px touch targets. A keyboard-only
-journey (no mouse) completes the sample course and opens the certificate.
+Each view of the sample course and of the quiz showcase (the start page, every lesson, the quiz
+one question at a time and its review list, before and after scoring with its errors and
+feedback, failed and passed results with their per-question review open, the evaluation before
+and after sending, the certificate, the resume prompt, review mode) is checked with axe-core at
+the desktop width, then at 320 px for horizontal scrolling and 44 px touch targets. A
+keyboard-only journey (no mouse) completes the sample course and opens the certificate.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from builder.certificate import verification_code
 from builder.digits import BASE64URL
 
 from .a11y import active, assert_no_violations, assert_reflows, audit, browser_today, sco_frame
-from .lms import seed_cmi
-from .quiz_helpers import answer, presented_ids, right, wrong
+from .lms import press_start, seed_cmi
+from .quiz_helpers import answer, open_feedback, presented_ids, press_score, right, show_question, to_scoring, wrong
 from .test_journeys import click_next, correct_answers, expect_lesson_shown, failing_answers, quiz_view, score_quiz
 
 SHOWCASE = "/showcase/index.html"
@@ -35,15 +36,18 @@ def passed_suspend(course) -> str:
 
 def answer_true_false(sco, course, answers: dict) -> None:
     for q in course.questions:
-        fs = quiz_view(sco).locator(f'fieldset[data-question-id="{q["id"]}"]')
+        fs = show_question(sco, q["id"])
         fs.get_by_role("radio", name="True" if answers[q["id"]] == "t" else "False", exact=True).check()
 
 
 # ============================================================================ every view
 def test_every_view_of_the_sample_course(open_lms, built_course):
     course = built_course
-    lms = open_lms()
+    lms = open_lms(start=False)
     sco = lms.sco
+    expect(sco.locator("[data-start]")).to_be_visible()
+    audit(lms, "the start page")
+    press_start(sco)
     lessons = course.config["lessons"]
     for i, lesson in enumerate(lessons):
         expect_lesson_shown(sco, lesson)
@@ -62,10 +66,13 @@ def test_every_view_of_the_sample_course(open_lms, built_course):
         click_next(sco)
     quiz = quiz_view(sco)
     expect(quiz).to_be_visible()
-    audit(lms, "the quiz before scoring")
+    audit(lms, "the quiz before scoring (the first question of eight)")
+    to_scoring(sco)
+    expect(quiz.locator("[data-quiz-review]")).to_be_visible()
+    audit(lms, "the review list before scoring")
 
     # Unanswered questions: the message is tied to each question's group.
-    quiz.get_by_role("button", name="Score my quiz").click()
+    press_score(sco)
     first = quiz.locator("fieldset[data-question-id]").first
     expect(first).to_have_attribute("aria-describedby", re.compile(r"\S"))
     expect(first).to_have_accessible_description("Please answer this question.")
@@ -76,6 +83,8 @@ def test_every_view_of_the_sample_course(open_lms, built_course):
     expect(results).to_contain_text("did not reach the pass mark")
     expect(quiz.locator("[data-quiz-live]")).to_contain_text("Your score")
     audit(lms, "the results of a failed attempt")
+    open_feedback(results)
+    audit(lms, "the results of a failed attempt, question by question")
     expect(sco.get_by_role("button", name="View and print your certificate")).to_be_hidden()
 
     sco.get_by_role("button", name="Retake quiz").click()
@@ -110,17 +119,24 @@ def test_every_view_of_the_sample_course(open_lms, built_course):
 def test_every_view_of_the_quiz_showcase(open_lms, showcase_course):
     course = showcase_course
     questions = {q["id"]: q for q in course.questions}
-    lms = open_lms(pkg=SHOWCASE)
+    lms = open_lms(pkg=SHOWCASE, start=False)
     sco = lms.sco
+    expect(sco.locator("[data-start] img.start-cover")).to_have_attribute("alt", "")  # a decorative cover
+    audit(lms, "the start page")
+    press_start(sco)
     for lesson in course.config["lessons"]:
         expect_lesson_shown(sco, lesson)
         audit(lms, f"lesson {lesson['id']}")
         click_next(sco)
     quiz = quiz_view(sco)
     expect(quiz).to_be_visible()
-    audit(lms, "the quiz before scoring")
+    for qid in presented_ids(sco):  # one question at a time: each type's controls on their own
+        show_question(sco, qid)
+        audit(lms, f"the quiz before scoring: {questions[qid]['type']} question {qid}")
+    to_scoring(sco)
+    audit(lms, "the review list")
 
-    quiz.get_by_role("button", name="Score my quiz").click()
+    press_score(sco)
     expect(quiz.get_by_role("status").filter(has_text="Questions still unanswered")).to_be_visible()
     audit(lms, "the quiz with unanswered questions")
 
@@ -129,9 +145,10 @@ def test_every_view_of_the_quiz_showcase(open_lms, showcase_course):
         answer(sco, questions[qid], wrong(questions[qid]))
     numeric = next(qid for qid in shown if questions[qid]["type"] == "numeric")
     box = quiz.locator(f'fieldset[data-question-id="{numeric}"]').get_by_role("textbox")
+    show_question(sco, numeric)
     box.fill("twelve")
     box.press("Tab")
-    quiz.get_by_role("button", name="Score my quiz").click()
+    press_score(sco)
     expect(box).to_have_attribute("aria-invalid", "true")
     expect(box).to_have_accessible_description(re.compile("This is not a number"))
     audit(lms, "the quiz with an invalid number")
@@ -139,7 +156,7 @@ def test_every_view_of_the_quiz_showcase(open_lms, showcase_course):
     box.press("Tab")
     expect(box).not_to_have_attribute("aria-invalid", "true")
 
-    checked = quiz.locator(f'fieldset[data-question-id="{shown[0]}"]')
+    checked = show_question(sco, shown[0])
     checked.get_by_role("button", name="Check answer").click()
     expect(checked.locator("[data-question-feedback]")).to_contain_text("Incorrect")
     expect(quiz.locator("[data-quiz-live]")).to_have_text("Incorrect")
@@ -168,7 +185,7 @@ def test_every_view_of_the_quiz_showcase(open_lms, showcase_course):
     sco.get_by_role("navigation", name="Course contents").get_by_role("button", name="Certificate").click()
     view = sco.locator('[data-view="certificate"]')
     expect(view).to_be_visible()
-    expect(view.locator("dt")).to_have_text(["Course version", "Date of completion", "Quiz score"])  # no CE block
+    expect(view.locator("dt")).to_have_text(["Date of completion", "Quiz score", "Course version"])  # no CE block
     expect(view.locator("[data-certificate-score]")).to_have_text("100%")
     audit(lms, "the certificate without CE credit")
 
@@ -228,9 +245,8 @@ def is_button(name: str):
 def test_keyboard_only_journey_completes_the_sample_course(open_lms, built_course):
     course = built_course
     answers = correct_answers(course)
-    lms = open_lms(cmi=seed_cmi(student_id="kb_learner", student_name="Learner, Keyboard"))
-    frame_ready = lms.sco.locator("section.view:not([hidden]) h2")
-    expect(frame_ready).to_have_text(course.config["lessons"][0]["title"])
+    lms = open_lms(cmi=seed_cmi(student_id="kb_learner", student_name="Learner, Keyboard"), start=False)
+    expect(lms.sco.locator("[data-start] h2")).to_have_text(course.config["course"]["title"])
     frame = sco_frame(lms)
     frame.evaluate(
         "() => { window.__events = []; document.addEventListener('coursepack', "
@@ -243,18 +259,23 @@ def test_keyboard_only_journey_completes_the_sample_course(open_lms, built_cours
     lms.page.keyboard.press("Enter")
     assert active(frame)["tag"] == "main"
 
-    for i, lesson in enumerate(course.config["lessons"]):
-        if i:
-            focused = active(frame)
-            assert focused["tag"] == "h2" and focused["text"] == lesson["title"], focused  # focus on the new heading
+    # The start page's one action comes first in the main content.
+    start = press_until(lms, "Tab", lambda el: el["tag"] == "button", limit=1)
+    assert start["name"] == "Start the course" and start["outline"], start
+    lms.page.keyboard.press("Enter")
+    for lesson in course.config["lessons"]:
+        focused = active(frame)
+        assert focused["tag"] == "h2" and focused["text"] == lesson["title"], focused  # focus on the new heading
         nxt = press_until(lms, "Tab", is_button("Next"), what="Next")
         assert nxt["outline"], "the focused button shows no focus outline"
         lms.page.keyboard.press("Enter")
     focused = active(frame)
     assert focused["tag"] == "h2" and focused["text"] == course.config["quiz"]["title"], focused
 
-    # True/false: Tab into each radio group, Space picks True, the arrow key picks False.
-    for q in course.questions:
+    # One question at a time. True/false: Tab into each radio group, Space picks True, the arrow
+    # key picks False; "Next question" (after the last: "Review your answers") moves the focus on.
+    total = len(course.questions)
+    for n, q in enumerate(course.questions, 1):
         radio = press_until(
             lms,
             "Tab",
@@ -263,15 +284,31 @@ def test_keyboard_only_journey_completes_the_sample_course(open_lms, built_cours
         )
         assert radio["name"] == "True", radio
         lms.page.keyboard.press("Space" if answers[q["id"]] == "t" else "ArrowDown")
-    # Shift+Tab goes back to the last group, which keeps its answer.
+        step = "Next question" if n < total else "Review your answers"
+        press_until(lms, "Tab", is_button(step), what=step)
+        lms.page.keyboard.press("Enter")
+        focused = active(frame)
+        heading = f"Question {n + 1} of {total}" if n < total else "Review your answers"
+        assert focused["tag"] == "h3" and focused["text"] == heading, focused
+    review = quiz_view(lms.sco).locator("[data-review-list] li")
+    expect(review).to_have_count(total)
+    expect(review.filter(has_text="Not answered")).to_have_count(0)
+    # "Previous question" goes back to the last question, which keeps its answer.
     press_until(lms, "Tab", is_button("Score my quiz"), what="Score my quiz")
-    back = press_until(lms, "Shift+Tab", lambda el: el["type"] == "radio", what="the last question")
+    press_until(lms, "Shift+Tab", is_button("Previous question"), what="Previous question")
+    lms.page.keyboard.press("Enter")
+    back = press_until(lms, "Tab", lambda el: el["type"] == "radio", what="the last question")
     assert back["inQuestion"] == course.questions[-1]["id"] and back["checked"], back
+    press_until(lms, "Tab", is_button("Review your answers"), what="Review your answers")
+    lms.page.keyboard.press("Enter")
     press_until(lms, "Tab", is_button("Score my quiz"), what="Score my quiz")
     lms.page.keyboard.press("Enter")
     focused = active(frame)
     assert focused["tag"] == "h3" and focused["text"] == "Your results", focused
     expect(quiz_view(lms.sco).locator("[data-results]")).to_contain_text("You passed")
+    # The next action comes right after the verdict: the certificate (the evaluation is optional).
+    first = press_until(lms, "Tab", lambda el: el["tag"] == "button", limit=1)
+    assert first["name"] == "View and print your certificate", first
 
     # The optional evaluation: arrow keys choose a rating, Space sends it.
     items = course.config["quiz"]["evaluation"]["items"]
@@ -285,7 +322,7 @@ def test_keyboard_only_journey_completes_the_sample_course(open_lms, built_cours
     lms.page.keyboard.press("Space")
     expect(lms.sco.locator("[data-evaluation-done]")).to_contain_text("recorded")
 
-    press_until(lms, "Tab", is_button("View and print your certificate"), what="the certificate button")
+    press_until(lms, "Shift+Tab", is_button("View and print your certificate"), what="the certificate button")
     lms.page.keyboard.press("Enter")
     focused = active(frame)
     assert focused["tag"] == "h2" and focused["text"] == "Your certificate", focused

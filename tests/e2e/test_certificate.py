@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from builder.certificate import verification_code
 
 from .a11y import browser_today, sco_frame
-from .lms import seed_cmi
+from .lms import press_start, seed_cmi
 from .test_accessibility import answer_true_false, passed_suspend
 from .test_journeys import click_next, failing_answers, score_quiz
 
@@ -75,7 +75,7 @@ def test_what_the_certificate_says(open_lms, built_course):
     view = open_certificate(lms.sco)
     expect(view.get_by_role("heading", level=3)).to_have_text("Certificate of Completion")
     expect(view.locator(".certificate-course")).to_have_text(course.config["course"]["title"])
-    facts = dict(zip(view.locator("dt").all_inner_texts(), view.locator("dd").all_inner_texts()))
+    facts = dict(zip(view.locator("dt").all_text_contents(), view.locator("dd").all_text_contents()))
     date = view.locator("[data-certificate-date]").get_attribute("datetime")
     assert date == browser_today(sco_frame(lms))
     year, month, day = (int(x) for x in date.split("-"))
@@ -88,6 +88,18 @@ def test_what_the_certificate_says(open_lms, built_course):
     }
     expect(view.locator(".certificate-approval")).to_have_text(
         "This sample course is not approved for continuing-education credit by any board."
+    )
+    # The provider's logo (the theme's), who signs it (ce.signature), and where the code is checked.
+    article = view.locator("article.certificate")
+    expect(article.get_by_role("img", name="coursepack sample")).to_be_visible()
+    signature = article.locator(".certificate-signature")
+    expect(signature.locator("img.signature-image")).to_have_attribute("src", "media/signature.svg")
+    expect(signature.locator("img.signature-image")).to_have_attribute("alt", "")  # the name is printed under it
+    expect(signature.locator(".signature-name")).to_have_text("Sample Signatory")
+    expect(signature.locator(".signature-title")).to_have_text("Education lead, coursepack sample")
+    assert signature.evaluate("el => getComputedStyle(el.querySelector('.signature-name')).borderTopStyle") == "solid"
+    expect(article.locator(".certificate-code-help")).to_have_text(
+        "coursepack sample course (no CE provider) can confirm this certificate from its code."
     )
     code = verification_code("self-compassion", course.version, "sam.student@example.org", date)
     expect(view.locator("[data-certificate-code]")).to_have_text(code)
@@ -156,10 +168,11 @@ def test_the_certificate_prints_on_one_page(open_lms, built_course):
     cmi = seed_cmi(
         entry="", lesson_status="passed", score_raw="100", suspend_data=passed_suspend(course), student_name="Doe, Jane"
     )
-    lms = open_lms(cmi=cmi, pkg="about:blank")
+    lms = open_lms(cmi=cmi, pkg="about:blank", start=False)
     with lms.page.expect_popup() as info:
         lms.page.evaluate("() => window.open('/pkg/index.html', 'course')")
     page = info.value
+    press_start(page)
     expect(page.locator("section.view:not([hidden]) h2")).to_be_visible()
     whole_course = pdf_pages(page.pdf(format="A4"))
     assert whole_course > 3, "printing a lesson view prints the whole course"
@@ -169,6 +182,17 @@ def test_the_certificate_prints_on_one_page(open_lms, built_course):
         pdf = page.pdf(format=paper, print_background=True)
         assert pdf_pages(pdf) == 1, f"the certificate takes {pdf_pages(pdf)} pages on {paper}"
     page.emulate_media(media="print")
+    # Balanced: its content spreads over the page, with about as much room above it as below.
+    box = page.evaluate("""() => {
+        const cert = document.querySelector('article.certificate').getBoundingClientRect();
+        const parts = Array.from(document.querySelectorAll('article.certificate > *'))
+            .map((e) => e.getBoundingClientRect());
+        return {height: cert.height, above: Math.min(...parts.map((r) => r.top)) - cert.top,
+                below: cert.bottom - Math.max(...parts.map((r) => r.bottom))};
+    }""")
+    assert box["height"] > 800, box  # 250 mm: most of the page
+    assert box["above"] < 0.15 * box["height"] and box["below"] < 0.15 * box["height"], box
+    assert abs(box["above"] - box["below"]) < 0.05 * box["height"], box
     visible = page.evaluate(
         "() => Array.from(document.querySelectorAll('body *')).filter((e) => "
         "e.getClientRects().length && !e.closest('.certificate')).map((e) => e.tagName)"

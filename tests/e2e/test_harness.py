@@ -90,7 +90,7 @@ def tiny_sco(tmp_path, lms_server) -> str:
 
 
 def test_calls_reach_scorm_again_and_commits_reach_the_server(open_lms, tiny_sco):
-    lms: LmsSession = open_lms(pkg=tiny_sco)
+    lms: LmsSession = open_lms(pkg=tiny_sco, start=False)
     expect(lms.sco.get_by_role("status")).to_contain_text("api found")
 
     log = lms.log()
@@ -138,7 +138,7 @@ def test_calls_reach_scorm_again_and_commits_reach_the_server(open_lms, tiny_sco
 
 
 def test_error_codes_are_logged(open_lms, tiny_sco):
-    lms = open_lms(pkg=tiny_sco)
+    lms = open_lms(pkg=tiny_sco, start=False)
     lms.sco.get_by_role("button", name="Bad calls").click()
     expect(lms.sco.get_by_role("status")).to_have_text("bad calls made")
     errors = [(e["fn"], e["args"][0], e["err"]) for e in LmsSession.errors(lms.log())]
@@ -152,6 +152,7 @@ def test_error_codes_are_logged(open_lms, tiny_sco):
 def test_seeded_learner_data_reaches_the_sco(open_lms, tiny_sco):
     lms = open_lms(
         pkg=tiny_sco,
+        start=False,
         cmi=seed_cmi(
             entry="resume",
             lesson_location="lesson:two",
@@ -170,7 +171,7 @@ def test_seeded_learner_data_reaches_the_sco(open_lms, tiny_sco):
 
 
 def test_api_is_reachable_two_frames_deep(open_lms, tiny_sco):
-    lms = open_lms(pkg=tiny_sco, wrap=True)
+    lms = open_lms(pkg=tiny_sco, wrap=True, start=False)
     expect(lms.sco.get_by_role("status")).to_contain_text("api found")
     assert lms.page.locator("#wrapper").count() == 1 and lms.page.locator("#scorm_object").count() == 0
     commit = lms.wait_for_commit(lambda c: True, what="a commit from the nested SCO")

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from .a11y import assert_no_violations, assert_reflows, learner_text, sco_frame
 from .answer_key import with_answers
-from .lms import seed_cmi
+from .lms import press_start, seed_cmi
 from .quiz_helpers import right, wrong
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -146,9 +146,15 @@ def answer_by_value(sco, q: dict, value: str) -> None:
 def test_the_spanish_course_shows_no_english(open_lms, spanish):
     config = spanish
     questions = {q["id"]: q for q in with_answers(config)}
-    lms = open_lms(pkg="/es/index.html", cmi=seed_cmi(student_id="agarcia", student_name="García López, Ana"))
+    lms = open_lms(
+        pkg="/es/index.html", cmi=seed_cmi(student_id="agarcia", student_name="García López, Ana"), start=False
+    )
     sco = lms.sco
     frame = sco_frame(lms)
+    expect(sco.locator("[data-start] img.start-cover")).to_have_attribute("alt", "Unas manos bajo un chorro de agua.")
+    assert_spanish(frame, "the start page")
+    assert_no_violations(frame, "the start page of the themed Spanish course")
+    press_start(sco)
     next_button = sco.locator("[data-next]")
     expect(sco.locator("section.view:not([hidden]) h2")).to_have_text("Por qué importan las manos")
     assert_spanish(frame, "lesson 1")
@@ -163,6 +169,14 @@ def test_the_spanish_course_shows_no_english(open_lms, spanish):
 
     quiz = sco.locator('section.view[data-view="quiz"]')
     expect(quiz).to_be_visible()
+    # display: all-at-once: every question on the page, no steps between them.
+    expect(quiz.locator("[data-quiz-form] fieldset[data-question-id]:visible")).to_have_count(
+        quiz.locator("[data-quiz-form] fieldset[data-question-id]").count()
+    )
+    expect(quiz.locator("[data-question-next], [data-quiz-review], [data-quiz-progress]")).to_have_count(3)
+    expect(
+        quiz.locator("[data-question-next]:visible, [data-quiz-review]:visible, [data-quiz-progress]:visible")
+    ).to_have_count(0)
     quiz.locator("[data-score]").click()
     expect(quiz.locator('[data-notice="quiz"]')).to_contain_text("Preguntas sin responder")
     assert_spanish(frame, "the quiz with unanswered questions")
@@ -196,13 +210,18 @@ def test_the_spanish_course_shows_no_english(open_lms, spanish):
     evaluation.locator("[data-evaluation-submit]").click()
     expect(evaluation.locator("[data-evaluation-done]")).to_contain_text("Gracias")
 
-    sco.locator("[data-certificate-offer] button").click()
+    quiz.locator("[data-results] [data-open-certificate]").click()  # the results' next action
     view = sco.locator('[data-view="certificate"]')
     expect(view).to_be_visible()
     expect(view.locator("[data-certificate-name]")).to_have_text("Ana García López")
     expect(view.locator("[data-certificate-score]")).to_have_text("100 %")
     expect(view).to_contain_text("1,5 horas de crédito")
     expect(view.locator("img.certificate-logo")).to_have_attribute("alt", "Proveedor de ejemplo")
+    expect(view.locator(".signature-name")).to_have_text("Dra. Lucía Gómez")
+    expect(view.locator(".certificate-code-help")).to_have_text(
+        "[MARCADOR] Nombre del proveedor de formación continua confirma los certificados con su código en "
+        "https://formacion.example.org/verificar"
+    )
     assert re.search(r"\d{1,2} de [a-z]+ de \d{4}", view.locator("[data-certificate-date]").inner_text())
     assert_spanish(frame, "the certificate")
     assert_no_violations(frame, "the certificate of the themed course")

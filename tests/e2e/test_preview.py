@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from builder.preview.server import PreviewServer
 
 from .a11y import AXE, WCAG_TAGS
+from .lms import press_start
 
 COURSE_YAML = """\
 id: preview-demo
@@ -59,6 +60,7 @@ def page(context, preview) -> Page:
     page = context.new_page()
     page.goto(preview.url)
     expect(page.locator("[data-build-status]")).to_have_text(re.compile(r"^Build 1 ok"))
+    press_start(page.frame_locator("#scorm_object"))  # the learner leaves the start page for the first lesson
     return page
 
 
@@ -252,6 +254,7 @@ def test_xapi_statements_and_player_events_are_captured(context, course, preview
     preview.wait_for(lambda s: s.ok and s.attempt >= 2)
     page = context.new_page()
     page.goto(preview.url)
+    press_start(page.frame_locator("#scorm_object"))
     page.get_by_role("tab", name="xAPI").click()
     statement = page.locator('[data-statements] li[data-verb="http://adlnet.gov/expapi/verbs/experienced"]')
     expect(statement).to_have_count(1)

@@ -39,6 +39,8 @@ from .quiz_helpers import (
     runtime_state,
     score,
     score_str,
+    show_question,
+    to_scoring,
     wrong,
 )
 from .test_journeys import assert_clean_session, click_next, expect_lesson_shown
@@ -101,7 +103,7 @@ def attempt(lms: LmsSession, course, choose) -> list[tuple[dict, str]]:
 
 
 def score_quiz(sco):
-    quiz_view(sco).get_by_role("button", name="Score my quiz").click()
+    to_scoring(sco).click()
     results = quiz_view(sco).locator("[data-results]")
     expect(results).to_be_visible()
     return results
@@ -143,7 +145,7 @@ def test_every_type_answered_right_then_the_required_evaluation(launch_showcase,
     # Feedback after each question: "Check answer" locks it and shows the verdict and the choice's
     # feedback; the correct answers stay hidden until the quiz is passed (reveal_answers: after-passing).
     single = by_id(course)["rub_duration"]
-    fs = fieldset(sco, single["id"])
+    fs = show_question(sco, single["id"])
     assert option_texts(sco, single) == [
         next(c["text"] for c in single["choices"] if c["id"] == oid) for oid in suspend_v2.option_order(single, seed)
     ]
@@ -258,7 +260,9 @@ def test_wrong_then_partly_right_answers_and_the_last_attempt(launch_showcase, s
                 expect(item).not_to_contain_text(q["explanation"])
         if number < 3:
             sco.get_by_role("button", name="Retake quiz").click()
-            expect(quiz_view(sco).get_by_role("button", name="Score my quiz")).to_be_visible()
+            # A new attempt opens on its first question (one question at a time), ready to answer.
+            expect(quiz_view(sco).get_by_role("heading", name=f"Question 1 of {len(shown)}")).to_be_visible()
+            expect(fieldset(sco, presented_ids(sco)[0]).locator("input, select, button").first).to_be_enabled()
 
     results = quiz_view(sco).locator("[data-results]")
     expect(results).to_contain_text("You have used all your attempts at this quiz.")
@@ -320,7 +324,7 @@ def test_resume_shows_the_same_draw_order_and_answers_then_review(open_lms, show
         answer(sco, q, given[qid])
     before = {qid: control_values(sco, questions[qid]) for qid in shown}
     before["wash_seconds"] = "47.5"  # a number is kept in its plain form
-    fieldset(sco, "gloves_replace").get_by_role("button", name="Check answer").click()
+    show_question(sco, "gloves_replace").get_by_role("button", name="Check answer").click()
     expect(fieldset(sco, "gloves_replace").locator("[data-question-feedback]")).to_contain_text("Correct")
     finish1 = lms1.close()
     assert finish1.cmi["core"]["lesson_location"] == "quiz" and finish1.cmi["core"]["exit"] == "suspend"
@@ -338,7 +342,7 @@ def test_resume_shows_the_same_draw_order_and_answers_then_review(open_lms, show
     for qid, order in orders.items():
         assert option_texts(sco, questions[qid]) == order, qid
     assert {qid: control_values(sco, questions[qid]) for qid in shown} == before
-    checked = fieldset(sco, "gloves_replace")
+    checked = show_question(sco, "gloves_replace")
     expect(checked.get_by_role("radio").first).to_be_disabled()
     expect(checked.locator("[data-question-feedback]")).to_contain_text("Correct")
 
@@ -391,7 +395,7 @@ def test_keyboard_only_matching_and_sequencing(open_lms, showcase_course):
 
     # Matching: each source is a <select>; Tab moves between them, arrow keys choose.
     matching = questions["moments_match"]
-    selects = fieldset(sco, matching["id"]).locator("select")
+    selects = show_question(sco, matching["id"]).locator("select")
     selects.first.focus()
     for i, target in enumerate(matching["answer"]):
         options = selects.nth(i).locator("option").evaluate_all("os => os.map(o => o.value)")
@@ -405,7 +409,7 @@ def test_keyboard_only_matching_and_sequencing(open_lms, showcase_course):
 
     # Sequencing: Move up / Move down buttons; focus stays on the moved item, a live region says where it went.
     sequencing = questions["rub_steps"]
-    fs = fieldset(sco, sequencing["id"])
+    fs = show_question(sco, sequencing["id"])
     target = sequencing["answer"]
     for position, item in enumerate(target):
         text = next(x["text"] for x in sequencing["items"] if x["id"] == item)
@@ -442,7 +446,9 @@ def test_the_sample_course_evaluation_is_optional_and_never_scored(open_lms, bui
         expect_lesson_shown(sco, lesson)
         click_next(sco)
     for q in course.questions:
-        fieldset(sco, q["id"]).get_by_role("radio", name="True" if q["answer"] == "t" else "False", exact=True).check()
+        show_question(sco, q["id"]).get_by_role(
+            "radio", name="True" if q["answer"] == "t" else "False", exact=True
+        ).check()
     score_quiz(sco)
     passed = lms.wait_for_commit(
         lambda c: c.cmi["core"]["lesson_status"] == "passed", what="passed without the evaluation"
@@ -539,8 +545,8 @@ def test_feedback_never_and_answers_never_revealed(open_lms, lms_server, tmp_pat
     lms = open_lms(pkg=build_tiny(tmp_path, lms_server, feedback))
     sco = lms.sco
     sco.get_by_role("button", name="Quiz").click()
-    fieldset(sco, "sky").get_by_role("radio", name="False", exact=True).check()
-    fieldset(sco, "sum").get_by_role("textbox").fill("5")
+    show_question(sco, "sky").get_by_role("radio", name="False", exact=True).check()
+    show_question(sco, "sum").get_by_role("textbox").fill("5")
     results = score_quiz(sco)
     expect(results.locator(".score")).to_have_text("Your score: 0%")
     if feedback == "never":
@@ -551,8 +557,8 @@ def test_feedback_never_and_answers_never_revealed(open_lms, lms_server, tmp_pat
     expect(results).not_to_contain_text("Correct answer")
     expect(results).not_to_contain_text("Rayleigh")
     sco.get_by_role("button", name="Retake quiz").click()  # attempts: 0 is unlimited
-    fieldset(sco, "sky").get_by_role("radio", name="True", exact=True).check()
-    fieldset(sco, "sum").get_by_role("textbox").fill(" 4,0 ")
+    show_question(sco, "sky").get_by_role("radio", name="True", exact=True).check()
+    show_question(sco, "sum").get_by_role("textbox").fill(" 4,0 ")
     results = score_quiz(sco)
     expect(results.locator(".score")).to_have_text("Your score: 100%")
     if feedback == "after-quiz":  # a right answer's explanation is no secret

@@ -42,13 +42,14 @@ CASES = [
         id="unknown-quiz-key",
     ),
     pytest.param(
-        "title: Check\nfeedback: later\nreveal_answers: sometimes\n"
+        "title: Check\nfeedback: later\nreveal_answers: sometimes\ndisplay: paged\n"
         "questions:\n  - {id: a, type: true-false, text: T, answer: true}\n",
         [
             "quiz.yaml:2:11: error: feedback: 'later' is not one of: after-question, after-quiz, never",
             "quiz.yaml:3:17: error: reveal_answers: 'sometimes' is not one of: always, after-passing, never",
+            "quiz.yaml:4:10: error: display: 'paged' is not one of: one-at-a-time, all-at-once",
         ],
-        id="feedback-and-reveal-modes",
+        id="feedback-reveal-and-display-modes",
     ),
     pytest.param(
         "title: Check\n",

@@ -260,3 +260,71 @@ def test_an_overridden_page_that_drops_a_runtime_script_is_refused(runner, make_
         runner, make_course({"templates/base.html": base.replace("<body>", '<body class="x">')}, name="c3"), tmp_path
     )
     assert result.exit_code == 0, result.output  # an override that keeps the scripts builds
+
+
+# ============================================================================ the cover and the signature
+CE_WITH_SIGNATURE = """\
+ce:
+  credit_hours: 1.5
+  provider: Example CE Provider
+  verify_url: https://ce.example.org/verify
+  signature:
+    name: Dr. Ana Ruiz
+    title: Program director
+    image: media/signature.svg
+"""
+
+
+def test_the_cover_and_the_signature_are_shown_and_packaged(runner, make_course, tmp_path):
+    course = with_theme(
+        make_course,
+        'cover:\n  image: media/cover.svg\n  alt: "A lighthouse at dusk"\n' + CE_WITH_SIGNATURE,
+        {"media/cover.svg": LOGO, "media/signature.svg": LOGO},
+    )
+    result, out = build(runner, course, tmp_path)
+    assert result.exit_code == 0, result.output
+    html = page(out)
+    assert '<img class="start-cover" src="media/cover.svg" alt="A lighthouse at dusk">' in html
+    assert '<img class="signature-image" src="media/signature.svg" alt="">' in html
+    assert '<p class="signature-name">Dr. Ana Ruiz</p>' in html
+    assert '<p class="signature-title">Program director</p>' in html
+    assert "Example CE Provider confirms certificates from their code at https://ce.example.org/verify" in html
+    assert {"media/cover.svg", "media/signature.svg"} <= set(names(out))
+
+
+def test_a_decorative_cover_has_an_empty_alt(runner, make_course, tmp_path):
+    course = with_theme(make_course, 'cover:\n  image: media/cover.svg\n  alt: ""\n', {"media/cover.svg": LOGO})
+    result, out = build(runner, course, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert '<img class="start-cover" src="media/cover.svg" alt="">' in page(out)
+
+
+def test_bad_covers_signatures_and_verify_urls_are_reported_together(runner, make_course, tmp_path):
+    course = with_theme(
+        make_course,
+        "cover:\n  image: media/missing.png\n"
+        "ce:\n  credit_hours: 1\n  provider: P\n  verify_url: ce.example.org/verify\n"
+        "  signature:\n    title: Director\n    image: lessons/one.html\n",
+    )
+    result, out = build(runner, course, tmp_path)
+    assert_invalid(
+        result,
+        "course.yaml:16:3: error: cover: 'alt' is missing",
+        "hint: add 'alt: …' here",
+        "course.yaml:16:10: error: cover.image: 'media/missing.png' does not exist",
+        "course.yaml:20:15: error: ce.verify_url: 'ce.example.org/verify' must be an absolute http:// or https://",
+        "course.yaml:22:5: error: ce.signature: 'name' is missing",
+        "course.yaml:23:12: error: ce.signature.image: 'lessons/one.html' is not an image a browser shows",
+        "error: 5 problems found; nothing was written",
+    )
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_a_cover_written_as_a_path_asks_for_its_text_alternative(runner, make_course, tmp_path):
+    course = with_theme(make_course, "cover: media/cover.svg\n", {"media/cover.svg": LOGO})
+    result, out = build(runner, course, tmp_path)
+    assert_invalid(
+        result,
+        "course.yaml:15:8: error: cover: the cover needs its picture and a text alternative",
+        'hint: write "cover:" with "image: media/cover.svg" and "alt: …" indented under it',
+    )
