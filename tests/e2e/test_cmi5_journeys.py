@@ -23,6 +23,7 @@ from . import cmi5_rules
 from .a11y import browser_today
 from .cmi5_lms import TestLms, new_learner
 from .conftest import CMI5_BASE_IRI
+from .lms import press_start
 from .test_cmi5_lms import http, of, schema_problems
 from .test_journeys import answer_quiz, correct_answers, flip, quiz_view, read_lessons, score_quiz
 from .xapi_checks import check_all
@@ -39,14 +40,17 @@ RESUME = "coursepack.resume"
 
 # ====================================================================== helpers
 def open_au(context, url: str) -> Page:
-    """The launch URL in a new page, once the player has started (a view or the resume prompt shows)."""
+    """The launch URL in a new page, once the player has started (a view, the start page or the resume prompt
+    shows); a start page is pressed through, as a learner would."""
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     page.goto(url)
     page.wait_for_function(
-        "() => window.coursepack && (window.coursepack.state().view !== null || window.coursepack.state().resumePrompt)"
+        "() => { const s = window.coursepack && window.coursepack.state();"
+        " return Boolean(s) && (s.view !== null || s.resumePrompt || s.start); }"
     )
+    press_start(page)
     return page
 
 
