@@ -26,6 +26,7 @@ class TemplateContext(TypedDict):
     config: Dict[str, Any]  #: the runtime configuration (docs/architecture.md, section 3)
     theme_css: Any  #: Markup: the theme's CSS custom properties and fonts ("" for the default theme)
     adapter_script: str  #: the format's runtime adapter, loaded from ``assets/`` (builder/formats.py)
+    scripts: Sequence[str]  #: the runtime scripts the page loads from ``assets/``, in order (formats.page_scripts)
     number: Any  #: number(value): a number written the course language's way ("1.5" / "1,5")
 
 
@@ -76,7 +77,7 @@ def _course_loader(folder: Path, accepted: Sequence[str]):
     return jinja2.FunctionLoader(load)
 
 
-def template_context(course: Course, config: Dict[str, Any], adapter: str) -> TemplateContext:
+def template_context(course: Course, config: Dict[str, Any], adapter: str, scripts: Sequence[str]) -> TemplateContext:
 
     # Jinja loads only when a page is rendered (start-up)
     from markupsafe import Markup
@@ -108,6 +109,7 @@ def template_context(course: Course, config: Dict[str, Any], adapter: str) -> Te
         config=config,
         theme_css=Markup(theme_css(course.theme)),
         adapter_script=adapter,
+        scripts=list(scripts),
         number=number,
     )
 
