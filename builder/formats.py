@@ -14,7 +14,6 @@ Adding a format is a folder with a :class:`Format` subclass (plus its runtime ad
 from __future__ import annotations
 
 import importlib
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type, Union
 
@@ -294,6 +293,9 @@ def check_zip(path: Path, problems: Problems, schemas: Optional[Path] = None) ->
     :return: the format that claims the zip and its number of entries, or None when the zip
         cannot be read or no format claims it (the reason is in *problems*).
     """
+    # only `validate` of a zip reads one (start-up of a build)
+    import zipfile
+
     shown = display_path(path)
     try:
         zf = zipfile.ZipFile(path)

@@ -38,12 +38,16 @@ def make_environment(course: Optional[Course] = None, sandboxed: bool = False):
     """
     # Jinja loads only when a page is rendered (start-up)
     import jinja2
-    import jinja2.sandbox
 
     loader = jinja2.FileSystemLoader(str(templates_dir()))
     if course is not None and course.templates_dir is not None:
         loader = jinja2.ChoiceLoader([_course_loader(course.templates_dir, course.template_files), loader])
-    environment = jinja2.sandbox.ImmutableSandboxedEnvironment if sandboxed else jinja2.Environment
+    environment = jinja2.Environment
+    if sandboxed:
+        # only a course's own templates are rendered in the sandbox (start-up of the others)
+        import jinja2.sandbox
+
+        environment = jinja2.sandbox.ImmutableSandboxedEnvironment
     return environment(
         loader=loader,
         # Compiled templates are cached in the per-user temp folder, keyed by the template's
