@@ -221,7 +221,10 @@ BUNDLE = "runtime.min.js"
 
 
 def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None) -> List[Path]:
-    """Static files copied byte for byte into the package's ``assets/`` folder, sorted by name.
+    """The runtime's files a package carries in its ``assets/`` folder, sorted by name.
+
+    With ``build --debug`` they are copied as they are; otherwise :func:`package_files` joins the
+    scripts into one minified bundle and minifies the stylesheets.
 
     Optional files (:data:`OPTIONAL_RUNTIME`) are included only for a *course* that uses them, and
     of the formats' runtime adapters only *adapter*, the package's own (builder/formats.py).

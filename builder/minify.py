@@ -3,8 +3,8 @@
 The readable files in ``templates/`` stay the source of truth; a build minifies them into the
 package (``build --debug`` copies them as they are). Minifying only drops comments and white
 space (rjsmin, rcssmin): no name is changed, so what runs is the code in the repository. One file
-of scripts instead of eleven lets gzip use what the scripts share (docs/build-speed.md, "The
-runtime's weight"). Both minifiers are pinned in setup.cfg, because their output is part of the
+of scripts instead of one per script lets gzip use what the scripts share (docs/build-speed.md,
+"The runtime's weight"). Both minifiers are pinned in setup.cfg, because their output is part of the
 package's bytes; their C and pure-Python versions give the same bytes (tests/unit/test_minify.py).
 """
 
