@@ -49,9 +49,11 @@ STORED_SUFFIXES = frozenset(
 #: libdeflate's level: the fastest whose output is about Info-ZIP's default size (0.7 % smaller on
 #: the medium benchmark course, 0.3 % larger on the large one: docs/build-speed.md).
 LEVEL = 6
-#: Kinds of file on which LEVEL gives 4-7 % more than Info-ZIP (zlib 6) and the next level 2-3 % less
-#: (markup and captions: long repeated lines), measured by bench/codecs.py. Part of the output format.
-LEVEL_BY_SUFFIX = {".html": 7, ".htm": 7, ".vtt": 7}
+#: Kinds of file at level 7, where LEVEL gives more than Info-ZIP (zlib 6) and level 7 less: the page
+#: (.html, 7 % more at 6) and .json (1 %). Captions (.vtt, 4 %) would gain as much per second spent but
+#: cost more time in all than the size target needs. Measured by bench/codecs.py (docs/build-speed.md).
+#: Part of the output format.
+LEVEL_BY_SUFFIX = {".html": 7, ".htm": 7, ".json": 7}
 ZLIB_LEVEL = 6  #: zlib's level for streamed files: Info-ZIP's default
 #: Larger files to deflate are streamed through zlib, so that memory stays bounded: a whole file is
 #: in memory while it is compressed. Part of the output format (it decides which bytes a file

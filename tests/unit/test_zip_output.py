@@ -121,7 +121,7 @@ def test_files_up_to_whole_max_are_libdeflate_at_their_kinds_level_and_larger_on
     runner, course, tmp_path, small_wholes
 ):
     package = build(runner, course, tmp_path / "out", "2")
-    levels = {"index.html": 7, "media/chart.svg": 6, "media/empty.json": 6}  # markup and captions: 7
+    levels = {"index.html": 7, "media/chart.svg": 6, "media/empty.json": 7}  # the page and .json: 7
     assert all(zipwriter.level_of(name) == level for name, level in levels.items())
     with zipfile.ZipFile(package) as zf:
         methods = {}
@@ -187,7 +187,7 @@ def test_threads_compress_through_ctypes_with_the_bindings_bytes(tmp_path):
     for data in (b"", b"a", text(300_000, 5), os.urandom(100_000)):
         for level in (6, 7):
             assert bytes(unlocked(data, level)) == bytes(zipwriter._libdeflate(data, level))
-    for name, level in (("notes.vtt", 7), ("notes.txt", 6)):
+    for name, level in (("notes.json", 7), ("notes.vtt", 6)):
         (tmp_path / name).write_bytes(text(200_000, 6))
         entry = zipwriter.Entry(name, source=tmp_path / name)
         crc, size, data = zipwriter._whole(entry, unlocked)
