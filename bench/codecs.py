@@ -63,19 +63,28 @@ def measure(size: str, work: Path) -> None:
     info_zip.unlink(missing_ok=True)
     subprocess.run(["zip", "-X", "-D", "-q", str(info_zip), *deflated], cwd=unpacked, check=True)
     with zipfile.ZipFile(info_zip) as zf:
-        info_zip_total = sum(zf.getinfo(name).compress_size for name in deflated)
+        info_zip_sizes = {name: zf.getinfo(name).compress_size for name in deflated}
+    info_zip_total = sum(info_zip_sizes.values())
 
     totals = {"zlib 6": [0, 0.0]} | {f"libdeflate {level}": [0, 0.0] for level in LEVELS}
+    # per kind of file (suffix): [bytes in, Info-ZIP's output, {level: [output, CPU]}]
+    kinds = {}
     text = 0
     for name in deflated:  # one file in memory at a time
         data = (unpacked / name).read_bytes()
         text += len(data)
+        kind = kinds.setdefault(Path(name).suffix, [0, 0, {lv: [0, 0.0] for lv in LEVELS}])
+        kind[0] += len(data)
+        kind[1] += info_zip_sizes[name]
         for label, fn in [("zlib 6", zlib6)] + [
             (f"libdeflate {lv}", lambda d, lv=lv: deflate.deflate_compress(d, lv)) for lv in LEVELS
         ]:
             result, spent = cpu(fn, data)
             totals[label][0] += len(result)
             totals[label][1] += spent
+            if label.startswith("libdeflate"):
+                kind[2][int(label.split()[1])][0] += len(result)
+                kind[2][int(label.split()[1])][1] += spent
     print(f"\n{size}: {len(deflated)} deflated files, {text / 1e6:.1f} MB; Info-ZIP's total {info_zip_total:,} bytes")
     print("| deflate | output | vs Info-ZIP | CPU time | speed |")
     print("|---|---|---|---|---|")
@@ -87,6 +96,12 @@ def measure(size: str, work: Path) -> None:
             f"| {label} | {total:,} B | {total / info_zip_total:.4f} | {spent:.2f} s | {text / 1e6 / spent:.0f} MB/s |"
         )
     print(f"fastest libdeflate level no larger than Info-ZIP: {chosen}")
+    print("\nBy kind of file: output against Info-ZIP's, and CPU time, at libdeflate levels 6 to 9")
+    print("| kind | files' size | Info-ZIP | " + " | ".join(f"level {lv}" for lv in range(6, 10)) + " |")
+    print("|---|---|---|" + "---|" * 4)
+    for suffix, (size_in, info, levels) in sorted(kinds.items()):
+        cells = " | ".join(f"{levels[lv][0] / info:.4f}, {levels[lv][1]:.2f} s" for lv in range(6, 10))
+        print(f"| {suffix} | {size_in / 1e6:.1f} MB | {info:,} B | {cells} |")
 
     crcs = {"zlib.crc32": [0, 0.0], "deflate.crc32 (libdeflate)": [0, 0.0]}
     for name in stored:

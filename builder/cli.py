@@ -188,13 +188,29 @@ STRICT_HELP = "Treat warnings (lint findings) as errors: exit 2, and build write
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (with sha256) on stdout.")
 @click.option("--format", "format_names", cls=_FormatOption, default=formats.DEFAULT, callback=parse_formats)
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Package the player's scripts and stylesheet readable, one file each (default: minified, one script).",
+)
 @click.option("--xapi-relay", metavar="URL", help=xapi_options.HELP_RELAY)
 @click.option("--xapi-embed-endpoint", metavar="URL", help=xapi_options.HELP_EMBED)
 @click.option(
     "--xapi-key-env", metavar="NAME", default=xapi_options.KEY_ENV, show_default=True, help=xapi_options.HELP_KEY_ENV
 )
 def build(
-    sources, out_dir, schemas, jobs, quiet, strict, as_json, format_names, xapi_relay, xapi_embed_endpoint, xapi_key_env
+    sources,
+    out_dir,
+    schemas,
+    jobs,
+    quiet,
+    strict,
+    as_json,
+    format_names,
+    debug,
+    xapi_relay,
+    xapi_embed_endpoint,
+    xapi_key_env,
 ):
     """Build each course folder in SOURCES (default: the current folder) into a package per format."""
     # loaded when this command runs (start-up of the others)
@@ -217,6 +233,7 @@ def build(
                 digest=as_json,
                 xapi_embed=xapi_options.build_embed(xapi_embed_endpoint, xapi_key_env, xapi_relay),
                 strict=strict,
+                debug=debug,
             ),
             console,
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import sys
 from typing import Iterable, Optional
 
@@ -73,4 +72,7 @@ class Console:
 
 def command_line(*words) -> str:
     """A command to paste into a shell: every word quoted as the shell needs it."""
+    # only for a message that suggests a command (start-up)
+    import shlex
+
     return " ".join(shlex.quote(str(word)) for word in words)

@@ -14,7 +14,6 @@ Adding a format is a folder with a :class:`Format` subclass (plus its runtime ad
 from __future__ import annotations
 
 import importlib
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type, Union
 
@@ -97,12 +96,15 @@ class Format:
         """The descriptor's bytes, given the names of every other file of the package."""
         raise NotImplementedError
 
-    def plan(self, course: "Course", page_html: str) -> List["Entry"]:
-        """The package's entries: the descriptor first, then every other file sorted by name."""
+    def plan(self, course: "Course", page_html: str, debug: bool = False) -> List["Entry"]:
+        """The package's entries: the descriptor first, then every other file sorted by name.
+
+        :param debug: the runtime's readable files instead of its minified bundle (``build --debug``).
+        """
         # the zip writer loads only for a build (start-up of the other commands)
         from builder.zipwriter import Entry
 
-        files = package_files(course, self.launch_file, page_html, self.adapter)
+        files = package_files(course, self.launch_file, page_html, self.adapter, debug)
         return [Entry(self.descriptor, data=self.describe(course, [e.name for e in files]))] + files
 
     def verify(self, entries: List["Entry"], problems: Problems, schemas: Optional[Path] = None) -> None:
@@ -194,9 +196,35 @@ OPTIONAL_RUNTIME = {
     "certificate.js": lambda course: course.certificate,
 }
 
+#: Where the format's adapter goes in :data:`SCRIPT_ORDER`.
+ADAPTER_SLOT = "<adapter>"
+#: The order the page loads the runtime scripts in (docs/architecture.md, section 1.1): reporters
+#: first (they listen before the player starts), then the adapter, the modules and the player's
+#: parts, and player.js last, which wires them and starts. Every script of ``templates/runtime/`` is
+#: listed (tests/unit/test_minify.py).
+SCRIPT_ORDER = (
+    "xapi.js",
+    ADAPTER_SLOT,
+    "quiz.js",
+    "certificate.js",
+    "session.js",
+    "suspend.js",
+    "tracking.js",
+    "nav.js",
+    "quizview.js",
+    "certview.js",
+    "player.js",
+)
+#: The one script a package's page loads, unless built with ``--debug``: the scripts of
+#: :data:`SCRIPT_ORDER` minified and joined in that order (builder/minify.py).
+BUNDLE = "runtime.min.js"
+
 
 def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None) -> List[Path]:
-    """Static files copied byte for byte into the package's ``assets/`` folder, sorted by name.
+    """The runtime's files a package carries in its ``assets/`` folder, sorted by name.
+
+    With ``build --debug`` they are copied as they are; otherwise :func:`package_files` joins the
+    scripts into one minified bundle and minifies the stylesheets.
 
     Optional files (:data:`OPTIONAL_RUNTIME`) are included only for a *course* that uses them, and
     of the formats' runtime adapters only *adapter*, the package's own (builder/formats.py).
@@ -220,13 +248,42 @@ def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None
     return sorted(files, key=lambda p: p.name)
 
 
-def package_files(course: Course, launch_file: str, page_html: str, adapter: str) -> List["Entry"]:
-    """What every package carries, sorted by name: the page, the runtime files and the course's assets."""
-    # the zip writer loads only for a build (start-up of the other commands)
+def runtime_scripts(files: Sequence[Path], adapter: str) -> List[Path]:
+    """Of a package's runtime *files*, the scripts of :data:`SCRIPT_ORDER`, in the order the page loads them."""
+    by_name = {p.name: p for p in files}
+    order = [adapter if name == ADAPTER_SLOT else name for name in SCRIPT_ORDER]
+    return [by_name[name] for name in order if name in by_name]
+
+
+def page_scripts(course: Course, adapter: str, debug: bool = False) -> List[str]:
+    """The runtime scripts the page loads from ``assets/``, in order: the bundle, or with *debug* each script."""
+    if not debug:
+        return [BUNDLE]
+    return [p.name for p in runtime_scripts(runtime_files(course, adapter), adapter)]
+
+
+def package_files(course: Course, launch_file: str, page_html: str, adapter: str, debug: bool = False) -> List["Entry"]:
+    """What every package carries, sorted by name: the page, the runtime files and the course's assets.
+
+    The runtime scripts go into one minified :data:`BUNDLE` and stylesheets are minified, unless *debug*
+    asks for the readable files as they are (builder/minify.py).
+    """
+    # the zip writer and the minifiers load only for a build (start-up of the other commands)
+    from builder.minify import bundle_scripts, minify_css
     from builder.zipwriter import Entry
 
+    runtime = runtime_files(course, adapter)
     files = [Entry(launch_file, data=page_html.encode("utf-8"))]
-    files += [Entry(f"assets/{p.name}", source=p) for p in runtime_files(course, adapter)]
+    if debug:
+        files += [Entry(f"assets/{p.name}", source=p) for p in runtime]
+    else:
+        scripts = runtime_scripts(runtime, adapter)
+        files.append(Entry(f"assets/{BUNDLE}", data=bundle_scripts(scripts)))
+        for p in runtime:
+            if p in scripts:
+                continue
+            data = minify_css(p.read_bytes()) if p.suffix == ".css" else None
+            files.append(Entry(f"assets/{p.name}", data=data, source=None if data is not None else p))
     files += [Entry(asset.path, source=asset.source) for asset in course.assets]
     files.sort(key=lambda e: e.name)
     return files
@@ -239,6 +296,9 @@ def check_zip(path: Path, problems: Problems, schemas: Optional[Path] = None) ->
     :return: the format that claims the zip and its number of entries, or None when the zip
         cannot be read or no format claims it (the reason is in *problems*).
     """
+    # only `validate` of a zip reads one (start-up of a build)
+    import zipfile
+
     shown = display_path(path)
     try:
         zf = zipfile.ZipFile(path)

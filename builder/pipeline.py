@@ -68,10 +68,12 @@ def prepare(
     schemas: Optional[Path] = None,
     xapi_embed=None,
     on_checked=None,
+    debug: bool = False,
 ) -> BuildResult:
     """Load, check, render and plan every package without writing anything.
 
     :param xapi_embed: an :class:`builder.xapi.embed.EmbeddedEndpoint` to bake into xAPI packages.
+    :param debug: package the runtime's readable files instead of the minified bundle (``build --debug``).
     :param on_checked: called as ``on_checked(course, files)`` once a course is loaded and linted.
     :raises InvalidCourse: with every problem of every course, when any is an error.
     """
@@ -125,8 +127,8 @@ def prepare(
             status = fmt.status_words(course)
             key = (fmt.adapter, json.dumps(status, sort_keys=True))
             if key not in pages:
-                pages[key] = render_player(course, dict(config, status=status), fmt.adapter)
-            entries = _reuse_read_files(fmt.plan(course, pages[key]), files)
+                pages[key] = render_player(course, dict(config, status=status), fmt.adapter, debug)
+            entries = _reuse_read_files(fmt.plan(course, pages[key], debug), files)
             fmt.verify(entries, problems, schemas)
             result.packages.append(Package(course, fmt, target, entries))
     if problems.errors:
@@ -168,6 +170,7 @@ def build(
     digest: bool = False,
     xapi_embed=None,
     strict: bool = False,
+    debug: bool = False,
 ) -> BuildResult:
     """Build every course in *sources* into *out_dir*.
 
@@ -176,6 +179,7 @@ def build(
     :param digest: compute each package's sha256.
     :param strict: fail (writing nothing) when there is any warning, except the ones a command-line
         flag asked for (``--xapi-embed-endpoint`` always warns).
+    :param debug: package the runtime's readable files instead of the minified bundle.
     :raises InvalidCourse: with every problem, when any is an error (or, with *strict*, a warning).
     """
     started = time.perf_counter()
@@ -186,7 +190,9 @@ def build(
             head_start[course.source_dir] = Deflater(_head_start_entries(course, files), jobs)
 
     try:
-        result = prepare(sources, out_dir, format_names, schemas, xapi_embed=xapi_embed, on_checked=start_deflating)
+        result = prepare(
+            sources, out_dir, format_names, schemas, xapi_embed=xapi_embed, on_checked=start_deflating, debug=debug
+        )
         if strict:
             _refuse_warnings(result.warnings)
         for package in result.packages:

@@ -5,8 +5,9 @@
 * Files that are compressed already (video, audio, images, PDF, fonts, archives) are stored.
 * Everything else is deflated. A file of up to :data:`WHOLE_MAX` bytes is deflated in one piece by
   libdeflate (PyPI ``deflate``, pinned to one version in setup.cfg, because its bytes are what a
-  reproducible build promises), at :data:`LEVEL`: two to three times as fast as zlib, and about
-  as small as Info-ZIP's default (docs/build-speed.md). libdeflate only compresses whole buffers,
+  reproducible build promises), at :data:`LEVEL` (or, for a kind of file where that level loses to
+  zlib's, at the level of :data:`LEVEL_BY_SUFFIX`): two to three times as fast as zlib, and a little
+  smaller than Info-ZIP's default (docs/build-speed.md). libdeflate only compresses whole buffers,
   so a larger file is deflated by zlib in a stream, to bound memory: fixed 1 MiB chunks, each
   compressed with the previous 32 KiB as its dictionary and ended with a sync flush (the way pigz
   does it), a few chunks per job in memory whatever the file's size.
@@ -48,6 +49,11 @@ STORED_SUFFIXES = frozenset(
 #: libdeflate's level: the fastest whose output is about Info-ZIP's default size (0.7 % smaller on
 #: the medium benchmark course, 0.3 % larger on the large one: docs/build-speed.md).
 LEVEL = 6
+#: Kinds of file at level 7, where LEVEL gives more than Info-ZIP (zlib 6) and level 7 less: the page
+#: (.html, 7 % more at 6) and .json (1 %). Captions (.vtt, 4 %) would gain as much per second spent but
+#: cost more time in all than the size target needs. Measured by bench/codecs.py (docs/build-speed.md).
+#: Part of the output format.
+LEVEL_BY_SUFFIX = {".html": 7, ".htm": 7, ".json": 7}
 ZLIB_LEVEL = 6  #: zlib's level for streamed files: Info-ZIP's default
 #: Larger files to deflate are streamed through zlib, so that memory stays bounded: a whole file is
 #: in memory while it is compressed. Part of the output format (it decides which bytes a file
@@ -121,9 +127,14 @@ def _in_one_piece(size: int) -> bool:
     return size <= WHOLE_MAX
 
 
-def _libdeflate(data) -> bytes:
+def level_of(name: str) -> int:
+    """libdeflate's level for the entry *name* (a file deflated whole): by its kind, which never depends on ``jobs``."""
+    return LEVEL_BY_SUFFIX.get(Path(name).suffix.lower(), LEVEL)
+
+
+def _libdeflate(data, level: int) -> bytes:
     """Raw deflate of *data* (bytes or a map) in one piece, through the binding (which keeps the GIL meanwhile)."""
-    return deflate.deflate_compress(data, LEVEL)
+    return deflate.deflate_compress(data, level)
 
 
 @functools.lru_cache(maxsize=None)
@@ -157,8 +168,8 @@ def _libdeflate_unlocked() -> Callable:
         """What ctypes passes as a pointer: bytes as they are, a map through a (temporary) array over it."""
         return buffer if isinstance(buffer, bytes) else (ctypes.c_char * len(buffer)).from_buffer(buffer)
 
-    def unlocked(data) -> memoryview:
-        compressor = alloc(LEVEL)
+    def unlocked(data, level: int) -> memoryview:
+        compressor = alloc(level)
         if not compressor:
             raise MemoryError("libdeflate could not allocate a compressor")
         try:
@@ -175,12 +186,13 @@ def _libdeflate_unlocked() -> Callable:
 
 
 def _whole(entry: Entry, compress: Callable) -> Tuple[int, int, bytes]:
-    """(CRC-32, size, raw deflate) of an entry deflated in one piece."""
+    """(CRC-32, size, raw deflate) of an entry deflated in one piece, at the level of its kind."""
+    level = level_of(entry.name)
     if entry.data is not None:
-        return crc32(entry.data), len(entry.data), compress(entry.data)
+        return crc32(entry.data), len(entry.data), compress(entry.data, level)
     data = _read_whole(entry.source)
     try:
-        return crc32(data), len(data), compress(data)
+        return crc32(data), len(data), compress(data, level)
     finally:
         if not isinstance(data, bytes):
             data.close()

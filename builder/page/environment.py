@@ -26,6 +26,7 @@ class TemplateContext(TypedDict):
     config: Dict[str, Any]  #: the runtime configuration (docs/architecture.md, section 3)
     theme_css: Any  #: Markup: the theme's CSS custom properties and fonts ("" for the default theme)
     adapter_script: str  #: the format's runtime adapter, loaded from ``assets/`` (builder/formats.py)
+    scripts: Sequence[str]  #: the runtime scripts the page loads from ``assets/``, in order (formats.page_scripts)
     number: Any  #: number(value): a number written the course language's way ("1.5" / "1,5")
 
 
@@ -37,12 +38,16 @@ def make_environment(course: Optional[Course] = None, sandboxed: bool = False):
     """
     # Jinja loads only when a page is rendered (start-up)
     import jinja2
-    import jinja2.sandbox
 
     loader = jinja2.FileSystemLoader(str(templates_dir()))
     if course is not None and course.templates_dir is not None:
         loader = jinja2.ChoiceLoader([_course_loader(course.templates_dir, course.template_files), loader])
-    environment = jinja2.sandbox.ImmutableSandboxedEnvironment if sandboxed else jinja2.Environment
+    environment = jinja2.Environment
+    if sandboxed:
+        # only a course's own templates are rendered in the sandbox (start-up of the others)
+        import jinja2.sandbox
+
+        environment = jinja2.sandbox.ImmutableSandboxedEnvironment
     return environment(
         loader=loader,
         # Compiled templates are cached in the per-user temp folder, keyed by the template's
@@ -79,7 +84,7 @@ def _course_loader(folder: Path, accepted: Sequence[str]):
     return jinja2.FunctionLoader(load)
 
 
-def template_context(course: Course, config: Dict[str, Any], adapter: str) -> TemplateContext:
+def template_context(course: Course, config: Dict[str, Any], adapter: str, scripts: Sequence[str]) -> TemplateContext:
 
     # Jinja loads only when a page is rendered (start-up)
     from markupsafe import Markup
@@ -111,6 +116,7 @@ def template_context(course: Course, config: Dict[str, Any], adapter: str) -> Te
         config=config,
         theme_css=Markup(theme_css(course.theme)),
         adapter_script=adapter,
+        scripts=list(scripts),
         number=number,
     )
 

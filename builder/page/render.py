@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List
 
-from builder.formats import runtime_files
+from builder.formats import page_scripts
 from builder.model import Course
 from builder.page.environment import make_environment, template_context
 from builder.problems import InvalidCourse, Problems, display_path
-from builder.resources import default_runtime_scripts
 
 
-def render_player(course: Course, config: Dict[str, Any], adapter: str) -> str:
+def render_player(course: Course, config: Dict[str, Any], adapter: str, debug: bool = False) -> str:
     """Render ``player.html`` (the SCO page) for *course*, loading the runtime *adapter* of its format.
+
+    The page loads the runtime's one minified bundle, or with *debug* each readable script
+    (:func:`builder.formats.page_scripts`).
 
     Coursepack's own templates render here; a course with its own ``templates/`` folder is
     rendered in the sandbox of :mod:`builder.page.templatebox` (the output is the same for the same
@@ -27,30 +29,30 @@ def render_player(course: Course, config: Dict[str, Any], adapter: str) -> str:
 
     :raises InvalidCourse: when a template of the course's own ``templates/`` folder fails.
     """
+    scripts = page_scripts(course, adapter, debug)
     if course.templates_dir is None:
-        return make_environment(course).get_template("player.html").render(**template_context(course, config, adapter))
+        context = template_context(course, config, adapter, scripts)
+        return make_environment(course).get_template("player.html").render(**context)
     # only for a course with its own templates
     from builder.page.templatebox import TemplateProblem, render_in_sandbox
 
     try:
-        page = render_in_sandbox(course, config, adapter)
+        page = render_in_sandbox(course, config, adapter, scripts)
     except TemplateProblem as exc:
         raise _template_problem(course, exc) from None
-    _check_runtime_scripts(course, page, adapter)
+    _check_runtime_scripts(course, page, scripts)
     return page
 
 
-def _check_runtime_scripts(course: Course, page: str, adapter: str) -> None:
-    """An overridden page must load every runtime script the package carries, player.js last.
+def _check_runtime_scripts(course: Course, page: str, scripts: List[str]) -> None:
+    """An overridden page must load every runtime script of the package (*scripts*, in order), the last one last.
 
     The player is several scripts (docs/architecture.md, section 1); a ``base.html`` copied from
     an older release, or edited, could drop one, and the course would stop at its first page.
     """
 
     loaded = re.findall(r"""<script\b[^>]*\bsrc=["']assets/([^"'?#]+\.js)["']""", page)
-    defaults = set(default_runtime_scripts())
-    carried = [p.name for p in runtime_files(course, adapter) if p.name in defaults]
-    missing = [name for name in carried if name not in loaded]
+    missing = [name for name in scripts if name not in loaded]
     problems = Problems()
     where = (
         display_path(course.templates_dir / "base.html")
@@ -61,13 +63,13 @@ def _check_runtime_scripts(course: Course, page: str, adapter: str) -> None:
         problems.add(
             where,
             "the page does not load " + ", ".join(f"assets/{name}" for name in missing),
-            hint="keep every <script> tag of the default templates/base.html, in the same order",
+            hint="keep the script loop of the default templates/base.html ({% for script in scripts %})",
         )
-    elif loaded and loaded[-1] != "player.js" and "player.js" in carried:
+    elif loaded and loaded[-1] != scripts[-1]:
         problems.add(
             where,
-            f"assets/player.js must be the last script the page loads, not assets/{loaded[-1]}",
-            hint="keep the <script> tags of the default templates/base.html in the same order",
+            f"assets/{scripts[-1]} must be the last script the page loads, not assets/{loaded[-1]}",
+            hint="keep the script loop of the default templates/base.html at the end of <body>",
         )
     if problems:
         raise InvalidCourse(problems)
@@ -82,8 +84,7 @@ def _template_problem(course: Course, exc) -> Exception:
         shown,
         f"this template cannot be rendered: {exc.message}",
         exc.line,
-        hint="templates receive course, outline, quiz, t, config, theme_css, adapter_script and number, and read only "
-        "their "
-        "public attributes (docs/limits.md, 'What a template may use')",
+        hint="templates receive course, outline, quiz, t, config, theme_css, adapter_script, scripts and number, "
+        "and read only their public attributes (docs/limits.md, 'What a template may use')",
     )
     return InvalidCourse(problems)

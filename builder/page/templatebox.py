@@ -27,7 +27,7 @@ import pickle
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Sequence
 
 #: Processor time the child may use; the hard limit that kills it is a few seconds later.
 CPU_SECONDS = 8
@@ -54,8 +54,8 @@ class TemplateProblem(Exception):
         self.file, self.line, self.message = file, line, message
 
 
-def render_in_sandbox(course, config: Dict[str, Any], adapter: str) -> str:
-    """Render ``player.html`` for a *course* that has its own ``templates/`` folder (loading *adapter*).
+def render_in_sandbox(course, config: Dict[str, Any], adapter: str, scripts: Sequence[str]) -> str:
+    """Render ``player.html`` for a *course* that has its own ``templates/`` folder (loading *adapter*, *scripts*).
 
     :raises TemplateProblem: when a course template fails, runs too long or needs too much memory.
     :raises RuntimeError: when the child fails for a reason that is not the course's.
@@ -70,7 +70,7 @@ def render_in_sandbox(course, config: Dict[str, Any], adapter: str) -> str:
         stderr=subprocess.PIPE,
         env=env,
     )
-    data = pickle.dumps((course, config, adapter), protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps((course, config, adapter, list(scripts)), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         out, err = child.communicate(data, timeout=WALL_SECONDS)
     except subprocess.TimeoutExpired:
@@ -125,7 +125,7 @@ def _location(exc: BaseException):
 def _render_child() -> int:
     """The child's work: read the pickled course and configuration, render, answer on stdout."""
     _limit_self()
-    course, config, adapter = pickle.loads(sys.stdin.buffer.read())
+    course, config, adapter, scripts = pickle.loads(sys.stdin.buffer.read())
     # in the sandbox's child process only
     import jinja2
 
@@ -134,7 +134,7 @@ def _render_child() -> int:
 
     try:
         env = make_environment(course, sandboxed=True)
-        page = env.get_template("player.html").render(**template_context(course, config, adapter))
+        page = env.get_template("player.html").render(**template_context(course, config, adapter, scripts))
     except Exception as exc:  # whatever a course template does wrong (1/0 too) is the course's problem
         file, line = _location(exc)
         if file is None and not isinstance(exc, (jinja2.TemplateError, TemplateTimeout, MemoryError)):

@@ -77,7 +77,8 @@ class Builds:
             attempt = self.state.attempt + 1
             started = time.perf_counter()
             try:
-                result = prepare([self.source], self.workdir / "out", (self.format_name,))
+                # the readable runtime: the preview is where an author debugs a page in the browser
+                result = prepare([self.source], self.workdir / "out", (self.format_name,), debug=True)
                 package = result.packages[0]
                 folder = self._write(attempt, package.entries)
             except InvalidCourse as exc:

@@ -109,9 +109,11 @@ def test_the_cmi5_package_and_its_course_structure(runner, make_course, tmp_path
     with zipfile.ZipFile(package) as zf:
         names = zf.namelist()
         data = zf.read("cmi5.xml")
+        bundle = zf.read("assets/runtime.min.js")  # the runtime's scripts, minified in load order
     assert names[0] == "cmi5.xml"
-    assert {"index.html", "assets/cmi5.js", "assets/player.js"} <= set(names)
-    assert "assets/scorm12.js" not in names and "imsmanifest.xml" not in names
+    assert {"index.html", "assets/runtime.min.js"} <= set(names)
+    assert b"\n/* cmi5.js */\n" in bundle and b"\n/* player.js */\n" in bundle
+    assert b"/* scorm12.js */" not in bundle and "imsmanifest.xml" not in names
     etree.XMLSchema(etree.parse(str(cmi5_schemas / "CourseStructure.xsd"))).assertValid(etree.fromstring(data))
     root = etree.fromstring(data)
     course = root.find("c:course", NS)

@@ -55,7 +55,9 @@ def test_a_registered_format_builds_validates_and_is_offered(runner, make_course
         listed = zf.read("player.txt").decode().split()
         page = zf.read("index.html").decode()
     assert names[0] == "player.txt" and listed == names[1:]
-    assert '<script src="assets/scorm12.js"></script>' in page
+    assert '<script src="assets/runtime.min.js"></script>' in page
+    with zipfile.ZipFile(package) as zf:
+        assert zf.read("assets/runtime.min.js").startswith(b"/* scorm12.js */\n")
     assert "suspend_data at most 9 of 10 characters" in result.stderr
     checked = runner.invoke(main, ["validate", str(package)])
     assert checked.exit_code == 0, checked.output
@@ -85,10 +87,14 @@ def test_each_package_carries_only_its_own_adapter(tmp_path, toy_format, make_co
     try:
         course = make_course({"templates/static/toy-adapter.js": "/* a toy LMS adapter */\n"})
         out = tmp_path / "out"
-        result = runner.invoke(main, ["build", str(course), "-o", str(out), "--format", "scorm12"])
-        assert result.exit_code == 0, result.output
-        with zipfile.ZipFile(out / "tiny-1.0.0-scorm12.zip") as zf:
-            assert "assets/scorm12.js" in zf.namelist() and "assets/toy-adapter.js" not in zf.namelist()
+        for debug in ("--debug",), ():  # readable files; the minified bundle
+            result = runner.invoke(main, ["build", str(course), "-o", str(out), "--format", "scorm12", *debug])
+            assert result.exit_code == 0, result.output
+            with zipfile.ZipFile(out / "tiny-1.0.0-scorm12.zip") as zf:
+                names = zf.namelist()
+                bundle = b"".join(zf.read(n) for n in names if n.endswith(".js"))
+            assert "assets/toy-adapter.js" not in names and b"a toy LMS adapter" not in bundle
+            assert ("assets/scorm12.js" in names) if debug else bundle.startswith(b"/* scorm12.js */\n")
     finally:
         formats.unregister("other")
 

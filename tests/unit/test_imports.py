@@ -147,6 +147,7 @@ NODES = (
     ("builder.xapi", "xapi"),
     ("builder.preview", "preview"),
     ("builder.formats", "formats"),
+    ("builder.minify", "formats"),  # the runtime as packages carry it: part of what formats plan
     ("builder.lint", "lint"),
     ("builder.pipeline", "pipeline"),
     ("builder.zipwriter", "zipwriter"),

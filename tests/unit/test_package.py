@@ -216,9 +216,17 @@ def test_runtime_config_comes_from_the_course_model(built):
         assert f'data-lesson-id="{lesson["id"]}"' in page
 
 
-def test_the_page_loads_every_packaged_script_once_and_the_player_last(built):
-    """The player is split over several scripts (templates/base.html): all packaged, all loaded, player.js last."""
+def test_the_page_loads_the_one_runtime_script(built):
+    """A package carries the runtime's scripts as one minified file, and the page loads it (see test_minify.py)."""
     with zipfile.ZipFile(built) as zf:
+        scripts = re.findall(r'<script src="([^"]+)"></script>', zf.read("index.html").decode())
+        assert scripts == [n for n in zf.namelist() if n.endswith(".js")] == ["assets/runtime.min.js"]
+
+
+def test_the_debug_page_loads_every_packaged_script_once_and_the_player_last(runner, tmp_path):
+    """The player is split over several scripts (templates/base.html): all packaged, all loaded, player.js last."""
+    build_sample(runner, tmp_path, "--debug")
+    with zipfile.ZipFile(sample_zip(tmp_path)) as zf:
         names = set(zf.namelist())
         page = zf.read("index.html").decode()
     scripts = re.findall(r'<script src="([^"]+)"></script>', page)

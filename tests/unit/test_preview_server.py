@@ -56,8 +56,9 @@ def test_serves_the_page_and_the_real_build_on_loopback_only(preview, course, tm
     status, _, lms = get(preview, "/__preview__/test-lms.js")
     assert status == 200 and lms == (STATIC / "lms.js").read_bytes()
 
-    # The course is the pipeline's own output; the hook script is added in the response only.
-    entries = {e.name: e for e in prepare([course], tmp_path / "x").packages[0].entries}
+    # The course is the pipeline's own output (its readable runtime, as `build --debug` packages it);
+    # the hook script is added in the response only.
+    entries = {e.name: e for e in prepare([course], tmp_path / "x", debug=True).packages[0].entries}
     status, headers, served = get(preview, "/course/index.html")
     assert status == 200 and headers["Cache-Control"] == "no-store"
     assert served.count(b'<script src="/__preview__/hook.js"></script>') == 1

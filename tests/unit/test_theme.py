@@ -22,9 +22,9 @@ def with_theme(make_course, theme: str, files=None, name="course"):
     return make_course({"course.yaml": text, **(files or {})}, name=name)
 
 
-def build(runner, course, tmp_path):
+def build(runner, course, tmp_path, *args):
     out = tmp_path / "dist"
-    result = runner.invoke(main, ["build", str(course), "-o", str(out)])
+    result = runner.invoke(main, ["build", str(course), "-o", str(out), *args])
     return result, out
 
 
@@ -178,17 +178,26 @@ def test_static_and_runtime_files_replace_the_defaults_or_are_added(runner, make
         {
             "templates/static/player.css": "body { color: #000; }\n",
             "templates/static/brand.woff2": b"wOF2 not really",
-            "templates/runtime/quiz.js": "/* the course's own quiz engine */\n",
+            "templates/runtime/quiz.js": "/* the course's own quiz engine */\nwindow.ownQuiz = 1;\n",
         }
     )
-    result, out = build(runner, course, tmp_path)
+    result, out = build(runner, course, tmp_path, "--debug")  # the files as they are
     assert result.exit_code == 0, result.output
     (package,) = out.glob("*.zip")
     with zipfile.ZipFile(package) as zf:
         assert zf.read("assets/player.css") == b"body { color: #000; }\n"
-        assert zf.read("assets/quiz.js") == b"/* the course's own quiz engine */\n"
+        assert zf.read("assets/quiz.js") == b"/* the course's own quiz engine */\nwindow.ownQuiz = 1;\n"
         assert zf.read("assets/brand.woff2") == b"wOF2 not really"
         assert "assets/certificate.js" not in zf.namelist()  # no certificate in this course
+    result, out = build(runner, course, tmp_path)  # minified, the scripts in one file
+    assert result.exit_code == 0, result.output
+    (package,) = out.glob("*.zip")
+    with zipfile.ZipFile(package) as zf:
+        bundle = zf.read("assets/runtime.min.js")
+        assert zf.read("assets/player.css") == b"body{color:#000}"
+        assert zf.read("assets/brand.woff2") == b"wOF2 not really"
+    assert b"\n/* quiz.js */\nwindow.ownQuiz=1;\n/* session.js */\n" in bundle
+    assert b"/* certificate.js */" not in bundle
 
 
 def test_validate_strict_counts_overrides_as_used(runner, make_course):
@@ -242,19 +251,35 @@ def test_a_broken_override_is_reported_at_its_line(runner, make_course, tmp_path
 
 def test_an_overridden_page_that_drops_a_runtime_script_is_refused(runner, make_course, tmp_path):
     base = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
-    old_style = base.replace('<script src="assets/nav.js"></script>\n', "")  # e.g. a copy from an older release
+    loop = '{% for script in scripts %}<script src="assets/{{ script }}"></script>\n{% endfor %}'
+    assert loop in base
+    # a copy from an older release names each script; this one lost nav.js
+    tags = "".join(
+        f'<script src="assets/{name}"></script>\n'
+        for name in ("scorm12.js", "quiz.js", "session.js", "suspend.js", "tracking.js", "quizview.js", "certview.js")
+    )
+    old_style = base.replace(loop, tags + '<script src="assets/player.js"></script>\n')
     result, _ = build(runner, make_course({"templates/base.html": old_style}), tmp_path)
     assert_invalid(
         result,
-        "course/templates/base.html: error: the page does not load assets/nav.js",
-        "hint: keep every <script> tag of the default templates/base.html, in the same order",
+        "course/templates/base.html: error: the page does not load assets/runtime.min.js",
+        "hint: keep the script loop of the default templates/base.html ({% for script in scripts %})",
     )
+    result, _ = build(runner, make_course({"templates/base.html": old_style}, name="c1"), tmp_path, "--debug")
+    assert_invalid(result, "c1/templates/base.html: error: the page does not load assets/nav.js")
 
-    reordered = base.replace('<script src="assets/player.js"></script>\n', "").replace(
-        '<script src="assets/suspend.js">', '<script src="assets/player.js"></script>\n<script src="assets/suspend.js">'
+    reordered = base.replace(loop, loop.replace("in scripts", "in scripts|reverse"))
+    result, _ = build(runner, make_course({"templates/base.html": reordered}, name="c2"), tmp_path, "--debug")
+    assert_invalid(
+        result,
+        "c2/templates/base.html: error: assets/player.js must be the last script the page loads, not assets/scorm12.js",
     )
-    result, _ = build(runner, make_course({"templates/base.html": reordered}, name="c2"), tmp_path)
-    assert_invalid(result, "c2/templates/base.html: error: assets/player.js must be the last script the page loads")
+    after = base.replace(loop, loop + '<script src="assets/brand.js"></script>\n')
+    files = {"templates/base.html": after, "templates/static/brand.js": "window.brand = 1;\n"}
+    result, _ = build(runner, make_course(files, name="c4"), tmp_path)
+    assert_invalid(
+        result, "c4/templates/base.html: error: assets/runtime.min.js must be the last script the page loads"
+    )
 
     result, out = build(
         runner, make_course({"templates/base.html": base.replace("<body>", '<body class="x">')}, name="c3"), tmp_path

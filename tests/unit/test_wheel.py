@@ -70,7 +70,9 @@ def test_wheel_installs_into_a_fresh_venv_and_builds_the_sample(tmp_path):
     (package,) = out.glob("self-compassion-*-scorm12.zip")
     with zipfile.ZipFile(package) as zf:
         names = set(zf.namelist())
-    assert {"imsmanifest.xml", "index.html", "assets/player.js", "assets/scorm12.js", "assets/player.css"} <= names
+        bundle = zf.read("assets/runtime.min.js")
+    assert {"imsmanifest.xml", "index.html", "assets/runtime.min.js", "assets/player.css"} <= names
+    assert bundle.startswith(b"/* scorm12.js */\n") and b"\n/* player.js */\n" in bundle  # the installed runtime
     # The installed copy builds the same bytes as the source checkout.
     source_out = tmp_path / "dist-source"
     run(sys.executable, "-m", "builder", "build", SAMPLE, "-o", source_out, cwd=REPO)

@@ -117,10 +117,12 @@ def test_zipfile_and_info_zip_read_every_entry_with_the_right_crc(runner, course
     assert sum(line.rstrip().endswith("OK") for line in tested.stdout.splitlines()) == len(infos)
 
 
-def test_files_up_to_whole_max_are_libdeflate_level_6_and_larger_ones_zlib_streams(
+def test_files_up_to_whole_max_are_libdeflate_at_their_kinds_level_and_larger_ones_zlib_streams(
     runner, course, tmp_path, small_wholes
 ):
     package = build(runner, course, tmp_path / "out", "2")
+    levels = {"index.html": 7, "media/chart.svg": 6, "media/empty.json": 7}  # the page and .json: 7
+    assert all(zipwriter.level_of(name) == level for name, level in levels.items())
     with zipfile.ZipFile(package) as zf:
         methods = {}
         for info in zf.infolist():
@@ -130,7 +132,8 @@ def test_files_up_to_whole_max_are_libdeflate_level_6_and_larger_ones_zlib_strea
                 assert raw == data
             elif len(data) <= 1 << 20:
                 methods[info.filename] = "libdeflate"
-                assert raw == bytes(deflate.deflate_compress(data, 6)), info.filename
+                level = zipwriter.level_of(info.filename)
+                assert raw == bytes(deflate.deflate_compress(data, level)), info.filename
             else:
                 methods[info.filename] = "zlib"
                 assert raw == zlib_stream(data), info.filename
@@ -162,7 +165,10 @@ def test_deflated_data_is_no_larger_than_info_zips_on_the_same_files(runner, tmp
     with zipfile.ZipFile(ours) as a, zipfile.ZipFile(theirs) as b:
         assert sorted(a.namelist()) == sorted(b.namelist())
         deflated = [i.filename for i in a.infolist() if i.compress_type == zipfile.ZIP_DEFLATED]
-        assert len(deflated) > 10 and all(b.getinfo(n).compress_type == zipfile.ZIP_DEFLATED for n in deflated)
+        # every kind of text a package holds: the descriptor, the page, the runtime, the course's text media
+        kinds = {Path(n).suffix for n in deflated}
+        assert kinds >= {".xml", ".html", ".js", ".css", ".json", ".vtt"}, kinds
+        assert all(b.getinfo(n).compress_type == zipfile.ZIP_DEFLATED for n in deflated)
         ours_deflated = sum(a.getinfo(n).compress_size for n in deflated)
         theirs_deflated = sum(b.getinfo(n).compress_size for n in deflated)
     assert ours_deflated <= theirs_deflated
@@ -179,12 +185,14 @@ def test_threads_compress_through_ctypes_with_the_bindings_bytes(tmp_path):
     if sys.platform.startswith("linux"):
         assert unlocked is not zipwriter._libdeflate  # not the fallback
     for data in (b"", b"a", text(300_000, 5), os.urandom(100_000)):
-        assert bytes(unlocked(data)) == bytes(zipwriter._libdeflate(data))
-    (tmp_path / "notes.vtt").write_bytes(text(200_000, 6))
-    entry = zipwriter.Entry("notes.vtt", source=tmp_path / "notes.vtt")
-    crc, size, data = zipwriter._whole(entry, unlocked)
-    assert (crc, size) == (zlib.crc32(text(200_000, 6)), 200_000)
-    assert bytes(data) == bytes(deflate.deflate_compress(text(200_000, 6), 6))
+        for level in (6, 7):
+            assert bytes(unlocked(data, level)) == bytes(zipwriter._libdeflate(data, level))
+    for name, level in (("notes.json", 7), ("notes.vtt", 6)):
+        (tmp_path / name).write_bytes(text(200_000, 6))
+        entry = zipwriter.Entry(name, source=tmp_path / name)
+        crc, size, data = zipwriter._whole(entry, unlocked)
+        assert (crc, size) == (zlib.crc32(text(200_000, 6)), 200_000)
+        assert bytes(data) == bytes(deflate.deflate_compress(text(200_000, 6), level))
 
 
 @LINUX_WHEEL
@@ -196,7 +204,7 @@ def test_other_threads_run_while_libdeflate_compresses():
 
     def compress():
         started.set()
-        zipwriter._libdeflate_unlocked()(data)
+        zipwriter._libdeflate_unlocked()(data, zipwriter.LEVEL)
         ended.append(time.perf_counter())
 
     interval = sys.getswitchinterval()

@@ -36,6 +36,7 @@ def test_without_an_xapi_block_nothing_of_xapi_is_in_the_package(runner, course_
     assert package.name.endswith("-scorm12.zip")
     with zipfile.ZipFile(package) as zf:
         assert "assets/xapi.js" not in zf.namelist()
+        assert b"/* xapi.js */" not in zf.read("assets/runtime.min.js")
         for name in ("index.html", "imsmanifest.xml"):  # no script tag, no config key, no file entry
             assert b"xapi" not in zf.read(name).lower(), name
 
@@ -48,10 +49,16 @@ def test_scorm_package_with_xapi_loads_the_reporter_before_the_player(runner, co
         names = zf.namelist()
         page = zf.read("index.html")
         manifest = zf.read("imsmanifest.xml")
-    assert "assets/xapi.js" in names
-    scripts = re.findall(rb'<script src="([^"]+)"', page)
+        bundle = zf.read("assets/runtime.min.js")  # the runtime's scripts, minified in load order
+    assert bundle.startswith(b"/* xapi.js */\n") and b"\n/* player.js */\n" in bundle
+    assert re.findall(rb'<script src="([^"]+)"', page) == [b"assets/runtime.min.js"]
+    assert b'href="assets/runtime.min.js"' in manifest
+    debug = tmp_path / "debug"
+    assert _build(runner, course_dir(), debug, "--debug").exit_code == 0
+    with zipfile.ZipFile(next(debug.glob("*-scorm12.zip"))) as zf:
+        scripts = re.findall(rb'<script src="([^"]+)"', zf.read("index.html"))
+        assert b'href="assets/xapi.js"' in zf.read("imsmanifest.xml")
     assert scripts.index(b"assets/xapi.js") < scripts.index(b"assets/player.js")
-    assert b'href="assets/xapi.js"' in manifest
     problems = Problems()
     check_manifest(manifest, set(names), problems)
     assert [p.format() for p in problems] == []
@@ -68,9 +75,11 @@ def test_format_xapi_builds_a_tin_can_package(runner, course_dir, tmp_path):
     with zipfile.ZipFile(package) as zf:
         names = zf.namelist()
         descriptor = zf.read("tincan.xml")
+        bundle = zf.read("assets/runtime.min.js")
     assert names[0] == "tincan.xml"
     assert "imsmanifest.xml" not in names
-    assert {"index.html", "assets/xapi.js", "assets/player.js", "assets/scorm12.js"} <= set(names)
+    assert {"index.html", "assets/runtime.min.js"} <= set(names)
+    assert bundle.startswith(b"/* xapi.js */\n") and b"\n/* scorm12.js */\n" in bundle and b"/* player.js */" in bundle
     problems = Problems()
     check_tincan(descriptor, names, problems)
     assert [p.format() for p in problems] == []
