@@ -31,5 +31,17 @@ class TrueFalse(QuestionType):
     def answer_ids(self, q):
         return ("t", "f")
 
+    moodle_qtype = "truefalse"
+
+    def from_moodle(self, mq, extras, note):
+        from builder.qbank.moodle import feedback_kept_aside
+
+        feedback_kept_aside(note, "true", mq.feedbacktrue)
+        feedback_kept_aside(note, "false", mq.feedbackfalse)
+        return {"answer": mq.correct}
+
+    def to_moodle(self, question, note):
+        return {"correct": question.answer}
+
 
 TYPE = TrueFalse()
