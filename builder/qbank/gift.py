@@ -148,8 +148,8 @@ class _Question:
             self.starts.append(at)
             at += len(text) + 1
         self.notes: List[Note] = []
-        self.media: list = []
         self.failed = False
+        self.text_at = 0  #: where the question text starts
 
     # ------------------------------------------------------------------ positions and problems
     def where(self, offset: int = 0) -> Where:
@@ -163,8 +163,7 @@ class _Question:
         self.failed = True
 
     def warn(self, offset: int, message: str, hint: str = "") -> None:
-        at = self.where(offset)
-        self.problems.add(self.file, message, at.line, at.col, hint=hint or None, level=WARNING)
+        self.notes.append(Note(WARNING, message, self.where(offset), hint or None))
 
     # ------------------------------------------------------------------ the question
     def read(self) -> Union[MoodleQuestion, Category, None]:
@@ -183,18 +182,15 @@ class _Question:
                 pos = end + 2
         while pos < len(mask) and mask[pos].isspace():
             pos += 1
+        self.text_at = pos
         start, finish = mask.find("{", pos), mask.find("}", pos)
         if start < 0 and finish < 0:
             return self.question("description", name, idnumber, extras, raw[pos:], "", pos, None)
-        if start < 0 or finish < 0 or finish < start:
-            if start < 0 or finish < start:
-                self.error(
-                    finish, "a '}' without the '{' that opens the answers", hint="write '\\}' for a brace in text"
-                )
-            else:
-                self.error(
-                    start, "a '{' without the '}' that closes the answers", hint="write '\\{' for a brace in text"
-                )
+        if finish < 0:
+            self.error(start, "a '{' without the '}' that closes the answers", hint="write '\\{' for a brace in text")
+            return None
+        if start < 0 or finish < start:
+            self.error(finish, "a '}' without the '{' that opens the answers", hint="write '\\}' for a brace in text")
             return None
         if mask.find("{", finish) >= 0:
             self.warn(
@@ -265,7 +261,7 @@ class _Question:
 
     def question(self, qtype, name, idnumber, extras, text, general, at, answers) -> Optional[MoodleQuestion]:
         fmt, body = text_format(text.strip(), "moodle")
-        plain_text = self.plain(body, fmt, at)
+        plain_text = self.plain(body, fmt, self.text_at)
         gfmt, gbody = text_format(general.strip(), fmt)
         feedback = self.plain(gbody, gfmt, at)
         fields: Optional[Dict[str, Any]] = {}
@@ -300,12 +296,13 @@ class _Question:
         try:
             text, notes, media = to_plain(unescape(raw), fmt)
         except MarkdownMissing:
-            self.error(
-                at,
-                "this text is in Markdown ([markdown]), and reading Markdown needs the markdown package",
-                hint="install it (pip install 'coursepack[markdown]'), or write the text as [plain] or [html]",
-            )
-            return ""
+            if not self.failed:  # once per question: its answers and feedback follow the text's format
+                self.error(
+                    at,
+                    "this text is in Markdown ([markdown]), and reading Markdown needs the markdown package",
+                    hint="install it (pip install 'coursepack[markdown]'), or write the text as [plain] or [html]",
+                )
+            return raw
         self.notes.extend(notes)
         return text
 
@@ -345,6 +342,16 @@ class _Question:
         return self.plain(abody, afmt, offset), self.plain(fbody, ffmt, offset)
 
     def multichoice(self, raw, mask, at, fmt):
+        previous = 0
+        for i, c in enumerate(mask):
+            if c in "~=":
+                if c == "=" and "#" in mask[previous:i]:
+                    self.warn(
+                        at + i,
+                        "this '=' inside a feedback starts a new right answer in Moodle",
+                        hint="write '\\=' for an equals sign in a text",
+                    )
+                previous = i
         parts = self.pieces(raw, mask, at, "~=", keep="=")
         if len(parts) < 2:
             self.error(

@@ -127,8 +127,9 @@ def convert(category: str, mq: MoodleQuestion, problems: Problems, skip_unsuppor
     label = f"question '{mq.name}'" if mq.name else f"the question {quoted(mq.text)}"
     where = mq.where
 
-    def report(level: str, message: str, hint: str = "") -> None:
-        problems.add(where.file, f"{label}: {message}", where.line, where.col, hint=hint or None, level=level)
+    def report(level: str, message: str, hint: str = "", at: Optional[Where] = None) -> None:
+        at = at or where
+        problems.add(at.file, f"{label}: {message}", at.line, at.col, hint=hint or None, level=level)
 
     if mq.qtype in SKIPPED:
         report(WARNING, f"left out: {SKIPPED[mq.qtype]}")
@@ -162,11 +163,12 @@ def convert(category: str, mq: MoodleQuestion, problems: Problems, skip_unsuppor
     if mq.generalfeedback:
         mapping["explanation"] = mq.generalfeedback
     _common_notes(mq, note)
-    for level, message in dict.fromkeys(notes):
-        if level == WARNING:
-            report(WARNING, message)
+    notes = list(dict.fromkeys(notes))
+    for n in notes:
+        if n.level == WARNING:
+            report(WARNING, n.message, n.hint or "", n.where)
     comments = [f"from {where.file}:{where.line}" + (f" ({mq.name})" if mq.name else "")]
-    comments += [("adapted: " if level == WARNING else "note: ") + message for level, message in dict.fromkeys(notes)]
+    comments += [("adapted: " if n.level == WARNING else "note: ") + n.message for n in notes]
     return Imported(mapping, where, comments, category, label, base_id(mq), mq.media)
 
 
@@ -230,12 +232,18 @@ def unique(base: str, taken: set) -> str:
 
 # ============================================================================ media
 def safe_name(name: str) -> str:
-    """A bank's file name as a name in the media folder: its last part, in ASCII letters, digits, '.', '-', '_'."""
+    """A bank's file name as a name in the media folder: its last part, in ASCII letters, digits, '-' and '_'."""
     last = name.replace("\\", "/").rsplit("/", 1)[-1]
     ascii_name = unicodedata.normalize("NFKD", last).encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name)).strip(".-_")
-    stem, dot, ext = cleaned[:80].rpartition(".")
-    return cleaned[:80] if cleaned and (stem or not dot) else "image" + (dot + ext if ext else "")
+    stem, dot, ext = ascii_name.rpartition(".")
+    if not dot:
+        stem, ext = ascii_name, ""
+
+    def clean(part: str, most: int) -> str:
+        return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_-]+", "-", part)).strip("-_")[:most]
+
+    stem, ext = clean(stem, 80) or "image", clean(ext, 10)
+    return f"{stem}.{ext}" if ext else stem
 
 
 def plan_media(questions: Sequence[Imported], course: Path, problems: Problems) -> Tuple[List, Dict[int, List[str]]]:
@@ -265,7 +273,7 @@ def plan_media(questions: Sequence[Imported], course: Path, problems: Problems) 
                     files.append((folder / name, medium.data))
             alt = f" (alt text {quoted(medium.alt)})" if medium.alt else ""
             notes.setdefault(n, []).append(
-                f"adapted: the image {MEDIA}/{name}{alt} was in the question; quiz questions show text only"
+                f"the image {MEDIA}/{name}{alt} was in the question; quiz questions show text only"
             )
     return files, notes
 
@@ -310,12 +318,11 @@ def import_banks(paths: Sequence[Path], out: Path, merge: bool, skip_unsupported
         raise InvalidCourse(problems)
     course = out.parent
     media, media_notes = plan_media(questions, course, problems)
-    questions = [q._replace(comments=q.comments + media_notes.get(n, [])) for n, q in enumerate(questions)]
-    for n, q in enumerate(questions):
-        if n in media_notes:
-            where = q.where
-            problems.add(where.file, f"{q.label}: its images are not shown: quiz questions are text only", where.line,
-                         where.col, level=WARNING)  # fmt: skip
+    for n, messages in media_notes.items():
+        q = questions[n]
+        questions[n] = q._replace(comments=q.comments + ["adapted: " + message for message in messages])
+        for message in messages:
+            problems.add(q.where.file, f"{q.label}: {message}", q.where.line, q.where.col, level=WARNING)
     shuffle_default = bool(existing[1].data.get("shuffle_choices", False)) if existing else False
     taken = {q.id for q in existing[2].questions} | _evaluation_ids(existing[2]) if existing else set()
     questions = _with_ids(questions, taken)
@@ -380,7 +387,7 @@ def _fresh(questions: List[Imported], categories, paths, shuffle_default: bool) 
     for n, q in enumerate(questions):
         groups.setdefault(q.category, []).append((n, _mapping(q, shuffle_default), q.comments))
     names = [category_name(c) for c in groups]
-    if len(groups) == 1:
+    if len(groups) == 1 and not categories.get(next(iter(groups))):  # one category, without a pool's settings
         pools = [(None, next(iter(groups.values())))]
         title = names[0] or _title(paths[0])
     else:
@@ -430,6 +437,7 @@ def _check(questions: List[Imported], shuffle_default: bool, problems: Problems)
             continue
         q = questions[index]
         message = re.sub(r"^questions\[\d+\]\.?", "", problem.message).lstrip(": ")
+        message = re.sub(r" \(also at line \d+\)", "", message)  # a line of the text checked, not of the bank
         problems.add(q.where.file, f"{q.label}: {message}", q.where.line, q.where.col, problem.hint, problem.level)
     return list(quiz.questions) if quiz is not None else None
 

@@ -56,6 +56,8 @@ class Where(NamedTuple):
 class Note(NamedTuple):
     level: str  #: NOTE or WARNING
     message: str
+    where: Optional[Where] = None  #: where in the bank, when more precise than the question
+    hint: Optional[str] = None
 
 
 class Medium(NamedTuple):

@@ -16,6 +16,7 @@ question bank never needs one, and it is where entity expansion and external fil
 
 from __future__ import annotations
 
+import base64
 import binascii
 import json
 import re
@@ -42,6 +43,8 @@ from builder.qbank.moodle import number as decimal
 from builder.qbank.text import XML_FORMATS, MarkdownMissing, to_plain
 
 EXTRAS = "coursepack:"
+#: Where the document's root element starts (a DOCTYPE can only come before it).
+FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 #: The qtypes read here (Moodle's names; ``matching`` is what its exporter writes for ``match``).
 READ = ("multichoice", "truefalse", "shortanswer", "numerical", "matching", "match", "ordering")
 ORDERING_SELECT = {"ALL": "ALL", "EXACT": "ALL", "CONTIGUOUS": "CONTIGUOUS", "CONTIG": "CONTIGUOUS"}
@@ -57,6 +60,10 @@ def parser() -> etree.XMLParser:
 # ============================================================================ reading
 def read(data: bytes, file: str, problems: Problems) -> List[Union[MoodleQuestion, Category]]:
     """The categories and questions of the Moodle XML *data*, in order; problems go to *problems*."""
+    doctype, root_at = data.find(b"<!DOCTYPE"), FIRST_ELEMENT.search(data)
+    if 0 <= doctype < (root_at.start() if root_at else len(data)):
+        _doctype(data, doctype, file, problems)
+        return []
     try:
         root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as exc:
@@ -72,13 +79,8 @@ def read(data: bytes, file: str, problems: Problems) -> List[Union[MoodleQuestio
             hint="a Moodle XML bank is a <quiz> element holding <question> elements; check the file is complete",
         )
         return []
-    if root.getroottree().docinfo.doctype:
-        problems.add(
-            file,
-            "the file has a DOCTYPE, which a Moodle XML question bank never needs",
-            data[: max(0, data.find(b"<!DOCTYPE"))].count(b"\n") + 1,
-            hint="remove the <!DOCTYPE …> declaration (coursepack never loads DTDs or expands their entities)",
-        )
+    if root.getroottree().docinfo.doctype:  # one the byte search could not see (another encoding)
+        _doctype(data, 0, file, problems)
         return []
     if root.tag != "quiz":
         problems.add(
@@ -95,6 +97,15 @@ def read(data: bytes, file: str, problems: Problems) -> List[Union[MoodleQuestio
             if item is not None:
                 out.append(item)
     return out
+
+
+def _doctype(data: bytes, at: int, file: str, problems: Problems) -> None:
+    problems.add(
+        file,
+        "the file has a DOCTYPE, which a Moodle XML question bank never needs",
+        data[:at].count(b"\n") + 1,
+        hint="remove the <!DOCTYPE …> declaration (coursepack never loads DTDs or expands their entities)",
+    )
 
 
 class _Question:
@@ -147,7 +158,7 @@ class _Question:
         for f in element.findall("file") if element is not None else ():
             path = (f.get("path") or "/").strip()
             try:
-                data = binascii.a2b_base64("".join((f.text or "").split()))
+                data = base64.b64decode("".join((f.text or "").split()), validate=True)
             except (binascii.Error, ValueError):
                 self.error(f, f"the file '{f.get('name')}' is not valid base64", hint="export the question again")
                 continue

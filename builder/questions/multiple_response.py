@@ -38,13 +38,19 @@ class MultipleResponse(ChoicesType):
     # Moodle scores a multiple-answer question as the sum of the fractions of the answers ticked (at
     # least 0): right answers worth 1/k each and wrong ones -1/k is exactly coursepack's partial credit.
     def moodle_scoring(self, mq, extras, note):
-        from builder.qbank.moodle import Unsupported
+        from builder.qbank.moodle import Unsupported, percent
 
         rights = [a.fraction for a in mq.answers if a.fraction > 0]
         if not rights:
             raise Unsupported(
                 "no answer earns any marks, so there is no right choice",
                 'give the right answers a positive weight such as %50% (GIFT) or fraction="50" (Moodle XML)',
+            )
+        if abs(sum(rights) - 1) >= 0.005:  # what Moodle's own importer refuses (errfractionsaddwrong)
+            raise Unsupported(
+                f"the right answers add up to {percent(sum(rights))}%, and Moodle itself refuses a multiple-answer "
+                "question whose right answers do not add up to 100%",
+                "give the right answers weights that add up to 100%, such as %50% and %50%",
             )
         partial = extras.pop("partial_credit", None)
         if partial is None:
