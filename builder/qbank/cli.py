@@ -141,7 +141,7 @@ def export_questions(course, fmt, out, strict, quiet):
         _refused(console, _strict(result.warnings), strict)
     console.problems(result.warnings)
     if out is not None and str(out) == "-":
-        click.get_binary_stream("stdout").write(result.data)
+        click.echo(result.data, nl=False)
         return
     target = out or Path(f"{result.course_id}-questions{FORMATS[fmt]}")
     _run(lambda: _write(target, result.data), console)

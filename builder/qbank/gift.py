@@ -236,28 +236,16 @@ class _Question:
         return idnumber, extras
 
     def kind(self, mask: str, at: int) -> str:
-        """Moodle's qtype for this answer block (mask: the block's text with escapes masked)."""
-        body = mask.strip()
-        if ORDERING.match(mask):
-            return "ordering"
-        if not body:
-            return "essay"
-        if body[0] == "#":
-            return "numerical"
-        if "~" in body:
-            return "multichoice"
-        if "=" in body and "->" in body:
-            return "match"
-        check = body[: body.index("#")].strip() if body.find("#") > 0 else body
-        if check in TRUE_FALSE:
-            return "truefalse"
-        if check.upper() in TRUE_FALSE:
+        """Moodle's qtype for this answer block, with a warning for a true/false answer in lower case."""
+        qtype = answer_kind(mask)
+        check = _true_false_check(mask)
+        if qtype == "shortanswer" and check.upper() in TRUE_FALSE:
             self.warn(
                 at + mask.find(check),
                 f"'{{{check}}}' is a short-answer question with the answer '{check}' in Moodle",
                 hint="a true/false question is written {T}, {TRUE}, {F} or {FALSE}, in capitals",
             )
-        return "shortanswer"
+        return qtype
 
     def question(self, qtype, name, idnumber, extras, text, general, at, answers) -> Optional[MoodleQuestion]:
         fmt, body = text_format(text.strip(), "moodle")
@@ -342,16 +330,6 @@ class _Question:
         return self.plain(abody, afmt, offset), self.plain(fbody, ffmt, offset)
 
     def multichoice(self, raw, mask, at, fmt):
-        previous = 0
-        for i, c in enumerate(mask):
-            if c in "~=":
-                if c == "=" and "#" in mask[previous:i]:
-                    self.warn(
-                        at + i,
-                        "this '=' inside a feedback starts a new right answer in Moodle",
-                        hint="write '\\=' for an equals sign in a text",
-                    )
-                previous = i
         parts = self.pieces(raw, mask, at, "~=", keep="=")
         if len(parts) < 2:
             self.error(
@@ -485,6 +463,27 @@ class _Question:
             "select": ORDERING_SELECT.get(select, "RANDOM"),
             "selectcount": n if 2 <= n <= len(items) else min(6, len(items)),
         }
+
+
+def answer_kind(mask: str) -> str:
+    """Moodle's qtype for an answer block (its text with escapes masked), decided as Moodle's GIFT importer does."""
+    body = mask.strip()
+    if ORDERING.match(mask):
+        return "ordering"
+    if not body:
+        return "essay"
+    if body[0] == "#":
+        return "numerical"
+    if "~" in body:
+        return "multichoice"
+    if "=" in body and "->" in body:
+        return "match"
+    return "truefalse" if _true_false_check(mask) in TRUE_FALSE else "shortanswer"
+
+
+def _true_false_check(mask: str) -> str:
+    body = mask.strip()
+    return body[: body.index("#")].strip() if body.find("#") > 0 else body
 
 
 def text_format(raw: str, default: str) -> Tuple[str, str]:

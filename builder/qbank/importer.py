@@ -368,7 +368,10 @@ def _with_ids(questions: List[Imported], taken: set) -> List[Imported]:
     for q in questions:
         qid = unique(q.base_id, taken)
         taken.add(qid)
-        out.append(q._replace(mapping={**q.mapping, "id": qid}))
+        comments = q.comments
+        if qid != q.base_id:
+            comments = comments + [f"note: the id '{q.base_id}' is taken, so this question is '{qid}'"]
+        out.append(q._replace(mapping={**q.mapping, "id": qid}, comments=comments))
     return out
 
 
