@@ -148,7 +148,7 @@ class Matching(QuestionType):
     moodle_qtype = "match"
 
     def from_moodle(self, mq, extras, note):
-        from builder.qbank.moodle import quoted
+        from builder.qbank.moodle import Unsupported, quoted
 
         pairs, distractors = [], []
         for item, answer in mq.subquestions:
@@ -158,6 +158,8 @@ class Matching(QuestionType):
                 distractors.append(answer)
             elif item:
                 note(f"the item {quoted(item)} has no answer in the bank: left out", "warning")
+        if len(pairs) < 2:
+            raise Unsupported(f"a matching question needs 2 items with answers, and this one has {len(pairs)}")
         targets = {pair["target"] for pair in pairs}
         distractors = [d for d in dict.fromkeys(distractors) if d not in targets]  # Moodle lists an answer once
         out: Dict[str, object] = {"pairs": pairs}
