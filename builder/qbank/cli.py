@@ -95,9 +95,8 @@ def import_questions(files, out, merge, skip_unsupported, strict, quiet):
     parts += [f"{len(result.media)} image{'s' if len(result.media) != 1 else ''} written"] if result.media else []
     extra = f" ({', '.join(parts)})" if parts else ""
     verb = "added" if merge else "imported"
-    console.line(
-        f"{verb} {result.imported} question{'s' if result.imported != 1 else ''} into {display_path(out)}{extra}"
-    )
+    n = result.imported
+    console.line(f"{verb} {n} question{'s' if n != 1 else ''} {'to' if merge else 'into'} {display_path(out)}{extra}")
 
 
 @click.command("export-questions")
