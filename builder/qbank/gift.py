@@ -71,13 +71,17 @@ BLANK = "_____"  #: what Moodle puts where a missing word's answer block was
 
 
 # ============================================================================ reading
-def read(text: str, file: str, problems: Problems) -> List[Union[MoodleQuestion, Category]]:
-    """The categories and questions of GIFT *text*, in order; problems go to *problems*."""
+def read(text: str, file: str, problems: Problems, most: int) -> List[Union[MoodleQuestion, Category]]:
+    """The categories and questions of GIFT *text*, in order, read up to one question past *most*."""
     out: List[Union[MoodleQuestion, Category]] = []
+    questions = 0
     for block in _blocks(text):
         item = _Question(block, file, problems).read()
         if item is not None:
             out.append(item)
+            questions += not isinstance(item, Category)
+            if questions > most:
+                break
     return out
 
 

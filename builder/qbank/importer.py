@@ -21,6 +21,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from builder import limits, yamldoc
 from builder.fileguard import Refused, read_regular
+from builder.lessons import decode_utf8
 from builder.model import Question
 from builder.problems import InvalidCourse, Problem, Problems, display_path
 from builder.qbank import gift, moodlexml, yamlout
@@ -97,13 +98,12 @@ def read_banks(paths: Sequence[Path], problems: Problems):
         except Refused as exc:
             problems.add(shown, exc.message, hint=exc.hint)
             continue
+        left = most - len(out)  # a reader stops one question past the limit: a huge bank is not read to its end
         if reader == "gift":
-            from builder.lessons import decode_utf8
-
             text = decode_utf8(data, shown, problems)
-            items = gift.read(text, shown, problems) if text is not None else []
+            items = gift.read(text, shown, problems, left) if text is not None else []
         else:
-            items = moodlexml.read(data, shown, problems)
+            items = moodlexml.read(data, shown, problems, left)
         category = ""
         for item in items:
             if isinstance(item, Category):

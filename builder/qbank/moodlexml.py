@@ -58,8 +58,8 @@ def parser() -> etree.XMLParser:
 
 
 # ============================================================================ reading
-def read(data: bytes, file: str, problems: Problems) -> List[Union[MoodleQuestion, Category]]:
-    """The categories and questions of the Moodle XML *data*, in order; problems go to *problems*."""
+def read(data: bytes, file: str, problems: Problems, most: int) -> List[Union[MoodleQuestion, Category]]:
+    """The categories and questions of the Moodle XML *data*, in order, read up to one question past *most*."""
     doctype, root_at = data.find(b"<!DOCTYPE"), FIRST_ELEMENT.search(data)
     if 0 <= doctype < (root_at.start() if root_at else len(data)):
         _doctype(data, doctype, file, problems)
@@ -91,11 +91,15 @@ def read(data: bytes, file: str, problems: Problems) -> List[Union[MoodleQuestio
         )
         return []
     out: List[Union[MoodleQuestion, Category]] = []
+    questions = 0
     for element in root:
         if element.tag == "question":
             item = _Question(element, file, problems).read()
             if item is not None:
                 out.append(item)
+                questions += not isinstance(item, Category)
+                if questions > most:
+                    break
     return out
 
 

@@ -8,6 +8,9 @@ quiz, every 'adapted:' comment must be a warning on stderr, and embedded images 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -135,3 +138,20 @@ def test_the_import_builds(runner, monkeypatch, make_course, tmp_path):
     assert result.exit_code == 0, result.stderr
     built = runner.invoke(main, ["build", str(course), "-o", str(tmp_path / "dist")])
     assert built.exit_code == 0, built.stderr
+
+
+def test_a_build_does_not_load_the_question_bank_modules(tmp_path):
+    """Start-up stays as it was: the qbank package is imported only when one of its commands runs."""
+    sample = str(REPO / "course_src" / "self-compassion")
+    code = textwrap.dedent(f"""\
+        import runpy, sys
+        sys.argv = ["coursepack", "build", {sample!r}, "-o", {str(tmp_path)!r}, "-q"]
+        try:
+            runpy.run_module("builder", run_name="__main__")
+        except SystemExit as exit:
+            assert not exit.code, exit.code
+        print(sorted(m for m in sys.modules if m.startswith("builder.qbank") or m == "markdown"))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
