@@ -10,6 +10,7 @@ Both file formats are ways of writing Moodle's own question records, so the work
   ``from_moodle``), including where the scoring cannot be the same.
 
 ``importer.py`` turns bank files into quiz.yaml questions (ids, categories as pools, checks by the
-quiz reader itself, media), ``yamlout.py`` writes or extends quiz.yaml text, ``exporter.py`` writes a
-course's quiz as a bank, and ``cli.py`` holds the two commands (imported only when one runs).
+quiz reader itself), ``media.py`` writes their embedded images, ``yamlout.py`` writes or extends
+quiz.yaml text, ``exporter.py`` writes a course's quiz as a bank, and ``cli.py`` holds the two
+commands (imported only when one runs).
 """

@@ -34,6 +34,7 @@ from builder.qbank.moodle import (
     decimal_text,
     number,
     ordering_grading,
+    ordering_select,
     percent,
 )
 from builder.qbank.text import LOOKS_LIKE_HTML, MarkdownMissing, to_plain
@@ -58,15 +59,6 @@ EXTRAS = "coursepack:"
 #: What Moodle's model holds and GIFT cannot say, carried in the coursepack: comment (besides the weight):
 #: (comment key, MoodleQuestion field, the qtypes it belongs to).
 GIFT_EXTRAS = (("shuffle", "shuffle", ("multichoice",)), ("case_sensitive", "usecase", ("shortanswer",)))
-#: The ordering type's select types and their aliases (an unknown one is Moodle's default, RANDOM).
-ORDERING_SELECT = {
-    "ALL": "ALL",
-    "EXACT": "ALL",
-    "RANDOM": "RANDOM",
-    "REL": "RANDOM",
-    "CONTIGUOUS": "CONTIGUOUS",
-    "CONTIG": "CONTIGUOUS",
-}
 BLANK = "_____"  #: what Moodle puts where a missing word's answer block was
 
 
@@ -154,6 +146,7 @@ class _Question:
         self.notes: List[Note] = []
         self.failed = False
         self.text_at = 0  #: where the question text starts
+        self.extras_at = Where(file)  #: where the coursepack: comment is
 
     # ------------------------------------------------------------------ positions and problems
     def where(self, offset: int = 0) -> Where:
@@ -225,7 +218,6 @@ class _Question:
     def comments(self) -> Tuple[str, Optional[Dict[str, Any]]]:
         """The idnumber (``// [id:…]``) and the ``// coursepack: {…}`` settings of the block."""
         idnumber, extras = "", None
-        self.extras_at = Where(self.file)
         for lineno, indent, text in self.block.comments:
             body = text[2:].strip()
             if not idnumber:
@@ -286,7 +278,7 @@ class _Question:
 
     def plain(self, raw: str, fmt: str, at: int) -> str:
         try:
-            text, notes, media = to_plain(unescape(raw), fmt)
+            text, notes, _ = to_plain(unescape(raw), fmt)  # GIFT embeds no files: an image is only named
         except MarkdownMissing:
             if not self.failed:  # once per question: its answers and feedback follow the text's format
                 self.error(
@@ -464,7 +456,7 @@ class _Question:
         return {
             "answers": tuple(Answer(item, 1.0) for item in items),
             "grading": ordering_grading(grading),
-            "select": ORDERING_SELECT.get(select, "RANDOM"),
+            "select": ordering_select(select),
             "selectcount": n if 2 <= n <= len(items) else min(6, len(items)),
         }
 

@@ -25,6 +25,7 @@ from builder.lessons import decode_utf8
 from builder.model import Question
 from builder.problems import InvalidCourse, Problem, Problems, display_path
 from builder.qbank import gift, moodlexml, yamlout
+from builder.qbank.media import plan_media
 from builder.qbank.moodle import (
     DEFAULT_COMBINED,
     NOTE,
@@ -43,7 +44,6 @@ from builder.questions.registry import TYPES
 from builder.quiz import QUESTION_ID, read_quiz
 
 READERS = {".gift": "gift", ".txt": "gift", ".xml": "xml"}
-MEDIA = "media"
 #: Why Moodle's other question types cannot be imported, and what to do instead.
 UNSUPPORTED = {
     "multianswer": "a Cloze question has several gaps in one text, and a coursepack question has one answer",
@@ -230,74 +230,6 @@ def unique(base: str, taken: set) -> str:
         n += 1
 
 
-# ============================================================================ media
-def safe_name(name: str) -> str:
-    """A bank's file name as a name in the media folder: its last part, in ASCII letters, digits, '-' and '_'."""
-    last = name.replace("\\", "/").rsplit("/", 1)[-1]
-    ascii_name = unicodedata.normalize("NFKD", last).encode("ascii", "ignore").decode("ascii")
-    stem, dot, ext = ascii_name.rpartition(".")
-    if not dot:
-        stem, ext = ascii_name, ""
-
-    def clean(part: str, most: int) -> str:
-        return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_-]+", "-", part)).strip("-_")[:most]
-
-    stem, ext = clean(stem, 80) or "image", clean(ext, 10)
-    return f"{stem}.{ext}" if ext else stem
-
-
-def plan_media(questions: Sequence[Imported], course: Path, problems: Problems) -> Tuple[List, Dict[int, List[str]]]:
-    """The media files to write (path, bytes) and each question's comments about its images.
-
-    A file the course already holds with the same bytes is used as it is; another name is chosen
-    when the name is taken. Only regular files inside the course folder are ever written.
-    """
-    folder = course / MEDIA
-    root = course.resolve()
-    if os.path.lexists(folder) and (not folder.is_dir() or root not in folder.resolve().parents):
-        problems.add(
-            display_path(folder),
-            "the media folder is not a folder inside the course folder (a file, or a link that leads outside)",
-            hint="remove it or point it inside the course; images are only written inside the course folder",
-        )
-        return [], {}
-    planned: Dict[str, bytes] = {}
-    files: List[Tuple[Path, bytes]] = []
-    notes: Dict[int, List[str]] = {}
-    for n, q in enumerate(questions):
-        for medium in q.media:
-            name = _free_name(folder, safe_name(medium.name), medium.data, planned)
-            if name not in planned:
-                planned[name] = medium.data
-                if not (folder / name).exists():
-                    files.append((folder / name, medium.data))
-            alt = f" (alt text {quoted(medium.alt)})" if medium.alt else ""
-            notes.setdefault(n, []).append(
-                f"the image {MEDIA}/{name}{alt} was in the question; quiz questions show text only"
-            )
-    return files, notes
-
-
-def _free_name(folder: Path, name: str, data: bytes, planned: Dict[str, bytes]) -> str:
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    n = 1
-    while True:
-        candidate = name if n == 1 else f"{stem}-{n}{dot}{ext}"
-        path = folder / candidate
-        if candidate in planned:
-            if planned[candidate] == data:
-                return candidate
-        elif not os.path.lexists(path):
-            return candidate
-        elif (
-            path.is_file() and not path.is_symlink() and path.stat().st_size == len(data) and path.read_bytes() == data
-        ):
-            return candidate
-        n += 1
-
-
 # ============================================================================ the whole import
 def import_banks(paths: Sequence[Path], out: Path, merge: bool, skip_unsupported: bool) -> Result:
     """What importing *paths* into the quiz file *out* writes.
@@ -317,7 +249,7 @@ def import_banks(paths: Sequence[Path], out: Path, merge: bool, skip_unsupported
         )
         raise InvalidCourse(problems)
     course = out.parent
-    media, media_notes = plan_media(questions, course, problems)
+    media, media_notes = plan_media([q.media for q in questions], course, problems)
     for n, messages in media_notes.items():
         q = questions[n]
         questions[n] = q._replace(comments=q.comments + ["adapted: " + message for message in messages])

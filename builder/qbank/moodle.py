@@ -204,3 +204,12 @@ def feedback_kept_aside(note: Noter, answer: str, feedback: str) -> None:
     """Feedback that coursepack shows for no answer of this type, kept in a comment for the author."""
     if feedback:
         note(f"Moodle's feedback for the answer {quoted(answer)}: {quoted(feedback, 200)}")
+
+
+#: The ordering question type's select types by every name its importers take (Moodle's default: RANDOM).
+ORDERING_SELECT = {"ALL": "ALL", "EXACT": "ALL", "RANDOM": "RANDOM", "REL": "RANDOM", "CONTIGUOUS": "CONTIGUOUS",
+                   "CONTIG": "CONTIGUOUS"}  # fmt: skip
+
+
+def ordering_select(name: str) -> str:
+    return ORDERING_SELECT.get(name.strip().upper(), "RANDOM")

@@ -37,6 +37,7 @@ from builder.qbank.moodle import (
     Where,
     decimal_text,
     ordering_grading,
+    ordering_select,
     percent,
 )
 from builder.qbank.moodle import number as decimal
@@ -47,7 +48,6 @@ EXTRAS = "coursepack:"
 FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 #: The qtypes read here (Moodle's names; ``matching`` is what its exporter writes for ``match``).
 READ = ("multichoice", "truefalse", "shortanswer", "numerical", "matching", "match", "ordering")
-ORDERING_SELECT = {"ALL": "ALL", "EXACT": "ALL", "CONTIGUOUS": "CONTIGUOUS", "CONTIG": "CONTIGUOUS"}
 
 
 def parser() -> etree.XMLParser:
@@ -173,7 +173,7 @@ class _Question:
         """The plain text of a formatted text element (``<questiontext format="html">`` …)."""
         if element is None:
             return ""
-        fmt = XML_FORMATS.get((element.get("format") or "").strip(), "html") if element.get("format") else default
+        fmt = self.format_of(element, default)
         try:
             text, notes, media = to_plain(self.text(element), fmt, self.files(element))
         except MarkdownMissing:
@@ -301,7 +301,7 @@ class _Question:
             value = self.text(a) or "*"
             tolerance = self.text(a, "tolerance", "0") or "0"
             if value != "*" and decimal(value) is None or decimal(tolerance) is None:
-                bad = value if decimal(value) is None else tolerance
+                bad = tolerance if decimal(tolerance) is None else value
                 self.error(
                     a, f"'{bad}' is not a number", hint="write the answer and its tolerance as numbers (* for any)"
                 )
@@ -341,7 +341,7 @@ class _Question:
         return {
             "answers": tuple(a._replace(fraction=1.0) for a in answers),
             "grading": ordering_grading(self.text(self.el, "gradingtype", "RELATIVE")),
-            "select": ORDERING_SELECT.get(select.upper(), "RANDOM"),
+            "select": ordering_select(select),
             "selectcount": max(2, shown),
             "combined": self.combined(fmt),
         }
