@@ -3,7 +3,7 @@
     python bench/hostile.py [CASE ...] [--work DIR]
 
 Each case writes a course (into a temporary folder unless --work is given) at or past a limit of
-builder/limits.py, runs ``coursepack build`` on it once and prints the source's size, the exit
+builder/sources/limits.py, runs ``coursepack build`` on it once and prints the source's size, the exit
 code, the wall time, the processor time and the peak RSS of the build (GNU time: processor time
 includes the template renderer it starts, peak RSS is the larger of the two). The bound it checks:
 a source under 100 MB builds or is refused within 20 s and 500 MB. On a shared machine wall time

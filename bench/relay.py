@@ -41,33 +41,29 @@ from e2e.ralph_lrs import Ralph  # noqa: E402
 from e2e.relay_proc import RelayProcess  # noqa: E402
 from xapi.relay_statements import Session  # noqa: E402
 
-from builder.xapi.relay.allowlist import config_from_source  # noqa: E402
+from builder.xapi.releases import release_from_source  # noqa: E402
 
 XAPI_BLOCK = "\nxapi:\n  base_iri: https://ce.example.org/xapi\n  lms_homepage: https://lms.example.org\n"
 
 
-def make_batches(x: dict, count: int, size: int) -> list[bytes]:
-    """*count* bodies of *size* statements each, a learner's session over and over (new ids every time)."""
+def make_batches(config: dict, count: int, size: int) -> list[bytes]:
+    """*count* bodies of *size* statements each: learners' sessions one after the other (new learner, new ids)."""
     out = []
-    session = Session(x, "bench-learner-0")
     pool: list[dict] = []
     n = 0
     while len(out) < count:
-        if not pool:
-            n += 1
-            session = Session(x, f"bench-learner-{n}")
-            pool = session.trail()
         batch = []
         while len(batch) < size:
-            if not pool:
-                pool = session.trail()
+            if not pool:  # one session per learner: a registration is never completed twice
+                n += 1
+                pool = Session(config["xapi"], f"bench-learner-{n}", config=config).trail()
             batch.append(pool.pop(0))
         out.append(json.dumps(batch).encode())
     return out
 
 
 class StandInLRS:
-    """An "LRS" that reads the body and answers 200 at once (to measure the relay alone)."""
+    """An "LRS" that answers at once: 200 to a POST, an empty page to a query (to measure the relay alone)."""
 
     def __init__(self):
         class Handler(BaseHTTPRequestHandler):
@@ -84,11 +80,17 @@ class StandInLRS:
 
             def do_POST(self):  # noqa: N802
                 self.rfile.read(int(self.headers["Content-Length"]))
+                self._answer(b"[]")
+
+            def do_GET(self):  # noqa: N802 - the relay's history query: nothing stored
+                self._answer(b'{"statements":[]}')
+
+            def _answer(self, body: bytes):
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(b"[]")
+                self.wfile.write(body)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -100,7 +102,9 @@ class StandInLRS:
         self.httpd.server_close()
 
 
-def post_all(port: int, path: str, headers: dict, bodies: list[bytes], concurrency: int) -> tuple[float, list[float]]:
+def post_all(
+    port: int, path: str, headers: dict, bodies: list[bytes], concurrency: int, timeout: float = 60
+) -> tuple[float, list[float]]:
     """Post every body (``concurrency`` threads, one connection each); return (wall seconds, latencies)."""
     latencies: list[float] = []
     errors: list[str] = []
@@ -108,7 +112,7 @@ def post_all(port: int, path: str, headers: dict, bodies: list[bytes], concurren
     queue = list(enumerate(bodies))
 
     def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         try:
             while True:
                 with lock:
@@ -116,9 +120,14 @@ def post_all(port: int, path: str, headers: dict, bodies: list[bytes], concurren
                         return
                     _, body = queue.pop()
                 started = time.perf_counter()
-                conn.request("POST", path, body=body, headers=headers)
-                response = conn.getresponse()
-                answer = response.read()
+                try:
+                    conn.request("POST", path, body=body, headers=headers)
+                    response = conn.getresponse()
+                    answer = response.read()
+                except OSError as exc:  # a timeout included: the run fails, it is not counted as done
+                    with lock:
+                        errors.append(f"{type(exc).__name__} after {time.perf_counter() - started:.0f} s")
+                    return
                 took = time.perf_counter() - started
                 with lock:
                     latencies.append(took)
@@ -161,7 +170,7 @@ def main() -> None:
     shutil.copytree(REPO / "course_src" / "self-compassion", course)
     with open(course / "course.yaml", "a", encoding="utf-8") as fh:
         fh.write(XAPI_BLOCK)
-    x = config_from_source(course)
+    config = release_from_source(course).config
     ralph = Ralph(work / "ralph", cors_origins=[])
     stand_in = StandInLRS()
     relay = RelayProcess(work / "relay", ralph.endpoint, ralph.username, ralph.password, [course], "--rate", "0")
@@ -184,7 +193,7 @@ def main() -> None:
         }
         # warm-up: connections, imports, Ralph's first write
         for port, path, headers in targets.values():
-            post_all(port, path, headers, make_batches(x, 4, args.batch), 1)
+            post_all(port, path, headers, make_batches(config, 4, args.batch), 1)
         for name in targets:
             results[name] = {"wall": 0.0, "latencies": []}
         for round_no in range(args.rounds):
@@ -192,7 +201,7 @@ def main() -> None:
             for name in order:
                 port, path, headers = targets[name]
                 wall, latencies = post_all(
-                    port, path, headers, make_batches(x, args.requests, args.batch), args.concurrency
+                    port, path, headers, make_batches(config, args.requests, args.batch), args.concurrency
                 )
                 results[name]["wall"] += wall
                 results[name]["latencies"] += latencies

@@ -202,6 +202,7 @@ def build(
     sources, out_dir, schemas, jobs, quiet, strict, as_json, format_names, xapi_relay, xapi_embed_endpoint, xapi_key_env
 ):
     """Build each course folder in SOURCES (default: the current folder) into a package per format."""
+    # loaded when this command runs (start-up of the others)
     from builder.pipeline import build as run_build
 
     sources = _course_folders(sources, "the course folders to build")
@@ -312,6 +313,7 @@ def validate(targets, schemas, as_json, strict, quiet, format_names, out_dir):
     for target in targets:
         problems, summary, seconds = _validate_one(target, schemas_dir, format_names, out_dir, console)
         if strict:
+            # loaded when this command runs (start-up of the others)
             from builder.lint import as_errors
 
             problems = Problems(as_errors(problems))
@@ -338,6 +340,7 @@ def _validate_one(target: Path, schemas_dir, format_names, out_dir: Path, consol
 
     def check():
         if target.is_dir():
+            # loaded when this command runs (start-up of the others)
             from builder.pipeline import prepare
 
             try:
@@ -367,6 +370,7 @@ def new(name, title):
 
     The course builds, previews and validates as is. NAME must not exist (or be an empty folder).
     """
+    # loaded when this command runs (start-up of the others)
     from builder.scaffold import new_command
 
     _run(lambda: new_command(name, title))
@@ -396,6 +400,7 @@ def preview(source, port, open_browser, format_name):
     Rebuilds when a file changes and reloads the page; a change that does not build shows its
     errors while the last good build stays up. Listens on 127.0.0.1 only.
     """
+    # loaded when this command runs (start-up of the others)
     from builder.preview.server import run_preview
 
     (source,) = _course_folders((source,) if source else (), "the course folder to preview")
@@ -431,6 +436,7 @@ def verify_code(course, version, learner, date, typed):
     The code derives from the course id, the version, the learner id and the date (README,
     "The certificate"); a certificate whose printed details do not give its code was altered.
     """
+    # loaded when this command runs (start-up of the others)
     from builder.certificate import normalize_code, parse_date, verification_code
 
     course_id = course
@@ -438,7 +444,8 @@ def verify_code(course, version, learner, date, typed):
     if folder.is_dir() and not (folder / "course.yaml").is_file():
         raise click.BadParameter(f"the folder '{course}' has no course.yaml", param_hint="--course")
     if folder.is_dir():
-        from builder.source import course_identity
+        # loaded when this command runs (start-up of the others)
+        from builder.sources.course import course_identity
 
         try:
             course_id, stored_version = course_identity(folder)

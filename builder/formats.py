@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type, Union
 
 from builder.problems import Problems, display_path
+from builder.resources import adapter_scripts, templates_dir
 
 if TYPE_CHECKING:
     from builder.model import Course
@@ -48,7 +49,8 @@ class Format:
     descriptor: ClassVar[str] = ""
     #: the player page that every format's package launches
     launch_file: ClassVar[str] = "index.html"
-    #: the runtime script (``templates/runtime/<adapter>``) through which the player talks to the LMS
+    #: the runtime script through which the player talks to the LMS: for a built-in format a file of
+    #: ``templates/runtime/adapters/``, copied to ``assets/<adapter>``
     adapter: ClassVar[str] = ""
     #: the most characters of progress data (suspend data) the LMS API stores; None: no limit checked
     suspend_limit: ClassVar[Optional[int]] = None
@@ -68,18 +70,17 @@ class Format:
     # ------------------------------------------------------------------ checks on the course
     def check(self, course: "Course", problems: Problems, shown: str) -> None:
         """The format's own rules on a course (by default: its adapter exists, its progress data fits the API)."""
-        from builder.render import runtime_files
-
         if self.adapter not in {p.name for p in runtime_files(course, self.adapter)}:
             # A package without its adapter would play but never track: refuse it.
             problems.add(
                 shown,
                 f"'--format {self.name}' cannot build yet: this coursepack has no runtime adapter for the "
-                f"{self.title} (templates/runtime/{self.adapter}), so the package could not report to the LMS",
+                f"{self.title} (templates/runtime/adapters/{self.adapter}), so the package could not report to the LMS",
                 hint="choose another --format for now: " + ", ".join(n for n in names() if n != self.name),
             )
         if self.suspend_limit is None:
             return
+        # the engine's twin loads only when a course is checked (start-up)
         from builder.suspend import worst_case_length
 
         worst = worst_case_length(course)
@@ -98,7 +99,7 @@ class Format:
 
     def plan(self, course: "Course", page_html: str) -> List["Entry"]:
         """The package's entries: the descriptor first, then every other file sorted by name."""
-        from builder.render import package_files
+        # the zip writer loads only for a build (start-up of the other commands)
         from builder.zipwriter import Entry
 
         files = package_files(course, self.launch_file, page_html, self.adapter)
@@ -162,8 +163,13 @@ def get(name: str) -> Format:
 
 
 def adapters() -> Set[str]:
-    """Every runtime adapter script a registered format ships: a package carries only its own."""
-    return {get(name).adapter for name in names()}
+    """Every runtime adapter script, so that a package carries only its own.
+
+    The built-in formats' adapters are the files of ``templates/runtime/adapters/`` (listed, so no
+    format module is imported for it: start-up time); a format added with :func:`register`
+    contributes its own.
+    """
+    return set(adapter_scripts()) | {entry.adapter for entry in _registry.values() if not isinstance(entry, str)}
 
 
 def parse(value: str) -> Tuple[str, ...]:
@@ -179,6 +185,51 @@ def parse(value: str) -> Tuple[str, ...]:
     if unknown:
         raise ValueError(f"unknown format {unknown[0]!r}; use one or more of {', '.join(known)}, comma-separated")
     return tuple(dict.fromkeys(given))
+
+
+# ---------------------------------------------------------------------- what every package carries
+#: Runtime files a package carries only when its course turns the feature on (``runtime_files(course)``).
+OPTIONAL_RUNTIME = {
+    "xapi.js": lambda course: course.xapi is not None,
+    "certificate.js": lambda course: course.certificate,
+}
+
+
+def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None) -> List[Path]:
+    """Static files copied byte for byte into the package's ``assets/`` folder, sorted by name.
+
+    Optional files (:data:`OPTIONAL_RUNTIME`) are included only for a *course* that uses them, and
+    of the formats' runtime adapters only *adapter*, the package's own (builder/formats.py).
+    A course's own ``templates/static/*`` and ``templates/runtime/*`` replace the default file
+    of the same name (``assets/`` is flat) or are added to it.
+    """
+    root = templates_dir()
+    by_name = {p.name: p for folder in ("static", "runtime") for p in (root / folder).iterdir() if p.is_file()}
+    by_name.update(adapter_scripts())
+    if course is not None and course.templates_dir is not None:
+        for rel in course.template_files:
+            if rel.startswith(("static/", "runtime/")):
+                by_name[rel.split("/", 1)[1]] = course.templates_dir / rel
+    other_adapters = adapters() - {adapter}
+    files = [
+        p
+        for name, p in by_name.items()
+        if name not in other_adapters
+        and (name not in OPTIONAL_RUNTIME or (course is not None and OPTIONAL_RUNTIME[name](course)))
+    ]
+    return sorted(files, key=lambda p: p.name)
+
+
+def package_files(course: Course, launch_file: str, page_html: str, adapter: str) -> List["Entry"]:
+    """What every package carries, sorted by name: the page, the runtime files and the course's assets."""
+    # the zip writer loads only for a build (start-up of the other commands)
+    from builder.zipwriter import Entry
+
+    files = [Entry(launch_file, data=page_html.encode("utf-8"))]
+    files += [Entry(f"assets/{p.name}", source=p) for p in runtime_files(course, adapter)]
+    files += [Entry(asset.path, source=asset.source) for asset in course.assets]
+    files.sort(key=lambda e: e.name)
+    return files
 
 
 # ---------------------------------------------------------------------- validate a zip

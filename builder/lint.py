@@ -1,15 +1,15 @@
 """Lint: warnings about courses that build but trip up learners or LMSs.
 
-Hard errors (a missing file, a bad key) stop the build in :mod:`builder.source` and
-:mod:`builder.lessons`. The checks here find what still builds but goes wrong later: anchors
+Hard errors (a missing file, a bad key) stop the build in :mod:`builder.sources.course` and
+:mod:`builder.sources.lessons`. The checks here find what still builds but goes wrong later: anchors
 that jump nowhere, images without alt text, ``http:`` resources that an LMS served over HTTPS
 blocks, media over the course's size budget, files nothing uses, lessons that call the LMS API
 behind the player's back, and headings that skip a level. Each finding is a
-``Problem(level="warning")`` with a stable ``code`` (:data:`CODES`), so authors can silence one
+``Problem(level="warning")`` with a stable ``code`` (:data:`builder.model.LINT_CODES`), so authors can silence one
 (``lint: ignore: [...]`` in course.yaml) and ``coursepack validate --strict`` can fail CI on any.
 
 This module never writes. It runs after the course loaded cleanly and reads what the loader kept
-(:class:`builder.sourcefiles.SourceFiles`: the parsed course.yaml and quiz file, the lesson texts);
+(:class:`builder.sources.files.SourceFiles`: the parsed course.yaml and quiz file, the lesson texts);
 the few files it reads itself (stylesheets, scripts, other HTML pages) go through the same record,
 so the packagers do not read them again.
 """
@@ -26,34 +26,12 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from builder.fileguard import Refused
-from builder.lessons import CSS_URL
-from builder.limits import SCAN_BYTES
-from builder.model import Course
+from builder.model import DEFAULT_MEDIA_BUDGET_KB, Course
 from builder.problems import Problem, Problems, did_you_mean, display_path
-from builder.reader import Reader
-
-#: Every warning code, with what it means. Codes are stable: CI configurations name them.
-CODES: Dict[str, str] = {
-    "link-anchor": "a '#fragment' link that jumps to nothing (or that the player ignores)",
-    "link-broken": "a reference to a file that the package will not contain",
-    "id-duplicate": "an id used twice in the player page (all lessons share one page)",
-    "img-alt": "an image without alt text",
-    "http-resource": "a resource loaded over http:, which browsers block under an https LMS",
-    "media-size": "a packaged file larger than the course's media budget",
-    "file-unused": "a file in the course folder that nothing uses (it is not packaged)",
-    "lms-api": "lesson script that calls the LMS API itself",
-    "heading-level": "a heading that skips a level, or has the level of the lesson title",
-    "asset-name": "a packaged file whose name has spaces or non-ASCII characters",
-    "media-access": "a video without captions, an audio or silent video without a transcript, or autoplay",
-    "placeholder": "template text left for learners to see: [PLACEHOLDER], TODO, 'Name of the …', lorem ipsum",
-    "lesson-script": "lesson script (a <script>, an on… attribute, an <iframe srcdoc>): it runs in the player page",
-}
-
-#: Per-file budget when course.yaml sets none: 10 MB, a size most LMSs still stream comfortably.
-DEFAULT_MEDIA_BUDGET_KB = 10_000
-
-LINT_KEYS = ("media_budget_kb", "ignore")
+from builder.resources import templates_dir
+from builder.sources.fileguard import Refused
+from builder.sources.lessons import CSS_URL
+from builder.sources.limits import SCAN_BYTES
 
 #: id="…" attributes in the page templates; a Jinja expression inside one matches anything.
 TEMPLATE_ID = re.compile(r"""(?<![\w-])id=["']([^"']+)["']""")
@@ -104,7 +82,7 @@ NOT_SHOWN = frozenset(
 
 
 class Settings:
-    """The ``lint:`` block of course.yaml, and the file names course.yaml and the quiz mention."""
+    """The ``lint:`` block of course.yaml (read by the sources stage), and the file names the YAML mentions."""
 
     def __init__(self):
         self.budget_kb: float = DEFAULT_MEDIA_BUDGET_KB
@@ -519,7 +497,7 @@ class _Linter:
 
     def scannable(self, rel: str) -> Optional[bytes]:
         """The bytes of a packaged file that lint looks into, or None when it is unreadable or larger
-        than :data:`builder.limits.SCAN_BYTES` (not hand-written: reading it whole costs more than it finds)."""
+        than :data:`builder.sources.limits.SCAN_BYTES` (not hand-written: reading it whole costs more than it finds)."""
         try:
             if (self.root / rel).stat().st_size > SCAN_BYTES:
                 return None
@@ -587,7 +565,9 @@ class _Linter:
         if self.settings.quiz_file:
             used.add(posixpath.normpath(self.settings.quiz_file))
         used |= {posixpath.normpath(s) for s in self.settings.yaml_strings}
-        used |= {f"templates/{rel}" for rel in self.course.template_files}  # template overrides (builder/theme.py)
+        used |= {
+            f"templates/{rel}" for rel in self.course.template_files
+        }  # template overrides (builder/sources/theme.py)
         for rel in _course_files(self.root, skip=self.files.output):
             if rel not in used:
                 self.warn(
@@ -602,7 +582,6 @@ class _Linter:
 @functools.lru_cache(maxsize=None)
 def player_ids() -> Tuple[re.Pattern, ...]:
     """Patterns of the ids the player page gives its own elements (read from the templates)."""
-    from builder.render import templates_dir
 
     patterns = []
     for template in sorted(templates_dir().glob("*.html")):
@@ -623,7 +602,7 @@ def _is_player_id(name: str) -> bool:
 def _parse_fragment(text: str):
     """A lesson fragment as a plain lxml tree (the ``<body>`` element), with source lines.
 
-    The same HTML parser as :mod:`builder.lessons`, without lxml.html's element classes (lint
+    The same HTML parser as :mod:`builder.sources.lessons`, without lxml.html's element classes (lint
     only reads, and plain elements are about twice as fast to walk).
     """
     body = etree.fromstring(f"<html><body>{text}</body></html>", etree.HTMLParser()).find("body")
@@ -704,53 +683,34 @@ def _yaml_strings(value) -> Iterable[str]:
             yield from _yaml_strings(item)
 
 
-def read_settings(files, problems: Problems) -> Settings:
-    """The ``lint:`` block of course.yaml (checked, with located errors), plus what it names.
+def read_settings(course: Course, files) -> Settings:
+    """What lint needs besides the model: the course's ``lint:`` settings and the file names the YAML mentions.
 
-    :param files: the :class:`builder.sourcefiles.SourceFiles` of the loaded course.
+    :param files: the :class:`builder.sources.files.SourceFiles` of the loaded course.
     """
     settings = Settings()
+    settings.budget_kb = course.lint.media_budget_kb
+    settings.ignore = set(course.lint.ignore)
     doc = files.course_doc
     if doc is None or not isinstance(doc.data, dict):
         return settings
-    data = doc.data
     settings.quiz_file = files.quiz_file
-    settings.yaml_strings = {s for s in _yaml_strings(data) if "/" in s or "." in s}
+    settings.yaml_strings = {s for s in _yaml_strings(doc.data) if "/" in s or "." in s}
     if files.quiz_doc is not None:
         settings.yaml_strings |= {s for s in _yaml_strings(files.quiz_doc.data) if "/" in s}
-    if "lint" not in data:
-        return settings
-    r = Reader(doc, problems)
-    block = r.mapping(data["lint"], ("lint",), LINT_KEYS)
-    if block is None:
-        return settings
-    budget = r.number(block, ("lint",), "media_budget_kb", required=False, minimum=0, exclusive_minimum=True)
-    if budget is not None:
-        settings.budget_kb = budget
-    if "ignore" in block:
-        codes = block["ignore"]
-        if not isinstance(codes, list):
-            r.error(("lint", "ignore"), "expected a list of warning codes", hint="write e.g. ignore: [file-unused]")
-        else:
-            for i, code in enumerate(codes):
-                if code not in CODES:
-                    hint = did_you_mean(str(code), CODES) or "known codes: " + ", ".join(CODES)
-                    r.error(("lint", "ignore", i), f"'{code}' is not a warning code", hint=hint)
-                else:
-                    settings.ignore.add(code)
     return settings
 
 
 def lint_course(course: Course, files, warnings: Sequence[Problem] = ()) -> List[Problem]:
-    """Lint the course that :func:`builder.source.load_course` loaded.
+    """Lint the course that :func:`builder.sources.course.load_course` loaded.
 
-    :param files: the :class:`builder.sourcefiles.SourceFiles` it filled.
+    :param files: the :class:`builder.sources.files.SourceFiles` it filled.
     :param warnings: warnings found while loading the course; returned with the lint findings.
     :return: the warnings minus the codes course.yaml silences, sorted by file and line, plus
         errors when the ``lint:`` block of course.yaml is malformed.
     """
     problems = Problems()
-    settings = read_settings(files, problems)
+    settings = read_settings(course, files)
     findings = list(warnings) + list(_Linter(course, files, settings).run())
     kept = [p for p in findings if p.code not in settings.ignore]
     kept.sort(key=lambda p: (p.file, p.line or 0, p.code))

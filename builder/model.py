@@ -1,6 +1,6 @@
 """The course model: immutable records built from the sources, read by every packager.
 
-No I/O happens here. ``builder/source.py`` builds these records; the SCORM packager, the page
+No I/O happens here. ``builder/sources/course.py`` builds these records; the SCORM packager, the page
 renderer and the runtime configuration all read them, so each fact about a course has exactly one
 home.
 
@@ -53,8 +53,37 @@ class CECredit(NamedTuple):
     approval: str = ""
 
 
+#: Every lint warning code, with what it means (builder/lint.py finds them; ``lint.ignore`` in
+#: course.yaml silences them). Codes are stable: CI configurations name them.
+LINT_CODES = {
+    "link-anchor": "a '#fragment' link that jumps to nothing (or that the player ignores)",
+    "link-broken": "a reference to a file that the package will not contain",
+    "id-duplicate": "an id used twice in the player page (all lessons share one page)",
+    "img-alt": "an image without alt text",
+    "http-resource": "a resource loaded over http:, which browsers block under an https LMS",
+    "media-size": "a packaged file larger than the course's media budget",
+    "file-unused": "a file in the course folder that nothing uses (it is not packaged)",
+    "lms-api": "lesson script that calls the LMS API itself",
+    "heading-level": "a heading that skips a level, or has the level of the lesson title",
+    "asset-name": "a packaged file whose name has spaces or non-ASCII characters",
+    "media-access": "a video without captions, an audio or silent video without a transcript, or autoplay",
+    "placeholder": "template text left for learners to see: [PLACEHOLDER], TODO, 'Name of the …', lorem ipsum",
+    "lesson-script": "lesson script (a <script>, an on… attribute, an <iframe srcdoc>): it runs in the player page",
+}
+
+#: Per-file budget when course.yaml sets none: 10 MB, a size most LMSs still stream comfortably.
+DEFAULT_MEDIA_BUDGET_KB = 10_000
+
+
+class LintSettings(NamedTuple):
+    """The ``lint:`` block of course.yaml."""
+
+    media_budget_kb: float = DEFAULT_MEDIA_BUDGET_KB  #: per packaged file, before ``media-size`` warns
+    ignore: Tuple[str, ...] = ()  #: codes of :data:`LINT_CODES` never reported for this course
+
+
 class Theme(NamedTuple):
-    """The look of the player (``course.yaml`` ``theme:``, read by builder/theme.py).
+    """The look of the player (``course.yaml`` ``theme:``, read by builder/sources/theme.py).
 
     ``colors`` holds CSS custom properties of templates/static/player.css (without the ``--``),
     already checked for contrast, including the ones derived from the author's choices.
@@ -291,6 +320,7 @@ class Course(NamedTuple):
     source_dir: Optional[Path] = None
     xapi: Optional[XapiSettings] = None  #: None: no xAPI reporting
     theme: Optional[Theme] = None  #: None: the default theme
+    lint: LintSettings = LintSettings()
     certificate: bool = False  #: the learner can open a printable certificate once the course is passed
     templates_dir: Optional[Path] = None  #: the course's own templates/ folder (template overrides), if any
     template_files: Tuple[str, ...] = ()  #: its files, posix paths relative to that folder

@@ -13,9 +13,11 @@ from typing import Dict, List, Optional, Sequence
 
 from builder import formats
 from builder.model import Course
+from builder.page.render import render_player
+from builder.page.runtime_config import runtime_config
 from builder.problems import InvalidCourse, Problem, Problems, display_path
-from builder.render import render_player
-from builder.runtime_config import runtime_config
+from builder.sources.course import load_course
+from builder.sources.files import SourceFiles
 from builder.zipwriter import Deflater, Entry, write_zip
 
 
@@ -34,6 +36,7 @@ class Package:
     @property
     def runtime_gzip_bytes(self) -> int:
         """What the learner's browser downloads for the player: its JavaScript and CSS, gzipped."""
+        # only for the summary line
         import gzip
 
         total = 0
@@ -45,6 +48,7 @@ class Package:
 
     @property
     def suspend_worst_case(self) -> int:
+        # the engine's twin loads only for the summary (start-up)
         from builder.suspend import worst_case_length
 
         return worst_case_length(self.course)
@@ -71,9 +75,8 @@ def prepare(
     :param on_checked: called as ``on_checked(course, files)`` once a course is loaded and linted.
     :raises InvalidCourse: with every problem of every course, when any is an error.
     """
+    # the loaders and lint load when a build starts (start-up of --help and of validate on a zip)
     from builder.lint import lint_course
-    from builder.source import load_course
-    from builder.sourcefiles import SourceFiles
 
     started = time.perf_counter()
     problems = Problems()

@@ -55,6 +55,7 @@ class Problems(list):
 
     def add(self, file, message, line=None, col=None, hint=None, level="error", code=""):
         """Add a problem; a URL in its message or hint is shown without credentials (builder/redact.py)."""
+        # loaded with the first problem (start-up)
         from builder.redact import redact
 
         self.append(Problem(str(file), redact(message), line, col, redact(hint), level, code))
@@ -90,8 +91,26 @@ class BuildFailed(CoursepackError):
     exit_code = 1
 
 
+def kind_of(value) -> str:
+    """What *value* is, in an author's words (for "expected …, found …" messages)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'} (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'" if len(value) < 40 else "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> Optional[str]:
     """Return ``"did you mean 'x'?"`` for the closest choice, or None."""
+    # only when there is a problem to suggest for (start-up)
     import difflib
 
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)

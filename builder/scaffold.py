@@ -157,6 +157,7 @@ def course_title(name: str) -> str:
 
 def starter_files(folder: str, title: str, cid: str) -> Dict[str, str]:
     """The starter course: relative path -> text."""
+    # only when a starter is written
     from html import escape
 
     return {
@@ -218,6 +219,7 @@ def _umask() -> int:
 
 def new_command(target: Path, title: Optional[str]) -> None:
     """The body of ``coursepack new``: write the starter, then say what to do next."""
+    # the CLI's echo, only for the command
     import click
 
     files = create(target, title)

@@ -2,13 +2,20 @@
 
 * Every entry gets the same timestamp (``SOURCE_DATE_EPOCH`` when set, else 1980-01-01), the
   same permissions and the same creator system; the caller decides the order.
-* Files that are compressed already (video, audio, images, PDF, fonts, archives) are stored;
-  everything else is deflated at level 6, the level Info-ZIP uses.
-* Deflate work is spread over threads (zlib releases the GIL). Large files are cut into fixed
-  1 MiB chunks, each compressed with the previous 32 KiB as its dictionary and ended with a sync
-  flush, the way pigz does it. The chunk size never depends on the number of jobs, so the zip is
-  byte-identical whatever ``jobs`` is; a file of one chunk is ordinary single-stream deflate.
-* Files are streamed: at most a few chunks per job are in memory, whatever the media size.
+* Files that are compressed already (video, audio, images, PDF, fonts, archives) are stored.
+* Everything else is deflated. A file of up to :data:`WHOLE_MAX` bytes is deflated in one piece by
+  libdeflate (PyPI ``deflate``, pinned to one version in setup.cfg, because its bytes are what a
+  reproducible build promises), at :data:`LEVEL`: two to three times as fast as zlib, and about
+  as small as Info-ZIP's default (docs/build-speed.md). libdeflate only compresses whole buffers,
+  so a larger file is deflated by zlib in a stream, to bound memory: fixed 1 MiB chunks, each
+  compressed with the previous 32 KiB as its dictionary and ended with a sync flush (the way pigz
+  does it), a few chunks per job in memory whatever the file's size.
+* Which way a file goes depends on its size alone, and the chunk size is fixed, so the zip is
+  byte-identical whatever ``jobs`` is.
+* Deflate work is spread over threads. The ``deflate`` binding holds the GIL while it compresses,
+  so the threads call the same libdeflate function through ctypes, which releases it.
+* Whole files and their output live in anonymous maps, not on the heap: their memory goes back to
+  the system as soon as they are written (the heap would keep it), so the peak stays flat.
 * The zip is written to a temporary file beside the target and renamed at the end, so a failure
   never leaves a partial zip behind. No data descriptors are used: some Java unzip code (used by
   several LMSs) cannot read stored entries that have one.
@@ -19,6 +26,7 @@ from __future__ import annotations
 import collections
 import functools
 import hashlib
+import mmap
 import os
 import struct
 import tempfile
@@ -26,6 +34,8 @@ import time
 import zlib
 from pathlib import Path
 from typing import Callable, Deque, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
+
+import deflate
 
 #: Suffixes of formats that are compressed already; deflating them again only costs time.
 STORED_SUFFIXES = frozenset(
@@ -35,17 +45,28 @@ STORED_SUFFIXES = frozenset(
 """.split()
 )
 
-CHUNK = 1 << 20  #: deflate chunk and read size; part of the output format, never tuned per run
+#: libdeflate's level: the fastest whose output is about Info-ZIP's default size (0.7 % smaller on
+#: the medium benchmark course, 0.3 % larger on the large one: docs/build-speed.md).
+LEVEL = 6
+ZLIB_LEVEL = 6  #: zlib's level for streamed files: Info-ZIP's default
+#: Larger files to deflate are streamed through zlib, so that memory stays bounded: a whole file is
+#: in memory while it is compressed. Part of the output format (it decides which bytes a file
+#: gets), never tuned per run.
+WHOLE_MAX = 48 << 20
+CHUNK = 1 << 20  #: zlib's chunk and the read size; part of the output format, never tuned per run
+WINDOW = 1 << 15  #: deflate's window: the dictionary handed from one chunk to the next
 #: Below this much data to deflate, threads cost more than they save (and their import slows
 #: start-up); the bytes are the same either way.
 THREADS_FROM = 4 << 20
-#: Bytes each job may hold ahead of the writer (input being deflated, output not yet written).
-AHEAD_PER_JOB = 4 << 20
-WINDOW = 1 << 15  #: deflate's window: the dictionary handed from one chunk to the next
-LEVEL = 6
+#: Bytes each job may hold ahead of the writer (input being deflated, output not yet written); a
+#: whole file larger than the budget is let in alone. Two jobs: 48 MiB, which keeps the large
+#: benchmark course under 150 MB (docs/build-speed.md).
+AHEAD_PER_JOB = 24 << 20
 
 ZIP64_LIMIT = 0xFFFFFFFF
 STORED, DEFLATED = 0, 8
+
+crc32 = deflate.crc32  #: libdeflate's CRC-32: about four times as fast as zlib's (docs/build-speed.md)
 
 
 class Entry(NamedTuple):
@@ -95,10 +116,111 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _deflate(chunk: bytes, dictionary: bytes, last: bool) -> bytes:
-    """One chunk as raw deflate; runs in a worker thread (zlib releases the GIL)."""
+def _in_one_piece(size: int) -> bool:
+    """Whether a file of *size* bytes is deflated in one piece by libdeflate (else streamed through zlib)."""
+    return size <= WHOLE_MAX
+
+
+def _libdeflate(data) -> bytes:
+    """Raw deflate of *data* (bytes or a map) in one piece, through the binding (which keeps the GIL meanwhile)."""
+    return deflate.deflate_compress(data, LEVEL)
+
+
+@functools.lru_cache(maxsize=None)
+def _libdeflate_unlocked() -> Callable:
+    """The same compression through ctypes, which lets other threads run meanwhile.
+
+    The output goes into an anonymous map, of which only the pages libdeflate writes take memory;
+    it is given back as a view, and returns to the system when the writer drops it. Falls back to
+    the binding where its library does not export libdeflate's functions (same bytes; the threads
+    then take turns).
+    """
+    import ctypes  # only when libdeflate is first used (start-up)
+
+    try:
+        lib = ctypes.CDLL(deflate._deflate.__file__)
+        alloc, bound, compress, free = (
+            lib.libdeflate_alloc_compressor,
+            lib.libdeflate_deflate_compress_bound,
+            lib.libdeflate_deflate_compress,
+            lib.libdeflate_free_compressor,
+        )
+    except (OSError, AttributeError):  # pragma: no cover - depends on how the wheel was linked
+        return _libdeflate
+    alloc.argtypes, alloc.restype = [ctypes.c_int], ctypes.c_void_p
+    bound.argtypes, bound.restype = [ctypes.c_void_p, ctypes.c_size_t], ctypes.c_size_t
+    compress.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p, ctypes.c_size_t]
+    compress.restype = ctypes.c_size_t
+    free.argtypes, free.restype = [ctypes.c_void_p], None
+
+    def pointer(buffer):
+        """What ctypes passes as a pointer: bytes as they are, a map through a (temporary) array over it."""
+        return buffer if isinstance(buffer, bytes) else (ctypes.c_char * len(buffer)).from_buffer(buffer)
+
+    def unlocked(data) -> memoryview:
+        compressor = alloc(LEVEL)
+        if not compressor:
+            raise MemoryError("libdeflate could not allocate a compressor")
+        try:
+            room = bound(compressor, len(data))
+            out = _anonymous_map(room)
+            written = compress(compressor, pointer(data), len(data), pointer(out), room)
+        finally:
+            free(compressor)
+        if not written:  # cannot happen with room for the bound; never write a broken entry
+            raise RuntimeError("libdeflate could not compress")
+        return memoryview(out)[:written]
+
+    return unlocked
+
+
+def _whole(entry: Entry, compress: Callable) -> Tuple[int, int, bytes]:
+    """(CRC-32, size, raw deflate) of an entry deflated in one piece."""
+    if entry.data is not None:
+        return crc32(entry.data), len(entry.data), compress(entry.data)
+    data = _read_whole(entry.source)
+    try:
+        return crc32(data), len(data), compress(data)
+    finally:
+        if not isinstance(data, bytes):
+            data.close()
+
+
+def _anonymous_map(size: int):
+    """*size* bytes of memory of their own, which go back to the system when the map is closed."""
+    private = getattr(mmap, "MAP_PRIVATE", None)  # Unix: private pages cost less CPU than the default shared ones
+    return mmap.mmap(-1, size) if private is None else mmap.mmap(-1, size, flags=private)
+
+
+def _read_whole(path: Path):
+    """A file's bytes, in an anonymous map (whose memory goes back to the system once it is closed).
+
+    Read, not mapped from the file: a file truncated while mapped would kill the process (SIGBUS).
+    """
+    with open(path, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if not size:
+            return fh.read()
+        data = _anonymous_map(size)
+        got = 0
+        with memoryview(data) as view:
+            while got < size:
+                n = fh.readinto(view[got:])
+                if not n:
+                    break
+                got += n
+        more = fh.read()
+        if got < size or more:  # the file changed size while it was read: take what it holds now
+            whole = data[:got] + more
+            data.close()
+            return whole
+        return data
+
+
+def _deflate_chunk(chunk: bytes, dictionary: bytes, last: bool) -> bytes:
+    """One chunk of a streamed file as raw deflate; runs in a worker thread (zlib releases the GIL)."""
     comp = zlib.compressobj(
-        LEVEL, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY, **({"zdict": dictionary} if dictionary else {})
+        ZLIB_LEVEL, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY, **({"zdict": dictionary} if dictionary else {})
     )
     return comp.compress(chunk) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
@@ -233,11 +355,13 @@ def _chunks_with_dictionary(entry: Entry) -> Iterator[Tuple[bytes, bytes, bool]]
 class Deflater:
     """Deflates entries on worker threads, in zip order, ahead of the writer that takes them.
 
-    A feeder thread reads each entry, computes its CRC-32 and hands its chunks to a thread pool;
-    :meth:`take` gives the writer the deflated chunks in order. At most *budget* bytes (input
-    being deflated plus output not yet taken) are held, whatever the size of the media. A
-    pipeline starts one as soon as a course is loaded and linted, so the workers compress while
-    the page is rendered. Below :data:`THREADS_FROM` bytes, or with one job, nothing runs ahead: :meth:`take`
+    A feeder thread hands each entry to a thread pool: a file deflated whole as one task (the
+    worker reads it, computes its CRC-32 and compresses it), a streamed one chunk by chunk (the
+    feeder reads it and computes the CRC). :meth:`take` gives the writer the deflated pieces in
+    order. At most *budget* bytes (input being deflated plus output not yet taken) are held, except
+    that one whole file is let in alone whatever its size (at most :data:`WHOLE_MAX`). A pipeline
+    starts one as soon as a course is loaded and linted, so the workers compress while the page is
+    rendered. Below :data:`THREADS_FROM` bytes, or with one job, nothing runs ahead: :meth:`take`
     deflates on the spot (same bytes, no threads to start).
     """
 
@@ -250,9 +374,11 @@ class Deflater:
         self.threaded = jobs > 1 and sum(e.size for e in self.entries) >= THREADS_FROM
         if not self.threaded:
             return
+        # threads start only when several jobs deflate ahead
         import threading
         from concurrent.futures import ThreadPoolExecutor
 
+        self._compress = _libdeflate_unlocked()
         self._queues: Dict[str, Deque] = {e.name: collections.deque() for e in self.entries}
         self._cond = threading.Condition()
         self._held = 0
@@ -263,13 +389,9 @@ class Deflater:
         self._feeder.start()
 
     def take(self, entry: Entry) -> Iterator[bytes]:
-        """The deflated chunks of *entry*, in order; afterwards ``sums[entry.name]`` holds its CRC and size."""
+        """The deflated pieces of *entry*, in order; afterwards ``sums[entry.name]`` holds its CRC and size."""
         if not self.threaded:
-            crc = size = 0
-            for chunk, previous, last in _chunks_with_dictionary(entry):
-                crc, size = zlib.crc32(chunk, crc), size + len(chunk)
-                yield _deflate(chunk, previous, last)
-            self.sums[entry.name] = (crc, size)
+            yield from self._deflate_here(entry)
             return
         queue = self._queues[entry.name]
         while True:
@@ -287,36 +409,74 @@ class Deflater:
             if last:
                 return
 
+    def _deflate_here(self, entry: Entry) -> Iterator[bytes]:
+        if _in_one_piece(entry.size):
+            crc, size, data = _whole(entry, _libdeflate)
+            self.sums[entry.name] = (crc, size)
+            yield data
+            return
+        crc = size = 0
+        for chunk, previous, last in _chunks_with_dictionary(entry):
+            crc, size = crc32(chunk, crc), size + len(chunk)
+            yield _deflate_chunk(chunk, previous, last)
+        self.sums[entry.name] = (crc, size)
+
     def _feed(self) -> None:
         try:
             for entry in self.entries:
-                crc = size = 0
                 queue = self._queues[entry.name]
+                cost = entry.size
+                if _in_one_piece(cost):
+                    if not self._admit(cost, alone=True):
+                        return
+                    self._submit(queue, cost, True, self._whole_task, entry)
+                    continue
+                crc = size = 0
                 for chunk, previous, last in _chunks_with_dictionary(entry):
-                    crc, size = zlib.crc32(chunk, crc), size + len(chunk)
-                    with self._cond:
-                        while self._held >= self.budget and not self._closed:
-                            self._cond.wait()
-                        if self._closed:
-                            return
-                        self._held += len(chunk)
-                    future = self._pool.submit(_deflate, chunk, previous, last)
-                    future.add_done_callback(functools.partial(self._deflated, len(chunk)))
-                    with self._cond:
-                        if last:
-                            self.sums[entry.name] = (crc, size)
-                        queue.append((future, last))
-                        self._cond.notify_all()
+                    crc, size = crc32(chunk, crc), size + len(chunk)
+                    if not self._admit(len(chunk)):
+                        return
+                    if last:
+                        self.sums[entry.name] = (crc, size)
+                    self._submit(queue, len(chunk), last, _deflate_chunk, chunk, previous, last)
         except BaseException as exc:  # a file that vanished or cannot be read: the writer raises it
             with self._cond:
                 self._error = exc
                 self._cond.notify_all()
 
-    def _deflated(self, size_in: int, future) -> None:
-        """Input *size_in* is now output: count the output instead (order with take() does not matter)."""
+    def _admit(self, cost: int, alone: bool = False) -> bool:
+        """Wait until *cost* more bytes may be held; False once closed.
+
+        A chunk waits while the budget is used up; a whole file waits until it fits the budget
+        beside what is held, or until nothing is held.
+        """
         with self._cond:
-            if not future.cancelled() and future.exception() is None:
-                self._held += len(future.result()) - size_in
+            while not self._closed and (
+                (self._held and self._held + cost > self.budget) if alone else self._held >= self.budget
+            ):
+                self._cond.wait()
+            if self._closed:
+                return False
+            self._held += cost
+            return True
+
+    def _submit(self, queue: Deque, cost: int, last: bool, task, *args) -> None:
+        future = self._pool.submit(task, *args)
+        future.add_done_callback(functools.partial(self._deflated, cost))
+        with self._cond:
+            queue.append((future, last))
+            self._cond.notify_all()
+
+    def _whole_task(self, entry: Entry) -> bytes:
+        crc, size, data = _whole(entry, self._compress)
+        self.sums[entry.name] = (crc, size)  # read by the writer only after this task's result
+        return data
+
+    def _deflated(self, cost: int, future) -> None:
+        """Input of *cost* bytes is now output: count the output instead (order with take() does not matter)."""
+        with self._cond:
+            ok = not future.cancelled() and future.exception() is None
+            self._held += (len(future.result()) if ok else 0) - cost
             self._cond.notify_all()
 
     def close(self) -> None:
@@ -334,6 +494,31 @@ class Deflater:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _write_all(out, pieces: Iterable) -> int:
+    """Write the deflated *pieces*; their total size. A function of its own, so that the last piece
+    is let go at once rather than held while the next file is compressed."""
+    written = 0
+    for piece in pieces:
+        out.write(piece)
+        written += len(piece)
+    return written
+
+
+def _copy_stored(entry: Entry, out, buffer: memoryview) -> Tuple[int, int]:
+    """Copy a stored entry into the zip through *buffer*, reused (no allocation per chunk); its (CRC-32, size)."""
+    if entry.data is not None:
+        out.write(entry.data)
+        return crc32(entry.data), len(entry.data)
+    crc = size = 0
+    with open(entry.source, "rb", buffering=0) as fh:
+        while True:
+            n = fh.readinto(buffer)
+            if not n:
+                return crc, size
+            crc, size = crc32(buffer[:n], crc), size + n
+            out.write(buffer[:n])
 
 
 def write_zip(
@@ -361,20 +546,16 @@ def write_zip(
         early = ahead.names if ahead is not None else frozenset()
         with os.fdopen(fd, "wb") as fh, Deflater((e for e in entries if e.name not in early), jobs) as rest:
             stream = ZipStream(fh, build_timestamp())
+            buffer = memoryview(bytearray(CHUNK))
             done = 0
             for index, entry in enumerate(entries):
                 rec = stream.begin(entry, entry.size)
                 if entry.stored:
-                    for chunk in entry.chunks():
-                        rec.crc = zlib.crc32(chunk, rec.crc)
-                        rec.size += len(chunk)
-                        fh.write(chunk)
+                    rec.crc, rec.size = _copy_stored(entry, fh, buffer)
                     rec.csize = rec.size
                 else:
                     deflater = ahead if entry.name in early else rest
-                    for data in deflater.take(entry):
-                        rec.csize += len(data)
-                        fh.write(data)
+                    rec.csize = _write_all(fh, deflater.take(entry))
                     rec.crc, rec.size = deflater.sums[entry.name]
                 stream.finish(rec)
                 done += rec.size

@@ -24,6 +24,17 @@ if [ ! -x /usr/bin/chromium ]; then
     $SUDO apt-get install -y -qq --no-install-recommends chromium
 fi
 
+# 1b. Info-ZIP's zip and unzip: the zip tests have Info-ZIP read every package (unzip -t) and compare
+#     the deflated sizes with its own (tests/unit/test_zip_output.py); bench/run.py times it too.
+if ! command -v zip >/dev/null || ! command -v unzip >/dev/null; then
+    log "installing zip and unzip (apt)"
+    export DEBIAN_FRONTEND=noninteractive
+    SUDO=""
+    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends zip unzip
+fi
+
 # 2. The project's virtualenv with the test, xapi and docs extras (pytest, playwright, jsonschema, uvicorn
 #    for the relay, tincan, mkdocs). Skipped when its inputs have not changed since the last install.
 if [ ! -x .venv/bin/python ]; then

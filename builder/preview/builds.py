@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from builder import formats
+from builder.page.runtime_config import shortest_number
 from builder.problems import InvalidCourse, Problem, display_path
-from builder.runtime_config import shortest_number
 
 KEEP_BUILDS = 2  #: the served build and the one before it (a page may still be loading from it)
 
@@ -70,6 +70,7 @@ class Builds:
 
     def rebuild(self) -> BuildState:
         """Build the course once more; return the new state (also kept in :attr:`state`)."""
+        # the build loads with the first rebuild
         from builder.pipeline import prepare
 
         with self._lock:

@@ -247,6 +247,7 @@ class PreviewServer:
     # ------------------------------------------------------------------ the cmi5 LMS
     def _follow_cmi5(self) -> None:
         """With a cmi5 package served, the LMS launches its course structure (learners' records stay)."""
+        # the cmi5 LMS loads only for a cmi5 preview
         from builder.xapi.cmi5.vocab import COURSE_STRUCTURE_FILE
 
         folder = self.builds.served
@@ -254,6 +255,7 @@ class PreviewServer:
         if descriptor is None or not descriptor.is_file():
             self.cmi5 = None
             return
+        # the cmi5 LMS loads only for a cmi5 preview
         from builder.preview.cmi5_lms import Cmi5Lms
         from builder.xapi.cmi5.course_structure import read_course_structure
 
@@ -495,6 +497,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _cmi5_launch(self) -> None:
         """The page asks for a launch: ``{"learner": {"id", "name"}, "mode": "normal"|"browse"|"review"}``."""
+        # the cmi5 LMS loads only for a cmi5 preview
         from builder.preview.cmi5_lms import LaunchError
 
         body = self._body()
@@ -530,11 +533,13 @@ class _PreviewLrs:
         self.preview = preview
 
     def store(self, statements):
+        # the cmi5 LMS loads only for a cmi5 preview
         from builder.preview.xapi_documents import answer
 
         return answer(200, self.preview.record_statements(statements, "POST"))
 
     def query(self, params):
+        # the cmi5 LMS loads only for a cmi5 preview
         from builder.preview.cmi5_lms import agent_key
         from builder.preview.xapi_documents import answer
 
@@ -587,6 +592,7 @@ def run_preview(
     source: Path, port: Optional[int] = None, open_browser: bool = False, format_name: str = formats.DEFAULT
 ) -> None:
     """The body of ``coursepack preview``: serve until Ctrl+C."""
+    # the CLI's echo, only when run from the command line
     import click
 
     def echo(line: str) -> None:
@@ -612,6 +618,7 @@ def run_preview(
     restore = _stop_on_signals()
     try:
         if open_browser:
+            # only with --open
             import webbrowser
 
             webbrowser.open(server.url)
@@ -626,6 +633,7 @@ def run_preview(
 
 def _stop_on_signals() -> Callable[[], None]:
     """Treat SIGTERM and SIGHUP like Ctrl+C, so the temporary builds are always deleted."""
+    # only when run from the command line
     import signal
 
     def interrupt(signum, frame):

@@ -2,7 +2,7 @@
 
 Both file formats are ways of writing Moodle's own question records, so the work is in two layers:
 
-* file format <-> Moodle's question model (:mod:`builder.qbank.moodle`): ``gift.py`` and
+* file format <-> Moodle's question model (:mod:`builder.questions.moodle`): ``gift.py`` and
   ``moodlexml.py`` read and write it, with Moodle's own importers' semantics (escapes, weights,
   text formats, embedded files);
 * Moodle's model <-> coursepack's question types: each type definition in ``builder/questions/``

@@ -26,7 +26,7 @@ def _refused(console: Console, problems, strict: bool) -> None:
 
 
 def _strict(problems) -> Problems:
-    from builder.lint import as_errors
+    from builder.lint import as_errors  # only with --strict
 
     return Problems(as_errors(problems))
 
@@ -70,7 +70,7 @@ def import_questions(files, out, merge, skip_unsupported, strict, quiet):
     scoring changes. With --merge, questions already in OUT are left out and the rest added after
     its questions (categories go to the pools of the same name). Nothing is written on an error.
     """
-    from builder.qbank.importer import import_banks
+    from builder.qbank.importer import import_banks  # not for --help: lxml and the type definitions are slow to load
 
     console = Console(quiet)
     try:
@@ -123,7 +123,7 @@ def export_questions(course, fmt, out, strict, quiet):
     import-questions reads the same questions back. A warning names each question Moodle would
     score differently, or cannot hold (it is left out).
     """
-    from builder.qbank.exporter import FORMATS, export
+    from builder.qbank.exporter import FORMATS, export  # not for --help: the course reader is slow to load
 
     (course,) = _course_folders((course,) if course else (), "the course folder to export")
     if fmt is None:

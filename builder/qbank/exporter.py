@@ -16,7 +16,9 @@ from typing import Any, Dict, List, NamedTuple, Union
 from builder import __version__
 from builder.problems import InvalidCourse, Problem, Problems
 from builder.qbank import gift, moodlexml
-from builder.qbank.moodle import WARNING, Category, MoodleQuestion, Where
+from builder.questions.moodle import WARNING, Category, MoodleQuestion, Where
+from builder.sources.course import COURSE_FILE, load_course
+from builder.sources.files import SourceFiles
 
 #: Format name -> the file extension Moodle's importer takes for it.
 FORMATS = {"moodle-xml": ".xml", "gift": ".txt"}
@@ -35,9 +37,6 @@ def export(folder: Path, fmt: str) -> Exported:
 
     :raises InvalidCourse: when the course does not load, or has no quiz.
     """
-    from builder.source import COURSE_FILE, load_course
-    from builder.sourcefiles import SourceFiles
-
     files = SourceFiles(folder)
     course, _ = load_course(folder, files)
     problems = Problems()

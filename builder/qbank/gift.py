@@ -24,7 +24,8 @@ import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from builder.problems import Problems
-from builder.qbank.moodle import (
+from builder.qbank.text import LOOKS_LIKE_HTML, MarkdownMissing, to_plain
+from builder.questions.moodle import (
     WARNING,
     Answer,
     Category,
@@ -37,7 +38,6 @@ from builder.qbank.moodle import (
     ordering_select,
     percent,
 )
-from builder.qbank.text import LOOKS_LIKE_HTML, MarkdownMissing, to_plain
 
 ESCAPABLE = "\\:#={}~n"
 MASK = "\0"  #: stands for an escaped character in the text searched for GIFT's marks

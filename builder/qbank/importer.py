@@ -4,7 +4,7 @@ Each file is read into Moodle's question model (gift.py, moodlexml.py); each que
 quiz.yaml question through its type definition (``from_moodle`` in builder/questions/), with a
 comment wherever something had to be adapted and a warning wherever the scoring changes. The
 questions get ids (from Moodle's idnumber, else the name, else the text), categories become pools,
-and the result is checked by the quiz reader itself (builder/quiz.py), its problems reported at
+and the result is checked by the quiz reader itself (builder/sources/quiz.py), its problems reported at
 the bank's line. With ``--merge`` the questions are added to an existing quiz.yaml (questions
 already there are left out; nothing else in the file changes). Images embedded in the bank are
 written into the course's media folder. Nothing is written when there is any error.
@@ -19,14 +19,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from builder import limits, yamldoc
-from builder.fileguard import Refused, read_regular
-from builder.lessons import decode_utf8
 from builder.model import Question
 from builder.problems import InvalidCourse, Problem, Problems, display_path
 from builder.qbank import gift, moodlexml, yamlout
 from builder.qbank.media import plan_media
-from builder.qbank.moodle import (
+from builder.questions.moodle import (
     DEFAULT_COMBINED,
     NOTE,
     SKIPPED,
@@ -41,7 +38,11 @@ from builder.qbank.moodle import (
     quoted,
 )
 from builder.questions.registry import TYPES
-from builder.quiz import QUESTION_ID, read_quiz
+from builder.sources import limits, yamldoc
+from builder.sources.course import load_quiz_file
+from builder.sources.fileguard import Refused, read_regular
+from builder.sources.lessons import decode_utf8
+from builder.sources.quiz import QUESTION_ID, read_quiz
 
 READERS = {".gift": "gift", ".txt": "gift", ".xml": "xml"}
 #: Why Moodle's other question types cannot be imported, and what to do instead.
@@ -280,8 +281,6 @@ def _existing(out: Path, merge: bool, problems: Problems):
         return None
     if not os.path.lexists(out):
         return None
-    from builder.source import load_quiz_file
-
     try:
         return load_quiz_file(out, shown)
     except InvalidCourse as exc:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
 from builder.problems import Problems, display_path
-from builder.qbank.moodle import Medium, quoted
+from builder.questions.moodle import Medium, quoted
 
 MEDIA = "media"
 

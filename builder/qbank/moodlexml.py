@@ -26,7 +26,8 @@ from lxml import etree
 
 from builder.problems import Problems
 from builder.qbank.gift import read_extras
-from builder.qbank.moodle import (
+from builder.qbank.text import XML_FORMATS, MarkdownMissing, to_plain
+from builder.questions.moodle import (
     SKIPPED,
     WARNING,
     Answer,
@@ -40,8 +41,7 @@ from builder.qbank.moodle import (
     ordering_select,
     percent,
 )
-from builder.qbank.moodle import number as decimal
-from builder.qbank.text import XML_FORMATS, MarkdownMissing, to_plain
+from builder.questions.moodle import number as decimal
 
 EXTRAS = "coursepack:"
 #: Where the document's root element starts (a DOCTYPE can only come before it).

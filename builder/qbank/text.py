@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from typing import Dict, List, Optional, Tuple
 from urllib.parse import unquote
 
-from builder.qbank.moodle import NOTE, WARNING, Medium, Note
+from builder.questions.moodle import NOTE, WARNING, Medium, Note
 
 PLUGINFILE = "@@PLUGINFILE@@"
 #: Moodle XML format names -> GIFT's (the names this module works with).

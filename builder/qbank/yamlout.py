@@ -15,6 +15,8 @@ import re
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from builder.questions.moodle import decimal_text
+
 #: Characters a YAML double-quoted scalar must not hold as they are (PyYAML: not printable, or a line break).
 _ESCAPE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff"\\\\]')
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
@@ -41,8 +43,6 @@ def scalar(value: Any, bare: bool = False) -> str:
     if value is None:
         return "null"
     if isinstance(value, Decimal):
-        from builder.qbank.moodle import decimal_text
-
         return decimal_text(value)
     if isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)

@@ -61,7 +61,7 @@ class QuestionType:
     def read(self, reader, q: dict, path: tuple) -> Optional[Dict[str, Any]]:
         """The fields of the Question record from the quiz.yaml mapping *q* (None after reporting a problem).
 
-        *reader* is the quiz reader (builder/quiz.py): ``reader.r`` reports located problems,
+        *reader* is the quiz reader (builder/sources/quiz.py): ``reader.r`` reports located problems,
         ``reader.texts``/``all_texts``/``count_ok`` read lists of option texts.
         """
         raise NotImplementedError
@@ -116,7 +116,7 @@ class QuestionType:
         return None
 
     # ------------------------------------------------------------------ Moodle question banks (builder/qbank/)
-    # A question as Moodle's question model holds it (builder/qbank/moodle.py: MoodleQuestion), which
+    # A question as Moodle's question model holds it (builder/questions/moodle.py: MoodleQuestion), which
     # both bank formats, GIFT and Moodle XML, write. ``note(message, level)`` records what had to be
     # adapted ("note": a comment in quiz.yaml; "warning": also printed, for a change of scoring).
     moodle_qtype: Optional[str] = None  #: the Moodle question type it is written as (None: Moodle has none)
@@ -128,7 +128,7 @@ class QuestionType:
     def from_moodle(self, mq, extras: Dict[str, Any], note) -> Dict[str, Any]:
         """The type's own quiz.yaml keys for Moodle question *mq*; it takes its keys out of *extras*.
 
-        :raises builder.qbank.moodle.Unsupported: when no question of this type can hold it.
+        :raises builder.questions.moodle.Unsupported: when no question of this type can hold it.
         """
         raise NotImplementedError
 

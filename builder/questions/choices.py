@@ -3,6 +3,7 @@
 # No ``from __future__ import annotations``: NamedTuple would compile each annotation string.
 from typing import Dict, List, NamedTuple
 
+from builder.problems import kind_of
 from builder.questions.base import (
     CHOICE_IDS,
     MAX_FEEDBACK,
@@ -12,7 +13,6 @@ from builder.questions.base import (
     numbered,
     option_text,
 )
-from builder.reader import kind_of
 
 CHOICE_KEYS = ("text", "correct", "feedback", "fixed")
 
@@ -151,7 +151,8 @@ class ChoicesType(QuestionType):
         return {"choices": choices, **out}
 
     def to_moodle(self, question, note):
-        from builder.qbank.moodle import Answer
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import Answer
 
         fractions, extras = self.moodle_fractions(question, note)
         fixed = [n for n, choice in enumerate(question.choices, start=1) if choice.fixed]

@@ -99,7 +99,8 @@ class FillIn(QuestionType):
     moodle_qtype = "shortanswer"
 
     def from_moodle(self, mq, extras, note):
-        from builder.qbank.moodle import TOLERANCE, Unsupported, feedback_kept_aside, percent, quoted
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import TOLERANCE, Unsupported, feedback_kept_aside, percent, quoted
 
         accepted = []
         for a in mq.answers:
@@ -135,7 +136,8 @@ class FillIn(QuestionType):
         return out
 
     def to_moodle(self, question, note):
-        from builder.qbank.moodle import Answer
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import Answer
 
         extras: Dict[str, Any] = {}
         if question.whitespace != "normalize":

@@ -1,6 +1,6 @@
 """likert: a survey item rated on a ``scale`` (points ``1``, ``2`` …); never scored.
 
-The course evaluation's items are likert items too (builder/quiz.py, builder/xapi/vocab.py).
+The course evaluation's items are likert items too (builder/sources/quiz.py, builder/xapi/vocab.py).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Tuple
 
+from builder.problems import kind_of
 from builder.questions.base import (
     CHOICE_IDS,
     MAX_OPTION_TEXT,
@@ -18,7 +19,6 @@ from builder.questions.base import (
     positional,
     take,
 )
-from builder.reader import kind_of
 
 PAIR_KEYS = ("source", "target")
 
@@ -148,7 +148,8 @@ class Matching(QuestionType):
     moodle_qtype = "match"
 
     def from_moodle(self, mq, extras, note):
-        from builder.qbank.moodle import Unsupported, quoted
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import Unsupported, quoted
 
         pairs, distractors = [], []
         for item, answer in mq.subquestions:

@@ -38,7 +38,8 @@ class MultipleResponse(ChoicesType):
     # Moodle scores a multiple-answer question as the sum of the fractions of the answers ticked (at
     # least 0): right answers worth 1/k each and wrong ones -1/k is exactly coursepack's partial credit.
     def moodle_scoring(self, mq, extras, note):
-        from builder.qbank.moodle import Unsupported, percent
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import Unsupported, percent
 
         rights = [a.fraction for a in mq.answers if a.fraction > 0]
         if not rights:
@@ -59,7 +60,8 @@ class MultipleResponse(ChoicesType):
 
     def moodle_partial(self, rights, wrongs, note) -> bool:
         """coursepack's partial credit closest to Moodle's fractions; a warning where the scores differ."""
-        from builder.qbank.moodle import TOLERANCE, percent, same
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import TOLERANCE, percent, same
 
         share = 1 / len(rights)
         if not all(same(f, share) for f in rights):
@@ -94,7 +96,8 @@ class MultipleResponse(ChoicesType):
         return True
 
     def moodle_fractions(self, question, note):
-        from builder.qbank.moodle import grade_option, percent
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import grade_option, percent
 
         share = 1 / sum(1 for c in question.choices if c.correct)
         extras = {}

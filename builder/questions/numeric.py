@@ -5,8 +5,8 @@ from typing import NamedTuple, Optional
 
 from builder.digits import base36
 from builder.jsstring import number, parse_int, parse_typed_number
+from builder.problems import kind_of
 from builder.questions.base import QuestionType, SuspendDataError, decimal_text, plain, take
-from builder.reader import kind_of
 
 INPUT_LENGTH = 20  #: the longest number a learner can type
 
@@ -138,9 +138,10 @@ class Numeric(QuestionType):
     moodle_qtype = "numerical"
 
     def from_moodle(self, mq, extras, note):
-        from decimal import Decimal
+        from decimal import Decimal  # slow to import; a build does not need it here
 
-        from builder.qbank.moodle import TOLERANCE, Unsupported, feedback_kept_aside, percent
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import TOLERANCE, Unsupported, feedback_kept_aside, percent
 
         full = [a for a in mq.answers if a.text != "*" and a.fraction >= 1 - TOLERANCE]
         if not full:
@@ -170,9 +171,10 @@ class Numeric(QuestionType):
         return out
 
     def to_moodle(self, question, note):
-        from decimal import Decimal
+        from decimal import Decimal  # slow to import; a build does not need it here
 
-        from builder.qbank.moodle import Answer, decimal_text
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import Answer, decimal_text
 
         n = question.numeric
         low, high = Decimal(n.minimum), Decimal(n.maximum)
@@ -187,7 +189,7 @@ class Numeric(QuestionType):
 
 def interval(answer):
     """The numbers a Moodle answer accepts, as (lowest, highest)."""
-    from decimal import Decimal
+    from decimal import Decimal  # slow to import; a build does not need it here
 
     middle, spread = Decimal(answer.text), Decimal(answer.tolerance)
     return middle - spread, middle + spread

@@ -69,7 +69,8 @@ class Sequencing(QuestionType):
     moodle_qtype = "ordering"
 
     def from_moodle(self, mq, extras, note):
-        from builder.qbank.moodle import feedback_kept_aside
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import feedback_kept_aside
 
         grading = mq.grading
         partial = grading != "ALL_OR_NOTHING"
@@ -92,7 +93,8 @@ class Sequencing(QuestionType):
         return out
 
     def to_moodle(self, question, note):
-        from builder.qbank.moodle import Answer
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import Answer
 
         return {
             "answers": tuple(Answer(item, 1.0) for item in question.items),

@@ -13,7 +13,8 @@ class SingleChoice(ChoicesType):
         return correct_ids(question)
 
     def moodle_scoring(self, mq, extras, note):
-        from builder.qbank.moodle import TOLERANCE, Unsupported, percent, quoted
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import TOLERANCE, Unsupported, percent, quoted
 
         full = [n for n, a in enumerate(mq.answers) if a.fraction >= 1 - TOLERANCE]
         if not full:

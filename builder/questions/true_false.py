@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from builder.problems import kind_of
 from builder.questions.base import QuestionType
-from builder.reader import kind_of
 
 
 class TrueFalse(QuestionType):
@@ -34,7 +34,8 @@ class TrueFalse(QuestionType):
     moodle_qtype = "truefalse"
 
     def from_moodle(self, mq, extras, note):
-        from builder.qbank.moodle import feedback_kept_aside
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import feedback_kept_aside
 
         feedback_kept_aside(note, "true", mq.feedbacktrue)
         feedback_kept_aside(note, "false", mq.feedbackfalse)

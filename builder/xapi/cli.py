@@ -33,6 +33,7 @@ def _fail(exc: CoursepackError):
 
 
 def _credentials(endpoint, credentials):
+    # loaded when this command runs (start-up of the others)
     from builder.xapi.lrs import load_credentials
 
     return load_credentials(endpoint, credentials, warn=lambda message: click.echo(message, err=True))
@@ -59,6 +60,7 @@ def _since(value: Optional[str]) -> Optional[str]:
 
 def _course_iri(course: str, base_iri: Optional[str]) -> Tuple[str, str]:
     """(course IRI, base IRI) from ``--course``: an IRI, a course folder, or an id with a base IRI."""
+    # loaded when this command runs (start-up of the others)
     from builder.xapi.vocab import base_of_course_iri, course_iri
 
     if "://" in course:
@@ -71,7 +73,8 @@ def _course_iri(course: str, base_iri: Optional[str]) -> Tuple[str, str]:
         return course.rstrip("/"), split[0]
     folder = Path(course)
     if (folder / "course.yaml").is_file():
-        from builder.source import load_course
+        # loaded when this command runs (start-up of the others)
+        from builder.sources.course import load_course
 
         try:
             loaded, _ = load_course(folder)
@@ -89,7 +92,8 @@ def _course_iri(course: str, base_iri: Optional[str]) -> Tuple[str, str]:
             f"--course {course}: a course id needs the course's base IRI: give --base-iri or set "
             f"${BASE_IRI_ENV} (or give the course IRI, or the course folder)"
         )
-    from builder.xapi.settings import url_problem
+    # loaded when this command runs (start-up of the others)
+    from builder.sources.xapi import url_problem
 
     problem = url_problem(base, allow_query=False)
     if problem:
@@ -114,6 +118,7 @@ def xapi():
 )
 def ping(endpoint, credentials, timeout):
     """Check that the LRS answers and accepts the credentials."""
+    # loaded when this command runs (start-up of the others)
     from builder.xapi.lrs import LRSClient
 
     try:
@@ -143,7 +148,28 @@ def ping(endpoint, credentials, timeout):
     help="The course: its IRI, its folder, or its id (with --base-iri or $COURSEPACK_XAPI_BASE_IRI).",
 )
 @click.option("--base-iri", metavar="IRI", help="The course's xapi.base_iri, when --course is an id.")
+@click.option(
+    "--release",
+    "releases",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="A release of the course: its folder, a built package (.zip), or a folder holding them (dist/), "
+    "for the title, provider and approval statement of rows of that version; repeatable.",
+)
 @click.option("--since", metavar="DATE", help="Only completions from this date (or date and time, UTC) on.")
+@click.option(
+    "--state",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Incremental: report only completions not reported by the last run with this file, and update it.",
+)
+@click.option(
+    "--columns",
+    multiple=True,
+    metavar="LIST",
+    help="The columns, in order, each 'name' or 'name=Header' (comma-separated or repeated). Default: all.",
+)
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here (default: stdout)."
 )
@@ -163,35 +189,50 @@ def ping(endpoint, credentials, timeout):
     show_default=True,
     help="Seconds to wait for each answer.",
 )
-def completions(course, base_iri, since, output, fmt, endpoint, credentials, timeout):
-    """List the learners who completed a course, with score, date, duration and CE credit hours."""
+def completions(course, base_iri, releases, since, state, columns, output, fmt, endpoint, credentials, timeout):
+    """List each learner's first completion of each course release, for a CE board.
+
+    One row per learner and course version: learner id and name, course id, title, version,
+    provider, approval statement, CE credit hours, the date printed on the certificate and the UTC
+    time, score, verification code, registration and duration (docs/ce-report.md).
+    """
+    # loaded when this command runs (start-up of the others)
     from builder.xapi import report
+    from builder.xapi.completions import Cursor, collect
     from builder.xapi.lrs import LRSClient
+    from builder.xapi.releases import load_releases, release_from_source
 
     since_value = _since(since)
     fmt = fmt or ("json" if output and output.suffix.lower() == ".json" else "csv")
     try:
+        chosen = report.parse_columns(columns)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--columns'") from None
+    try:
         iri, base = _course_iri(course, base_iri)
+        known = load_releases(releases, "--release")
+        if (Path(course) / "course.yaml").is_file():
+            known.append(release_from_source(Path(course)))
+        cursor = Cursor.load(state, iri) if state else None
         client = LRSClient(_credentials(endpoint, credentials), timeout=timeout)
-        found = {
-            name: client.statements(
-                verb=report.verb_iri(name), activity=iri, since=since_value if name == "completed" else None
-            )
-            for name in ("completed", "passed", "failed", "terminated")
-        }
+        found = report.Report(iri, base, known)
+        collect(client, found, since_value, cursor)
     except CoursepackError as exc:
         _fail(exc)
-    rows = report.completions(iri, base, found["completed"], found["passed"], found["failed"], found["terminated"])
-    text = report.to_json(rows) if fmt == "json" else report.to_csv(rows)
-    if output:
-        try:
+    rows = found.rows()
+    text = report.to_json(rows, chosen) if fmt == "json" else report.to_csv(rows, chosen)
+    try:
+        if output:
             output.parent.mkdir(parents=True, exist_ok=True)
             tmp = output.with_name(output.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_text(text, encoding="utf-8", newline="")
             os.replace(tmp, output)
-        except OSError as exc:
-            click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
-            sys.exit(1)
+        else:
+            click.echo(text, nl=False)
+        if cursor is not None:
+            cursor.save(state)  # only once the rows are out: a failed run reports them again
+    except OSError as exc:
+        click.echo(f"error: cannot write {exc.filename}: {exc.strerror}", err=True)
+        sys.exit(1)
+    if output:
         click.echo(f"{len(rows)} completion{'s' if len(rows) != 1 else ''} of {iri} written to {output}", err=True)
-    else:
-        click.echo(text, nl=False)

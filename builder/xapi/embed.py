@@ -13,7 +13,7 @@ import os
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
 from builder.problems import CoursepackError
-from builder.xapi.settings import url_problem
+from builder.sources.xapi import url_problem
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only: `coursepack --help` need not load the model
     from builder.model import Course
@@ -64,6 +64,7 @@ def authorization(key: str) -> Optional[str]:
     if key.lower().startswith("basic ") and len(key) > 6:
         return "Basic " + key[6:].strip()
     if ":" in key and key.index(":") > 0:
+        # only with --xapi-embed-endpoint
         import base64
 
         return "Basic " + base64.b64encode(key.encode("utf-8")).decode("ascii")

@@ -31,8 +31,8 @@ from typing import Any, Dict, Iterator, List, Optional
 from urllib.parse import urlsplit
 
 from builder.problems import CoursepackError
+from builder.sources.xapi import url_problem
 from builder.xapi.embed import UsageError
-from builder.xapi.settings import url_problem
 from builder.xapi.vocab import XAPI_VERSION
 
 ENDPOINT_ENV = "COURSEPACK_LRS_ENDPOINT"
@@ -41,7 +41,7 @@ SECRET_ENV = "COURSEPACK_LRS_SECRET"
 CREDENTIALS_ENV = "COURSEPACK_LRS_CREDENTIALS"
 DEFAULT_TIMEOUT = 15.0
 PAGE_LIMIT = 500
-MAX_PAGES = 10_000
+MAX_PAGES = 100_000
 
 
 class LRSError(CoursepackError):
@@ -151,6 +151,7 @@ class LRSClient:
 
     def __init__(self, credentials: Credentials, timeout: float = DEFAULT_TIMEOUT):
         try:
+            # an optional dependency (the xapi extra), loaded only when used
             from tincan import RemoteLRS
         except ImportError:
             raise LRSError("the xAPI commands need the 'tincan' package: pip install 'coursepack[xapi]'") from None
@@ -197,6 +198,7 @@ class LRSClient:
 
     def _raw(self, what: str, method: str, resource: str, params: Optional[Dict[str, Any]] = None):
         """One request through tincan's transport; returns ``(status, body text)``."""
+        # an optional dependency (the xapi extra), loaded only when used
         from tincan.http_request import HTTPRequest
 
         request = HTTPRequest(method=method, resource=resource)
@@ -258,18 +260,16 @@ class LRSClient:
             raise self._fail("reading statements", status, body, self.credentials.endpoint + "statements")
         return True
 
-    def statements(
-        self, *, verb: Optional[str] = None, activity: Optional[str] = None, since: Optional[str] = None
-    ) -> List[Dict[str, Any]]:
-        """Every statement matching the query, following ``more`` links (plain dicts, as stored).
+    def pages(self, **query: Any) -> Iterator[List[Dict[str, Any]]]:
+        """The statements matching the xAPI *query*, one page at a time, following ``more`` links.
 
-        The JSON is read here rather than by tincan's ``StatementsResult``, which rejects some
-        valid statements and would hide a whole report behind one odd record.
+        Plain dicts, as stored. The JSON is read here rather than by tincan's ``StatementsResult``,
+        which rejects some valid statements and would hide a whole report behind one odd record.
+        Only one page is held at a time.
         """
         what = "querying statements"
         resource = "statements"
-        params: Optional[Dict[str, Any]] = {"verb": verb, "activity": activity, "since": since, "limit": PAGE_LIMIT}
-        out: List[Dict[str, Any]] = []
+        params: Optional[Dict[str, Any]] = {**{k: v for k, v in query.items() if v is not None}, "limit": PAGE_LIMIT}
         for _ in range(MAX_PAGES):
             status, body = self._raw(what, "GET", resource, params)
             if status != 200:
@@ -280,10 +280,10 @@ class LRSClient:
                 raise LRSError(f"{what}: the LRS answered something that is not JSON") from None
             if not isinstance(page, dict) or not isinstance(page.get("statements"), list):
                 raise LRSError(f"{what}: the LRS answered without a 'statements' list")
-            out.extend(s for s in page["statements"] if isinstance(s, dict))
+            yield [s for s in page["statements"] if isinstance(s, dict)]
             more = page.get("more")
             if not more:
-                return out
+                return
             resource = more if more.startswith(("http://", "https://")) else self._lrs.get_endpoint_server_root() + more
             params = None
         raise LRSError(f"{what}: the LRS kept answering with more pages ({MAX_PAGES}); stopped")

@@ -47,8 +47,9 @@ def build_embed(endpoint: Optional[str], key_env: str, relay: Optional[str] = No
     embed = embedded_endpoint(endpoint, key_env) if endpoint else None
     if not relay:
         return embed
+    # only with --xapi-relay
     from builder.redact import url_secret
-    from builder.xapi.settings import url_problem
+    from builder.sources.xapi import url_problem
 
     secret = url_secret(relay)
     problem = url_problem(relay) or (f"carries {secret}, which every package would show" if secret else None)

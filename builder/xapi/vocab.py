@@ -13,6 +13,7 @@ the course version, so statements from every release of a course land on the sam
     <base>/extension/course-version                   context extension: the course version
     <base>/extension/ce-credit-hours                  context extension: CE credit hours
     <base>/extension/certificate-code                 result extension of 'completed': the CE certificate's code
+    <base>/extension/certificate-date                 result extension of 'completed': the date printed on it
 
 Verbs are ADL's (``http://adlnet.gov/expapi/verbs/<name>``). The README ("xAPI") documents the
 scheme and the statements; keep both stable across releases.
@@ -72,6 +73,11 @@ EXTENSIONS = {
     "creditHours": "ce-credit-hours",
     "certificateCode": "certificate-code",
 }
+#: Result extension of ``completed`` beside the certificate code: the date printed on the certificate
+#: (``YYYY-MM-DD``, the learner's local date). The relay accepts it and the completions report prints
+#: it; it is not in EXTENSIONS (the runtime configuration) until the runtime sends it, because adding
+#: it there changes the bytes of every package with xAPI.
+CERTIFICATE_DATE = "certificate-date"
 
 #: xAPI interactionType for each SCORM 1.2 interaction type the quiz can produce.
 INTERACTION_TYPES = (

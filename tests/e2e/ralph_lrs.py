@@ -44,7 +44,10 @@ class RalphError(AssertionError):
 class Ralph:
     """One Ralph server: ``start()``, ``stop()``, ``statements(...)``."""
 
-    def __init__(self, workdir: Path, cors_origins: list[str], port: int | None = None) -> None:
+    def __init__(
+        self, workdir: Path, cors_origins: list[str], port: int | None = None, page_size: int | None = None
+    ) -> None:
+        """*page_size*: the most statements Ralph answers per page (its default: 100)."""
         if not RALPH_PYTHON.exists():
             raise RalphError(f"{RALPH_VENV} is missing: run `bash scripts/test.sh` (it creates the Ralph virtualenv)")
         self.workdir = Path(workdir)
@@ -66,6 +69,8 @@ class Ralph:
             "RALPH_BACKENDS__LRS__FS__DEFAULT_LRS_FILE": "fs_lrs.jsonl",
             "RALPH_RUNSERVER_CORS_ALLOW_ORIGINS": json.dumps(cors_origins),
         }
+        if page_size:
+            self._env["RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT"] = str(page_size)
         self._create_user()
 
     # ------------------------------------------------------------------ set-up
@@ -164,6 +169,22 @@ class Ralph:
             return self._scrub(self.log_path.read_text(errors="replace")[-size:])
         except OSError:
             return "(no log)"
+
+    # ------------------------------------------------------------------ writing
+    def post(self, statements: list[dict]) -> None:
+        """Store *statements* straight in Ralph (no relay); fails unless it answers 200."""
+        req = urllib.request.Request(
+            f"{self.endpoint}statements",
+            data=json.dumps(statements).encode("utf-8"),
+            method="POST",
+            headers={
+                "Authorization": self.auth_value,
+                "X-Experience-API-Version": XAPI_VERSION,
+                "Content-Type": "application/json",
+            },
+        )
+        with urllib.request.urlopen(req, timeout=600) as resp:
+            assert resp.status == 200, resp.status
 
     # ------------------------------------------------------------------ reading
     def _get(self, url: str) -> dict:

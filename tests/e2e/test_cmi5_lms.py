@@ -43,7 +43,8 @@ SESSION_ID = CMI5 + "extensions/sessionid"
 CATEGORY = CMI5 + "categories/cmi5"
 MOVEON = CMI5 + "categories/moveon"
 MASTERY = CMI5 + "extensions/masteryscore"
-STAND_IN = REPO_ROOT / "templates" / "runtime" / "scorm12.js"  # finds no SCORM API in a cmi5 launch: no tracking
+#: finds no SCORM API in a cmi5 launch: no tracking
+STAND_IN = REPO_ROOT / "templates" / "runtime" / "adapters" / "scorm12.js"
 
 
 # ====================================================================== fixtures

@@ -47,7 +47,7 @@ def write_course(root: Path, adapter: bool = True) -> Path:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     if adapter:
-        stand_in = (REPO_ROOT / "templates" / "runtime" / "scorm12.js").read_text(encoding="utf-8")
+        stand_in = (REPO_ROOT / "templates" / "runtime" / "adapters" / "scorm12.js").read_text(encoding="utf-8")
         (root / "templates" / "static").mkdir(parents=True)
         (root / "templates" / "static" / "cmi5.js").write_text(stand_in, encoding="utf-8")
     return root
@@ -156,7 +156,7 @@ def test_without_its_adapter_the_preview_shows_why_cmi5_does_not_build(context, 
         page = context.new_page()
         page.goto(server.url)
         expect(page.locator("[data-build-errors-list]")).to_contain_text(
-            "no runtime adapter for the cmi5 package (templates/runtime/cmi5.js)"
+            "no runtime adapter for the cmi5 package (templates/runtime/adapters/cmi5.js)"
         )
         assert server.cmi5 is None
         status, _ = post(f"{server.url}__preview__/cmi5/launch", b'{"learner": {"id": "x"}}')

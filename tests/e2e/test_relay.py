@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import expect
+from xapi.forgeries import FORGERIES, Kit
 from xapi.relay_statements import Session, now_iso
 
 from .conftest import REPO_ROOT
@@ -225,6 +226,42 @@ def test_forged_statements_are_refused_and_never_reach_the_lrs(package, relay, r
     assert not stored & {i for i in sent_ids if i}, "a statement of a refused batch reached the LRS"
     refusals = [r for r in relay.log_records() if r.get("event") == "request" and r["status"] == 400]
     assert {r["rule"] for r in refusals} >= {"activity", "homepage", "score", "timestamp-range", "id", "body-size"}
+
+
+def test_the_forgery_table_is_refused_by_rule_and_never_stored(package, relay, ralph, showcase_source):
+    """docs/relay-rules.md's table, row by row, against Ralph: honest statements first where a row needs them."""
+    from builder.xapi.relay.allowlist import config_from_source
+
+    other = config_from_source(showcase_source)
+    refused_ids, honest_ids = set(), set()
+    for forgery in FORGERIES:
+        learner = new_learner()
+        kit = Kit(
+            Session(package.config["xapi"], learner, config=package.config),
+            package.config["xapi"],
+            package.config,
+            other,
+        )
+        before = forgery.before(kit)
+        if before:
+            assert post(relay, before)[0] == 200, forgery.name
+            honest_ids |= {s["id"] for s in before}
+            wait_for(ralph, learner, lambda found, n=len(before): len(found) >= n, "the honest statements")
+        body = forgery.make(kit)
+        status, answer, _ = post(relay, body if isinstance(body, bytes) else body)
+        assert status == 400, (forgery.name, answer)
+        assert (answer["rule"], answer["index"]) == (forgery.rule, forgery.index), (forgery.name, answer)
+        if not isinstance(body, bytes):
+            refused_ids |= {s.get("id") for s in body if isinstance(s, dict) and s.get("id")}
+    marker_learner = new_learner()
+    marker = Session(package.config["xapi"], marker_learner).initialized()
+    assert post(relay, [marker])[0] == 200
+    wait_for(ralph, marker_learner, lambda found: len(found) == 1, "the marker")
+    stored = {s["id"] for s in ralph.statements()}
+    assert honest_ids <= stored
+    assert not refused_ids & stored, "a statement of a refused batch reached the LRS"
+    rules = {r["rule"] for r in relay.log_records() if r.get("event") == "request" and r["status"] == 400}
+    assert rules >= {f.rule for f in FORGERIES}
 
 
 def test_a_resent_batch_is_answered_as_delivered_and_not_duplicated(package, relay, ralph):

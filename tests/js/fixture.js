@@ -1,5 +1,5 @@
 // A runtime configuration with one question of every type, for the node tests of the pure
-// runtime modules. The shapes are those builder/runtime_config.py writes (docs/architecture.md,
+// runtime modules. The shapes are those builder/page/runtime_config.py writes (docs/architecture.md,
 // section 3); the answer keys are sealed the builder's way (pinned in engine.test.js).
 'use strict';
 

@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const { load } = require('./fixture.js');
 
 const Session = load('session.js');
-const Adapter = load('scorm12.js');
+const Adapter = load('adapters/scorm12.js');
 
 // Timers are the test's: commits are coalesced, retried and repeated by time.
 test.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from builder.cli import main
-from builder.render import available_languages, templates_dir
+from builder.resources import available_languages, templates_dir
 
 REPO = Path(__file__).resolve().parents[2]
 SPANISH_COURSE = REPO / "tests" / "e2e" / "courses" / "curso-es"
@@ -122,7 +122,7 @@ def template_keys() -> set:
     keys = set()
     for path in templates_dir().glob("*.html"):
         keys |= set(re.findall(r"\bt\.(\w+)", path.read_text(encoding="utf-8")))
-    for path in (REPO / "builder").glob("*.py"):
+    for path in (REPO / "builder").rglob("*.py"):
         keys |= set(re.findall(r"strings\[\"(\w+)\"\]", path.read_text(encoding="utf-8")))
     return keys
 

@@ -60,7 +60,7 @@ def test_the_build_refuses_cmi5_while_the_adapter_is_missing(runner, make_course
     assert result.exit_code == 2
     assert (
         "'--format cmi5' cannot build yet: this coursepack has no runtime adapter for the cmi5 package "
-        "(templates/runtime/cmi5.js), so the package could not report to the LMS"
+        "(templates/runtime/adapters/cmi5.js), so the package could not report to the LMS"
     ) in result.stderr
     assert "hint: choose another --format for now: scorm12, scorm2004, xapi" in result.stderr
     assert "Traceback" not in result.output

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.cli import main
-from builder.quiz import QUIZ_KEYS, question_keys
-from builder.source import COURSE_KEYS
+from builder.sources.course import COURSE_KEYS
+from builder.sources.quiz import QUIZ_KEYS, question_keys
 
 QUESTION_KEYS = question_keys()
 

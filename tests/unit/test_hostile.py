@@ -620,7 +620,7 @@ def test_xapi_relay_option_with_a_token_is_refused(runner, make_course, out_befo
 
 # ------------------------------------------------------------------ templates: what still works
 def test_an_override_that_copies_a_default_template_renders_the_same_page(runner, make_course, tmp_path):
-    from builder.render import templates_dir
+    from builder.resources import templates_dir
 
     plain = make_course()
     copied = make_course({"templates/quiz.html": (templates_dir() / "quiz.html").read_text()}, name="copied")
@@ -633,7 +633,7 @@ def test_an_override_that_copies_a_default_template_renders_the_same_page(runner
 
 
 def test_a_never_ending_template_loop_is_stopped(runner, make_course, out_before, monkeypatch):
-    from builder import templatebox
+    from builder.page import templatebox
 
     monkeypatch.setattr(templatebox, "WALL_SECONDS", 3)  # the test's own budget; CPU time may run out first
     course = make_course(

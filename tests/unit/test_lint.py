@@ -12,7 +12,7 @@ import pytest
 from conftest import COURSE_YAML, SAMPLE
 
 from builder.cli import main
-from builder.lint import CODES
+from builder.model import LINT_CODES as CODES
 
 
 def findings(runner, course, *args):

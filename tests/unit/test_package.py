@@ -318,7 +318,7 @@ def test_summary_line_names_the_package(runner, tmp_path):
     )
     assert line, result.stderr
     assert 1 < float(line.group(1)) < 100
-    from builder.source import load_course
+    from builder.sources.course import load_course
     from builder.suspend import worst_case_length
 
     assert int(line.group(2)) == worst_case_length(load_course(SAMPLE)[0])

@@ -6,7 +6,13 @@ import importlib.util
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from builder import zipwriter
 from builder.cli import main
+
+#: Both ways of deflating: whole files (libdeflate) and, with WHOLE_MAX lowered, zlib streams of 1 MiB chunks.
+WAYS = pytest.mark.parametrize("whole_max", [zipwriter.WHOLE_MAX, 1 << 20], ids=["whole", "streamed"])
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -36,7 +42,9 @@ def test_small_synthetic_course_is_identical_with_one_and_two_jobs(runner, tmp_p
                 assert info.compress_type == (zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
 
 
-def test_multi_chunk_text_files_round_trip(runner, make_course, tmp_path):
+@WAYS
+def test_multi_chunk_text_files_round_trip(runner, make_course, tmp_path, monkeypatch, whole_max):
+    monkeypatch.setattr(zipwriter, "WHOLE_MAX", whole_max)
     big = "".join(f"line {i}: {'abcdefghij' * (i % 7)}\n" for i in range(200_000))  # about 8 MB, 8 chunks
     course = make_course({"lessons/two.html": '<p><a href="../media/big.json">data</a></p>\n', "media/big.json": big})
     outs = []
@@ -73,9 +81,9 @@ def _entries(folder: Path):
     return files, [Entry(name, source=folder / name) for name in sorted(files)]
 
 
-def test_deflating_ahead_within_a_tiny_budget_gives_the_same_zip(monkeypatch, tmp_path):
-    from builder import zipwriter
-
+@WAYS
+def test_deflating_ahead_within_a_tiny_budget_gives_the_same_zip(monkeypatch, tmp_path, whole_max):
+    monkeypatch.setattr(zipwriter, "WHOLE_MAX", whole_max)
     files, entries = _entries(tmp_path)
     zipwriter.write_zip(entries, tmp_path / "one.zip", jobs=1)
     monkeypatch.setattr(zipwriter, "THREADS_FROM", 0)
@@ -90,11 +98,11 @@ def test_deflating_ahead_within_a_tiny_budget_gives_the_same_zip(monkeypatch, tm
 
 
 def test_memory_held_ahead_of_the_writer_stays_within_the_budget(monkeypatch, tmp_path):
+    """Streamed files (whole ones: test_zip_output.py) are held a chunk at a time."""
     import os
     import time
 
-    from builder import zipwriter
-
+    monkeypatch.setattr(zipwriter, "WHOLE_MAX", 1 << 20)
     entries = []
     for name in ("a.bin", "b.bin", "c.bin"):  # deflated, but incompressible: output as big as input
         (tmp_path / name).write_bytes(os.urandom(3 << 20))
@@ -113,11 +121,11 @@ def test_memory_held_ahead_of_the_writer_stays_within_the_budget(monkeypatch, tm
             assert ahead.sums[entry.name][1] == 3 << 20
 
 
-def test_a_file_that_vanishes_fails_the_zip_without_leftovers_or_threads(monkeypatch, tmp_path):
+@WAYS
+def test_a_file_that_vanishes_fails_the_zip_without_leftovers_or_threads(monkeypatch, tmp_path, whole_max):
     import threading
 
-    from builder import zipwriter
-
+    monkeypatch.setattr(zipwriter, "WHOLE_MAX", whole_max)
     _, entries = _entries(tmp_path)
     monkeypatch.setattr(zipwriter, "THREADS_FROM", 0)
     (tmp_path / "c.svg").unlink()

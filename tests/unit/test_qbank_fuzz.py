@@ -17,10 +17,10 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder import yamldoc
 from builder.cli import main
 from builder.problems import Problems
-from builder.quiz import read_quiz
+from builder.sources import yamldoc
+from builder.sources.quiz import read_quiz
 
 FUZZ = settings(
     max_examples=40,

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from builder import yamldoc
 from builder.cli import main
 from builder.problems import Problems
-from builder.quiz import read_quiz
+from builder.sources import yamldoc
+from builder.sources.quiz import read_quiz
 
 CORPUS = REPO / "tests" / "qbank"
 CASES = sorted(CORPUS.glob("gift/*.gift")) + sorted(CORPUS.glob("xml/*.xml"))
@@ -141,7 +141,7 @@ def test_the_import_builds(runner, monkeypatch, make_course, tmp_path):
 
 
 def test_a_build_does_not_load_the_question_bank_modules(tmp_path):
-    """Start-up stays as it was: the qbank package is imported only when one of its commands runs."""
+    """Start-up stays as it was: the qbank package and Moodle's model are imported only when a bank command runs."""
     sample = str(REPO / "course_src" / "self-compassion")
     code = textwrap.dedent(f"""\
         import runpy, sys
@@ -150,7 +150,8 @@ def test_a_build_does_not_load_the_question_bank_modules(tmp_path):
             runpy.run_module("builder", run_name="__main__")
         except SystemExit as exit:
             assert not exit.code, exit.code
-        print(sorted(m for m in sys.modules if m.startswith("builder.qbank") or m == "markdown"))
+        bank = ("builder.questions.moodle", "markdown")
+        print(sorted(m for m in sys.modules if m.startswith("builder.qbank") or m in bank))
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr

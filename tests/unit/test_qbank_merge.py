@@ -12,10 +12,10 @@ import textwrap
 
 from conftest import REPO
 
-from builder import yamldoc
 from builder.cli import main
 from builder.problems import Problems
-from builder.quiz import read_quiz
+from builder.sources import yamldoc
+from builder.sources.quiz import read_quiz
 
 COURSES = REPO / "course_src"
 

@@ -13,11 +13,11 @@ import pytest
 from conftest import COURSE_YAML, REPO
 from moodle_xml_facts import check
 
-from builder import yamldoc
 from builder.cli import main
 from builder.problems import Problems
 from builder.qbank import gift
-from builder.quiz import read_quiz
+from builder.sources import yamldoc
+from builder.sources.quiz import read_quiz
 
 COURSES = {name: REPO / "course_src" / name for name in ("self-compassion", "quiz-showcase")}
 FORMATS = {"gift": ".txt", "moodle-xml": ".xml"}

@@ -15,8 +15,8 @@ import pytest
 from builder.answerkey import key_seed, unseal
 from builder.cli import main
 from builder.model import scramble
-from builder.runtime_config import runtime_config
-from builder.source import load_course
+from builder.page.runtime_config import runtime_config
+from builder.sources.course import load_course
 from builder.suspend import worst_case_length
 
 REPO = Path(__file__).resolve().parents[2]

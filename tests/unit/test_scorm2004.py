@@ -1,6 +1,6 @@
 """SCORM 2004 4th Edition packages (issue 13, phase 1): the manifest, its invariants, validate, the budget.
 
-The runtime adapter (templates/runtime/scorm2004.js) arrives in phase 2; until then the build
+The runtime adapter (templates/runtime/adapters/scorm2004.js) arrives in phase 2; until then the build
 refuses the format. To build a package here, a course brings a stand-in adapter in its
 ``templates/static/`` (a course may add runtime files there): the tests look at what the zip and
 its manifest hold, never at what the stand-in does.
@@ -75,7 +75,8 @@ def test_the_build_refuses_the_format_while_its_runtime_adapter_is_missing(runne
     assert result.exit_code == 2
     assert (
         "course.yaml: error: '--format scorm2004' cannot build yet: this coursepack has no runtime adapter for the "
-        "SCORM 2004 4th Edition package (templates/runtime/scorm2004.js), so the package could not report to the LMS"
+        "SCORM 2004 4th Edition package (templates/runtime/adapters/scorm2004.js), so the package could not "
+        "report to the LMS"
     ) in result.stderr
     assert "hint: choose another --format for now: scorm12, cmi5, xapi" in result.stderr
     assert "Traceback" not in result.stderr
@@ -122,7 +123,7 @@ def test_the_status_words_of_a_2004_page_carry_both_fields_and_1_2_keeps_its_own
     ],
 )
 def test_each_status_rule_gives_its_words_and_the_fields_table(make_course, rule, words):
-    from builder.source import load_course
+    from builder.sources.course import load_course
 
     course, _ = load_course(make_course({"course.yaml": _course_yaml(f"status_rule: {rule}\n")}))
     status = get("scorm2004").status_words(course)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from builder.scorm.scorm2004 import interactions as ix
-from builder.source import load_course
+from builder.sources.course import load_course
 
 REPO = Path(__file__).resolve().parents[2]
 VECTORS = json.loads((REPO / "tests" / "vectors" / "scorm2004-interactions.json").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
-from builder.theme import CONTRAST_PAIRS, contrast, derive_colors
+from builder.sources.theme import CONTRAST_PAIRS, contrast, derive_colors
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -55,8 +55,8 @@ def test_the_default_palette_passes_every_contrast_check():
 
 
 def test_the_default_palette_is_the_stylesheet_root():
-    from builder.render import templates_dir
-    from builder.theme import DEFAULT_COLORS
+    from builder.resources import templates_dir
+    from builder.sources.theme import DEFAULT_COLORS
 
     css = (templates_dir() / "static" / "player.css").read_text()
     root = css[css.index(":root {") : css.index("}", css.index(":root {"))]

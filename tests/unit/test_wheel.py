@@ -37,7 +37,7 @@ def test_wheel_installs_into_a_fresh_venv_and_builds_the_sample(tmp_path):
     for needed in (
         "builder/templates/player.html",
         "builder/templates/locales/en.json",
-        "builder/templates/runtime/scorm12.js",
+        "builder/templates/runtime/adapters/scorm12.js",
         "builder/templates/runtime/player.js",
         "builder/templates/runtime/suspend.js",
         "builder/templates/runtime/tracking.js",

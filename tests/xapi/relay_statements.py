@@ -8,8 +8,13 @@ gives a new UUID and the current time.
 from __future__ import annotations
 
 import copy
+import sys
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for e2e.answer_key (also from bench/)
+from e2e.answer_key import unseal  # noqa: E402
 
 HOMEPAGE = "https://lms.example.org"
 
@@ -24,10 +29,23 @@ def ref(activity: dict) -> dict:
 
 
 class Session:
-    def __init__(self, xapi: dict, learner: str, homepage: str = HOMEPAGE, registration: str | None = None):
+    """*config*: the package's whole runtime configuration, to answer its true-false questions right."""
+
+    def __init__(
+        self,
+        xapi: dict,
+        learner: str,
+        homepage: str = HOMEPAGE,
+        registration: str | None = None,
+        config: dict | None = None,
+    ):
         self.x = xapi
         self.actor = {"objectType": "Agent", "account": {"homePage": homepage, "name": learner}}
         self.registration = registration or str(uuid.uuid4())
+        self.truth = {}  #: true-false question id -> "true"/"false", from the package's sealed keys
+        for question in ((config or {}).get("quiz") or {}).get("questions") or []:
+            if question["type"] == "true-false":
+                self.truth[question["id"]] = "true" if unseal(config, question)["k"] == "t" else "false"
 
     def statement(self, verb: str, obj: dict, result: dict | None = None, extra: dict | None = None) -> dict:
         extensions = {self.x["extensions"]["courseVersion"]: self.x["courseVersion"]}
@@ -87,16 +105,27 @@ class Session:
             "passed" if passed else "failed", self.x["course"], result, extra={"other": [ref(self.x["quiz"])]}
         )
 
-    def completed(self) -> dict:
-        return self.statement("completed", self.x["course"], {"completion": True, "duration": "PT12M4S"})
+    def completed(self, code: str | None = None, date: str | None = None) -> dict:
+        """``completed``, with the certificate's verification *code* (and printed *date*) as result extensions."""
+        result = {"completion": True, "duration": "PT12M4S"}
+        if code:
+            base = self.x["extensions"]["courseVersion"].rsplit("/", 1)[0]
+            result["extensions"] = {f"{base}/certificate-code": code}
+            if date:
+                result["extensions"][f"{base}/certificate-date"] = date
+        return self.statement("completed", self.x["course"], result)
 
     def terminated(self) -> dict:
         return self.statement("terminated", self.x["course"], {"duration": "PT12M9.25S"})
 
     def trail(self) -> list[dict]:
-        """A whole session: start, every lesson, every question answered 'true', passed, completed, end."""
+        """A whole session: start, every lesson, every true-false question answered right, passed, completed, end.
+
+        Without the package's configuration every answer is 'true'.
+        """
         out = [self.initialized()] + [self.experienced(lid) for lid in self.x["lessons"]]
         for qid, activity in self.x["questions"].items():
             if activity["definition"]["interactionType"] == "true-false":
-                out.append(self.answered(qid, "true", ["true"]))
+                word = self.truth.get(qid, "true")
+                out.append(self.answered(qid, word, [word]))
         return out + [self.scored(100, True), self.completed(), self.terminated()]

@@ -23,6 +23,7 @@ from builder.xapi.relay.app import RelayApp, Settings, setup_logging
 from builder.xapi.relay.forward import Answer, Forwarder
 from builder.xapi.relay.ratelimit import RateLimiter
 from builder.xapi.relay.rules import Checker, Limits
+from builder.xapi.releases import release_from_source
 
 from .relay_statements import Session
 
@@ -54,12 +55,18 @@ class FakeForwarder:
 
     def __init__(self):
         self.bodies: list[bytes] = []
+        self.queries: list[str] = []
         self.answer = Answer(200, "[]")
         self.closed = False
 
     async def post(self, body: bytes) -> Answer:
         self.bodies.append(body)
         return self.answer
+
+    async def get(self, query: str) -> Answer:
+        """The LRS's history of a registration: nothing stored (the real LRS is in tests/e2e)."""
+        self.queries.append(query)
+        return Answer(200, "", body='{"statements": []}')
 
     def close(self):
         self.closed = True
@@ -143,9 +150,9 @@ def records(logs) -> list[dict]:
 
 
 # ====================================================================== the happy path
-def test_a_plain_text_batch_is_forwarded_as_json_and_answered_with_its_ids(make, x, logs):
+def test_a_plain_text_batch_is_forwarded_as_json_and_answered_with_its_ids(make, x, course, logs):
     client, lrs = make()
-    batch = Session(x, "learner-7").trail()
+    batch = Session(x, "learner-7", config=release_from_source(course).config).trail()
     status, answer, headers = client.post(batch, headers={"Origin": LMS})
     assert status == 200 and answer == [s["id"] for s in batch]
     assert headers["access-control-allow-origin"] == LMS and headers["vary"] == "Origin"

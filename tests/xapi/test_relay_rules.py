@@ -18,6 +18,7 @@ from builder.cli import main
 from builder.xapi.embed import UsageError
 from builder.xapi.relay.allowlist import config_from_source, config_from_zip, load_allowlist
 from builder.xapi.relay.rules import Checker, Limits, Refused, parse_batch
+from builder.xapi.releases import release_from_source
 
 from .conftest import BASE_IRI, REPO, XAPI_BLOCK
 from .relay_statements import Session, now_iso
@@ -51,8 +52,8 @@ def x(sample) -> dict:
 
 
 @pytest.fixture
-def session(x) -> Session:
-    return Session(x, f"learner-{uuid.uuid4().hex[:8]}")
+def session(x, sample) -> Session:
+    return Session(x, f"learner-{uuid.uuid4().hex[:8]}", config=release_from_source(sample).config)
 
 
 def refused(checker: Checker, batch) -> Refused:
@@ -138,33 +139,47 @@ def test_timestamps_with_an_offset_or_nine_decimals_are_accepted(checker, sessio
     checker.check_batch([c])
 
 
+def _xapi(kind: str, text: str) -> str:
+    """A SCORM 1.2 response or pattern in xAPI format (README, "Statements"), written here from the README."""
+    if kind == "true-false":
+        return {"t": "true", "f": "false"}.get(text, text)
+    if kind in ("choice", "sequencing"):
+        return text.replace(",", "[,]")
+    if kind == "matching":
+        return "[,]".join(pair.replace(".", "[.]") for pair in text.split(","))
+    return text
+
+
 def test_every_question_type_of_the_showcase_answers_in_xapi_format(checker, showcase):
-    x = config_from_source(showcase)
+    """Right, wrong and partly right answers of every type, as the package sends them, and malformed ones."""
+    from e2e.answer_key import with_answers
+    from e2e.quiz_helpers import credit, partial, patterns, response, right, wrong
+
+    config = release_from_source(showcase).config
+    x = config["xapi"]
     s = Session(x, "sam")
     kinds = set()
-    for qid, activity in x["questions"].items():
-        d = activity["definition"]
-        kind = d["interactionType"]
+    for q in with_answers(config):
+        kind = x["questions"][q["id"]]["definition"]["interactionType"]
         kinds.add(kind)
-        good, bad = {
-            "true-false": ("false", "yes"),
-            "choice": (d.get("choices", [{}])[0].get("id"), "zz"),
-            "sequencing": ("[,]".join(c["id"] for c in d.get("choices", [])), "a[,]zz"),
-            "matching": (
-                "[,]".join(f"{a['id']}[.]{b['id']}" for a, b in zip(d.get("source", []), d.get("target", []))),
-                "9[.]zz",
-            ),
-            "likert": (d.get("scale", [{}])[0].get("id"), "99"),
-            "numeric": ("3.5", "three"),
-            "fill-in": ("soap and water", None),
-        }[kind]
-        checker.check_batch(
-            [s.answered(qid, good, [good] if kind != "likert" else None, None if kind == "likert" else True)]
-        )
-        checker.check_batch([s.answered(qid, "")])  # unanswered
-        if bad is not None:
-            assert refused(checker, [s.answered(qid, bad)]).rule == "result", kind
-            assert refused(checker, [s.answered(qid, good, [bad])]).rule == "definition", kind
+        pats = [_xapi(kind, p) for p in patterns(q)] or None
+        for value in {right(q), wrong(q), partial(q)}:
+            earned = credit(q, value)
+            said = _xapi(kind, response(q, value))
+            success = None if earned is None else earned == 1
+            checker.check_batch([s.answered(q["id"], said, pats, success)])
+            if success is not None and (not success or q["type"] != "fill-in"):  # see answers.py
+                problem = refused(checker, [s.answered(q["id"], said, pats, not success)])
+                assert problem.rule == "answer", (q["id"], value)
+        bad = {"true-false": "yes", "choice": "zz", "sequencing": "a[,]zz", "matching": "9[.]zz", "likert": "99"}
+        bad.update(numeric="three")
+        good = _xapi(kind, response(q, right(q)))
+        if kind in bad:
+            assert refused(checker, [s.answered(q["id"], bad[kind])]).rule == "result", kind
+            assert refused(checker, [s.answered(q["id"], good, [bad[kind]])]).rule == "definition", kind
+        if pats:
+            forged = [_xapi(kind, response(q, wrong(q)))]
+            assert refused(checker, [s.answered(q["id"], good, forged, True)]).rule == "answer", q["id"]
     assert kinds >= {"true-false", "choice", "sequencing", "matching", "likert", "numeric", "fill-in"}
 
 

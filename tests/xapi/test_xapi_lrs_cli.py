@@ -14,7 +14,7 @@ import os
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -123,9 +123,7 @@ class FakeLRS:
                 page = {"statements": found[start : start + 1]}
                 if start + 1 < len(found):
                     rest = {k: v for k, v in q.items() if k != "page"}
-                    page["more"] = (
-                        "/xAPI/statements?" + "&".join(f"{k}={v}" for k, v in rest.items()) + f"&page={start + 1}"
-                    )
+                    page["more"] = "/xAPI/statements?" + urlencode({**rest, "page": start + 1})
                 return self._json(200, page)
 
             def _json(self, status, body):
@@ -337,3 +335,22 @@ def test_durations():
     assert report.duration_seconds("PT") is None and report.duration_seconds("42 minutes") is None
     assert report.iso_duration(3723.25) == "PT1H2M3.25S"
     assert report.iso_duration(60) == "PT1M" and report.iso_duration(0) == "PT0S"
+
+
+def test_completions_bad_state_file_or_column_exits_2_before_asking_the_lrs(runner, lrs, tmp_path):
+    server = lrs()
+    state = tmp_path / "state.json"
+    state.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(
+        main, ["xapi", "completions", "--course", COURSE, "--state", str(state)], env=_env(server.endpoint)
+    )
+    assert result.exit_code == 2 and "not a state file written by" in result.stderr and "delete it" in result.stderr
+    result = runner.invoke(
+        main, ["xapi", "completions", "--course", COURSE, "--columns", "learner,=x"], env=_env(server.endpoint)
+    )
+    assert result.exit_code == 2 and "'=x' names no column (write name=Header)" in result.stderr
+    result = runner.invoke(
+        main, ["xapi", "completions", "--course", COURSE, "--columns", "score,grade"], env=_env(server.endpoint)
+    )
+    assert result.exit_code == 2 and "no column 'grade'; the columns are: learner, learner_name" in result.stderr
+    assert server.requests == []  # nothing was asked of the LRS

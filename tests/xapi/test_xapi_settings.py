@@ -6,7 +6,7 @@ import pytest
 
 from builder.cli import main
 from builder.problems import InvalidCourse
-from builder.source import load_course
+from builder.sources.course import load_course
 
 
 def _errors(course_dir, block: str) -> list[str]:

@@ -9,9 +9,9 @@ import pytest
 
 from builder import model
 from builder.model import Choice, NumericAnswer, Question, XapiSettings
-from builder.render import load_strings
-from builder.runtime_config import runtime_config
-from builder.source import load_course
+from builder.page.runtime_config import runtime_config
+from builder.resources import load_strings
+from builder.sources.course import load_course
 from builder.xapi import vocab
 
 from .conftest import BASE_IRI

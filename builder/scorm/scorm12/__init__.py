@@ -1,7 +1,7 @@
 """The SCORM 1.2 format: one SCO (the player page) and its files, described by ``imsmanifest.xml``.
 
 The manifest is planned from the course model and from the very list of files that goes into the
-zip (``manifest.py``); the player talks to the LMS through ``templates/runtime/scorm12.js``.
+zip (``manifest.py``); the player talks to the LMS through ``templates/runtime/adapters/scorm12.js``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The SCORM 2004 4th Edition format: one SCO (the player page) and its files, described by ``imsmanifest.xml``.
 
 The manifest (``manifest.py``) adds the sequencing a single SCO needs to the content package both
-SCORM editions share; the player reports through ``templates/runtime/scorm2004.js`` (phase 2: until
+SCORM editions share; the player reports through ``templates/runtime/adapters/scorm2004.js`` (phase 2: until
 it exists the build refuses this format), with the status words of ``status.py`` and the
 interaction formats of ``interactions.py``. docs/scorm2004.md explains the choices.
 """
@@ -30,11 +30,13 @@ class Scorm2004Format(Format):
     suspend_name = "cmi.suspend_data"
 
     def status_words(self, course: Course) -> Dict[str, Any]:
+        # the format's heavy parts load only when this format is used (start-up)
         from builder.scorm.scorm2004.status import status_config
 
         return status_config(course)
 
     def check(self, course: Course, problems: Problems, shown: str) -> None:
+        # the format's heavy parts load only when this format is used (start-up)
         from builder.scorm.scorm2004.interactions import unreportable
 
         super().check(course, problems, shown)
@@ -47,6 +49,7 @@ class Scorm2004Format(Format):
                 )
 
     def describe(self, course: Course, files: Sequence[str]) -> bytes:
+        # the format's heavy parts load only when this format is used (start-up)
         from builder.scorm.scorm2004.manifest import manifest_xml, plan_manifest
 
         return manifest_xml(plan_manifest(course, files, self.launch_file))
@@ -54,6 +57,7 @@ class Scorm2004Format(Format):
     def check_descriptor(
         self, data: bytes, names: Set[str], problems: Problems, shown: str, schemas: Optional[Path] = None
     ) -> None:
+        # the format's heavy parts load only when this format is used (start-up)
         from builder.scorm.scorm2004.manifest import SCHEMA_MARKER, check_manifest, validate_schema
 
         check_manifest(data, names, problems, shown=shown)

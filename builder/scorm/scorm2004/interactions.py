@@ -2,7 +2,7 @@
 
 The functions speak the runtime's terms (the question type of quiz.yaml, the unsealed answer key
 and the answer as the quiz engine keeps it; docs/architecture.md, section 3), so that the runtime
-adapter (``templates/runtime/scorm2004.js``, phase 2) can mirror them line for line; the JSON
+adapter (``templates/runtime/adapters/scorm2004.js``, phase 2) can mirror them line for line; the JSON
 vectors in ``tests/vectors/scorm2004-interactions.json`` pin both. The build uses them to prove
 that every question of a course can be reported (:func:`unreportable`).
 

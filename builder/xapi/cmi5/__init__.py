@@ -4,7 +4,7 @@ The zip holds ``cmi5.xml`` first (:mod:`builder.xapi.cmi5.course_structure`), th
 assets and the course's media, as every package does. A cmi5 LMS launches ``index.html`` with
 ``endpoint``, ``fetch``, ``actor``, ``registration`` and ``activityId``; the page asks ``fetch``
 for a one-time token, so no key is ever in the package. The format's runtime adapter is
-``templates/runtime/cmi5.js`` (docs/cmi5.md).
+``templates/runtime/adapters/cmi5.js`` (docs/cmi5.md).
 
 Only :mod:`builder.formats` is imported here: the registry loads every format to learn its
 adapter, and a SCORM build must not pay for lxml's course structure code.
@@ -31,6 +31,7 @@ class Cmi5Format(Format):
 
     def check(self, course: "Course", problems: "Problems", shown: str) -> None:
         """The adapter must exist; the IRIs need the ``xapi:`` block; the pass mark must fit a masteryScore."""
+        # the format's heavy parts load only when this format is used (start-up)
         from builder.xapi.cmi5.course_structure import mastery_score_problem
 
         super().check(course, problems, shown)
@@ -53,6 +54,7 @@ class Cmi5Format(Format):
             problems.add(shown, problem, hint="give pass_mark at most 2 decimals, e.g. 66.67")
 
     def describe(self, course: "Course", files: Sequence[str]) -> bytes:
+        # the format's heavy parts load only when this format is used (start-up)
         from builder.xapi.cmi5.course_structure import course_structure_xml
 
         return course_structure_xml(course, self.launch_file)
@@ -60,6 +62,7 @@ class Cmi5Format(Format):
     def check_descriptor(
         self, data: bytes, names: Set[str], problems: "Problems", shown: str, schemas: Optional[Path] = None
     ) -> None:
+        # the format's heavy parts load only when this format is used (start-up)
         from builder.xapi.cmi5.course_structure import check_course_structure, schema_folder, validate_schema
 
         check_course_structure(data, names, problems, shown)

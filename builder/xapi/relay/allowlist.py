@@ -1,35 +1,31 @@
-"""What the relay accepts, learned from course folders and built packages.
+"""What the relay accepts, learned from course folders and built packages (:mod:`builder.xapi.releases`).
 
-Both give the same thing: the ``xapi`` part of the runtime configuration
-(``docs/architecture.md`` section 3). A course folder is loaded with :func:`builder.source.load_course`
-and turned into it by :func:`builder.xapi.vocab.runtime_xapi`; a built package (SCORM or Tin Can
-zip) carries it in ``index.html`` (``<script id="course-config">``). From it come:
+Both give the same release: the runtime configuration, whose ``xapi`` part
+(``docs/architecture.md`` section 3) names every activity. From the releases come:
 
 * every activity IRI (course, lessons, quiz, questions, course evaluation items) with its kind,
-  its course and the shape of its definition (type, interaction type, option ids; not the wording,
-  so a corrected typo in a later release does not make the relay refuse the statements of
-  packages still in use);
+  its course and the shape of its definition (type, interaction type, option ids; not the wording);
+* per release (a course at one version): the activities it has and their shapes, its CE credit
+  hours, language, pass mark, quiz (attempts, questions and their sealed answer keys), whether it
+  offers the certificate and whether it sends learner names;
 * the verbs and the context extension IRIs;
-* the CE credit hours a course reports;
 * the LMS ``homePage`` of the course (``xapi.lms_homepage``), to which ``--homepage`` adds.
 
-Several inputs for the same course (two releases, a folder and a zip) add up: a statement is
-accepted when it fits any of them.
+A statement names its release with the course-version extension and is checked against it; two
+inputs of the same release (a folder and its zip) are both kept, and a statement fits when it fits
+either.
 """
 
 from __future__ import annotations
 
-import json
-import zipfile
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 from urllib.parse import urlsplit
 
-from builder.problems import InvalidCourse
+from builder.sources.xapi import url_problem
 from builder.xapi.embed import UsageError
-from builder.xapi.settings import url_problem
+from builder.xapi.releases import Release, load_releases, release_from_source, release_from_zip
 from builder.xapi.vocab import COMPONENT_LISTS
 
 #: The kinds of activity each coursepack verb is sent about (README, "Statements"): ``answered``
@@ -47,7 +43,6 @@ VERB_KINDS = {
 }
 #: The kinds of activity a statement's ``result.response`` is about.
 RESPONDED_KINDS = ("question", "evaluation")
-MAX_INDEX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -71,14 +66,25 @@ class Activity:
 
 
 @dataclass
+class ReleaseRules:
+    """One release of a course: what its package sends."""
+
+    release: Release
+    activities: Dict[str, Tuple[str, Shape]] = field(default_factory=dict)  #: IRI -> (kind, definition shape)
+    questions: Dict[str, Dict[str, Any]] = field(default_factory=dict)  #: question IRI -> its runtime configuration
+
+
+@dataclass
 class CourseRules:
     iri: str
     course_id: str
     version_extension: str
     credit_extension: str
+    certificate_extension: str
     credit_hours: Set[Any] = field(default_factory=set)  #: None when a release reports none
     versions: Set[str] = field(default_factory=set)
     learned_from: List[str] = field(default_factory=list)
+    releases: Dict[str, List[ReleaseRules]] = field(default_factory=dict)  #: version -> its inputs
 
 
 @dataclass
@@ -90,14 +96,43 @@ class Allowlist:
     homepages: Set[str] = field(default_factory=set)
 
     # ------------------------------------------------------------------ building
+    def add_release(self, release: Release) -> None:
+        """Learn one release (a course folder or a built package)."""
+        where = release.where
+        try:
+            self._add_config(release.xapi, where)
+            self._add_release(release)
+        except (KeyError, TypeError, AttributeError, ValueError):
+            raise UsageError(
+                f"{where}: its configuration is not one coursepack writes (built by another version?)"
+            ) from None
+
     def add_config(self, xapi: Dict[str, Any], where: str) -> None:
-        """Learn one course from the ``xapi`` part of a runtime configuration."""
+        """Learn the activities, verbs and homePage of one course from the ``xapi`` part of a configuration."""
         try:
             self._add_config(xapi, where)
         except (KeyError, TypeError, AttributeError, ValueError):
             raise UsageError(
                 f"{where}: its xAPI configuration is not one coursepack writes (built by another version?)"
             ) from None
+
+    def _add_release(self, release: Release) -> None:
+        xapi = release.xapi
+        rules = self.courses[xapi["course"]["id"]]
+        found = ReleaseRules(release)
+        found.activities[xapi["course"]["id"]] = ("course", _shape(xapi["course"]))
+        groups = [("lesson", xapi.get("lessons") or {}), ("question", xapi.get("questions") or {})]
+        groups.append(("evaluation", xapi.get("evaluation") or {}))
+        for kind, activities in groups:
+            for activity in activities.values():
+                found.activities[activity["id"]] = (kind, _shape(activity))
+        if xapi.get("quiz"):
+            found.activities[xapi["quiz"]["id"]] = ("quiz", _shape(xapi["quiz"]))
+        for question in (release.quiz or {}).get("questions") or []:
+            activity = (xapi.get("questions") or {}).get(question["id"])
+            if activity:
+                found.questions[activity["id"]] = question
+        rules.releases.setdefault(release.version, []).append(found)
 
     def _add_config(self, xapi: Dict[str, Any], where: str) -> None:
         course = xapi["course"]
@@ -106,7 +141,10 @@ class Allowlist:
         rules = self.courses.get(iri)
         if rules is None:
             course_id = iri.rstrip("/").rsplit("/course/", 1)[-1]
-            rules = self.courses[iri] = CourseRules(iri, course_id, ext["courseVersion"], ext["creditHours"])
+            certificate = ext.get("certificateCode") or ext["courseVersion"].rsplit("/", 1)[0] + "/certificate-code"
+            rules = self.courses[iri] = CourseRules(
+                iri, course_id, ext["courseVersion"], ext["creditHours"], certificate
+            )
         rules.credit_hours.add(xapi.get("creditHours"))
         if xapi.get("courseVersion"):
             rules.versions.add(str(xapi["courseVersion"]))
@@ -127,14 +165,7 @@ class Allowlist:
             self.add_homepage(xapi["homePage"], where)
 
     def _activity(self, activity: Dict[str, Any], kind: str, course: str) -> None:
-        definition = activity.get("definition") or {}
-        shape = Shape(
-            type=definition["type"],
-            interaction=definition.get("interactionType"),
-            components=tuple(
-                (key, tuple(c["id"] for c in definition[key])) for key in COMPONENT_LISTS if key in definition
-            ),
-        )
+        shape = _shape(activity)
         known = self.activities.setdefault(activity["id"], Activity(activity["id"], kind, course))
         if shape not in known.shapes:
             known.shapes.append(shape)
@@ -166,6 +197,17 @@ class Allowlist:
         }
 
 
+def _shape(activity: Dict[str, Any]) -> Shape:
+    definition = activity.get("definition") or {}
+    return Shape(
+        type=definition["type"],
+        interaction=definition.get("interactionType"),
+        components=tuple(
+            (key, tuple(c["id"] for c in definition[key])) for key in COMPONENT_LISTS if key in definition
+        ),
+    )
+
+
 def normal_homepage(url: str) -> str:
     """The form homePages are compared in: scheme and host lower-cased, no trailing slash."""
     parts = urlsplit(url.strip())
@@ -175,91 +217,17 @@ def normal_homepage(url: str) -> str:
 
 
 # ---------------------------------------------------------------------- inputs
-class _ConfigScript(HTMLParser):
-    """The text of ``<script type="application/json" id="course-config">`` in ``index.html``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._inside = False
-        self.text: Optional[str] = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "script" and dict(attrs).get("id") == "course-config" and self.text is None:
-            self._inside = True
-            self.text = ""
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._inside = False
-
-    def handle_data(self, data):
-        if self._inside:
-            self.text += data
-
-
 def config_from_zip(path: Path) -> Optional[Dict[str, Any]]:
     """The ``xapi`` part of a built package's runtime configuration (None: the package has no xAPI).
 
     :raises UsageError: the file is not a coursepack package.
     """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            try:
-                info = zf.getinfo("index.html")
-            except KeyError:
-                raise UsageError(f"{path}: not a coursepack package (no index.html)") from None
-            if info.file_size > MAX_INDEX_BYTES:
-                raise UsageError(f"{path}: index.html is too large for a coursepack package")
-            html = zf.read(info).decode("utf-8")
-    except (zipfile.BadZipFile, UnicodeDecodeError, OSError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a readable zip file"
-        raise UsageError(f"{path}: {reason}") from None
-    parser = _ConfigScript()
-    parser.feed(html)
-    try:
-        config = json.loads(parser.text or "")
-    except ValueError:
-        raise UsageError(f"{path}: index.html has no coursepack runtime configuration") from None
-    xapi = config.get("xapi") if isinstance(config, dict) else None
-    return xapi if isinstance(xapi, dict) else None
+    return release_from_zip(path).xapi
 
 
 def config_from_source(folder: Path) -> Optional[Dict[str, Any]]:
     """The ``xapi`` part of the runtime configuration of a course folder (None: no ``xapi:`` block)."""
-    from builder.source import load_course
-    from builder.xapi.vocab import runtime_xapi
-
-    try:
-        course, _ = load_course(folder)
-    except InvalidCourse as exc:
-        raise UsageError(
-            f"{folder}: the course folder has {len(exc.problems)} problem(s); run 'coursepack validate {folder}'"
-        ) from None
-    return runtime_xapi(course)
-
-
-def _inputs(path: Path) -> Iterable[Tuple[Path, bool]]:
-    """``(course folder or zip, named explicitly)`` for one ``--courses`` path."""
-    if path.is_file():
-        if path.suffix.lower() != ".zip":
-            raise UsageError(
-                f"--courses {path}: give a course folder, a built package (.zip), or a folder holding them"
-            )
-        yield path, True
-    elif (path / "course.yaml").is_file():
-        yield path, True
-    elif path.is_dir():
-        found = False
-        for child in sorted(path.iterdir()):
-            if (child.is_dir() and (child / "course.yaml").is_file()) or (
-                child.is_file() and child.suffix.lower() == ".zip"
-            ):
-                found = True
-                yield child, False
-        if not found:
-            raise UsageError(f"--courses {path}: holds no course folder (with course.yaml) and no .zip")
-    else:
-        raise UsageError(f"--courses {path}: no such file or folder")
+    return release_from_source(folder).xapi
 
 
 def load_allowlist(paths: Iterable[Path], homepages: Iterable[str] = (), warn=None) -> Allowlist:
@@ -268,20 +236,8 @@ def load_allowlist(paths: Iterable[Path], homepages: Iterable[str] = (), warn=No
     :raises UsageError: a path that cannot be read, or nothing to accept at all.
     """
     allow = Allowlist()
-    for given in paths:
-        for item, explicit in _inputs(Path(given)):
-            xapi = config_from_zip(item) if item.is_file() else config_from_source(item)
-            if xapi is None:
-                message = (
-                    f"{item}: the course has no xAPI reporting (no 'xapi:' block in course.yaml"
-                    f"{' when it was built' if item.is_file() else ''})"
-                )
-                if explicit:
-                    raise UsageError(message)
-                if warn:
-                    warn(f"warning: {message}; skipped")
-                continue
-            allow.add_config(xapi, str(item))
+    for release in load_releases(paths, "--courses", warn):
+        allow.add_release(release)
     for url in homepages:
         allow.add_homepage(url)
     if not allow.courses:

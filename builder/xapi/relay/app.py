@@ -33,16 +33,19 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
+from urllib.parse import urlencode, urlsplit
 
 from builder.xapi.relay.forward import Answer, Forwarder
 from builder.xapi.relay.ratelimit import RateLimiter
 from builder.xapi.relay.rules import Checker, Refused, parse_batch
+from builder.xapi.relay.sequence import Key, check_sequences, history_keys
 
 STATEMENT_PATHS = ("/xapi/statements", "/statements")
 HEALTH_PATH = "/health"
 CONTENT_TYPES = ("text/plain", "application/json")
 SALT_ENV = "COURSEPACK_RELAY_LOG_SALT"
 DRAIN_FACTOR = 4  #: an oversized body is read (and dropped) up to this many times the limit
+HISTORY_PAGES = 20  #: pages of one registration's course statements read at most
 log = logging.getLogger("coursepack.relay")
 
 
@@ -50,6 +53,7 @@ log = logging.getLogger("coursepack.relay")
 class Settings:
     origins: Iterable[str] = ()
     preflight_max_age: int = 86400
+    history: bool = True  #: check passed/failed/completed against what the LRS holds (needs statements/read)
     log_salt: bytes = field(default_factory=lambda: (os.environ.get(SALT_ENV) or secrets.token_hex(16)).encode())
 
 
@@ -187,6 +191,12 @@ class RelayApp:
             statements = parse_batch(body, self.checker.limits)
             note["statements"] = len(statements)
             self.checker.check_batch(statements)
+            if self.settings.history:
+                keys = history_keys(statements, self.checker.allow)
+                history, failed = await self._history(keys, note) if keys else ({}, None)
+                if failed is not None:
+                    return await self._history_failed(send, failed, cors, note)
+                check_sequences(statements, self.checker.allow, history)
         except Refused as refused:
             note["rule"] = refused.rule
             if refused.index is not None:
@@ -252,6 +262,48 @@ class RelayApp:
         code = 504 if answer.timeout else 502
         return await self._answer(
             send, code, {"error": "lrs-unavailable", "detail": "the LRS cannot take statements now; retry later"}, cors
+        )
+
+    # ------------------------------------------------------------------ the LRS's history
+    async def _history(self, keys: List[Key], note) -> Tuple[Dict[Key, List[dict]], Optional[Answer]]:
+        """The course statements the LRS holds for each (learner, course, registration); or the failed answer."""
+        started = time.perf_counter()
+        out: Dict[Key, List[dict]] = {}
+        for key in keys:
+            home, name, course, registration = key
+            agent = json.dumps({"objectType": "Agent", "account": {"homePage": home, "name": name}})
+            query = urlencode({"registration": registration, "activity": course, "agent": agent, "limit": 100})
+            found: List[dict] = []
+            for _ in range(HISTORY_PAGES):
+                answer = await self.forwarder.get(query)
+                try:
+                    page = json.loads(answer.body) if answer.status == 200 else None
+                except ValueError:
+                    page = None
+                if not isinstance(page, dict) or not isinstance(page.get("statements"), list):
+                    note["history_status"] = answer.status
+                    return out, answer
+                found += [s for s in page["statements"] if isinstance(s, dict)]
+                more = page.get("more")
+                if not more:
+                    break
+                query = more if more.startswith("/") else urlsplit(more).path + "?" + urlsplit(more).query
+            out[key] = found
+        note["history_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        return out, None
+
+    async def _history_failed(self, send, answer: Answer, cors, note) -> int:
+        """The LRS would not say what it holds: nothing is forwarded, the package retries later."""
+        if answer.status in (401, 403):
+            note["error"] = (
+                f"the LRS refused to let the relay read statements ({answer.status}): give its key the "
+                "statements/read scope, or run the relay with --no-history"
+            )
+        else:
+            note["error"] = answer.detail if answer.status == 0 else f"the LRS answered {answer.status} to a query"
+        code = 504 if answer.timeout else 502
+        return await self._answer(
+            send, code, {"error": "lrs-unavailable", "detail": "the LRS cannot be asked now; retry later"}, cors
         )
 
     # ------------------------------------------------------------------ parts

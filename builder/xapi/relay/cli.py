@@ -149,6 +149,14 @@ def _fail(message: str, code: int) -> None:
     help="Open connections before new requests get 503.",
 )
 @click.option(
+    "--history/--no-history",
+    default=True,
+    show_default=True,
+    help="Check passed, failed and completed statements against what the LRS already holds for the "
+    "registration (a second completion, a failed after a pass, more attempts than the quiz allows); "
+    "the relay's key then needs the statements/read scope.",
+)
+@click.option(
     "--tls-cert",
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     metavar="FILE",
@@ -179,6 +187,7 @@ def relay(
     lrs_timeout,
     lrs_connections,
     max_connections,
+    history,
     tls_cert,
     tls_key,
 ):
@@ -190,17 +199,19 @@ def relay(
     file; they are never printed. Logs are JSON lines on stderr.
     """
     try:
+        # the relay's modules load only when it starts (start-up of the other commands)
         import uvicorn
     except ImportError:
         _fail("the relay needs uvicorn: pip install 'coursepack[relay]'", 1)
 
+    # the relay's modules load only when it starts (start-up of the other commands)
+    from builder.sources.xapi import url_problem
     from builder.xapi.lrs import load_credentials
     from builder.xapi.relay.allowlist import load_allowlist
     from builder.xapi.relay.app import RelayApp, Settings, log, setup_logging
     from builder.xapi.relay.forward import Forwarder
     from builder.xapi.relay.ratelimit import RateLimiter
     from builder.xapi.relay.rules import Checker, Limits
-    from builder.xapi.settings import url_problem
 
     if bool(tls_cert) != bool(tls_key):
         _fail("give both --tls-cert and --tls-key, or neither", 2)
@@ -229,7 +240,7 @@ def relay(
         Checker(allow, limits),
         forwarder,
         RateLimiter(rate, burst) if rate > 0 else None,
-        Settings(origins=allowed_origins),
+        Settings(origins=allowed_origins, history=history),
     )
     log.info(
         "",
@@ -249,6 +260,7 @@ def relay(
                     "rate": rate,
                     "burst": burst,
                 },
+                "history": history,
             }
         },
     )

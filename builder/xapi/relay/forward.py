@@ -20,14 +20,14 @@ import socket
 import ssl
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 from urllib.parse import urlsplit
 
 from builder.xapi.lrs import Credentials
 from builder.xapi.vocab import XAPI_VERSION
 
-MAX_ANSWER = 64 * 1024  #: bytes of an LRS answer read at most
+MAX_ANSWER = 1024 * 1024  #: bytes of an LRS answer read at most (a page of a registration's statements)
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Answer:
     detail: str = ""
     retry_after: Optional[str] = None
     timeout: bool = False
+    body: str = field(default="", repr=False)  #: the whole answer of a GET (statements), else empty
 
 
 class Forwarder:
@@ -65,7 +66,16 @@ class Forwarder:
     async def post(self, body: bytes) -> Answer:
         """POST *body* (a JSON array of statements) to the LRS's statements resource."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, self._post, body)
+        return await loop.run_in_executor(self._pool, self._request, "POST", self._path, body)
+
+    async def get(self, query: str) -> Answer:
+        """GET the statements resource with *query* (``verb=…&…``), or a ``more`` path the LRS gave.
+
+        The answer's ``body`` holds the JSON text (at most :data:`MAX_ANSWER` bytes are read).
+        """
+        path = query if query.startswith("/") else f"{self._path}?{query}"
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, self._request, "GET", path, None)
 
     def close(self) -> None:
         """Stop the threads (after the requests in flight) and close their connections."""
@@ -93,20 +103,22 @@ class Forwarder:
                 self._open.add(conn)
         return conn
 
-    def _post(self, body: bytes) -> Answer:
+    def _request(self, method: str, path: str, body: Optional[bytes]) -> Answer:
         for attempt in (1, 2):
             conn = self._connection(fresh=attempt == 2)
             reused = conn.sock is not None
             try:
-                conn.request("POST", self._path, body=body, headers=self._headers)
+                conn.request(method, path, body=body, headers=self._headers)
                 response = conn.getresponse()
                 data = response.read(MAX_ANSWER)
                 if response.will_close or not response.isclosed():
                     conn.close()  # an answer not read to its end cannot share the connection
+                text = data.decode("utf-8", errors="replace")
                 return Answer(
                     response.status,
-                    self._scrub(data.decode("utf-8", errors="replace")),
+                    self._scrub(text),
                     response.getheader("Retry-After"),
+                    body=text if method == "GET" else "",
                 )
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
                 conn.close()

@@ -15,7 +15,7 @@ import math
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from builder.xapi.relay.allowlist import (
@@ -28,6 +28,10 @@ from builder.xapi.relay.allowlist import (
     Shape,
     normal_homepage,
 )
+from builder.xapi.relay.content import certificate_date_iri, check_release, is_date
+from builder.xapi.relay.errors import Refused
+from builder.xapi.relay.sequence import check_sequences
+from builder.xapi.timestamps import parse_timestamp
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
@@ -59,20 +63,6 @@ class Limits:
     max_string: int = 4096  #: characters of any string in a statement
     max_age: float = 7 * 24 * 3600  #: seconds a timestamp may lie in the past
     max_future: float = 300.0  #: seconds a timestamp may lie in the future (clock skew)
-
-
-class Refused(Exception):
-    """A batch the relay will not forward: the rule, what was wrong and, for a statement, its index."""
-
-    def __init__(self, rule: str, detail: str, index: Optional[int] = None):
-        super().__init__(detail)
-        self.rule = rule
-        self.detail = detail
-        self.index = index
-
-    def as_dict(self) -> Dict[str, Any]:
-        where = f"statement {self.index}: " if self.index is not None else ""
-        return {"error": "refused", "rule": self.rule, "index": self.index, "detail": where + self.detail}
 
 
 def _no_constants(name: str):
@@ -126,6 +116,7 @@ class Checker:
             if sid in seen:
                 raise Refused("id", "the same statement id appears twice in the batch", index)
             seen.add(sid)
+        check_sequences(statements, self.allow)
 
     def check(self, s: Any, now: Optional[float] = None) -> None:
         now = self.clock() if now is None else now
@@ -156,6 +147,24 @@ class Checker:
             raise Refused("result", "result: missing (a course evaluation statement carries the response)")
         if "result" in s:
             self._result(s["result"], verb_name, activity, shape, course)
+        self._release(s, verb_name, activity, course)
+
+    def _release(self, s: Dict[str, Any], verb_name: str, activity: Activity, course: CourseRules) -> None:
+        """The content checks of :mod:`.content` against the release the statement names (any input of it)."""
+        version = s["context"]["extensions"][course.version_extension]
+        candidates = course.releases.get(version)
+        if not candidates:
+            raise Refused(
+                "version", "context.extensions course-version: not a release of the course this relay was given"
+            )
+        problem = None
+        for rules in candidates:
+            try:
+                check_release(s, verb_name, activity, course, rules)
+                return
+            except Refused as refused:
+                problem = problem or refused
+        raise problem
 
     # ------------------------------------------------------------------ helpers
     def _keys(
@@ -204,13 +213,8 @@ class Checker:
     def _timestamp(self, value: Any, now: float) -> None:
         if not isinstance(value, str) or not TIMESTAMP.fullmatch(value):
             raise Refused("timestamp", "timestamp: not an ISO 8601 date and time with a time zone")
-        text = value[:-1] + "+00:00" if value.endswith("Z") else value
-        head, dot, rest = text.partition(".")
-        if dot:  # Python 3.9/3.10 read at most 6 decimals
-            digits = re.match(r"\d+", rest).group(0)
-            text = f"{head}.{digits[:6].ljust(6, '0')}{rest[len(digits) :]}"
         try:
-            moment = datetime.fromisoformat(text).astimezone(timezone.utc).timestamp()
+            moment = parse_timestamp(value).astimezone(timezone.utc).timestamp()
         except (ValueError, OverflowError):
             raise Refused("timestamp", "timestamp: not a valid date and time") from None
         if moment < now - self.limits.max_age:
@@ -366,15 +370,17 @@ class Checker:
                 raise Refused("result", "result.response: missing in a course evaluation statement")
         if "extensions" in result:
             # Only 'completed' carries one: the certificate's verification code (CERTIFICATE_CODE).
-            certificate = course.version_extension.rsplit("/", 1)[0] + "/certificate-code"
             if verb_name != "completed":
                 raise Refused("result", "result.extensions: only a 'completed' statement carries one")
+            code_iri, date_iri = course.certificate_extension, certificate_date_iri(course)
             extensions = self._keys(
-                result["extensions"], "result.extensions", (certificate,), (certificate,), rule="extension"
+                result["extensions"], "result.extensions", (code_iri, date_iri), (code_iri,), rule="extension"
             )
-            code = extensions[certificate]
+            code = extensions[code_iri]
             if not isinstance(code, str) or not CERTIFICATE_CODE.fullmatch(code):
                 raise Refused("extension", "result.extensions certificate-code: not a certificate verification code")
+            if date_iri in extensions and not is_date(extensions[date_iri]):
+                raise Refused("extension", "result.extensions certificate-date: not a date written YYYY-MM-DD")
         for key in ("success", "completion"):
             if key in result and not isinstance(result[key], bool):
                 raise Refused("result", f"result.{key}: not true or false")

@@ -16,6 +16,7 @@ from typing import Optional, Sequence, Set
 from builder.formats import Format
 from builder.model import Course
 from builder.problems import Problems
+from builder.resources import load_strings
 from builder.xapi.tincan.descriptor import TINCAN_FILE, check_tincan, tincan_xml
 
 
@@ -35,7 +36,7 @@ class TinCanFormat(Format):
             )
 
     def describe(self, course: Course, files: Sequence[str]) -> bytes:
-        from builder.render import load_strings
+        # the format's heavy parts load only when this format is used (start-up)
         from builder.xapi.vocab import vocabulary
 
         strings = load_strings(course.language.split("-")[0])

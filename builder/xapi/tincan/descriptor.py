@@ -15,7 +15,7 @@ from lxml.builder import ElementMaker
 
 from builder.model import Course
 from builder.problems import Problems
-from builder.xapi.settings import url_problem
+from builder.sources.xapi import url_problem
 from builder.xapi.vocab import COMPONENT_LISTS, Vocabulary
 
 TINCAN_NS = "http://projecttincan.com/tincan.xsd"

@@ -1,6 +1,6 @@
 """Read ``quiz.yaml`` into the quiz model: questions of every type, pools, feedback and the evaluation.
 
-Called by :mod:`builder.source` (which stays the only module that reads course folders). Like the
+Called by :mod:`builder.sources.course` (which stays the only module that reads course folders). Like the
 rest of the loader, every problem is collected with its file, line and column, and the quiz is
 only returned when there is none. The README ("quiz.yaml") documents the format; every message
 below is pinned by ``tests/unit/test_quiz_errors.py``.
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from builder import limits, yamldoc
 from builder.model import (
     FEEDBACK_MODES,
     REVEAL_MODES,
@@ -21,11 +20,12 @@ from builder.model import (
     Question,
     Quiz,
 )
-from builder.problems import Problems, did_you_mean
+from builder.problems import Problems, did_you_mean, kind_of
 from builder.questions.base import MAX_FEEDBACK, MAX_OPTION_TEXT, MAX_OPTIONS, QuestionType, decimal_text, option_text
 from builder.questions.likert import MAX_SCALE
 from builder.questions.registry import TYPES
-from builder.reader import Reader, kind_of
+from builder.sources import limits, yamldoc
+from builder.sources.reader import Reader
 
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 QUIZ_KEYS = (

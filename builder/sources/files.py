@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, Optional
 
-from builder import yamldoc
-from builder.fileguard import read_regular, resolve
+from builder.sources import yamldoc
+from builder.sources.fileguard import read_regular, resolve
 
 
 class SourceFiles:
@@ -32,8 +32,8 @@ class SourceFiles:
     def read_bytes(self, rel: str, limit: str = "lesson_file_mb") -> bytes:
         """The bytes of the course file *rel*, read from disk the first time only.
 
-        :param limit: the size limit it must keep (:mod:`builder.limits`).
-        :raises Refused: when it is not a regular file or is over the limit (builder/fileguard.py).
+        :param limit: the size limit it must keep (:mod:`builder.sources.limits`).
+        :raises Refused: when it is not a regular file or is over the limit (builder/sources/fileguard.py).
         """
         path = self.real_path(rel)
         data = self._bytes.get(path)

@@ -3,7 +3,7 @@
 A named pipe (FIFO) blocks whoever opens it until someone writes to it, a device can be endless or
 act when opened, a socket cannot be read, and a symbolic link loop never resolves. Each is refused
 from its ``stat``, before anything opens it, with a message that says what it is; so is a file
-over its size limit (:mod:`builder.limits`). A file that is swapped for something else between
+over its size limit (:mod:`builder.sources.limits`). A file that is swapped for something else between
 the ``stat`` and the ``open`` is still caught: it is opened without blocking and checked again.
 """
 
@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 from typing import Optional
 
-from builder import limits
+from builder.sources import limits
 
 
 class Refused(Exception):

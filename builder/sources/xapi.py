@@ -8,7 +8,7 @@
       public_urls: [relay_url]                   # these URLs are public as written, even if they look like
                                                  # they carry a credential (docs/limits.md, "Secrets")
 
-:func:`read_xapi` is called by ``builder/source.py`` with its ``Reader``.
+:func:`read_xapi` is called by ``builder/sources/course.py`` with its ``Reader``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from builder.jsstring import shortest_number
 from builder.model import Course, Question, Quiz
 from builder.questions.base import POINT_IDS, RESPONSE_LIMIT, config_options, numbered
 from builder.questions.likert import scale_labels
-from builder.render import load_strings
+from builder.resources import load_strings
 
 FORMAT = 2
 

@@ -1,7 +1,7 @@
 """Typed, located access to a YAML document of the course sources: :class:`Reader`.
 
-Every reader of course sources (``builder/source.py`` for course.yaml and its blocks,
-``builder/quiz.py`` and the question types for the quiz file, ``builder/lint.py`` for ``lint:``)
+Every reader of course sources (``builder/sources/course.py`` for course.yaml and its blocks,
+``builder/sources/quiz.py`` and the question types for the quiz file, ``builder/lint.py`` for ``lint:``)
 checks values through it, so a problem is reported with its file, line and column and reading
 goes on.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
-from builder.problems import Problems, did_you_mean
+from builder.problems import Problems, did_you_mean, kind_of
 
 if TYPE_CHECKING:  # for annotations only: importing yamldoc loads PyYAML, which lint's callers may not need
-    from builder import yamldoc
+    from builder.sources import yamldoc
 
 
 def where(path: Sequence[Any]) -> str:
@@ -154,20 +154,3 @@ class Reader:
             )
             return None
         return value
-
-
-def kind_of(value) -> str:
-    """What *value* is, in an author's words (for "expected …, found …" messages)."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{'true' if value else 'false'} (a yes/no value)"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text '{value}'" if len(value) < 40 else "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__

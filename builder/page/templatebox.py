@@ -7,13 +7,13 @@ must not run code on the build machine and must end. Two walls:
   receives (``render.TemplateContext``) and their public attributes; attribute walks to Python's
   internals (``__class__``, ``__globals__``, ``mro`` …), calls of unsafe functions and changes to
   lists and dicts fail with an error located at the template's line.
-* A child process (``python -m builder.templatebox``) that limits itself, before it reads
+* A child process (``python -m builder.page.templatebox``) that limits itself, before it reads
   anything, to :data:`CPU_SECONDS` of processor time and :data:`MEMORY_BYTES` of address space,
   while this process waits at most :data:`WALL_SECONDS`: a loop that never ends or a string that
   doubles forever is stopped and reported instead of hanging CI.
 
 The course's own templates come first, then coursepack's; only the files that
-:func:`builder.theme.read_template_overrides` accepted (regular files within their size limit)
+:func:`builder.sources.theme.read_template_overrides` accepted (regular files within their size limit)
 are ever read from the course folder. The child gets the course and the runtime configuration
 pickled on stdin (this process made them) and answers with the page on stdout, or exit code
 :data:`PROBLEM_EXIT` and a JSON problem ``{file, line, message}``.
@@ -60,11 +60,11 @@ def render_in_sandbox(course, config: Dict[str, Any], adapter: str) -> str:
     :raises TemplateProblem: when a course template fails, runs too long or needs too much memory.
     :raises RuntimeError: when the child fails for a reason that is not the course's.
     """
-    package_root = str(Path(__file__).resolve().parent.parent)
+    package_root = str(Path(__file__).resolve().parents[2])  # the folder that holds builder/
     env = dict(os.environ)
     env["PYTHONPATH"] = package_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     child = subprocess.Popen(
-        [sys.executable, "-m", "builder.templatebox"],
+        [sys.executable, "-m", "builder.page.templatebox"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -93,6 +93,7 @@ def render_in_sandbox(course, config: Dict[str, Any], adapter: str) -> str:
 def _limit_self() -> None:
     """Bound this (child) process's processor time and memory, and turn running out of time into an exception."""
     try:
+        # in the sandbox's child process only
         import resource
         import signal
     except ImportError:  # pragma: no cover - not a POSIX system: only the wall-clock wait bounds it
@@ -109,6 +110,7 @@ def _limit_self() -> None:
 
 def _location(exc: BaseException):
     """The template file and line where *exc* happened (a syntax error's own, else the innermost template frame)."""
+    # in the sandbox's child process only
     import traceback
 
     file, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
@@ -124,9 +126,11 @@ def _render_child() -> int:
     """The child's work: read the pickled course and configuration, render, answer on stdout."""
     _limit_self()
     course, config, adapter = pickle.loads(sys.stdin.buffer.read())
+    # in the sandbox's child process only
     import jinja2
 
-    from builder.render import make_environment, template_context
+    # in the sandbox's child process only
+    from builder.page.environment import make_environment, template_context
 
     try:
         env = make_environment(course, sandboxed=True)

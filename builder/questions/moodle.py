@@ -15,6 +15,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
+from builder.questions.base import plain
+
 #: What a note says about a question: "note" (a comment in quiz.yaml) or "warning" (also printed).
 NOTE, WARNING = "note", "warning"
 
@@ -189,8 +191,6 @@ def number(text: str) -> Optional[Decimal]:
 
 def decimal_text(value: Decimal) -> str:
     """A decimal in plain notation, without trailing zeros (``1E+3`` -> ``1000``)."""
-    from builder.questions.base import plain
-
     return plain(value.normalize() if value else Decimal(0))
 
 

@@ -7,8 +7,8 @@ line and column of each key and value are kept in a side table keyed by the valu
 
 Authors' YAML never constructs Python objects and never runs away: only the YAML core types are
 built (an explicit tag such as ``!include`` or ``!!python/name`` is refused), numbers are finite
-and below :data:`builder.limits.NUMBER_BOUND`, and the values (each use of an alias counted in
-full), the nesting depth and the length of one value are bounded (:mod:`builder.limits`), so an
+and below :data:`builder.sources.limits.NUMBER_BOUND`, and the values (each use of an alias counted in
+full), the nesting depth and the length of one value are bounded (:mod:`builder.sources.limits`), so an
 alias bomb of a few hundred bytes is refused at its alias instead of filling memory. Every problem,
 whether PyYAML's scanner, parser or constructor or one of these rules finds it, becomes one located
 message through :func:`load`.
@@ -22,8 +22,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 from yaml.constructor import SafeConstructor
 
-from builder import limits
 from builder.problems import Problems
+from builder.sources import limits
 
 #: libyaml's parser when PyYAML was built with it (about ten times faster), else the pure-Python one.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -150,7 +150,7 @@ _NOT_TEXT = {_CORE + name: name for name in ("int", "float", "bool", "null", "ti
 
 
 class _Builder:
-    """Plain values from parser events, with positions, within :mod:`builder.limits`.
+    """Plain values from parser events, with positions, within :mod:`builder.sources.limits`.
 
     The hot path (one call per scalar) is kept flat: a quiz at the value limit has 250,000 of them.
     """

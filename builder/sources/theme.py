@@ -1,9 +1,9 @@
 """The course's look: the ``theme:`` block, the ``certificate`` switch and the ``templates/`` folder.
 
-Called by :mod:`builder.source` (which owns reading course sources) with its ``Reader``, so
+Called by :mod:`builder.sources.course` (which owns reading course sources) with its ``Reader``, so
 every problem is located like the rest of ``course.yaml``. Nothing here renders: the values end
 up in :class:`builder.model.Theme` and are used by ``templates/base.html`` and
-:mod:`builder.render`.
+:mod:`builder.page.render`.
 
 Colours are checked for WCAG 2.1 AA contrast against every colour they meet in
 ``templates/static/player.css`` (:data:`CONTRAST_PAIRS`), so a theme cannot make the player
@@ -17,9 +17,10 @@ import re
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from builder.fileguard import Refused, resolve, stat_regular
 from builder.model import Asset, Theme
 from builder.problems import Problems, did_you_mean, did_you_mean_file
+from builder.resources import default_runtime_scripts
+from builder.sources.fileguard import Refused, resolve, stat_regular
 
 THEME_KEYS = ("colors", "fonts", "logo", "logo_alt")
 #: author key -> the CSS custom property of templates/static/player.css it sets
@@ -228,7 +229,7 @@ def read_theme(r, m: dict, files) -> Tuple[Optional[Theme], List[Asset]]:
 
 
 def _logo(r, rel: str, files) -> Tuple[Optional[str], Optional[Asset]]:
-    """The logo's package path and asset; *files* is the course's :class:`builder.sourcefiles.SourceFiles`."""
+    """The logo's package path and asset; *files* is the course's :class:`builder.sources.files.SourceFiles`."""
     path = ("theme", "logo")
     posix = rel.replace("\\", "/")
     if "\\" in rel:
@@ -299,7 +300,7 @@ def read_template_overrides(
     if not folder.is_dir():
         return None, ()
     default_html = sorted(p.name for p in defaults.glob("*.html"))
-    default_runtime = sorted(p.name for p in (defaults / "runtime").iterdir() if p.is_file())
+    default_runtime = sorted(default_runtime_scripts())
     files: List[str] = []
     for current, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not IGNORED_FILES.search(d))

@@ -19,9 +19,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from lxml import etree
 
-from builder.fileguard import Refused, stat_regular
 from builder.problems import Problems, did_you_mean_file
-from builder.sourcefiles import SourceFiles
+from builder.sources.fileguard import Refused, stat_regular
+from builder.sources.files import SourceFiles
 
 #: Attributes that hold a URL, per element. ``srcset`` is a list of URLs.
 URL_ATTRIBUTES = ("src", "href", "poster", "data", "srcset")
@@ -131,7 +131,7 @@ def process_lesson(
     :param text: the lesson file's text.
     :param file: the lesson file as shown in messages.
     :param lesson_path: the lesson file relative to the course folder (posix).
-    :param files: the course folder's :class:`builder.sourcefiles.SourceFiles` (transcripts are read through it).
+    :param files: the course folder's :class:`builder.sources.files.SourceFiles` (transcripts are read through it).
     :param lesson_files: lesson file path (posix, relative to the course folder) -> lesson id,
         so links between lessons become in-player navigation.
     :param strings: the learner-facing strings of the course language.

@@ -12,28 +12,31 @@ import re
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from builder import limits, yamldoc
-from builder.fileguard import Refused, read_regular, stat_regular
-from builder.lessons import decode_utf8, process_lesson
 from builder.model import (
     COMPLETION_RULES,
+    DEFAULT_MEDIA_BUDGET_KB,
     DEFAULT_STATUS_RULE,
+    LINT_CODES,
     STATUS_RULES,
     Asset,
     Author,
     CECredit,
     Course,
     Lesson,
+    LintSettings,
     Module,
     Quiz,
 )
-from builder.problems import InvalidCourse, Problems, did_you_mean_file, display_path
-from builder.quiz import read_quiz
-from builder.reader import Reader
-from builder.render import available_languages, load_strings, templates_dir
-from builder.sourcefiles import SourceFiles
-from builder.theme import read_certificate, read_template_overrides, read_theme
-from builder.xapi.settings import read_xapi
+from builder.problems import InvalidCourse, Problems, did_you_mean, did_you_mean_file, display_path
+from builder.resources import available_languages, load_strings, templates_dir
+from builder.sources import limits, yamldoc
+from builder.sources.fileguard import Refused, read_regular, stat_regular
+from builder.sources.files import SourceFiles
+from builder.sources.lessons import decode_utf8, process_lesson
+from builder.sources.quiz import read_quiz
+from builder.sources.reader import Reader
+from builder.sources.theme import read_certificate, read_template_overrides, read_theme
+from builder.sources.xapi import read_xapi
 
 COURSE_FILE = "course.yaml"
 
@@ -58,15 +61,15 @@ COURSE_KEYS = (
     "lessons",
     "modules",
     "quiz",
-    "lint",  # 'lint' (media budget, silenced warning codes) is read by builder/lint.py
-    "xapi",  # 'xapi' (xAPI reporting) is read by builder/xapi/settings.py
+    "lint",  # 'lint' (media budget, silenced warning codes): read_lint below, used by builder/lint.py
+    "xapi",  # 'xapi' (xAPI reporting) is read by builder/sources/xapi.py
     "theme",
     "certificate",
-)  # read by builder/theme.py
+)  # read by builder/sources/theme.py
 
 
 def _read_text(path: Path, shown: str, problems: Problems, limit: str) -> Optional[str]:
-    """The text of a course file within size limit *limit* (:mod:`builder.limits`), or None after a problem."""
+    """The text of a course file within size limit *limit* (:mod:`builder.sources.limits`), or None after a problem."""
     try:
         data = read_regular(path, limit)
     except Refused as exc:
@@ -166,6 +169,7 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
             if hours is not None and provider:
                 ce = CECredit(float(hours), provider, approval)
     xapi = read_xapi(r, m)
+    lint = read_lint(r, m)
     theme, theme_assets = read_theme(r, m, files)
     certificate = read_certificate(r, m, ce is not None or "ce" in m)
 
@@ -392,6 +396,7 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
         source_dir=src.resolve(),
         xapi=xapi,
         theme=theme,
+        lint=lint,
         certificate=certificate,
         templates_dir=overrides_dir,
         template_files=override_files,
@@ -408,7 +413,7 @@ def _refused(path: Path, limit: str) -> Optional[Refused]:
 
 
 def _load_quiz(path: Path, shown: str, problems: Problems, files: SourceFiles) -> Optional[Quiz]:
-    """Read the quiz file; builder/quiz.py checks it and builds the quiz model."""
+    """Read the quiz file; builder/sources/quiz.py checks it and builds the quiz model."""
     text = _read_text(path, shown, problems, "quiz_file_mb")
     if text is None:
         return None
@@ -430,6 +435,32 @@ def load_quiz_file(path: Path, shown: str) -> Tuple[str, yamldoc.Document, Quiz]
     if quiz is None or problems.errors:
         raise InvalidCourse(problems)
     return text, doc, quiz
+
+
+LINT_KEYS = ("media_budget_kb", "ignore")
+
+
+def read_lint(r: Reader, m: dict) -> LintSettings:
+    """course.yaml's ``lint:`` block: the media budget and the warning codes this course silences."""
+    if "lint" not in m:
+        return LintSettings()
+    block = r.mapping(m["lint"], ("lint",), LINT_KEYS)
+    if block is None:
+        return LintSettings()
+    budget = r.number(block, ("lint",), "media_budget_kb", required=False, minimum=0, exclusive_minimum=True)
+    ignore = []
+    if "ignore" in block:
+        codes = block["ignore"]
+        if not isinstance(codes, list):
+            r.error(("lint", "ignore"), "expected a list of warning codes", hint="write e.g. ignore: [file-unused]")
+        else:
+            for i, code in enumerate(codes):
+                if code not in LINT_CODES:
+                    hint = did_you_mean(str(code), LINT_CODES) or "known codes: " + ", ".join(LINT_CODES)
+                    r.error(("lint", "ignore", i), f"'{code}' is not a warning code", hint=hint)
+                else:
+                    ignore.append(code)
+    return LintSettings(budget if budget is not None else DEFAULT_MEDIA_BUDGET_KB, tuple(ignore))
 
 
 def course_identity(src: Path) -> Tuple[str, str]:
