@@ -38,6 +38,9 @@ def assert_refused(result, tmp_path, *expected):
     assert not (tmp_path / "course").exists()
 
 
+#: The hint every question of a type coursepack has not gets.
+UNSUPPORTED = "hint: rewrite it as one of the supported types, or leave it out with --skip-unsupported"
+
 GIFT_CASES = [
     pytest.param(
         "::Q::What?{=a ~b\n",
@@ -275,6 +278,20 @@ XML_CASES = [
 @pytest.mark.parametrize("xml, expected", XML_CASES)
 def test_a_broken_moodle_xml_bank(runner, monkeypatch, tmp_path, xml, expected):
     assert_refused(run(runner, monkeypatch, tmp_path, {"bank.xml": xml}), tmp_path, *expected)
+
+
+@pytest.mark.parametrize(
+    "qtype, why",
+    [
+        ("multianswer", "a Cloze question has several gaps in one text"),
+        ("ddwtos", "drag-and-drop into text has several gaps in one text"),
+        ("gapselect", "select-missing-words has several gaps in one text"),
+    ],
+)
+def test_the_several_gap_types_are_refused_by_name(runner, monkeypatch, tmp_path, qtype, why):
+    xml = f"<quiz>\n<question type='{qtype}'><name><text>Gaps</text></name></question>\n</quiz>"
+    result = run(runner, monkeypatch, tmp_path, {"bank.xml": xml})
+    assert_refused(result, tmp_path, f"bank.xml:2: error: question 'Gaps': cannot be imported: {why}", UNSUPPORTED)
 
 
 def test_unsupported_questions_can_be_left_out(runner, monkeypatch, tmp_path):
