@@ -23,6 +23,7 @@ from builder.model import Question
 from builder.problems import InvalidCourse, Problem, Problems, display_path
 from builder.qbank import gift, moodlexml, yamlout
 from builder.qbank.media import plan_media
+from builder.questions import TYPES
 from builder.questions.moodle import (
     DEFAULT_COMBINED,
     NOTE,
@@ -37,7 +38,6 @@ from builder.questions.moodle import (
     category_name,
     quoted,
 )
-from builder.questions.registry import TYPES
 from builder.sources import limits, yamldoc
 from builder.sources.course import load_quiz_file
 from builder.sources.fileguard import Refused, read_regular

@@ -6,15 +6,15 @@ import re
 from typing import Any, Dict
 
 from builder.digits import base36
-from builder.jsstring import SPACE_RUN, from_units, length, parse_int, slice_units, trim
+from builder.jsstring import from_units, length, parse_int, replace_spaces, slice_units, trim
+from builder.model import FILL_IN_DEFAULT_LENGTH
 from builder.questions.base import RESPONSE_LIMIT, QuestionType, SuspendDataError, take
 
-DEFAULT_LENGTH = 80
 MAX_ACCEPTED = 20
 #: How an answer is compared: spaces trimmed and runs collapsed, compared as typed, or removed.
 WHITESPACE_RULES = ("normalize", "exact", "ignore")
-LINE_BREAKS = re.compile("[\n\r\u2028\u2029]")  # SCORM runtimes refuse them in student_response
-WILDCARD = re.compile(r"(?<!\\)\*")  #: Moodle's '*' (any text) in a short answer; '\\*' is a star
+LINE_BREAKS = "[\n\r\u2028\u2029]"  # SCORM runtimes refuse them in student_response
+WILDCARD = r"(?<!\\)\*"  #: Moodle's '*' (any text) in a short answer; '\\*' is a star
 
 
 class FillIn(QuestionType):
@@ -36,7 +36,7 @@ class FillIn(QuestionType):
             minimum=1,
             maximum=RESPONSE_LIMIT,
             integer=True,
-            default=DEFAULT_LENGTH,
+            default=FILL_IN_DEFAULT_LENGTH,
         )
         if "answers" not in q:
             return None
@@ -72,7 +72,7 @@ class FillIn(QuestionType):
     # The key is the list of accepted answers; each is a correct-response pattern.
     def response(self, q, value):
         """As typed, without surrounding spaces, on one line, at most 255 characters."""
-        return slice_units(LINE_BREAKS.sub(" ", trim(value)), RESPONSE_LIMIT)
+        return slice_units(re.sub(LINE_BREAKS, " ", trim(value)), RESPONSE_LIMIT)
 
     def patterns(self, q, key):
         return [slice_units(answer, RESPONSE_LIMIT) for answer in key]
@@ -105,7 +105,7 @@ class FillIn(QuestionType):
         accepted = []
         for a in mq.answers:
             if a.fraction >= 1 - TOLERANCE:
-                if WILDCARD.search(a.text):
+                if re.search(WILDCARD, a.text):
                     note(
                         f"{quoted(a.text)} uses Moodle's * wildcard, which coursepack cannot match: left out", "warning"
                     )
@@ -128,7 +128,7 @@ class FillIn(QuestionType):
         if mq.usecase:
             out["case_sensitive"] = True
         longest = max(len(text) for text in accepted)
-        if longest > DEFAULT_LENGTH:
+        if longest > FILL_IN_DEFAULT_LENGTH:
             out["max_length"] = longest
         for key in ("whitespace", "max_length"):
             if key in extras:
@@ -144,7 +144,7 @@ class FillIn(QuestionType):
             extras["whitespace"] = question.whitespace
             if question.whitespace == "ignore":
                 note("Moodle does not ignore the spaces inside an answer", "warning")
-        if question.max_length != DEFAULT_LENGTH:
+        if question.max_length != FILL_IN_DEFAULT_LENGTH:
             extras["max_length"] = question.max_length
         answers = tuple(Answer(text.replace("*", "\\*"), 1.0) for text in question.accepted)
         return {"answers": answers, "usecase": question.case_sensitive, "extras": extras}
@@ -156,9 +156,9 @@ def comparable(q: dict, text: str) -> str:
 
     s = unicodedata.normalize("NFC", text)
     if q["whitespace"] == "normalize":
-        s = SPACE_RUN.sub(" ", trim(s))
+        s = replace_spaces(trim(s), " ")
     elif q["whitespace"] == "ignore":
-        s = SPACE_RUN.sub("", s)
+        s = replace_spaces(s, "")
     return s if q["caseSensitive"] else s.lower()
 
 
