@@ -144,7 +144,12 @@ class LazyGroup(click.Group):
 
 
 #: Commands whose modules a build does not need: imported when one runs, so start-up stays short.
-LAZY_COMMANDS = {"xapi": "builder.xapi.cli:xapi", "relay": "builder.xapi.relay.cli:relay"}
+LAZY_COMMANDS = {
+    "xapi": "builder.xapi.cli:xapi",
+    "relay": "builder.xapi.relay.cli:relay",
+    "import-questions": "builder.qbank.cli:import_questions",
+    "export-questions": "builder.qbank.cli:export_questions",
+}
 
 
 @click.group(cls=LazyGroup, lazy_commands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

@@ -127,6 +127,27 @@ class QuestionType:
         """The answer before the learner does anything (None: unanswered)."""
         return None
 
+    # ------------------------------------------------------------------ Moodle question banks (builder/qbank/)
+    # A question as Moodle's question model holds it (builder/questions/moodle.py: MoodleQuestion), which
+    # both bank formats, GIFT and Moodle XML, write. ``note(message, level)`` records what had to be
+    # adapted ("note": a comment in quiz.yaml; "warning": also printed, for a change of scoring).
+    moodle_qtype: Optional[str] = None  #: the Moodle question type it is written as (None: Moodle has none)
+
+    def reads_moodle(self, mq) -> bool:
+        """Whether a Moodle question *mq* becomes a question of this type."""
+        return self.moodle_qtype is not None and mq.qtype == self.moodle_qtype
+
+    def from_moodle(self, mq, extras: Dict[str, Any], note) -> Dict[str, Any]:
+        """The type's own quiz.yaml keys for Moodle question *mq*; it takes its keys out of *extras*.
+
+        :raises builder.questions.moodle.Unsupported: when no question of this type can hold it.
+        """
+        raise NotImplementedError
+
+    def to_moodle(self, question, note) -> Optional[Dict[str, Any]]:
+        """The type's own MoodleQuestion fields (``extras``: what Moodle cannot hold), or None without an equivalent."""
+        return None
+
 
 # ---------------------------------------------------------------------- shared by several types
 def numbered(texts: Sequence[str], ids: str = CHOICE_IDS) -> Options:

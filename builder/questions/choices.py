@@ -117,6 +117,53 @@ class ChoicesType(QuestionType):
     def answer_ids(self, q):
         return ids_of(q["choices"])
 
+    # ------------------------------------------------------------------ Moodle: multichoice
+    moodle_qtype = "multichoice"
+
+    def reads_moodle(self, mq):
+        return mq.qtype == "multichoice" and mq.single == self.single
+
+    def from_moodle(self, mq, extras, note):
+        correct, out = self.moodle_scoring(mq, extras, note)
+        fixed = extras.pop("fixed", [])
+        if not isinstance(fixed, list) or not all(isinstance(n, int) and 0 < n <= len(mq.answers) for n in fixed):
+            note(f"the coursepack: comment's 'fixed' ({fixed!r}) names no choices: ignored", "warning")
+            fixed = []
+        choices = []
+        for n, (answer, right) in enumerate(zip(mq.answers, correct), start=1):
+            entry: Dict[str, object] = {"text": answer.text}
+            if right:
+                entry["correct"] = True
+            if answer.feedback:
+                entry["feedback"] = answer.feedback
+            if n in fixed:
+                entry["fixed"] = True
+            choices.append(entry)
+        if mq.shuffle is not None:
+            out["shuffle"] = mq.shuffle
+        return {"choices": choices, **out}
+
+    def to_moodle(self, question, note):
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import Answer
+
+        fractions, extras = self.moodle_fractions(question, note)
+        fixed = [n for n, choice in enumerate(question.choices, start=1) if choice.fixed]
+        if fixed:
+            extras["fixed"] = fixed
+            if question.shuffle:
+                note("Moodle cannot keep a choice in its place when it shuffles them (it may move)", "warning")
+        answers = tuple(Answer(c.text, f, c.feedback) for c, f in zip(question.choices, fractions))
+        return {"answers": answers, "single": self.single, "shuffle": question.shuffle, "extras": extras}
+
+    def moodle_scoring(self, mq, extras, note):
+        """Which answers are right, and the keys that say how the question scores."""
+        raise NotImplementedError
+
+    def moodle_fractions(self, question, note):
+        """Each choice's fraction of the mark in Moodle, and what Moodle cannot hold of the scoring."""
+        raise NotImplementedError
+
 
 def correct_ids(question) -> str:
     """The ids of the correct choices, in written order."""

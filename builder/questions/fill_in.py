@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Dict
 
 from builder.digits import base36
 from builder.jsstring import from_units, length, parse_int, replace_spaces, slice_units, trim
@@ -14,6 +15,7 @@ MAX_ACCEPTED = 20
 WHITESPACE_RULES = ("normalize", "exact", "ignore")
 LINE_BREAKS = "[\n\r\u2028\u2029]"  # SCORM runtimes refuse them in student_response
 STRING_2004 = 250  #: SCORM 2004: the most characters of each string of a fill-in response or pattern
+WILDCARD = r"(?<!\\)\*"  #: Moodle's '*' (any text) in a short answer; '\\*' is a star
 
 
 class FillIn(QuestionType):
@@ -104,6 +106,62 @@ class FillIn(QuestionType):
             raise SuspendDataError("suspend_data: bad text length")
         text = take(units, at + 2, n)
         return (from_units(text) if trim(text) else None), at + 2 + n
+
+    # ------------------------------------------------------------------ Moodle: shortanswer
+    # Moodle accepts each answer with its fraction of the mark, '*' matching any text ('\\*' is a
+    # star), compared with the ends trimmed, in any case unless 'usecase' says otherwise.
+    moodle_qtype = "shortanswer"
+
+    def from_moodle(self, mq, extras, note):
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import TOLERANCE, Unsupported, feedback_kept_aside, percent, quoted
+
+        accepted = []
+        for a in mq.answers:
+            if a.fraction >= 1 - TOLERANCE:
+                if re.search(WILDCARD, a.text):
+                    note(
+                        f"{quoted(a.text)} uses Moodle's * wildcard, which coursepack cannot match: left out", "warning"
+                    )
+                    continue
+                text = a.text.replace("\\*", "*")
+                if text not in accepted:
+                    accepted.append(text)
+                feedback_kept_aside(note, text, a.feedback)
+            elif a.fraction > 0:
+                share = percent(a.fraction)
+                note(
+                    f"{quoted(a.text)} earns {share}% in Moodle; coursepack takes only full answers: left out",
+                    "warning",
+                )
+            else:
+                feedback_kept_aside(note, "any other answer" if a.text.strip() == "*" else a.text, a.feedback)
+        if not accepted:
+            raise Unsupported("no answer earns full marks", "give the accepted answers 100%")
+        out: Dict[str, Any] = {"answers": accepted}
+        if mq.usecase:
+            out["case_sensitive"] = True
+        longest = max(len(text) for text in accepted)
+        if longest > FILL_IN_DEFAULT_LENGTH:
+            out["max_length"] = longest
+        for key in ("whitespace", "max_length"):
+            if key in extras:
+                out[key] = extras.pop(key)
+        return out
+
+    def to_moodle(self, question, note):
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import Answer
+
+        extras: Dict[str, Any] = {}
+        if question.whitespace != "normalize":
+            extras["whitespace"] = question.whitespace
+            if question.whitespace == "ignore":
+                note("Moodle does not ignore the spaces inside an answer", "warning")
+        if question.max_length != FILL_IN_DEFAULT_LENGTH:
+            extras["max_length"] = question.max_length
+        answers = tuple(Answer(text.replace("*", "\\*"), 1.0) for text in question.accepted)
+        return {"answers": answers, "usecase": question.case_sensitive, "extras": extras}
 
 
 def one_line(text: str, limit: int) -> str:

@@ -152,5 +152,45 @@ class Matching(QuestionType):
             one_of(q, c, targets)
         return (stored if stored.strip("-") else None), at + n
 
+    # ------------------------------------------------------------------ Moodle: match
+    # Moodle's matching question always gives partial credit (the share of items matched) and always
+    # shuffles the answers; an item without text is an extra answer (a distractor).
+    moodle_qtype = "match"
+
+    def from_moodle(self, mq, extras, note):
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import Unsupported, quoted
+
+        pairs, distractors = [], []
+        for item, answer in mq.subquestions:
+            if item and answer:
+                pairs.append({"source": item, "target": answer})
+            elif answer:
+                distractors.append(answer)
+            elif item:
+                note(f"the item {quoted(item)} has no answer in the bank: left out", "warning")
+        if len(pairs) < 2:
+            raise Unsupported(f"a matching question needs 2 items with answers, and this one has {len(pairs)}")
+        targets = {pair["target"] for pair in pairs}
+        distractors = [d for d in dict.fromkeys(distractors) if d not in targets]  # Moodle lists an answer once
+        out: Dict[str, object] = {"pairs": pairs}
+        if distractors:
+            out["distractors"] = distractors
+        out["shuffle"] = extras.pop("shuffle", True)
+        out["partial_credit"] = extras.pop("partial_credit", True)
+        return out
+
+    def to_moodle(self, question, note):
+        extras: Dict[str, object] = {}
+        if not question.partial_credit:
+            extras["partial_credit"] = False
+            note("Moodle always gives partial credit for a matching question (the share of items matched)", "warning")
+        if not question.shuffle:
+            extras["shuffle"] = False
+        if len(question.pairs) + len(question.distractors) < 3:
+            note("Moodle's editing form asks for at least 3 answers: add a distractor", "warning")
+        subquestions = tuple(question.pairs) + tuple(("", d) for d in question.distractors)
+        return {"subquestions": subquestions, "shuffle": False, "extras": extras}
+
 
 TYPE = Matching()

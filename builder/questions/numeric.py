@@ -128,5 +128,79 @@ class Numeric(QuestionType):
             raise SuspendDataError("suspend_data: not a number")
         return text or None, at + 1 + n
 
+    # ------------------------------------------------------------------ Moodle: numerical
+    # Moodle accepts each answer give or take its tolerance, for its fraction of the mark; '*' is any
+    # other number (there for its feedback). GIFT also writes a range, lowest..highest.
+    moodle_qtype = "numerical"
+
+    def from_moodle(self, mq, extras, note):
+        from decimal import Decimal  # slow to import; a build does not need it here
+
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import TOLERANCE, Unsupported, feedback_kept_aside, percent
+
+        full = [a for a in mq.answers if a.text != "*" and a.fraction >= 1 - TOLERANCE]
+        if not full:
+            raise Unsupported("no number earns full marks", "give the right answer 100%")
+        first = full[0]
+        for a in mq.answers:
+            if a.text != "*" and a is not first and interval(a) != interval(first):
+                if a in full:
+                    note(
+                        f"Moodle also accepts {shown(a)}; coursepack accepts one number or range: {shown(first)}",
+                        "warning",
+                    )
+                elif a.fraction > 0:
+                    note(f"{shown(a)} earns {percent(a.fraction)}% in Moodle and nothing in coursepack", "warning")
+            feedback_kept_aside(note, "any other number" if a.text == "*" else shown(a), a.feedback)
+        if mq.units:
+            units = ", ".join(mq.units)
+            note(f"Moodle's units ({units}) are not asked for: the learner types the number alone", "warning")
+        if first.span:
+            out = {"range": [Decimal(first.span[0]), Decimal(first.span[1])]}
+            if "answer" in extras:
+                out["answer"] = extras.pop("answer")
+            return out
+        out = {"answer": Decimal(first.text)}
+        if Decimal(first.tolerance):
+            out["tolerance"] = Decimal(first.tolerance)
+        return out
+
+    def to_moodle(self, question, note):
+        from decimal import Decimal  # slow to import; a build does not need it here
+
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import Answer, decimal_text
+
+        n = question.numeric
+        low, high = Decimal(n.minimum), Decimal(n.maximum)
+        middle = (low + high) / 2
+        tolerance = decimal_text(high - middle)
+        if n.pattern is not None and Decimal(n.pattern) == middle:
+            return {"answers": (Answer(n.pattern, 1.0, tolerance=tolerance),)}
+        answer = Answer(decimal_text(middle), 1.0, tolerance=tolerance, span=(n.minimum, n.maximum))
+        extras = {"answer": json_number(n.pattern)} if n.pattern is not None else {}
+        return {"answers": (answer,), "extras": extras}
+
+
+def interval(answer):
+    """The numbers a Moodle answer accepts, as (lowest, highest)."""
+    from decimal import Decimal  # slow to import; a build does not need it here
+
+    middle, spread = Decimal(answer.text), Decimal(answer.tolerance)
+    return middle - spread, middle + spread
+
+
+def shown(answer) -> str:
+    """A Moodle answer as a message writes it: ``25``, ``25 ± 5``, ``40..60``."""
+    if answer.span:
+        return f"{answer.span[0]}..{answer.span[1]}"
+    return answer.text if answer.tolerance in ("0", "") else f"{answer.text} ± {answer.tolerance}"
+
+
+def json_number(text: str):
+    """A decimal string as a JSON number (an int when it is whole)."""
+    return int(text) if "." not in text else float(text)
+
 
 TYPE = Numeric()

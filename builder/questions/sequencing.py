@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Dict
+
 from builder.questions.base import (
     CHOICE_IDS,
     LIST_2004,
@@ -67,6 +69,46 @@ class Sequencing(QuestionType):
         if sorted(stored) != sorted(ids_of(q["items"])):
             raise SuspendDataError("suspend_data: not an order of the items")
         return stored, at + n
+
+    # ------------------------------------------------------------------ Moodle: ordering
+    # Moodle's ordering question (standard since Moodle 4.4): the answers in the right order, graded
+    # all or nothing, by items in their right place (coursepack's partial credit), or by relations.
+    moodle_qtype = "ordering"
+
+    def from_moodle(self, mq, extras, note):
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import feedback_kept_aside
+
+        grading = mq.grading
+        partial = grading != "ALL_OR_NOTHING"
+        if grading not in ("ALL_OR_NOTHING", "ABSOLUTE_POSITION"):
+            note(
+                f"Moodle grades this ordering by {grading}; coursepack's partial credit counts the items in "
+                "their right place",
+                "warning",
+            )
+        if mq.select != "ALL" and mq.selectcount < len(mq.answers):
+            note(
+                f"Moodle shows {mq.selectcount} of the {len(mq.answers)} items per attempt; coursepack shows all",
+                "warning",
+            )
+        for a in mq.answers:
+            feedback_kept_aside(note, a.text, a.feedback)
+        out: Dict[str, object] = {"items": [a.text for a in mq.answers]}
+        if partial:
+            out["partial_credit"] = True
+        return out
+
+    def to_moodle(self, question, note):
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import Answer
+
+        return {
+            "answers": tuple(Answer(item, 1.0) for item in question.items),
+            "grading": "ABSOLUTE_POSITION" if question.partial_credit else "ALL_OR_NOTHING",
+            "select": "ALL",
+            "selectcount": len(question.items),
+        }
 
     def initial_answer(self, q, seed, key):
         """A shuffle of the items from the attempt's seed, never the correct order (then rotated by one)."""

@@ -31,6 +31,19 @@ class TrueFalse(QuestionType):
     def answer_ids(self, q):
         return ("t", "f")
 
+    moodle_qtype = "truefalse"
+
+    def from_moodle(self, mq, extras, note):
+        # Moodle's model is for import/export-questions only: a build never loads it
+        from builder.questions.moodle import feedback_kept_aside
+
+        feedback_kept_aside(note, "true", mq.feedbacktrue)
+        feedback_kept_aside(note, "false", mq.feedbackfalse)
+        return {"answer": mq.correct}
+
+    def to_moodle(self, question, note):
+        return {"correct": question.answer}
+
     # SCORM 2004 writes the words.
     def response_2004(self, q, value):
         return WORDS[value]

@@ -440,6 +440,20 @@ def _load_quiz(path: Path, shown: str, problems: Problems, files: SourceFiles) -
     return read_quiz(doc, problems)
 
 
+def load_quiz_file(path: Path, shown: str) -> Tuple[str, yamldoc.Document, Quiz]:
+    """A quiz file on its own, for ``coursepack import-questions --merge``: its text, document and quiz.
+
+    :raises InvalidCourse: with its problems, when it cannot be read or is not a valid quiz.
+    """
+    problems = Problems()
+    text = _read_text(path, shown, problems, "quiz_file_mb")
+    doc = yamldoc.load(text, shown, problems) if text is not None else None
+    quiz = read_quiz(doc, problems) if doc is not None else None
+    if quiz is None or problems.errors:
+        raise InvalidCourse(problems)
+    return text, doc, quiz
+
+
 LINT_KEYS = ("media_budget_kb", "ignore")
 
 

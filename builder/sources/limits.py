@@ -38,6 +38,7 @@ LIMITS: Dict[str, Limit] = {
     for limit in (
         Limit("course_file_mb", 1, "course.yaml"),
         Limit("quiz_file_mb", 4, "a quiz file"),
+        Limit("bank_file_mb", 50, "a question bank file (GIFT or Moodle XML) to import"),
         Limit("lesson_file_mb", 2, "a lesson file (or an HTML or text transcript)"),
         Limit("lessons_total_mb", 32, "all lesson files together"),
         Limit("template_file_mb", 1, "a template in templates/"),

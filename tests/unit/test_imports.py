@@ -146,6 +146,8 @@ NODES = (
     ("builder.xapi.relay", "relay"),
     ("builder.xapi", "xapi"),
     ("builder.preview", "preview"),
+    ("builder.qbank.cli", "cli"),
+    ("builder.qbank", "qbank"),
     ("builder.formats", "formats"),
     ("builder.minify", "formats"),  # the runtime as packages carry it: part of what formats plan
     ("builder.lint", "lint"),
