@@ -93,16 +93,23 @@ class Format:
             )
 
     # ------------------------------------------------------------------ the package
+    def identifiers(self, course: "Course") -> Dict[str, str]:
+        """What an LMS keys learner records on, by name (the release record's ``identifiers``): a new
+        version must keep them all to replace this one."""
+        return {"launch": self.launch_file}
+
     def describe(self, course: "Course", files: Sequence[str]) -> bytes:
         """The descriptor's bytes, given the names of every other file of the package."""
         raise NotImplementedError
 
     def plan(self, course: "Course", page_html: str) -> List["Entry"]:
         """The package's entries: the descriptor first, then every other file sorted by name."""
-        # the zip writer loads only for a build (start-up of the other commands)
+        # the zip writer and the model load only for a build (start-up of the other commands)
+        from builder.record import make_record, record_bytes
         from builder.zipwriter import Entry
 
-        files = package_files(course, self.launch_file, page_html, self.adapter)
+        record = record_bytes(make_record(course, self.name, self.identifiers(course)))
+        files = package_files(course, self.launch_file, page_html, self.adapter, record)
         return [Entry(self.descriptor, data=self.describe(course, [e.name for e in files]))] + files
 
     def verify(self, entries: List["Entry"], problems: Problems, schemas: Optional[Path] = None) -> None:
@@ -220,12 +227,14 @@ def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None
     return sorted(files, key=lambda p: p.name)
 
 
-def package_files(course: Course, launch_file: str, page_html: str, adapter: str) -> List["Entry"]:
-    """What every package carries, sorted by name: the page, the runtime files and the course's assets."""
-    # the zip writer loads only for a build (start-up of the other commands)
+def package_files(course: Course, launch_file: str, page_html: str, adapter: str, record: bytes) -> List["Entry"]:
+    """What every package carries, sorted by name: the page, the release record, the runtime files and the course's
+    assets."""
+    # the zip writer and the model load only for a build (start-up of the other commands)
+    from builder.record import RECORD_NAME
     from builder.zipwriter import Entry
 
-    files = [Entry(launch_file, data=page_html.encode("utf-8"))]
+    files = [Entry(launch_file, data=page_html.encode("utf-8")), Entry(RECORD_NAME, data=record)]
     files += [Entry(f"assets/{p.name}", source=p) for p in runtime_files(course, adapter)]
     files += [Entry(asset.path, source=asset.source) for asset in course.assets]
     files.sort(key=lambda e: e.name)

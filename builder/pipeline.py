@@ -16,8 +16,10 @@ from builder.model import Course
 from builder.page.render import render_player
 from builder.page.runtime_config import runtime_config
 from builder.problems import InvalidCourse, Problem, Problems, display_path
+from builder.record import earlier_for
 from builder.sources.course import load_course
 from builder.sources.files import SourceFiles
+from builder.upgrade.check import check_previous, previous_record
 from builder.zipwriter import Deflater, Entry, write_zip
 
 
@@ -68,10 +70,13 @@ def prepare(
     schemas: Optional[Path] = None,
     xapi_embed=None,
     on_checked=None,
+    previous: Optional[Path] = None,
 ) -> BuildResult:
     """Load, check, render and plan every package without writing anything.
 
     :param xapi_embed: an :class:`builder.xapi.embed.EmbeddedEndpoint` to bake into xAPI packages.
+    :param previous: the package (or course folder) of the version these courses replace: its
+        progress layouts are carried on, and what would lose progress is an error (builder/upgrade/).
     :param on_checked: called as ``on_checked(course, files)`` once a course is loaded and linted.
     :raises InvalidCourse: with every problem of every course, when any is an error.
     """
@@ -81,6 +86,7 @@ def prepare(
     started = time.perf_counter()
     problems = Problems()
     courses = []
+    replaced = previous_record(previous) if previous is not None else None
     out_real = Path(out_dir).resolve()
     for src in sources:
         files = SourceFiles(Path(src))
@@ -98,6 +104,9 @@ def prepare(
             on_checked(course, files)
         if xapi_embed is not None:
             course = xapi_embed.apply(course, problems, display_path(course.source_dir / "course.yaml"))
+        if replaced is not None:
+            course = course._replace(earlier=earlier_for(course, replaced))
+            check_previous(course, replaced, format_names, problems, display_path(course.source_dir / "course.yaml"))
         courses.append((course, files))
 
     result = BuildResult()
@@ -168,6 +177,7 @@ def build(
     digest: bool = False,
     xapi_embed=None,
     strict: bool = False,
+    previous: Optional[Path] = None,
 ) -> BuildResult:
     """Build every course in *sources* into *out_dir*.
 
@@ -186,7 +196,15 @@ def build(
             head_start[course.source_dir] = Deflater(_head_start_entries(course, files), jobs)
 
     try:
-        result = prepare(sources, out_dir, format_names, schemas, xapi_embed=xapi_embed, on_checked=start_deflating)
+        result = prepare(
+            sources,
+            out_dir,
+            format_names,
+            schemas,
+            xapi_embed=xapi_embed,
+            on_checked=start_deflating,
+            previous=previous,
+        )
         if strict:
             _refuse_warnings(result.warnings)
         for package in result.packages:

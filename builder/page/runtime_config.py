@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from builder import suspend
 from builder.answerkey import key_seed, seal
@@ -83,6 +83,15 @@ def quiz_config(course: Course, quiz: Quiz, strings: Dict[str, str], fingerprint
     }
 
 
+def earlier_config(course: Course) -> List[Dict[str, Any]]:
+    """The earlier versions whose suspend_data this one reads: their lesson ids, and whether their quiz is this one."""
+    digest = course.quiz.digest if course.quiz is not None else None
+    return [
+        {"fingerprint": e.fingerprint, "version": e.version, "lessons": list(e.lessons), "quiz": e.quiz == digest}
+        for e in course.earlier
+    ]
+
+
 def runtime_config(course: Course) -> Dict[str, Any]:
     """The JSON object rendered into ``<script id="course-config">`` (docs/architecture.md, section 3)."""
     lesson_module = {lesson.id: module.title for module in course.modules for lesson in module.lessons}
@@ -100,6 +109,7 @@ def runtime_config(course: Course) -> Dict[str, Any]:
             {"id": lesson.id, "title": lesson.title, "module": lesson_module[lesson.id]} for lesson in course.lessons
         ],
         "quiz": quiz_config(course, course.quiz, strings, fingerprint) if course.quiz is not None else None,
+        "earlier": earlier_config(course),
         "suspendWorstCase": suspend.worst_case_length(course),
         "certificate": course.certificate,  # templates/certificate.html, assets/certificate.js
         "strings": strings,

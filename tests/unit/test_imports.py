@@ -146,6 +146,7 @@ NODES = (
     ("builder.xapi.relay", "relay"),
     ("builder.xapi", "xapi"),
     ("builder.preview", "preview"),
+    ("builder.upgrade", "upgrade"),
     ("builder.formats", "formats"),
     ("builder.lint", "lint"),
     ("builder.pipeline", "pipeline"),
