@@ -19,6 +19,7 @@ import click
 
 from builder import __version__, formats
 from builder.console import Console
+from builder.presets import PRESETS
 from builder.problems import CoursepackError, InvalidCourse, Problems, display_path
 from builder.xapi import options as xapi_options
 
@@ -30,6 +31,7 @@ HELP_SCHEMAS = (
     f"cmi5/ (a copy of the official schemas), to validate against. Default: ${SCHEMAS_ENV}, else only "
     f"coursepack's own checks run."
 )
+HELP_LMS = "The LMS the package is for: its preset supplies the defaults course.yaml leaves out (in place of 'lms:')."
 HELP_FORMAT = "Output formats, comma-separated (default: {default}): {choices}."
 
 
@@ -200,6 +202,7 @@ STRICT_HELP = "Treat warnings (lint findings) as errors: exit 2, and build write
     help="The package (or course folder) this version replaces: the new package reads its learners' progress, and "
     "a change that would lose progress stops the build (see 'coursepack diff').",
 )
+@click.option("--lms", type=click.Choice(sorted(PRESETS)), help=HELP_LMS)
 def build(
     sources,
     out_dir,
@@ -213,6 +216,7 @@ def build(
     xapi_embed_endpoint,
     xapi_key_env,
     previous,
+    lms,
 ):
     """Build each course folder in SOURCES (default: the current folder) into a package per format."""
     # loaded when this command runs (start-up of the others)
@@ -238,6 +242,7 @@ def build(
                 xapi_embed=xapi_options.build_embed(xapi_embed_endpoint, xapi_key_env, xapi_relay),
                 strict=strict,
                 previous=previous,
+                lms=lms,
             ),
             console,
         )
@@ -316,7 +321,8 @@ def build(
     type=click.Path(path_type=Path),
     help="The output folder your builds use: left out of the checks when it lies inside a course folder.",
 )
-def validate(targets, schemas, as_json, strict, quiet, format_names, out_dir):
+@click.option("--lms", type=click.Choice(sorted(PRESETS)), help=HELP_LMS)
+def validate(targets, schemas, as_json, strict, quiet, format_names, out_dir, lms):
     """Check course folders or built zips (default: the current folder) without writing anything.
 
     A course folder also gets the lint checks (warnings with a code, e.g. [img-alt]).
@@ -327,7 +333,7 @@ def validate(targets, schemas, as_json, strict, quiet, format_names, out_dir):
     everything = Problems()
     failed = 0
     for target in targets:
-        problems, summary, seconds = _validate_one(target, schemas_dir, format_names, out_dir, console)
+        problems, summary, seconds = _validate_one(target, schemas_dir, format_names, out_dir, console, lms)
         if strict:
             # loaded when this command runs (start-up of the others)
             from builder.lint import as_errors
@@ -348,7 +354,7 @@ def validate(targets, schemas, as_json, strict, quiet, format_names, out_dir):
         sys.exit(2)
 
 
-def _validate_one(target: Path, schemas_dir, format_names, out_dir: Path, console):
+def _validate_one(target: Path, schemas_dir, format_names, out_dir: Path, console, lms=None):
     """Every problem of one course folder or zip, a summary of what was checked, and the seconds it took."""
     problems = Problems()
     notes = []
@@ -360,7 +366,7 @@ def _validate_one(target: Path, schemas_dir, format_names, out_dir: Path, consol
             from builder.pipeline import prepare
 
             try:
-                result = prepare([target], out_dir, format_names, schemas_dir)
+                result = prepare([target], out_dir, format_names, schemas_dir, lms=lms)
             except InvalidCourse as exc:
                 problems.extend(exc.problems)
                 return None

@@ -368,6 +368,7 @@ class Course(NamedTuple):
     templates_dir: Optional[Path] = None  #: the course's own templates/ folder (template overrides), if any
     template_files: Tuple[str, ...] = ()  #: its files, posix paths relative to that folder
     earlier: Tuple[Earlier, ...] = ()  #: earlier versions' progress layouts this version reads (newest first)
+    lms: str = "generic"  #: the LMS preset (builder/presets.py) that supplied defaults; recorded, never an identifier
 
     @property
     def lessons(self) -> Tuple[Lesson, ...]:

@@ -71,12 +71,14 @@ def prepare(
     xapi_embed=None,
     on_checked=None,
     previous: Optional[Path] = None,
+    lms: Optional[str] = None,
 ) -> BuildResult:
     """Load, check, render and plan every package without writing anything.
 
     :param xapi_embed: an :class:`builder.xapi.embed.EmbeddedEndpoint` to bake into xAPI packages.
     :param previous: the package (or course folder) of the version these courses replace: its
         progress layouts are carried on, and what would lose progress is an error (builder/upgrade/).
+    :param lms: an LMS preset in place of each course's ``lms:`` (builder/presets.py).
     :param on_checked: called as ``on_checked(course, files)`` once a course is loaded and linted.
     :raises InvalidCourse: with every problem of every course, when any is an error.
     """
@@ -93,7 +95,7 @@ def prepare(
         if out_real.is_relative_to(files.real_root):
             files.output = out_real
         try:
-            course, warnings = load_course(Path(src), files)
+            course, warnings = load_course(Path(src), files, lms=lms)
         except InvalidCourse as exc:
             problems.extend(exc.problems)
             continue
@@ -178,6 +180,7 @@ def build(
     xapi_embed=None,
     strict: bool = False,
     previous: Optional[Path] = None,
+    lms: Optional[str] = None,
 ) -> BuildResult:
     """Build every course in *sources* into *out_dir*.
 
@@ -204,6 +207,7 @@ def build(
             xapi_embed=xapi_embed,
             on_checked=start_deflating,
             previous=previous,
+            lms=lms,
         )
         if strict:
             _refuse_warnings(result.warnings)

@@ -37,6 +37,7 @@ def make_record(course: Course, fmt: str, identifiers: Dict[str, str]) -> Dict[s
             "statusRule": course.status_rule,
             "completion": course.completion,
             "masteryScoreInManifest": course.mastery_score_in_manifest,
+            "lms": course.lms,
         },
         "fingerprint": course.fingerprint,
         "lessons": [

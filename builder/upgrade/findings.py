@@ -341,13 +341,17 @@ def _rules(a, b) -> List[Finding]:
                 "nothing to do if the rule changed on purpose",
             )
         )
-    for key, label in (("statusRule", "status rule"), ("masteryScoreInManifest", "mastery score in the manifest")):
-        if old[key] != new[key]:
+    for key, label in (
+        ("statusRule", "status rule"),
+        ("masteryScoreInManifest", "mastery score in the manifest"),
+        ("lms", "LMS preset"),
+    ):
+        if old.get(key) != new.get(key):
             out.append(
                 Finding(
                     "rules",
                     "safe",
-                    f"{label} {old[key]} -> {new[key]}",
+                    f"{label} {old.get(key)} -> {new.get(key)}",
                     "statuses the LMS has stay; new ones follow the new setting (no identifier changes)",
                 )
             )
