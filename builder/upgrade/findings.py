@@ -82,8 +82,18 @@ def _course(a, b) -> List[Finding]:
 
 
 def _content(record) -> Dict[str, Any]:
-    """What a release is, apart from its version and the formats' identifiers."""
-    return {k: v for k, v in record.items() if k not in ("course", "identifiers", "format", "earlier")}
+    """What a report or a certificate tells releases apart by: lessons, quiz, pass mark, completion, xAPI IRIs.
+
+    Not the LMS settings (status rule, mastery score, preset): the same release may be built for several LMSs.
+    """
+    rules = record["rules"]
+    return {
+        "lessons": record["lessons"],
+        "quiz": record.get("quiz"),
+        "passMark": rules["passMark"],
+        "completion": rules["completion"],
+        "xapi": record.get("xapi"),
+    }
 
 
 def _identifiers(fmt: str, old: Dict[str, str], new: Dict[str, str]) -> List[Finding]:

@@ -249,6 +249,16 @@ def test_bad_input_exits_2_with_the_file_and_what_to_do(runner, make_course, tmp
         assert message in result.stderr and "Traceback" not in result.output
 
 
+def test_build_previous_with_a_path_that_is_no_version_exits_2_and_writes_nothing(runner, make_course, tmp_path):
+    folder = make_course(files(), name="v2")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(folder), "-o", str(out), "--previous", str(tmp_path / "gone.zip")])
+    assert result.exit_code == 2
+    assert "gone.zip: no such file or folder" in result.stderr and not out.exists()
+    two = runner.invoke(main, ["build", str(folder), str(folder), "--previous", str(tmp_path / "gone.zip")])
+    assert two.exit_code == 2 and "give one course folder to build with --previous" in two.stderr
+
+
 def test_a_broken_course_folder_is_named_with_its_problems(runner, make_course, v1):
     broken = make_course(files(**{"lessons/three.html": None}), name="broken")
     result = runner.invoke(main, ["diff", str(v1), str(broken)])
