@@ -1,4 +1,4 @@
-"""The digits of suspend_data (docs/architecture.md, section 5): base-36 numbers and base64url bitmaps."""
+"""The digits of suspend_data (docs/architecture.md, section 5): base-36 numbers and seeds, base64url bitmaps."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import List, Optional, Sequence
 
 BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+SEED_LENGTH = 5  #: an attempt's seed: 5 base-36 digits, 36**5 layouts
 
 
 def base36(n: int) -> str:

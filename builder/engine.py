@@ -3,7 +3,7 @@
 Everything here works on the runtime configuration exactly as the browser receives it
 (docs/architecture.md, section 3): ``quiz`` is ``config["quiz"]``, ``q`` one of its questions.
 Whatever depends on the question type is asked of the type (builder/questions/). A relay checks
-a forged ``answered`` statement with :func:`credit`; :mod:`builder.suspend` reads stored progress
+a forged ``answered`` statement with :func:`credit`; :mod:`builder.suspendcodec` reads stored progress
 with :func:`layout` and :func:`decode_answers`. ``tests/vectors/`` pins these results and the
 runtime's to the same values.
 
@@ -15,12 +15,12 @@ is a question's unsealed answer key, None when there is none (a likert item, a d
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence
 
 from builder.answerkey import key_seed, unseal
+from builder.digits import SEED_LENGTH
 from builder.jsstring import parse_int, round_half_up, to_units
+from builder.questions import TYPES
 from builder.questions.base import SuspendDataError
-from builder.questions.registry import TYPES
 from builder.randomness import MASK, shuffled, shuffled_keeping_fixed, stream
 
-SEED_LENGTH = 5  #: base-36 characters: 36**5 layouts
 NO_SEED = "0" * SEED_LENGTH  #: the seed of a quiz whose layout is the written order
 
 

@@ -12,20 +12,26 @@ import math
 import re
 from typing import Optional, Union
 
+# Patterns are compiled on first use (re's cache), not at import: a build never needs them.
 #: JavaScript's ``\\s`` (what ``trim()`` removes: WhiteSpace and LineTerminator), as the body of a character class.
 SPACE_CLASS = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-SPACE_RUN = re.compile(f"[{SPACE_CLASS}]+")
-_TRIM = re.compile(f"\\A[{SPACE_CLASS}]+|[{SPACE_CLASS}]+\\Z")
+_SPACE_RUN = f"[{SPACE_CLASS}]+"
+_TRIM = f"\\A[{SPACE_CLASS}]+|[{SPACE_CLASS}]+\\Z"
 _DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 #: A number as the runtime reads what a learner typed (``parseNumber``): optional sign, digits, '.' or ','.
-_TYPED_NUMBER = re.compile(f"[{SPACE_CLASS}]*([+-]?)([0-9]*)(?:[.,]([0-9]*))?[{SPACE_CLASS}]*")
-_DECIMAL_LITERAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_TYPED_NUMBER = f"[{SPACE_CLASS}]*([+-]?)([0-9]*)(?:[.,]([0-9]*))?[{SPACE_CLASS}]*"
+_DECIMAL_LITERAL = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _PREFIXED = {"0x": 16, "0o": 8, "0b": 2}
 
 
 def trim(text: str) -> str:
     """``text.trim()``."""
-    return _TRIM.sub("", text)
+    return re.sub(_TRIM, "", text)
+
+
+def replace_spaces(text: str, by: str) -> str:
+    """``text.replace(/\\s+/g, by)``."""
+    return re.sub(_SPACE_RUN, by, text)
 
 
 def length(text: str) -> int:
@@ -64,7 +70,7 @@ def parse_int(text: str, radix: int) -> Optional[int]:
 
 def parse_typed_number(raw: str) -> Optional[str]:
     """A number as typed (``-3,50``) in plain decimal form (``-3.5``), or None when it is not a number."""
-    m = _TYPED_NUMBER.fullmatch(str(raw))
+    m = re.fullmatch(_TYPED_NUMBER, str(raw))
     if not m or (m.group(2) == "" and not m.group(3)):
         return None
     whole = m.group(2).lstrip("0") or "0"
@@ -83,7 +89,7 @@ def number(text: str) -> float:
     base = _PREFIXED.get(s[:2].lower())
     if base:
         return float(int(s[2:], base)) if s[2:] and all(c in _DIGITS36[:base] for c in s[2:].lower()) else math.nan
-    return float(s) if _DECIMAL_LITERAL.fullmatch(s) else math.nan
+    return float(s) if re.fullmatch(_DECIMAL_LITERAL, s) else math.nan
 
 
 def round_half_up(x: float) -> int:

@@ -12,13 +12,10 @@ with a change with ``record._replace(field=value)``.
 # No ``from __future__ import annotations``: NamedTuple would compile each annotation string.
 import hashlib
 from pathlib import Path
-from typing import NamedTuple, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from builder.questions.choices import Choice
-from builder.questions.fill_in import DEFAULT_LENGTH as FILL_IN_DEFAULT_LENGTH
-from builder.questions.likert import DEFAULT_POINTS as DEFAULT_LIKERT_POINTS
-from builder.questions.numeric import NumericAnswer
-from builder.questions.registry import TYPES
+from builder.digits import BASE36
+from builder.questions import TYPES
 from builder.randomness import xorshift32
 
 #: The four reporting rules: what ``cmi.core.lesson_status`` says on success / on failure.
@@ -38,6 +35,8 @@ QUESTION_TYPES = TYPES
 #: When per-question feedback shows, and when the correct answers are revealed.
 FEEDBACK_MODES = ("after-question", "after-quiz", "never")
 REVEAL_MODES = ("always", "after-passing", "never")
+FILL_IN_DEFAULT_LENGTH = 80
+DEFAULT_LIKERT_POINTS = 5  #: the locale's "Strongly disagree" .. "Strongly agree"
 
 
 class Author(NamedTuple):
@@ -132,6 +131,23 @@ class Module(NamedTuple):
     id: Optional[str]
     title: Optional[str]  #: None for a course written as a flat list of lessons
     lessons: Tuple[Lesson, ...]
+
+
+class Choice(NamedTuple):
+    """One option of a single-choice or multiple-response question."""
+
+    text: str
+    correct: bool = False
+    feedback: str = ""  #: shown when the learner picked this choice
+    fixed: bool = False  #: keeps its place when the choices are shuffled ("All of the above")
+
+
+class NumericAnswer(NamedTuple):
+    """The accepted numbers of a numeric question, as exact decimal strings."""
+
+    minimum: str
+    maximum: str
+    pattern: Optional[str]  #: reported as correct_responses.0.pattern (None for a bare range)
 
 
 class Question(NamedTuple):
@@ -331,6 +347,13 @@ class Quiz(NamedTuple):
         )
 
 
+def scale_labels(labels: Sequence[str], strings: Dict[str, str]) -> List[str]:
+    """A likert scale's labels (a question's, the evaluation's): the author's, else the locale's five points."""
+    if labels:
+        return list(labels)
+    return [strings.get(f"likert_{i}") or str(i) for i in range(1, DEFAULT_LIKERT_POINTS + 1)]
+
+
 def scramble(n: int, salt: str) -> Tuple[int, ...]:
     """A fixed permutation of range(n) derived from *salt*; never the identity when n > 1."""
     seed = int.from_bytes(hashlib.sha256(salt.encode()).digest()[:4], "big") or 1
@@ -415,10 +438,10 @@ class Course(NamedTuple):
 
 
 def _base36_digest(text: str) -> str:
+    """The last four base-36 digits of the SHA-256 of *text*, least significant first."""
     digest = int(hashlib.sha256(text.encode()).hexdigest(), 16)
-    alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     for _ in range(4):
         digest, rem = divmod(digest, 36)
-        out += alphabet[rem]
+        out += BASE36[rem]
     return out

@@ -7,9 +7,8 @@ from typing import Any, Dict, List, Optional
 from builder import suspend
 from builder.answerkey import key_seed, seal
 from builder.jsstring import shortest_number
-from builder.model import Course, Question, Quiz
+from builder.model import Course, Question, Quiz, scale_labels
 from builder.questions.base import POINT_IDS, RESPONSE_LIMIT, config_options, numbered
-from builder.questions.likert import scale_labels
 from builder.resources import load_strings
 
 FORMAT = 2

@@ -31,6 +31,7 @@ MAX_OPTIONS = len(CHOICE_IDS)
 RESPONSE_LIMIT = 255  #: CMIString255: the longest student_response or pattern SCORM 1.2 allows
 MAX_OPTION_TEXT = 500  #: choices, pairs, items, scale labels
 MAX_FEEDBACK = 1000
+MAX_SCALE = 10  #: points of a likert scale (a likert question's, the course evaluation's)
 
 Options = List[Tuple[str, str]]  #: (id, text) of each option, in package order
 

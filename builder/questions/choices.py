@@ -1,8 +1,10 @@
-"""What single-choice and multiple-response share: the Choice record, quiz.yaml ``choices``, options."""
+"""What single-choice and multiple-response share: quiz.yaml ``choices`` and the options."""
 
-# No ``from __future__ import annotations``: NamedTuple would compile each annotation string.
-from typing import Dict, List, NamedTuple
+from __future__ import annotations
 
+from typing import Dict, List
+
+from builder.model import Choice
 from builder.problems import kind_of
 from builder.questions.base import (
     CHOICE_IDS,
@@ -15,15 +17,6 @@ from builder.questions.base import (
 )
 
 CHOICE_KEYS = ("text", "correct", "feedback", "fixed")
-
-
-class Choice(NamedTuple):
-    """One option of a single-choice or multiple-response question."""
-
-    text: str
-    correct: bool = False
-    feedback: str = ""  #: shown when the learner picked this choice
-    fixed: bool = False  #: keeps its place when the choices are shuffled ("All of the above")
 
 
 class ChoicesType(QuestionType):

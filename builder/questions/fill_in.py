@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from builder.digits import base36
-from builder.jsstring import SPACE_RUN, from_units, length, parse_int, slice_units, trim
+from builder.jsstring import from_units, length, parse_int, replace_spaces, slice_units, trim
+from builder.model import FILL_IN_DEFAULT_LENGTH
 from builder.questions.base import RESPONSE_LIMIT, QuestionType, SuspendDataError, take
 
-DEFAULT_LENGTH = 80
 MAX_ACCEPTED = 20
 #: How an answer is compared: spaces trimmed and runs collapsed, compared as typed, or removed.
 WHITESPACE_RULES = ("normalize", "exact", "ignore")
-LINE_BREAKS = re.compile("[\n\r\u2028\u2029]")  # SCORM runtimes refuse them in student_response
+LINE_BREAKS = "[\n\r\u2028\u2029]"  # SCORM runtimes refuse them in student_response
 
 
 class FillIn(QuestionType):
@@ -34,7 +34,7 @@ class FillIn(QuestionType):
             minimum=1,
             maximum=RESPONSE_LIMIT,
             integer=True,
-            default=DEFAULT_LENGTH,
+            default=FILL_IN_DEFAULT_LENGTH,
         )
         if "answers" not in q:
             return None
@@ -70,7 +70,7 @@ class FillIn(QuestionType):
     # The key is the list of accepted answers; each is a correct-response pattern.
     def response(self, q, value):
         """As typed, without surrounding spaces, on one line, at most 255 characters."""
-        return slice_units(LINE_BREAKS.sub(" ", trim(value)), RESPONSE_LIMIT)
+        return slice_units(re.sub(LINE_BREAKS, " ", trim(value)), RESPONSE_LIMIT)
 
     def patterns(self, q, key):
         return [slice_units(answer, RESPONSE_LIMIT) for answer in key]
@@ -98,9 +98,9 @@ def comparable(q: dict, text: str) -> str:
 
     s = unicodedata.normalize("NFC", text)
     if q["whitespace"] == "normalize":
-        s = SPACE_RUN.sub(" ", trim(s))
+        s = replace_spaces(trim(s), " ")
     elif q["whitespace"] == "ignore":
-        s = SPACE_RUN.sub("", s)
+        s = replace_spaces(s, "")
     return s if q["caseSensitive"] else s.lower()
 
 

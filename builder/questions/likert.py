@@ -5,19 +5,8 @@ The course evaluation's items are likert items too (builder/sources/quiz.py, bui
 
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
-
-from builder.questions.base import POINT_IDS, QuestionType, config_options, ids_of, numbered
-
-DEFAULT_POINTS = 5  #: the locale's "Strongly disagree" .. "Strongly agree"
-MAX_SCALE = 10
-
-
-def scale_labels(labels: Sequence[str], strings: Dict[str, str]) -> List[str]:
-    """A scale's labels: the author's, else the course language's five-point agreement scale."""
-    if labels:
-        return list(labels)
-    return [strings.get(f"likert_{i}") or str(i) for i in range(1, DEFAULT_POINTS + 1)]
+from builder.model import scale_labels
+from builder.questions.base import MAX_SCALE, POINT_IDS, QuestionType, config_options, ids_of, numbered
 
 
 class Likert(QuestionType):

@@ -1,22 +1,14 @@
 """numeric: the learner types a number; an exact ``answer`` (with a ``tolerance``) or a ``range`` is accepted."""
 
-# No ``from __future__ import annotations``: NamedTuple would compile each annotation string.
-from typing import NamedTuple, Optional
+from __future__ import annotations
 
 from builder.digits import base36
 from builder.jsstring import number, parse_int, parse_typed_number
+from builder.model import NumericAnswer
 from builder.problems import kind_of
 from builder.questions.base import QuestionType, SuspendDataError, decimal_text, plain, take
 
 INPUT_LENGTH = 20  #: the longest number a learner can type
-
-
-class NumericAnswer(NamedTuple):
-    """The accepted numbers of a numeric question, as exact decimal strings."""
-
-    minimum: str
-    maximum: str
-    pattern: Optional[str]  #: reported as correct_responses.0.pattern (None for a bare range)
 
 
 class Numeric(QuestionType):

@@ -1,7 +1,8 @@
-"""Read ``quiz.yaml`` into the quiz model: questions of every type, pools, feedback and the evaluation.
+"""Read ``quiz.yaml`` into the quiz model: pools, feedback, the evaluation; each question type its own keys.
 
-Called by :mod:`builder.sources.course` (which stays the only module that reads course folders). Like the
-rest of the loader, every problem is collected with its file, line and column, and the quiz is
+Called by :mod:`builder.sources.course` with the parsed document (it stays the only module that
+reads course folders); each question's own keys are read by its type (builder/questions/). Like
+the rest of the loader, every problem is collected with its file, line and column, and the quiz is
 only returned when there is none. The README ("quiz.yaml") documents the format; every message
 below is pinned by ``tests/unit/test_quiz_errors.py``.
 """
@@ -21,9 +22,16 @@ from builder.model import (
     Quiz,
 )
 from builder.problems import Problems, did_you_mean, kind_of
-from builder.questions.base import MAX_FEEDBACK, MAX_OPTION_TEXT, MAX_OPTIONS, QuestionType, decimal_text, option_text
-from builder.questions.likert import MAX_SCALE
-from builder.questions.registry import TYPES
+from builder.questions import TYPES
+from builder.questions.base import (
+    MAX_FEEDBACK,
+    MAX_OPTION_TEXT,
+    MAX_OPTIONS,
+    MAX_SCALE,
+    QuestionType,
+    decimal_text,
+    option_text,
+)
 from builder.sources import limits, yamldoc
 from builder.sources.reader import Reader
 
@@ -82,9 +90,27 @@ class QuizReader:
 
     def __init__(self, r: Reader):
         self.r = r
-        self.question_keys = question_keys()
         self.doc = r.doc
         self.ids: Dict[str, int] = {}  # interaction id -> line of its first use
+        self._every_key: Optional[Tuple[str, ...]] = None
+
+    def every_question_key(self) -> Tuple[str, ...]:
+        """:func:`question_keys`, worked out when a question first needs them (they load every type)."""
+        if self._every_key is None:
+            self._every_key = question_keys()
+        return self._every_key
+
+    def keys_for(self, item) -> Tuple[str, ...]:
+        """The keys to check *item* against: its own type's when it has no others, else every type's.
+
+        Both give the same messages for such an item; the first leaves the other types unloaded.
+        """
+        qtype = item.get("type") if isinstance(item, dict) else None
+        if isinstance(qtype, str) and qtype in TYPES:
+            own = COMMON_KEYS + TYPES[qtype].keys
+            if all(key in own for key in item):
+                return own
+        return self.every_question_key()
 
     # ------------------------------------------------------------------ helpers
     def line(self, path) -> int:
@@ -274,7 +300,7 @@ class QuizReader:
 
     def question(self, item, path, number: int, shuffle_choices: bool) -> Optional[Question]:
         r = self.r
-        q = r.mapping(item, path, self.question_keys, required=("id", "type", "text"))
+        q = r.mapping(item, path, self.keys_for(item), required=("id", "type", "text"))
         if q is None:
             return None
         qid = r.text(q, path, "id", pattern=QUESTION_ID, pattern_hint=ID_HINT)
@@ -298,7 +324,7 @@ class QuizReader:
 
         kind = TYPES[checked_as]
         for key in q:
-            if key in self.question_keys and key not in COMMON_KEYS and key not in kind.keys:
+            if key not in COMMON_KEYS and key not in kind.keys and key in self.every_question_key():
                 r.error(
                     path + (key,),
                     f"'{key}' does not apply to a {checked_as} question",

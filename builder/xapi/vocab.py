@@ -38,26 +38,26 @@ from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
 from builder.jsstring import shortest_number
-from builder.model import Course, Evaluation, Question
+from builder.model import Course, Evaluation, Question, scale_labels
 from builder.questions.base import POINT_IDS, Options, numbered
-from builder.questions.likert import scale_labels
 
 XAPI_VERSION = "1.0.3"
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
 ADL_ACTIVITIES = "http://adlnet.gov/expapi/activities/"
 
-#: Every verb the runtime sends, in the order a session uses them.
-VERBS = (
-    "initialized",
-    "resumed",
-    "experienced",
-    "answered",
-    "completed",
-    "passed",
-    "failed",
-    "suspended",
-    "terminated",
-)
+#: Every verb the runtime sends, in the order a session uses them, with the kinds of activity it is
+#: sent about (docs/xapi.md, "Statements"): ``answered`` a quiz question or a course evaluation item.
+VERBS = {
+    "initialized": ("course",),
+    "resumed": ("course",),
+    "experienced": ("lesson",),
+    "answered": ("question", "evaluation"),
+    "completed": ("course",),
+    "passed": ("course",),
+    "failed": ("course",),
+    "suspended": ("course",),
+    "terminated": ("course",),
+}
 VERB_LANGUAGE = "en-US"
 
 ACTIVITY_TYPES = {

@@ -14,8 +14,8 @@ import re
 from playwright.sync_api import expect
 
 from builder.certificate import verification_code
+from builder.digits import BASE64URL
 
-from . import suspend_v2
 from .a11y import active, assert_no_violations, assert_reflows, audit, browser_today, sco_frame
 from .lms import seed_cmi
 from .quiz_helpers import answer, presented_ids, right, wrong
@@ -27,7 +27,7 @@ SHOWCASE = "/showcase/index.html"
 def passed_suspend(course) -> str:
     """suspend_data of the sample course: every lesson read, the quiz passed at 100 %, no evaluation."""
     lessons = len(course.lesson_ids)
-    visited = "".join(suspend_v2.B64URL[min(63, (1 << min(6, lessons - i)) - 1)] for i in range(0, lessons, 6))
+    visited = "".join(BASE64URL[min(63, (1 << min(6, lessons - i)) - 1)] for i in range(0, lessons, 6))
     answers = "".join(q["answer"] for q in course.questions)
     evaluation = "-" * (1 + len(course.config["quiz"]["evaluation"]["items"]))
     return f"2~{course.config['fingerprint']}~{visited}~1.s.100.{evaluation}.{answers}"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import answerkey, certificate, engine, randomness, suspend
+from builder import answerkey, certificate, engine, randomness, suspendcodec
 from builder.jsstring import shortest_number
 from builder.questions.base import SuspendDataError
 
@@ -151,21 +151,21 @@ def test_credit_and_attempt_scores():
 def test_suspend_data_of_whole_states():
     data = vectors("suspend")
     for case in data["encode"]:
-        assert suspend.encode(data["configs"][case["config"]], case["state"]) == case["data"], case["note"]
+        assert suspendcodec.encode(data["configs"][case["config"]], case["state"]) == case["data"], case["note"]
     for case in data["decode"]:
-        state = suspend.decode(data["configs"][case["config"]], case["data"])
+        state = suspendcodec.decode(data["configs"][case["config"]], case["data"])
         assert state is not None, case["data"]
         state["quiz"].pop("plan")
         assert state == case["state"], case["data"]
     for case in data["rejected"]:
-        assert suspend.decode(data["configs"][case["config"]], case["data"]) is None, case["note"]
+        assert suspendcodec.decode(data["configs"][case["config"]], case["data"]) is None, case["note"]
 
 
 def test_suspend_data_of_earlier_versions_is_mapped_by_lesson_id():
     data = vectors("suspend")
     assert {case["earlier"]["quizRestarted"] for case in data["earlier"]} == {True, False}
     for case in data["earlier"]:
-        state = suspend.decode(data["configs"][case["config"]], case["data"])
+        state = suspendcodec.decode(data["configs"][case["config"]], case["data"])
         assert state is not None, case["note"]
         state["quiz"].pop("plan")
         assert state.pop("earlier") == case["earlier"], case["note"]

@@ -28,19 +28,6 @@ from builder.xapi.embed import UsageError
 from builder.xapi.releases import Release, load_releases, release_from_source, release_from_zip
 from builder.xapi.vocab import COMPONENT_LISTS
 
-#: The kinds of activity each coursepack verb is sent about (README, "Statements"): ``answered``
-#: a quiz question or a course evaluation item (the evaluation is never scored).
-VERB_KINDS = {
-    "initialized": ("course",),
-    "resumed": ("course",),
-    "experienced": ("lesson",),
-    "answered": ("question", "evaluation"),
-    "completed": ("course",),
-    "passed": ("course",),
-    "failed": ("course",),
-    "suspended": ("course",),
-    "terminated": ("course",),
-}
 #: The kinds of activity a statement's ``result.response`` is about.
 RESPONDED_KINDS = ("question", "evaluation")
 

@@ -21,7 +21,6 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 from builder.xapi.relay.allowlist import (
     COMPONENT_LISTS,
     RESPONDED_KINDS,
-    VERB_KINDS,
     Activity,
     Allowlist,
     CourseRules,
@@ -32,6 +31,7 @@ from builder.xapi.relay.content import certificate_date_iri, check_release, is_d
 from builder.xapi.relay.errors import Refused
 from builder.xapi.relay.sequence import check_sequences
 from builder.xapi.timestamps import parse_timestamp
+from builder.xapi.vocab import VERBS
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
@@ -252,7 +252,7 @@ class Checker:
         activity = self.allow.activities.get(obj["id"]) if isinstance(obj["id"], str) else None
         if activity is None:
             raise Refused("activity", "object.id: not an activity of a course this relay accepts")
-        if activity.kind not in VERB_KINDS.get(verb_name, ("course",)):
+        if activity.kind not in VERBS.get(verb_name, ("course",)):
             raise Refused("verb-object", f"verb '{verb_name}' is not sent about a {activity.kind}")
         shape = None
         if "definition" in obj:
