@@ -11,7 +11,6 @@ from builder import formats
 from builder.model import Course
 from builder.problems import CoursepackError, display_path
 from builder.record import RECORD_FORMAT, RECORD_NAME, earlier_for, make_record
-from builder.sources.course import load_course
 
 MAX_RECORD_BYTES = 4 * 1024 * 1024
 
@@ -91,6 +90,9 @@ def read_version(path: Path, previous: Optional[Dict[str, Any]] = None) -> Versi
     if not (path / "course.yaml").is_file():
         what = "no such file or folder" if not path.exists() else "has no course.yaml"
         raise BadVersion(f"{shown}: {what}; give a built package (.zip) or a course folder (with course.yaml)")
+    # the course loader loads only when a folder is given (start-up of a diff of two packages)
+    from builder.sources.course import load_course
+
     course, _ = load_course(path)
     if previous is not None:
         course = course._replace(earlier=earlier_for(course, previous))
