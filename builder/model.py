@@ -426,6 +426,27 @@ class Course(NamedTuple):
         return _base36_digest("3\n" + "\n".join(parts))
 
     @property
+    def structure_fingerprint(self) -> str:
+        """The fingerprint packages built before release records wrote (lesson ids and the quiz's structure only).
+
+        Their suspend_data is format 2 with this fingerprint; it still reads (page/runtime_config.py
+        lists it among the earlier layouts), with its quiz attempt, as it did then.
+        """
+        parts = [lesson.id for lesson in self.lessons]
+        parts.append("|")
+        if self.quiz:
+            quiz = self.quiz
+            parts.append(quiz.feedback)
+            for pool in quiz.sections:
+                parts.append(f"pool:{pool.id}:{pool.draw}:{int(pool.shuffle)}")
+                parts.extend(q.signature() for q in pool.questions)
+            if quiz.evaluation:
+                parts.append(
+                    "evaluation:" + ",".join(item.id for item in quiz.evaluation.items) + f":{quiz.evaluation.points}"
+                )
+        return _base36_digest("2\n" + "\n".join(parts))
+
+    @property
     def legacy_fingerprint(self) -> Optional[str]:
         """The suspend_data v1 fingerprint (lesson ids and question ids), when v1 data maps onto this course."""
         if self.quiz and not self.quiz.legacy_compatible:

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from builder.cli import main
+from builder.page.runtime_config import runtime_config
+from builder.sources.course import load_course
+from builder.suspendcodec import decode
+
+REPO = Path(__file__).resolve().parents[2]
 
 POOL_QUIZ = """\
 title: Check
@@ -287,3 +293,22 @@ def _zip(path, entries):
         for name, text in entries.items():
             zf.writestr(name, text)
     return path
+
+
+def test_progress_stored_by_packages_built_before_release_records_still_reads():
+    """tests/vectors' `sample` is the sample course as such a package held it (fingerprint l1o7)."""
+    vectors = json.loads((REPO / "tests" / "vectors" / "suspend.json").read_text(encoding="utf-8"))
+    course, _ = load_course(REPO / "course_src" / "self-compassion")
+    config = runtime_config(course)
+    before = vectors["configs"]["sample"]["fingerprint"]
+    assert config["fingerprint"] != before
+    assert config["earlier"] == [
+        {"fingerprint": before, "version": None, "lessons": [lesson.id for lesson in course.lessons], "quiz": True}
+    ]
+    cases = [case for case in vectors["decode"] if case["config"] == "sample" and case["data"].startswith("2~")]
+    assert cases
+    for case in cases:
+        state = decode(config, case["data"])
+        state["quiz"].pop("plan")
+        assert state.pop("earlier") == {"version": None, "quizRestarted": False}
+        assert state == case["state"], case["data"]
