@@ -19,6 +19,7 @@ import click
 
 from builder import __version__, formats
 from builder.console import Console
+from builder.presets import PRESETS
 from builder.problems import CoursepackError, InvalidCourse, Problems, display_path
 from builder.xapi import options as xapi_options
 
@@ -30,6 +31,7 @@ HELP_SCHEMAS = (
     f"cmi5/ (a copy of the official schemas), to validate against. Default: ${SCHEMAS_ENV}, else only "
     f"coursepack's own checks run."
 )
+HELP_LMS = "The LMS the package is for: its preset supplies the defaults course.yaml leaves out (in place of 'lms:')."
 HELP_FORMAT = "Output formats, comma-separated (default: {default}): {choices}."
 
 
@@ -203,6 +205,14 @@ STRICT_HELP = "Treat warnings (lint findings) as errors: exit 2, and build write
 @click.option(
     "--xapi-key-env", metavar="NAME", default=xapi_options.KEY_ENV, show_default=True, help=xapi_options.HELP_KEY_ENV
 )
+@click.option(
+    "--previous",
+    metavar="OLD.zip",
+    type=click.Path(path_type=Path),
+    help="The package (or course folder) this version replaces: the new package reads its learners' progress, and "
+    "a change that would lose progress stops the build (see 'coursepack diff').",
+)
+@click.option("--lms", type=click.Choice(sorted(PRESETS)), help=HELP_LMS)
 def build(
     sources,
     out_dir,
@@ -216,12 +226,16 @@ def build(
     xapi_relay,
     xapi_embed_endpoint,
     xapi_key_env,
+    previous,
+    lms,
 ):
     """Build each course folder in SOURCES (default: the current folder) into a package per format."""
     # loaded when this command runs (start-up of the others)
     from builder.pipeline import build as run_build
 
     sources = _course_folders(sources, "the course folders to build")
+    if previous is not None and len(sources) != 1:
+        raise click.BadParameter("give one course folder to build with --previous", param_hint="'--previous'")
     console = Console(quiet)
     if out_dir.exists() and not out_dir.is_dir():
         raise click.BadParameter(f"'{out_dir}' is a file; give a folder for the packages", param_hint="'-o' / '--out'")
@@ -239,6 +253,8 @@ def build(
                 xapi_embed=xapi_options.build_embed(xapi_embed_endpoint, xapi_key_env, xapi_relay),
                 strict=strict,
                 debug=debug,
+                previous=previous,
+                lms=lms,
             ),
             console,
         )
@@ -317,7 +333,8 @@ def build(
     type=click.Path(path_type=Path),
     help="The output folder your builds use: left out of the checks when it lies inside a course folder.",
 )
-def validate(targets, schemas, as_json, strict, quiet, format_names, out_dir):
+@click.option("--lms", type=click.Choice(sorted(PRESETS)), help=HELP_LMS)
+def validate(targets, schemas, as_json, strict, quiet, format_names, out_dir, lms):
     """Check course folders or built zips (default: the current folder) without writing anything.
 
     A course folder also gets the lint checks (warnings with a code, e.g. [img-alt]).
@@ -328,7 +345,7 @@ def validate(targets, schemas, as_json, strict, quiet, format_names, out_dir):
     everything = Problems()
     failed = 0
     for target in targets:
-        problems, summary, seconds = _validate_one(target, schemas_dir, format_names, out_dir, console)
+        problems, summary, seconds = _validate_one(target, schemas_dir, format_names, out_dir, console, lms)
         if strict:
             # loaded when this command runs (start-up of the others)
             from builder.lint import as_errors
@@ -349,7 +366,7 @@ def validate(targets, schemas, as_json, strict, quiet, format_names, out_dir):
         sys.exit(2)
 
 
-def _validate_one(target: Path, schemas_dir, format_names, out_dir: Path, console):
+def _validate_one(target: Path, schemas_dir, format_names, out_dir: Path, console, lms=None):
     """Every problem of one course folder or zip, a summary of what was checked, and the seconds it took."""
     problems = Problems()
     notes = []
@@ -361,7 +378,7 @@ def _validate_one(target: Path, schemas_dir, format_names, out_dir: Path, consol
             from builder.pipeline import prepare
 
             try:
-                result = prepare([target], out_dir, format_names, schemas_dir)
+                result = prepare([target], out_dir, format_names, schemas_dir, lms=lms)
             except InvalidCourse as exc:
                 problems.extend(exc.problems)
                 return None
@@ -377,6 +394,54 @@ def _validate_one(target: Path, schemas_dir, format_names, out_dir: Path, consol
 
     summary = _run(check, console)
     return problems, "; ".join([summary or ""] + notes), time.perf_counter() - started
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON on stdout.")
+@click.option("-q", "--quiet", count=True, help=QUIET_HELP)
+def diff(old, new, as_json, quiet):
+    """Whether NEW can replace OLD under learners part-way through (each a built .zip or a course folder).
+
+    Exit 0 when it can, 1 when a change loses or misreads learners' progress, 2 on bad input.
+    """
+    # loaded when this command runs (start-up of the others)
+    from builder.upgrade.check import diff as run_diff
+    from builder.upgrade.findings import summary, verdict
+
+    console = Console(quiet)
+    try:
+        result = _run(lambda: run_diff(old, new), console)
+    except InvalidCourse as exc:
+        console.problems(Problems(exc.problems))
+        console.error("the course folder has problems; fix them (see 'coursepack validate') and compare again")
+        sys.exit(2)
+    code = verdict(result.findings)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "old": {"path": result.old.where, "version": result.old.record["course"]["version"]},
+                    "new": {"path": result.new.where, "version": result.new.record["course"]["version"]},
+                    "formats": result.formats,
+                    "safe": code == 0,
+                    "findings": [f.as_dict() for f in result.findings],
+                },
+                indent=2,
+            )
+        )
+    else:
+        a, b = result.old.record["course"], result.new.record["course"]
+        console.line(f"{a['id']} {a['version']} -> {b['id']} {b['version']} ({', '.join(result.formats)})")
+        if result.new.folder:
+            console.line(f"  ({result.new.where} is read as built with --previous {result.old.where})")
+        for f in result.findings:
+            if f.level != "safe" or quiet < 1:
+                hint = f"\n    hint: {f.avoid}" if f.avoid else ""
+                click.echo(console.paint(f"{f.level}: {f.subject}: {f.effect} [{f.code}]{hint}"), color=console.colour)
+        click.echo(summary(result.findings))
+    sys.exit(code)
 
 
 @main.command()

@@ -92,6 +92,11 @@ class Format:
             )
 
     # ------------------------------------------------------------------ the package
+    def identifiers(self, course: "Course") -> Dict[str, str]:
+        """What an LMS keys learner records on, by name (the release record's ``identifiers``): a new
+        version must keep them all to replace this one."""
+        return {"launch": self.launch_file}
+
     def describe(self, course: "Course", files: Sequence[str]) -> bytes:
         """The descriptor's bytes, given the names of every other file of the package."""
         raise NotImplementedError
@@ -101,10 +106,12 @@ class Format:
 
         :param debug: the runtime's readable files instead of its minified bundle (``build --debug``).
         """
-        # the zip writer loads only for a build (start-up of the other commands)
+        # the zip writer and the release record load only for a build (start-up of the other commands)
+        from builder.record import make_record, record_bytes
         from builder.zipwriter import Entry
 
-        files = package_files(course, self.launch_file, page_html, self.adapter, debug)
+        record = record_bytes(make_record(course, self.name, self.identifiers(course)))
+        files = package_files(course, self.launch_file, page_html, self.adapter, record, debug)
         return [Entry(self.descriptor, data=self.describe(course, [e.name for e in files]))] + files
 
     def verify(self, entries: List["Entry"], problems: Problems, schemas: Optional[Path] = None) -> None:
@@ -262,18 +269,22 @@ def page_scripts(course: Course, adapter: str, debug: bool = False) -> List[str]
     return [p.name for p in runtime_scripts(runtime_files(course, adapter), adapter)]
 
 
-def package_files(course: Course, launch_file: str, page_html: str, adapter: str, debug: bool = False) -> List["Entry"]:
-    """What every package carries, sorted by name: the page, the runtime files and the course's assets.
+def package_files(
+    course: Course, launch_file: str, page_html: str, adapter: str, record: bytes, debug: bool = False
+) -> List["Entry"]:
+    """What every package carries, sorted by name: the page, the release record, the runtime files and the course's
+    assets.
 
     The runtime scripts go into one minified :data:`BUNDLE` and stylesheets are minified, unless *debug*
     asks for the readable files as they are (builder/minify.py).
     """
-    # the zip writer and the minifiers load only for a build (start-up of the other commands)
+    # the zip writer, the release record and the minifiers load only for a build (start-up of the other commands)
     from builder.minify import bundle_scripts, minify_css
+    from builder.record import RECORD_NAME
     from builder.zipwriter import Entry
 
     runtime = runtime_files(course, adapter)
-    files = [Entry(launch_file, data=page_html.encode("utf-8"))]
+    files = [Entry(launch_file, data=page_html.encode("utf-8")), Entry(RECORD_NAME, data=record)]
     if debug:
         files += [Entry(f"assets/{p.name}", source=p) for p in runtime]
     else:

@@ -240,6 +240,17 @@ class Question(NamedTuple):
         """The most characters this question's answer takes in suspend_data (docs/architecture.md, section 5)."""
         return self.kind.suspend_length(self)
 
+    def content_digest(self) -> str:
+        """What an answer means (type, options, key, weight, credit), not its id, wording or explanations.
+
+        A stored answer is kept by a new version only while this is unchanged: a corrected answer
+        key or a changed option restarts the attempt, a reworded question or explanation does not.
+        """
+        meaning = self._replace(
+            id="", text="", explanation="", number=0, choices=tuple(c._replace(feedback="") for c in self.choices)
+        )
+        return _base36_digest(repr(tuple(meaning)) + repr(self.key))
+
     def signature(self) -> str:
         """What the stored answer layout depends on (part of the course fingerprint)."""
         sizes = (
@@ -289,6 +300,22 @@ class Evaluation(NamedTuple):
         return len(self.scale) or DEFAULT_LIKERT_POINTS
 
 
+class Earlier(NamedTuple):
+    """An earlier version's layout of the stored progress, so the runtime can read that version's suspend_data.
+
+    Taken from the earlier package's release record (``build --previous``, builder/upgrade/).
+    """
+
+    fingerprint: str
+    version: str
+    lessons: Tuple[str, ...]  #: lesson ids in that version's outline order
+    quiz: Optional[str]  #: that version's :attr:`Quiz.digest` (None: no quiz)
+
+
+#: At most this many earlier layouts travel with a package (the oldest are dropped first).
+MAX_EARLIER = 20
+
+
 class Quiz(NamedTuple):
     title: str
     attempts: int  #: 0 means unlimited
@@ -315,6 +342,22 @@ class Quiz(NamedTuple):
         return any(
             pool.draw < len(pool.questions) or (pool.shuffle and pool.draw > 1) for pool in self.sections
         ) or any(q.shuffle for q in self.questions)
+
+    @property
+    def digest(self) -> str:
+        """What the quiz part of suspend_data depends on: its layout and what each answer means.
+
+        Equal digests mean an attempt stored by one version reads the same in the other.
+        """
+        parts = [self.feedback]
+        for pool in self.sections:
+            parts.append(f"pool:{pool.id}:{pool.draw}:{int(pool.shuffle)}")
+            parts.extend(q.signature() + ":" + q.content_digest() for q in pool.questions)
+        if self.evaluation:
+            parts.append(
+                "evaluation:" + ",".join(item.id for item in self.evaluation.items) + f":{self.evaluation.points}"
+            )
+        return _base36_digest("\n".join(parts))
 
     @property
     def legacy_compatible(self) -> bool:
@@ -368,6 +411,8 @@ class Course(NamedTuple):
     templates_dir: Optional[Path] = None  #: the course's own templates/ folder (template overrides), if any
     template_files: Tuple[str, ...] = ()  #: its files, posix paths relative to that folder
     cover: Optional[Cover] = None  #: the start page's picture
+    earlier: Tuple[Earlier, ...] = ()  #: earlier versions' progress layouts this version reads (newest first)
+    lms: str = "generic"  #: the LMS preset (builder/presets.py) that supplied defaults; recorded, never an identifier
 
     @property
     def lessons(self) -> Tuple[Lesson, ...]:
@@ -391,14 +436,28 @@ class Course(NamedTuple):
 
         Stored in ``suspend_data`` so a learner resuming after the course was updated does not
         get another course's progress applied by position. It covers the lesson ids and the
-        quiz's structure: pools and draws, question ids, types and option counts, shuffling,
-        the feedback mode and the evaluation items.
+        quiz's :attr:`Quiz.digest` (pools and draws, question ids, types, option counts and what
+        each answer means, shuffling, the feedback mode and the evaluation items). A version that
+        knows an earlier fingerprint (:attr:`earlier`) maps that version's progress by lesson id.
+        """
+        parts = [lesson.id for lesson in self.lessons]
+        parts.append("|")
+        if self.quiz:
+            parts.append(self.quiz.digest)
+        return _base36_digest("3\n" + "\n".join(parts))
+
+    @property
+    def structure_fingerprint(self) -> str:
+        """The fingerprint packages built before release records wrote (lesson ids and the quiz's structure only).
+
+        Their suspend_data is format 2 with this fingerprint; it still reads (page/runtime_config.py
+        lists it among the earlier layouts), with its quiz attempt, as it did then.
         """
         parts = [lesson.id for lesson in self.lessons]
         parts.append("|")
         if self.quiz:
             quiz = self.quiz
-            parts.append(f"{quiz.feedback}")
+            parts.append(quiz.feedback)
             for pool in quiz.sections:
                 parts.append(f"pool:{pool.id}:{pool.draw}:{int(pool.shuffle)}")
                 parts.extend(q.signature() for q in pool.questions)

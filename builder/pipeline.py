@@ -16,8 +16,10 @@ from builder.model import Course
 from builder.page.render import render_player
 from builder.page.runtime_config import runtime_config
 from builder.problems import InvalidCourse, Problem, Problems, display_path
+from builder.record import earlier_for
 from builder.sources.course import load_course
 from builder.sources.files import SourceFiles
+from builder.upgrade.check import check_previous, previous_record
 from builder.zipwriter import Deflater, Entry, write_zip
 
 
@@ -69,11 +71,16 @@ def prepare(
     xapi_embed=None,
     on_checked=None,
     debug: bool = False,
+    previous: Optional[Path] = None,
+    lms: Optional[str] = None,
 ) -> BuildResult:
     """Load, check, render and plan every package without writing anything.
 
     :param xapi_embed: an :class:`builder.xapi.embed.EmbeddedEndpoint` to bake into xAPI packages.
     :param debug: package the runtime's readable files instead of the minified bundle (``build --debug``).
+    :param previous: the package (or course folder) of the version these courses replace: its
+        progress layouts are carried on, and what would lose progress is an error (builder/upgrade/).
+    :param lms: an LMS preset in place of each course's ``lms:`` (builder/presets.py).
     :param on_checked: called as ``on_checked(course, files)`` once a course is loaded and linted.
     :raises InvalidCourse: with every problem of every course, when any is an error.
     """
@@ -83,13 +90,14 @@ def prepare(
     started = time.perf_counter()
     problems = Problems()
     courses = []
+    replaced = previous_record(previous) if previous is not None else None
     out_real = Path(out_dir).resolve()
     for src in sources:
         files = SourceFiles(Path(src))
         if out_real.is_relative_to(files.real_root):
             files.output = out_real
         try:
-            course, warnings = load_course(Path(src), files)
+            course, warnings = load_course(Path(src), files, lms=lms)
         except InvalidCourse as exc:
             problems.extend(exc.problems)
             continue
@@ -100,6 +108,9 @@ def prepare(
             on_checked(course, files)
         if xapi_embed is not None:
             course = xapi_embed.apply(course, problems, display_path(course.source_dir / "course.yaml"))
+        if replaced is not None:
+            course = course._replace(earlier=earlier_for(course, replaced))
+            check_previous(course, replaced, format_names, problems, display_path(course.source_dir / "course.yaml"))
         courses.append((course, files))
 
     result = BuildResult()
@@ -171,6 +182,8 @@ def build(
     xapi_embed=None,
     strict: bool = False,
     debug: bool = False,
+    previous: Optional[Path] = None,
+    lms: Optional[str] = None,
 ) -> BuildResult:
     """Build every course in *sources* into *out_dir*.
 
@@ -191,7 +204,15 @@ def build(
 
     try:
         result = prepare(
-            sources, out_dir, format_names, schemas, xapi_embed=xapi_embed, on_checked=start_deflating, debug=debug
+            sources,
+            out_dir,
+            format_names,
+            schemas,
+            xapi_embed=xapi_embed,
+            on_checked=start_deflating,
+            debug=debug,
+            previous=previous,
+            lms=lms,
         )
         if strict:
             _refuse_warnings(result.warnings)

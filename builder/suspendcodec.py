@@ -9,7 +9,8 @@ browser (format 1 is still read). A state is a dict as the runtime holds it::
               "answers": [answer or None per question shown], "checked": [bool per question shown]},
      "evaluation": {"submitted": bool, "answers": [point id or None per item]}}
 
-:func:`decode` adds the attempt's ``plan`` (:class:`builder.engine.Plan`) to ``quiz``.
+:func:`decode` adds the attempt's ``plan`` (:class:`builder.engine.Plan`) to ``quiz``, and ``earlier``
+(``{"version", "quizRestarted"}``) to the state of data an earlier version wrote.
 """
 
 from __future__ import annotations
@@ -51,23 +52,57 @@ def encode(config: dict, state: dict) -> str:
 
 
 def decode(config: dict, data: str) -> Optional[Dict[str, Any]]:
-    """The state stored in *data* (format 2, or format 1 where it still fits), or None when it is not this course's."""
+    """The state stored in *data*, or None when it is not this course's.
+
+    Format 2 of this version or of an earlier one it knows (``config["earlier"]``), or format 1
+    where it still fits.
+    """
     head = _split(data, "~", 3)
     if head is None:
         return None
     if head[0] == "1":
         return _decode_v1(config, head)
-    if head[0] != str(VERSION) or head[1] != config["fingerprint"]:
+    if head[0] != str(VERSION):
         return None
+    if head[1] != config["fingerprint"]:
+        return _decode_earlier(config, head)
     visited = read_bitmap(head[2], len(config["lessons"]))
-    quiz = config["quiz"]
     if visited is None:
         return None
+    return _decode_quiz(config, visited, head[3])
+
+
+def _decode_earlier(config: dict, head: List[str]) -> Optional[Dict[str, Any]]:
+    """Data an earlier version wrote (``config["earlier"]``): lessons mapped by id, its quiz kept only if unchanged.
+
+    The state gets ``earlier``: the version that wrote it and whether its quiz attempt was dropped.
+    """
+    earlier = next((e for e in config.get("earlier") or () if e["fingerprint"] == head[1]), None)
+    if earlier is None:
+        return None
+    stored = read_bitmap(head[2], len(earlier["lessons"]))
+    if stored is None:
+        return None
+    seen = {lesson for lesson, visited in zip(earlier["lessons"], stored) if visited}
+    visited = [lesson["id"] in seen for lesson in config["lessons"]]
+    if earlier["quiz"]:
+        state = _decode_quiz(config, visited, head[3])
+        restarted = False
+    else:
+        state, restarted = _fresh(config, visited), bool(config["quiz"])
+    if state is not None:
+        state["earlier"] = {"version": earlier["version"], "quizRestarted": restarted}
+    return state
+
+
+def _decode_quiz(config: dict, visited: List[bool], field: str) -> Optional[Dict[str, Any]]:
+    """The state with the quiz part *field* read as this version's quiz (format 2)."""
+    quiz = config["quiz"]
     if not quiz:
-        return _fresh(config, visited) if head[3] == "" else None
+        return _fresh(config, visited) if field == "" else None
     evaluation = quiz["evaluation"]
     extra = int(quiz["randomized"]) + int(quiz["feedback"] == "after-question") + int(bool(evaluation))
-    f = _split(head[3], ".", 3 + extra)
+    f = _split(field, ".", 3 + extra)
     if f is None or not (re.fullmatch(_ATTEMPTS, f[0]) and f[1] in ("n", "p", "s") and re.fullmatch(_SCORE, f[2])):
         return None
     k = 3

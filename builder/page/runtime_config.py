@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from builder import suspend
 from builder.answerkey import key_seed, seal
@@ -83,6 +83,25 @@ def quiz_config(course: Course, quiz: Quiz, strings: Dict[str, str], fingerprint
     }
 
 
+def earlier_config(course: Course) -> List[Dict[str, Any]]:
+    """The earlier versions whose suspend_data this one reads: their lesson ids, and whether their quiz is this one.
+
+    Last, this course as packages built before release records stored it (``version`` null): same
+    lessons and quiz structure, so its attempt is kept as those packages kept it.
+    """
+    digest = course.quiz.digest if course.quiz is not None else None
+    out = [
+        {"fingerprint": e.fingerprint, "version": e.version, "lessons": list(e.lessons), "quiz": e.quiz == digest}
+        for e in course.earlier
+    ]
+    before = course.structure_fingerprint
+    if before != course.fingerprint and all(e["fingerprint"] != before for e in out):
+        out.append(
+            {"fingerprint": before, "version": None, "lessons": [lesson.id for lesson in course.lessons], "quiz": True}
+        )
+    return out
+
+
 def runtime_config(course: Course) -> Dict[str, Any]:
     """The JSON object rendered into ``<script id="course-config">`` (docs/architecture.md, section 3)."""
     lesson_module = {lesson.id: module.title for module in course.modules for lesson in module.lessons}
@@ -100,6 +119,7 @@ def runtime_config(course: Course) -> Dict[str, Any]:
             {"id": lesson.id, "title": lesson.title, "module": lesson_module[lesson.id]} for lesson in course.lessons
         ],
         "quiz": quiz_config(course, course.quiz, strings, fingerprint) if course.quiz is not None else None,
+        "earlier": earlier_config(course),
         "suspendWorstCase": suspend.worst_case_length(course),
         "certificate": course.certificate,  # templates/certificate.html, assets/certificate.js
         "strings": strings,

@@ -101,6 +101,12 @@ def identifiers(course: Course) -> Tuple[str, str, str, str]:
     return base, f"{base}-org", f"{base}-sco", f"{base}-res"
 
 
+def named_identifiers(course: Course, launch: str) -> Dict[str, str]:
+    """The manifest's identifiers by name, and the launch file (a format's ``identifiers``)."""
+    manifest, organization, item, resource = identifiers(course)
+    return {"manifest": manifest, "organization": organization, "item": item, "resource": resource, "launch": launch}
+
+
 def add_element(parent, namespace: str, tag: str, text: Optional[str] = None, **attrib: str):
     """A new element *tag* of *namespace* (with *text* and *attrib*) at the end of *parent*."""
     el = etree.SubElement(parent, f"{{{namespace}}}{tag}", **attrib)

@@ -27,6 +27,7 @@ from builder.model import (
     Module,
     Quiz,
 )
+from builder.presets import DEFAULT_PRESET, PRESETS
 from builder.problems import InvalidCourse, Problems, did_you_mean, did_you_mean_file, display_path
 from builder.resources import available_languages, load_strings, templates_dir
 from builder.sources import limits, yamldoc
@@ -58,6 +59,7 @@ COURSE_KEYS = (
     "status_rule",
     "mastery_score_in_manifest",
     "completion",
+    "lms",
     "lessons",
     "modules",
     "quiz",
@@ -80,20 +82,22 @@ def _read_text(path: Path, shown: str, problems: Problems, limit: str) -> Option
     return decode_utf8(data, shown, problems)
 
 
-def load_course(src: Path, files: Optional[SourceFiles] = None) -> Tuple[Course, List]:
+def load_course(src: Path, files: Optional[SourceFiles] = None, lms: Optional[str] = None) -> Tuple[Course, List]:
     """Read and check the course in folder *src*; return the course and its warnings.
 
     :param files: filled with what was read, for lint and the packagers.
+    :param lms: an LMS preset that replaces course.yaml's ``lms:`` (``--lms``; a name of
+        :data:`builder.presets.PRESETS`).
     :raises InvalidCourse: with every problem found, when any is an error.
     """
     problems = Problems()
-    course = _load(Path(src), problems, files if files is not None else SourceFiles(src))
+    course = _load(Path(src), problems, files if files is not None else SourceFiles(src), lms)
     if problems.errors or course is None:
         raise InvalidCourse(problems)
     return course, problems.warnings
 
 
-def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]:
+def _load(src: Path, problems: Problems, files: SourceFiles, lms_override: Optional[str]) -> Optional[Course]:
     shown_root = display_path(src)
     course_file = src / COURSE_FILE
     shown = f"{shown_root}/{COURSE_FILE}"
@@ -138,15 +142,22 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
         else:
             strings = load_strings(base)
     description = r.text(m, (), "description", required=False, max_len=4000) or ""
-    if "mastery_score_in_manifest" not in m:
+    lms = lms_override or r.choice(m, (), "lms", tuple(PRESETS), None)
+    preset = PRESETS.get(lms or "")
+    if "mastery_score_in_manifest" not in m and preset is None:
         r.error(
             (),
             "'mastery_score_in_manifest' is missing",
-            hint="add 'mastery_score_in_manifest: false' (recommended; see the README, 'Status and mastery score')",
+            hint="add 'mastery_score_in_manifest: false' (recommended; see the README, 'Status and mastery score'), "
+            "or name your LMS with 'lms:' (docs/lms-guide.md, 'LMS presets')",
         )
     mastery = r.boolean(m, (), "mastery_score_in_manifest", required=False)
+    if mastery is None and preset is not None and "mastery_score_in_manifest" not in m:
+        mastery = preset.mastery_score_in_manifest and "quiz" in m  # a mastery score needs a quiz to score against
     duration = r.number(m, (), "duration_minutes", required=False, minimum=1, integer=True)
-    status_rule = r.choice(m, (), "status_rule", tuple(STATUS_RULES), DEFAULT_STATUS_RULE)
+    status_rule = r.choice(
+        m, (), "status_rule", tuple(STATUS_RULES), preset.status_rule if preset else DEFAULT_STATUS_RULE
+    )
 
     authors = []
     if "authors" in m:
@@ -405,6 +416,7 @@ def _load(src: Path, problems: Problems, files: SourceFiles) -> Optional[Course]
         pass_mark=float(pass_mark) if pass_mark is not None else 0.0,
         status_rule=status_rule,
         mastery_score_in_manifest=bool(mastery),
+        lms=lms or DEFAULT_PRESET,
         completion=completion,
         modules=built_modules,
         quiz=quiz,

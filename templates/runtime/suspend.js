@@ -1,7 +1,8 @@
 /*
  * coursepack suspend_data codec (copied to assets/suspend.js). Pure: the learner's progress as
- * suspend_data format v2 and back, format 1 still read (docs/architecture.md, section 5;
- * builder/suspend.py computes its worst-case length); the answers are the engine's (quiz.js).
+ * suspend_data format v2 and back, an earlier version's data mapped by lesson id, format 1 still
+ * read (docs/architecture.md, section 5; builder/suspend.py computes its worst-case length); the
+ * answers are the engine's (quiz.js).
  * One global: CoursepackSuspend (module.exports under Node).
  */
 ;(function (global) {
@@ -56,16 +57,35 @@
     }
 
     // The stored progress, or null if it is not this course's; quiz, evaluation null when absent.
+    // Data of an earlier version this one knows (config.earlier) adds earlier: {version, quizRestarted}.
     function decode(data) {
       const head = splitFields(data, '~', 3);
       if (!head) return null;
       if (head[0] === '1') return decodeV1(head);
-      if (head[0] !== '2' || head[1] !== config.fingerprint) return null;
+      if (head[0] !== '2') return null;
+      if (head[1] !== config.fingerprint) return decodeEarlier(head);
       const visited = engine.readBitmap(head[2], lessonCount);
-      if (!visited) return null;
-      if (!quiz) return head[3] === '' ? { visited, quiz: null, evaluation: null } : null;
+      return visited ? decodeQuiz(visited, head[3]) : null;
+    }
+
+    // An earlier version's data: lessons mapped by id; its quiz attempt kept only if that quiz is this one.
+    function decodeEarlier(head) {
+      const earlier = (config.earlier || []).find((e) => e.fingerprint === head[1]);
+      if (!earlier) return null;
+      const stored = engine.readBitmap(head[2], earlier.lessons.length);
+      if (!stored) return null;
+      const seen = new Set(earlier.lessons.filter((_, i) => stored[i]));
+      const visited = (config.lessons || []).map((lesson) => seen.has(lesson.id));
+      const restored = earlier.quiz ? decodeQuiz(visited, head[3]) : { visited, quiz: null, evaluation: null };
+      if (restored) restored.earlier = { version: earlier.version, quizRestarted: Boolean(quiz) && !earlier.quiz };
+      return restored;
+    }
+
+    // The progress with the quiz part `field` read as this version's quiz.
+    function decodeQuiz(visited, field) {
+      if (!quiz) return field === '' ? { visited, quiz: null, evaluation: null } : null;
       const extra = (quiz.randomized ? 1 : 0) + (quiz.feedback === 'after-question' ? 1 : 0) + (evaluation ? 1 : 0);
-      const f = splitFields(head[3], '.', 3 + extra);
+      const f = splitFields(field, '.', 3 + extra);
       if (!f || !/^[0-9a-z]{1,2}$/.test(f[0]) || !/^[nps]$/.test(f[1]) || !/^(\d{1,3})?$/.test(f[2])) return null;
       let k = 3;
       const seed = quiz.randomized ? f[k++] : '00000';

@@ -177,6 +177,7 @@
         state.visited = restored.visited;
         if (restored.quiz) state.quiz = restored.quiz;
         if (restored.evaluation) state.evaluation = restored.evaluation;
+        if (restored.earlier && restored.earlier.quizRestarted) notice('info', text('quiz_restarted'));
       } else if (stored) {
         notice('info', text('course_updated'));   // another version's data: progress restarts, status stays
       }

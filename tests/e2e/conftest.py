@@ -344,3 +344,27 @@ def cmi5_lms(cmi5_package, cmi5_ralph):
     server = TestLms(cmi5_package.root, cmi5_ralph).start()
     yield server
     server.stop()
+
+
+# ------------------------------------------------------- any course, built and served
+def build_served(lms_server: LmsServer, source: Path, out: Path, prefix: str, *args: str) -> BuiltCourse:
+    """Build *source* (SCORM 1.2) with the real CLI and *args* into *out*, extract it and serve it under *prefix*."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "builder", "build", str(source), "-o", str(out / "dist"), *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, f"build of {source} exited {proc.returncode}\n{proc.stderr}"
+    (zip_path,) = (out / "dist").glob("*-scorm12.zip")
+    root = out / "pkg"
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(root)
+    parser = _ConfigScript()
+    parser.feed((root / "index.html").read_text(encoding="utf-8"))
+    config = json.loads(parser.text)
+    manifest = (root / "imsmanifest.xml").read_text(encoding="utf-8")
+    m = re.search(r"<adlcp:masteryscore>\s*([^<\s]+)\s*</adlcp:masteryscore>", manifest)
+    lms_server.mount(prefix, root)
+    return BuiltCourse(zip_path, root, config["course"]["version"], config, m.group(1) if m else None)

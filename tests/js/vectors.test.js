@@ -160,6 +160,11 @@ vectors('whole suspend_data', () => {
     assert.deepEqual(comparable(config, codecOf(c.config).decode(c.data)), c.state, `${c.config} ${c.note || c.data}`);
   }
   for (const c of v.rejected) assert.equal(codecOf(c.config).decode(c.data), null, `${c.config} ${c.note}`);
+  for (const c of v.earlier) {
+    const decoded = codecOf(c.config).decode(c.data);
+    assert.deepEqual(comparable(v.configs[c.config], decoded), c.state, `${c.config} ${c.note}`);
+    assert.deepEqual(decoded.earlier, c.earlier, `${c.config} ${c.note}`);
+  }
 });
 
 vectors('certificate codes', () => {

@@ -148,6 +148,7 @@ NODES = (
     ("builder.preview", "preview"),
     ("builder.qbank.cli", "cli"),
     ("builder.qbank", "qbank"),
+    ("builder.upgrade", "upgrade"),
     ("builder.formats", "formats"),
     ("builder.minify", "formats"),  # the runtime as packages carry it: part of what formats plan
     ("builder.lint", "lint"),

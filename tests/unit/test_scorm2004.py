@@ -161,7 +161,7 @@ def test_the_manifest_validates_against_the_official_4th_edition_schemas(built, 
     # --schemas also takes the folder that holds scorm12/ and scorm2004/ (a copy of shared/schemas).
     result = runner.invoke(main, ["validate", str(built["scorm2004"]), "--schemas", str(schemas2004.parent)])
     assert result.exit_code == 0, result.stderr
-    assert "(SCORM 2004 4th Edition package, 9 files; manifest valid against the SCORM 2004 4th Edition schemas)" in (
+    assert "(SCORM 2004 4th Edition package, 10 files; manifest valid against the SCORM 2004 4th Edition schemas)" in (
         result.stderr
     )
 

@@ -161,6 +161,17 @@ def test_suspend_data_of_whole_states():
         assert suspendcodec.decode(data["configs"][case["config"]], case["data"]) is None, case["note"]
 
 
+def test_suspend_data_of_earlier_versions_is_mapped_by_lesson_id():
+    data = vectors("suspend")
+    assert {case["earlier"]["quizRestarted"] for case in data["earlier"]} == {True, False}
+    for case in data["earlier"]:
+        state = suspendcodec.decode(data["configs"][case["config"]], case["data"])
+        assert state is not None, case["note"]
+        state["quiz"].pop("plan")
+        assert state.pop("earlier") == case["earlier"], case["note"]
+        assert state == case["state"], case["note"]
+
+
 def test_certificate_code():
     data = vectors("certificate")
     for case in data["cases"]:

@@ -7,12 +7,12 @@ zip (``manifest.py``); the player talks to the LMS through ``templates/runtime/a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Optional, Sequence, Set
+from typing import Callable, Dict, Optional, Sequence, Set
 
 from builder.formats import Format
 from builder.model import Course
 from builder.problems import Problems
-from builder.scorm.contentpackage import SCORM2004, edition_of, schema_folder
+from builder.scorm.contentpackage import SCORM2004, edition_of, named_identifiers, schema_folder
 from builder.scorm.scorm12.manifest import (
     MANIFEST_NAME,
     SCHEMA_FILE,
@@ -30,6 +30,9 @@ class Scorm12Format(Format):
     adapter = "scorm12.js"
     suspend_limit = 4096  #: CMIString4096 (scorm12-rte.md, cmi.suspend_data)
     suspend_name = "cmi.suspend_data"
+
+    def identifiers(self, course: Course) -> Dict[str, str]:
+        return named_identifiers(course, self.launch_file)
 
     def describe(self, course: Course, files: Sequence[str]) -> bytes:
         return manifest_xml(plan_manifest(course, files, self.launch_file))

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Set
 from builder.formats import Format
 from builder.model import Course
 from builder.problems import Problems
-from builder.scorm.contentpackage import MANIFEST_NAME, SCORM2004, edition_of, schema_folder
+from builder.scorm.contentpackage import MANIFEST_NAME, SCORM2004, edition_of, named_identifiers, schema_folder
 
 # The format's modules are imported by the methods that use them: every build reads this class's
 # attributes (formats.adapters()), and a build of another format should not pay for the rest (start-up).
@@ -47,6 +47,9 @@ class Scorm2004Format(Format):
                     f"question '{question.id}' cannot be reported exactly in a {self.title}: {reason}",
                     hint="round the number, or build another format",
                 )
+
+    def identifiers(self, course: Course) -> Dict[str, str]:
+        return named_identifiers(course, self.launch_file)
 
     def describe(self, course: Course, files: Sequence[str]) -> bytes:
         # the format's heavy parts load only when this format is used (start-up)

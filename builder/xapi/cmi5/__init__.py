@@ -13,7 +13,7 @@ adapter, and a SCORM build must not pay for lxml's course structure code.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Sequence, Set
+from typing import TYPE_CHECKING, Dict, Optional, Sequence, Set
 
 from builder.formats import Format
 from builder.xapi.cmi5.vocab import COURSE_STRUCTURE_FILE
@@ -56,6 +56,16 @@ class Cmi5Format(Format):
         problem = mastery_score_problem(course)
         if problem:
             problems.add(shown, problem, hint="give pass_mark at most 2 decimals, e.g. 66.67")
+
+    def identifiers(self, course: "Course") -> Dict[str, str]:
+        """The course's and the AU's IRIs (the LMS's keys) and the launch file; without ``xapi:`` it cannot build."""
+        # the vocabulary loads only when this format is used (start-up)
+        from builder.xapi.vocab import au_iri, course_iri
+
+        if course.xapi is None:
+            return {}
+        base = course.xapi.base_iri
+        return {"course": course_iri(base, course.id), "au": au_iri(base, course.id), "launch": self.launch_file}
 
     def describe(self, course: "Course", files: Sequence[str]) -> bytes:
         # the format's heavy parts load only when this format is used (start-up)

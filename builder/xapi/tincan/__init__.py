@@ -11,7 +11,7 @@ launch) and keeps no progress data of its own.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence, Set
+from typing import Dict, Optional, Sequence, Set
 
 from builder.formats import Format
 from builder.model import Course
@@ -34,6 +34,15 @@ class TinCanFormat(Format):
                 "'--format xapi' needs the course's xAPI settings, and course.yaml has no 'xapi:' block",
                 hint="add 'xapi:' with 'base_iri: https://…' (an address you control; see the README, 'xAPI')",
             )
+
+    def identifiers(self, course: Course) -> Dict[str, str]:
+        """The course activity's IRI (the LMS's key) and the launch file; without ``xapi:`` the format cannot build."""
+        # the vocabulary loads only when this format is used (start-up)
+        from builder.xapi.vocab import course_iri
+
+        if course.xapi is None:
+            return {}
+        return {"activity": course_iri(course.xapi.base_iri, course.id), "launch": self.launch_file}
 
     def describe(self, course: Course, files: Sequence[str]) -> bytes:
         # the format's heavy parts load only when this format is used (start-up)

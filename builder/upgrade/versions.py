@@ -1,0 +1,99 @@
+"""One version of a course as ``diff`` reads it: the release record of each format, from a zip or a folder."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any, Dict, NamedTuple, Optional
+
+from builder import formats
+from builder.model import Course
+from builder.problems import CoursepackError, display_path
+from builder.record import RECORD_FORMAT, RECORD_NAME, earlier_for, make_record
+
+MAX_RECORD_BYTES = 4 * 1024 * 1024
+
+
+class BadVersion(CoursepackError):
+    """A path that is no course folder and no coursepack package (exit 2)."""
+
+    exit_code = 2
+
+
+class Version(NamedTuple):
+    where: str  #: the path as given, for messages
+    records: Dict[str, Dict[str, Any]]  #: the release record of each format, by format name
+    folder: bool  #: a course folder (its records are what a build would write)
+
+    @property
+    def record(self) -> Dict[str, Any]:
+        """Any one record: everything but the identifiers is the same in each."""
+        return next(iter(self.records.values()))
+
+
+def records_of(course: Course) -> Dict[str, Dict[str, Any]]:
+    """The record of every format *course* can be built as (the xAPI ones need ``xapi:``)."""
+    out = {}
+    for name in formats.names():
+        fmt = formats.get(name)
+        identifiers = fmt.identifiers(course)
+        if identifiers:
+            out[name] = make_record(course, name, identifiers)
+    return out
+
+
+def read_package(path: Path) -> Dict[str, Any]:
+    """The release record of a built package."""
+    shown = display_path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            try:
+                info = zf.getinfo(RECORD_NAME)
+            except KeyError:
+                raise BadVersion(
+                    f"{shown}: has no {RECORD_NAME}, so it was not built by this coursepack (or is no coursepack "
+                    f"package); give the course folder of that version instead, or rebuild it"
+                ) from None
+            if info.file_size > MAX_RECORD_BYTES:
+                raise BadVersion(f"{shown}: {RECORD_NAME} is too large to be a coursepack release record")
+            record = json.loads(zf.read(info).decode("utf-8"))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise BadVersion(f"{shown}: cannot be opened as a zip ({exc})") from None
+    except ValueError:
+        raise BadVersion(f"{shown}: {RECORD_NAME} is not valid JSON; rebuild the package") from None
+    if not isinstance(record, dict) or not isinstance(record.get("coursepack"), int):
+        raise BadVersion(f"{shown}: {RECORD_NAME} is not a coursepack release record")
+    if record["coursepack"] > RECORD_FORMAT:
+        raise BadVersion(
+            f"{shown}: its {RECORD_NAME} is of a newer coursepack (record format {record['coursepack']}); "
+            f"upgrade coursepack to compare it"
+        )
+    return record
+
+
+def read_version(path: Path, previous: Optional[Dict[str, Any]] = None) -> Version:
+    """The version at *path*: a built package (``.zip``) or a course folder.
+
+    A folder is read as ``build --previous`` would build it when *previous* (the record of the
+    version it replaces) is given, so it knows that version's progress layout.
+
+    :raises BadVersion: neither a coursepack package nor a course folder.
+    :raises InvalidCourse: a course folder with errors.
+    """
+    shown = display_path(path)
+    if path.is_file():
+        if path.suffix.lower() != ".zip":
+            raise BadVersion(f"{shown}: give a built package (.zip) or a course folder (with course.yaml)")
+        record = read_package(path)
+        return Version(shown, {record["format"]: record}, folder=False)
+    if not (path / "course.yaml").is_file():
+        what = "no such file or folder" if not path.exists() else "has no course.yaml"
+        raise BadVersion(f"{shown}: {what}; give a built package (.zip) or a course folder (with course.yaml)")
+    # the course loader loads only when a folder is given (start-up of a diff of two packages)
+    from builder.sources.course import load_course
+
+    course, _ = load_course(path)
+    if previous is not None:
+        course = course._replace(earlier=earlier_for(course, previous))
+    return Version(shown, records_of(course), folder=True)
