@@ -23,10 +23,10 @@ from builder.resources import adapter_scripts, templates_dir
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "course_src" / "self-compassion"
-#: The runtime's weight budget for the sample course (JavaScript and CSS, gzipped, as the build summary counts it):
-#: issue 17's target is 25,000 bytes, met by the minified bundle (23.6 kB) until the learner design, SCORM 2004 and
-#: cmi5 landed (27.0 kB). The budget holds the landed weight so that growth is seen; docs/build-speed.md says what
-#: reaching the target needs.
+#: The runtime's weight budget for the sample course (JavaScript and CSS, gzipped, as the build summary counts it).
+#: Issue 17's target is 25,000 bytes: the minified bundle met it (23.6 kB) until the learner design, SCORM 2004,
+#: cmi5 and the reader of earlier versions' progress landed (27.2 kB). The budget holds the landed weight so that
+#: growth is seen; docs/build-speed.md says what reaching the target needs.
 WEIGHT_BUDGET = 27_500
 
 
