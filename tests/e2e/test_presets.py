@@ -7,7 +7,8 @@ import pytest
 from builder.presets import PRESETS
 
 from .conftest import REPO_ROOT, SAMPLE_COURSE, build_served
-from .test_journeys import assert_clean_session, finish_course_passing, status_and_score
+from .editions import SCORM12
+from .test_journeys import assert_clean_session, finish_course_passing
 
 
 @pytest.mark.parametrize("preset", sorted(PRESETS))
@@ -16,6 +17,6 @@ def test_a_learner_passes_the_course_built_with_each_preset(open_lms, lms_server
     lms = open_lms(pkg=f"/preset-{preset}/index.html")
     finish_course_passing(lms, course)
     finish = lms.close()
-    assert status_and_score(finish.cmi) == ("passed", "100", "0", "100")
+    assert SCORM12.outcome(finish.cmi) == SCORM12.expected("passed", "100")
     assert finish.cmi["core"]["exit"] == ""
     assert_clean_session(lms, lms.log())

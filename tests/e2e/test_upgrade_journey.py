@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from . import suspend_v2
 from .conftest import REPO_ROOT, SAMPLE_COURSE, build_served
 from .lms import seed_cmi
+from .quiz_helpers import show_question
 from .test_journeys import assert_clean_session, expect_lesson_shown, quiz_view, read_lessons
 
 NEW_TITLE = "Why Self-Compassion Matters at Work"
@@ -55,7 +56,7 @@ def test_a_learner_on_version_1_resumes_on_version_2(open_lms, lms_server, tmp_p
     sco.locator('button[data-goto="quiz"]').click()
     expect(quiz_view(sco)).to_be_visible()
     for qid in answered:
-        sco.locator(f'fieldset[data-question-id="{qid}"]').get_by_role("radio", name="True", exact=True).check()
+        show_question(sco, qid).get_by_role("radio", name="True", exact=True).check()
     sco.locator('button[data-goto="lesson:why-it-matters"]').click()
     expect_lesson_shown(sco, lessons_1[2])
     stored = lms1.close().cmi
@@ -128,7 +129,7 @@ def test_the_same_journey_keeps_the_quiz_when_only_lessons_change(open_lms, lms_
     sco = lms1.sco
     sco.locator('button[data-goto="quiz"]').click()
     first = v1.config["quiz"]["questions"][0]["id"]
-    sco.locator(f'fieldset[data-question-id="{first}"]').get_by_role("radio", name="False", exact=True).check()
+    show_question(sco, first).get_by_role("radio", name="False", exact=True).check()
     stored = lms1.close().cmi
 
     source = tmp_path / "v2-source"
@@ -151,7 +152,7 @@ def test_the_same_journey_keeps_the_quiz_when_only_lessons_change(open_lms, lms_
     sco = lms2.sco
     sco.get_by_role("button", name="Continue where I left off").click()
     expect(quiz_view(sco)).to_be_visible()
-    radio = sco.locator(f'fieldset[data-question-id="{first}"]').get_by_role("radio", name="False", exact=True)
+    radio = show_question(sco, first).get_by_role("radio", name="False", exact=True)
     expect(radio).to_be_checked()
     expect(sco.locator('[data-notice="info"]')).to_have_text("")
     state = sco.locator("body").evaluate("() => window.coursepack.state()")
