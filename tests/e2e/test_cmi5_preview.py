@@ -22,6 +22,8 @@ from playwright.sync_api import Page, expect
 
 from builder.preview.server import PreviewServer
 
+from .lms import press_start
+
 COURSE_YAML = """\
 id: preview-demo
 title: Preview demo
@@ -112,6 +114,7 @@ def test_the_preview_launches_a_cmi5_package_as_a_cmi5_lms_would(context, previe
 
     course = page.frame_locator("#scorm_object")
     expect(course.locator('[data-notice="mode"]')).to_be_empty()  # tracking: the adapter connected
+    press_start(course)  # the learner leaves the start page for the one lesson
     status, body = post(params["fetch"])
     assert status == 200 and json.loads(body)["error-code"] == "1"  # the page took this launch's one token
     data = launch_data(preview, params)
@@ -142,6 +145,7 @@ def test_the_preview_launches_a_cmi5_package_as_a_cmi5_lms_would(context, previe
     first = preview.cmi5.sessions[session]
     assert first.terminated_at is not None and not first.abandoned
     expect(shown(page, ABANDONED)).to_have_count(0)
+    press_start(course)  # a completed course does not resume: its start page offers "Start the course"
     expect(course.locator('section[data-lesson-id="one"]')).to_be_visible()
     expect(course.locator('[data-notice="complete"]')).to_have_text("You have completed this course.")
     expect(shown(page, COMPLETED)).to_have_count(1)  # once per registration

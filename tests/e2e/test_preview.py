@@ -268,10 +268,11 @@ def test_xapi_statements_and_player_events_are_captured(context, course, preview
 
 # --------------------------------------------------------------------------- the layout
 def course_shown(page: Page) -> None:
-    """The course runs in the frame (a first launch shows lesson one, a later one the resume prompt)."""
+    """The course runs in the frame and shows one screen: the start page (a first launch offers "Start the
+    course", a later one the resume prompt) or, once started, one view."""
     course = page.frame_locator("#scorm_object")
     expect(course.get_by_role("heading", level=1, name="Preview demo")).to_be_visible()
-    expect(course.locator("section.view:not([hidden]), [data-resume]:not([hidden])")).to_have_count(1)
+    expect(course.locator("section.view:not([hidden]), [data-start]:not([hidden])")).to_have_count(1)
 
 
 def open_at(context, preview, width: int, height: int) -> Page:

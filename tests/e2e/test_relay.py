@@ -27,7 +27,7 @@ from builder.certificate import verification_code
 
 from .a11y import browser_today
 from .conftest import REPO_ROOT
-from .lms import seed_cmi
+from .lms import press_start, seed_cmi
 from .ralph_lrs import free_port
 from .relay_proc import RelayProcess
 from .test_certificate import open_certificate
@@ -170,6 +170,7 @@ def test_a_learner_without_an_lms_gets_the_certificate_and_the_relay_takes_its_c
         page = context.new_page()
         page.goto(lms_server.url + f"{package.prefix}index.html?{urlencode({'actor': json.dumps(actor)})}")
         expect(page.get_by_role("status").filter(has_text="recorded by your learning record store")).to_be_visible()
+        press_start(page)
         read_all_and_pass(page, package)
         view = open_certificate(page)
         expect(view.locator("[data-certificate-name]")).to_have_text("Rita Relay")

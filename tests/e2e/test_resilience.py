@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from .editions import SCORM12
 from .lms import PAUSED_AT, LmsSession, interactions
+from .quiz_helpers import show_question
 from .test_journeys import (
     answer_quiz,
     assert_clean_session,
@@ -162,7 +163,7 @@ def test_a_crash_loses_nothing_the_learner_saw_as_done(open_lms, built_course):
     lms = open_lms(cmi=crashed(lms))
     lms.sco.get_by_role("button", name="Continue where I left off").click()
     expect(quiz_view(lms.sco)).to_be_visible()
-    fieldset = quiz_view(lms.sco).locator(f'fieldset[data-question-id="{first["id"]}"]')
+    fieldset = show_question(lms.sco, first["id"])  # the resumed attempt opens on the first unanswered one
     expect(
         fieldset.get_by_role("radio", name="True" if answers[first["id"]] == "t" else "False", exact=True)
     ).to_be_checked()

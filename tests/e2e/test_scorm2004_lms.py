@@ -22,7 +22,15 @@ from . import suspend_v2
 from .conftest import REPO_ROOT, BuiltCourse, _serve
 from .editions import SCORM12, SCORM2004
 from .lms import interactions
-from .quiz_helpers import assert_moodle_2004_accepts, control_values, fieldset, presented_ids, quiz_view
+from .quiz_helpers import (
+    assert_moodle_2004_accepts,
+    control_values,
+    fieldset,
+    presented_ids,
+    press_score,
+    quiz_view,
+    show_question,
+)
 from .test_journeys import assert_clean_session
 
 QUESTIONS = 17  # of up to 255 characters each: about 4,400 characters of suspend_data
@@ -83,7 +91,7 @@ def test_progress_over_4096_characters_is_stored_and_resumed(open_lms, long_cour
     assert len(shown) == QUESTIONS
     typed = {qid: long_answer(n) for n, qid in enumerate(shown)}
     for qid, text in typed.items():
-        box = fieldset(sco, qid).get_by_role("textbox")
+        box = show_question(sco, qid).get_by_role("textbox")
         box.fill(text)
         box.press("Tab")  # the change event saves the answer
     expect(fieldset(sco, shown[-1]).get_by_role("textbox")).to_have_value(typed[shown[-1]])
@@ -105,7 +113,7 @@ def test_progress_over_4096_characters_is_stored_and_resumed(open_lms, long_cour
     expect(quiz_view(sco)).to_be_visible()
     assert presented_ids(sco) == shown
     assert {qid: control_values(sco, questions[qid]) for qid in shown} == typed
-    quiz_view(sco).get_by_role("button", name="Score my quiz").click()
+    press_score(sco)
     expect(quiz_view(sco).locator("[data-results]")).to_contain_text("Your score: 0%")
 
     scored = lms2.wait_for_commit(lambda c: len(c.cmi.get("interactions") or {}) == QUESTIONS, what="the scoring")

@@ -482,6 +482,7 @@ def test_without_a_launch_actor_no_certificate_is_offered(context, lms_server, p
     page = context.new_page()
     page.goto(lms_server.url + f"{package.prefix}index.html")
     expect(page.get_by_role("status").filter(has_text="not being recorded")).to_be_visible()
+    press_start(page)
     read_lessons(page, package.lessons)
     answer_quiz(page, package.questions, correct_answers(package))
     expect(score_quiz(page)).to_contain_text("100")
