@@ -6,7 +6,7 @@ release is one course at one version, read from either input, which give the sam
 * a built package (SCORM or Tin Can zip): the runtime configuration in ``index.html``
   (``<script id="course-config">``, docs/architecture.md section 3) and, for the report, the CE
   provider and approval statement printed on its certificate view;
-* a course folder: the same configuration made by :func:`builder.runtime_config.runtime_config`
+* a course folder: the same configuration made by :func:`builder.page.runtime_config.runtime_config`
   from the loaded course, and the provider and approval from ``course.yaml`` ``ce:``.
 
 The answer keys stay sealed in the configuration; the relay unseals one on the server when it

@@ -26,7 +26,6 @@ CMITIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,2})?$")  # CMITim
 DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{1,2})?$")
 B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 NOT_RECORDED = re.compile(r"not being recorded", re.I)
-SCORM12_SUSPEND_LIMIT = 4096
 
 
 # ============================================================== learner actions
