@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from builder.problems import Problems
 from builder.qbank.text import LOOKS_LIKE_HTML, MarkdownMissing, to_plain
@@ -60,20 +60,27 @@ EXTRAS = "coursepack:"
 #: (comment key, MoodleQuestion field, the qtypes it belongs to).
 GIFT_EXTRAS = (("shuffle", "shuffle", ("multichoice",)), ("case_sensitive", "usecase", ("shortanswer",)))
 BLANK = "_____"  #: what Moodle puts where a missing word's answer block was
+Item = Union[MoodleQuestion, Category]  #: what a bank reader reads
 
 
 # ============================================================================ reading
 def read(text: str, file: str, problems: Problems, most: int) -> List[Union[MoodleQuestion, Category]]:
     """The categories and questions of GIFT *text*, in order, read up to one question past *most*."""
-    out: List[Union[MoodleQuestion, Category]] = []
+    return read_up_to((_Question(block, file, problems).read() for block in _blocks(text)), most)
+
+
+def read_up_to(items: Iterable[Optional[Item]], most: int) -> List[Item]:
+    """The categories and questions of *items* (None: one refused and reported), up to one question past
+    *most*: the caller reports the limit, and reading stops there (*items* is lazy)."""
+    out: List[Item] = []
     questions = 0
-    for block in _blocks(text):
-        item = _Question(block, file, problems).read()
-        if item is not None:
-            out.append(item)
-            questions += not isinstance(item, Category)
-            if questions > most:
-                break
+    for item in items:
+        if item is None:
+            continue
+        out.append(item)
+        questions += not isinstance(item, Category)
+        if questions > most:
+            break
     return out
 
 

@@ -25,7 +25,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from lxml import etree
 
 from builder.problems import Problems
-from builder.qbank.gift import read_extras
+from builder.qbank.gift import read_extras, read_up_to
 from builder.qbank.text import XML_FORMATS, MarkdownMissing, to_plain
 from builder.questions.moodle import (
     SKIPPED,
@@ -90,17 +90,9 @@ def read(data: bytes, file: str, problems: Problems, most: int) -> List[Union[Mo
             hint="export the questions from Moodle's question bank as 'Moodle XML format'",
         )
         return []
-    out: List[Union[MoodleQuestion, Category]] = []
-    questions = 0
-    for element in root:
-        if element.tag == "question":
-            item = _Question(element, file, problems).read()
-            if item is not None:
-                out.append(item)
-                questions += not isinstance(item, Category)
-                if questions > most:
-                    break
-    return out
+    return read_up_to(
+        (_Question(element, file, problems).read() for element in root if element.tag == "question"), most
+    )
 
 
 def _doctype(data: bytes, at: int, file: str, problems: Problems) -> None:
