@@ -266,7 +266,10 @@ def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None
 
 def _type_scripts(course: Optional[Course]) -> List[str]:
     """The question types' script names in load order: the *course*'s types (without a course: every type's)."""
-    names = TYPES if course is None or course.quiz is None else course.quiz.types
+    if course is None:
+        names: Iterable[str] = TYPES
+    else:
+        names = course.quiz.types if course.quiz is not None else ()
     return [script for script in map(TYPES.script, names) if script is not None]
 
 

@@ -16,6 +16,7 @@ from typing import List, Tuple
 import pytest
 import rcssmin
 import rjsmin
+from conftest import COURSE_YAML
 
 from builder import formats
 from builder.cli import main
@@ -124,6 +125,16 @@ def test_the_bundle_is_the_minified_scripts_in_load_order_with_the_format_adapte
     own = (templates_dir() / "static" / "player.css").read_text(encoding="utf-8")
     assert css == minify_css(for_course(own, load_course(SAMPLE)[0]).encode("utf-8"))
     assert b"\n" not in css and len(css) < 0.85 * (templates_dir() / "static" / "player.css").stat().st_size
+
+
+def test_a_course_without_a_quiz_carries_no_question_type(runner, make_course, tmp_path):
+    course = make_course({"course.yaml": COURSE_YAML.replace("quiz: quiz.yaml\n", "")})
+    package = build(runner, tmp_path / "out", source=course)
+    with zipfile.ZipFile(package) as zf:
+        parts = [name for name, _ in bundle_parts(zf.read(f"assets/{formats.BUNDLE}"))]
+        css = zf.read("assets/player.css").decode("utf-8")
+    assert not set(parts) & set(type_scripts()) and "quiz.js" in parts
+    assert ".scale" not in css and ".review-item" not in css and ".choice" in css
 
 
 def test_every_section_of_the_stylesheet_names_question_types_or_features_and_ends():
