@@ -115,7 +115,7 @@ def _result(s: Dict[str, Any], verb: str, kind: str, course: CourseRules, rules:
         which = f"result.{(missing or extra)[0]}"
         raise Refused("result", f"{which}: the package sends {', '.join(required + optional)} with '{verb}'")
     if verb == "answered" and question is not None:
-        check_answer(s, rules.release.config, question, rules.activities[s["object"]["id"]][1].interaction)
+        check_answer(s, rules.release.config, question)
     if verb in ("passed", "failed"):
         _score(result["score"], verb, rules)
     if verb == "completed" and "extensions" in result:
