@@ -155,7 +155,9 @@ def test_the_relay_judges_its_answers_by_its_definition(toy, make_course):
     learner = Session(config["xapi"], "sam", config=config)
     patterns = engine.patterns_xapi(config["quiz"]["questions"][0], "c")
     assert patterns == ["c"]
-    checker.check_batch([learner.answered("fruit", "c", patterns, True), learner.answered("fruit", "b", patterns, False)])
+    checker.check_batch(
+        [learner.answered("fruit", "c", patterns, True), learner.answered("fruit", "b", patterns, False)]
+    )
     for forged in (
         learner.answered("fruit", "b", patterns, True),  # a wrong answer said to be right
         learner.answered("fruit", "c", patterns, False),  # a right answer said to be wrong
