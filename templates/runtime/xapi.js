@@ -21,6 +21,9 @@
 ;(function () {
   'use strict';
 
+  // Under Node (node --test), the pure helpers only; the reporter itself needs a page.
+  if (typeof module === 'object' && module.exports) module.exports = Object.freeze({ isoDuration, xapiResponse });
+
   let config = null;
   try {
     config = JSON.parse(document.getElementById('course-config').textContent);
@@ -558,7 +561,7 @@
   // For the player and the adapters. launchLearner(): {id, name} of the launch's actor when the
   // statements have somewhere to go and no adapter took over (a Tin Can launch, or the relay with an
   // actor launch parameter), else null; the name is the actor's as given (shown on the certificate,
-  // sent only with learner_name). certificateExtensions(certificate): see above.
+  // sent only with learner_name). certificateExtensions(certificate), isoDuration(ms): see above.
   // For an adapter whose LMS is the LRS (cmi5.js). delegate(): from now on statements go only where
   // open() says, and nothing is sent until then. open({label, endpoint, auth, actor, registration,
   // context}) returns {send}: send({verb, object, result, activities, extensions}, at) posts one
@@ -571,6 +574,7 @@
       return { id: String(learnerId(agent)), name: typeof name === 'string' ? name : '' };
     },
     certificateExtensions,
+    isoDuration,
     delegate() {
       delegated = true;
       choose();
