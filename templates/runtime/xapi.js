@@ -142,6 +142,10 @@
     return null;
   }
 
+  // The relay refuses every statement of an actor without an LMS account (docs/relay-rules.md,
+  // rule `actor`): such a learner is not reported there, and is offered no certificate.
+  const acceptedBy = (destination, actor) => !destination.relay || Boolean(actor.account);
+
   // An Agent from the launch `actor` (xAPI 1.0 JSON, or the 0.9 form with arrays TinCanJS accepts).
   function launchActor(value) {
     if (!value || typeof value !== 'object') return null;
@@ -410,6 +414,7 @@
     }
     const actor = launchActor(launch.actor) || scormActor(detail.learner);
     if (!actor) { reason = 'no actor (no launch actor, or no LMS learner with lms_homepage)'; return; }
+    if (!acceptedBy(dest, actor)) { reason = 'the relay records LMS account actors only'; return; }
     const who = actor.account ? `${actor.account.homePage} ${actor.account.name}` : actor.mbox || actor.mbox_sha1sum || actor.openid;
     const recordKey = `${STORE}registration:${hash(`${X.course.id}\n${who}`)}`;
     let record = readStore(recordKey, null);
@@ -569,7 +574,7 @@
   window.CoursepackXapi = Object.freeze({
     launchLearner() {
       const agent = !delegated && dest ? launchActor(launch.actor) : null;
-      if (!agent) return null;
+      if (!agent || !acceptedBy(dest, agent)) return null;
       const name = Array.isArray(launch.actor.name) ? launch.actor.name[0] : launch.actor.name;
       return { id: String(learnerId(agent)), name: typeof name === 'string' ? name : '' };
     },
