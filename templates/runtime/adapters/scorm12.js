@@ -62,6 +62,7 @@
     const { config, debug } = options;
     const session = options.session.open(options.window, 'API', CALLS, {
       debug, label: 'scorm', onCommitFailure: options.onCommitFailure, onCommitRecovered: options.onCommitRecovered,
+      commitOnExit: Boolean(config.tracking && config.tracking.commitOnExit),
     });
 
     // True when the value has its data type and the LMS accepted it.
@@ -125,9 +126,10 @@
       setSuspendData: (data) => put('cmi.suspend_data', data),
       // SCORM 1.2 has no progress measure and no scaled score.
       setProgress: () => false,
+      // min and max null: not sent (course.yaml tracking: score: raw).
       setScore({ raw, min, max }) {
-        put('cmi.core.score.min', min);
-        put('cmi.core.score.max', max);
+        if (min !== null) put('cmi.core.score.min', min);
+        if (max !== null) put('cmi.core.score.max', max);
         put('cmi.core.score.raw', raw);
       },
       appendInteractions,
