@@ -176,6 +176,7 @@
     const exit = el('button', { type: 'button', class: 'button exit', 'data-exit': true }, text('exit_course'));
     exit.addEventListener('click', () => {
       tracking.finish();
+      exit.remove();                         // the session is over: nothing left to end
       leave();
     });
     ($('.masthead-inner') || document.body).append(exit);
@@ -205,7 +206,13 @@
     // cmi5's learner preferences: the audio is turned on or off at start-up (section 11.2).
     if (audio === 'off') $$('video, audio').forEach((media) => { media.muted = true; });
     if (returnUrl) showExit(() => window.location.assign(returnUrl));
-    else if (config.tracking && config.tracking.launch === 'new-window') showExit(() => window.close());
+    else if (config.tracking && config.tracking.launch === 'new-window') {
+      showExit(() => {
+        window.close();
+        // A window the LMS did not open by script (or a frame) stays open: say that the session is over.
+        if (!window.closed) notice('mode', text('course_exited'));
+      });
+    }
     nav.bind();
     certview.bind();
     quizview.bind();
