@@ -78,7 +78,6 @@ def prepare(
 
     :param format_names: the formats to build; None: each course's ``tracking: format`` (with
         *previous*: the format of the package it replaces, so that the LMS takes it as a replacement).
-
     :param xapi_embed: an :class:`builder.xapi.embed.EmbeddedEndpoint` to bake into xAPI packages.
     :param debug: package the runtime's readable files instead of the minified bundle (``build --debug``).
     :param previous: the package (or course folder) of the version these courses replace: its
