@@ -144,6 +144,21 @@ def patterns_2004(q: dict, key: Any) -> List[str]:
     return [] if key is None else TYPES[q["type"]].patterns_2004(q, key)
 
 
+def response_xapi(q: dict, value: Optional[str]) -> str:
+    """The ``result.response`` of the question's ``answered`` statement ('' when unanswered)."""
+    return "" if value is None else TYPES[q["type"]].response_xapi(q, value)
+
+
+def patterns_xapi(q: dict, key: Any) -> List[str]:
+    """The ``correctResponsesPattern`` of the question's xAPI definition (none without a key)."""
+    return [] if key is None else TYPES[q["type"]].patterns_xapi(q, key)
+
+
+def answer_from_xapi(q: dict, response: str) -> Optional[str]:
+    """The answer that gives the xAPI *response* (None for '', unanswered)."""
+    return None if response == "" else TYPES[q["type"]].answer_from_xapi(q, response)
+
+
 def encode_answers(plan: Plan, answers: Sequence[Optional[str]]) -> str:
     """The answers of an attempt as the last field of suspend_data's quiz part (each self-delimiting)."""
     return "".join(TYPES[q["type"]].encode(q, value) for q, value in zip(plan.questions, answers))

@@ -314,7 +314,7 @@ class Earlier(NamedTuple):
     """
 
     fingerprint: str
-    version: str
+    version: Optional[str]  #: None: a package built before release records
     lessons: Tuple[str, ...]  #: lesson ids in that version's outline order
     quiz: Optional[str]  #: that version's :attr:`Quiz.digest` (None: no quiz)
 
@@ -469,13 +469,33 @@ class Course(NamedTuple):
         return _base36_digest("3\n" + "\n".join(parts))
 
     @property
+    def readable_layouts(self) -> Tuple[Earlier, ...]:
+        """Every earlier layout this version reads: :attr:`earlier`, then its own as packages before release records
+        stored it (:attr:`structure_fingerprint`, no version), whose quiz attempts those packages kept as this one's.
+        """
+        before = self.structure_fingerprint
+        if before == self.fingerprint or any(e.fingerprint == before for e in self.earlier):
+            return self.earlier
+        own = Earlier(
+            before, None, tuple(lesson.id for lesson in self.lessons), self.quiz.digest if self.quiz else None
+        )
+        return self.earlier + (own,)
+
+    @property
     def structure_fingerprint(self) -> str:
         """The fingerprint packages built before release records wrote (lesson ids and the quiz's structure only).
 
         Their suspend_data is format 2 with this fingerprint; it still reads (page/runtime_config.py
         lists it among the earlier layouts), with its quiz attempt, as it did then.
         """
-        parts = [lesson.id for lesson in self.lessons]
+        return self.structure_fingerprint_for([lesson.id for lesson in self.lessons])
+
+    def structure_fingerprint_for(self, lesson_ids: Sequence[str]) -> str:
+        """:attr:`structure_fingerprint` with other lesson ids: equal to a package's when only lessons changed since.
+
+        builder/upgrade/legacy.py tells by it whether a package built before release records had this quiz.
+        """
+        parts = list(lesson_ids)
         parts.append("|")
         if self.quiz:
             quiz = self.quiz

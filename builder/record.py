@@ -61,7 +61,7 @@ def make_record(course: Course, fmt: str, identifiers: Dict[str, str]) -> Dict[s
             "evaluation": [item.id for item in quiz.evaluation.items] if quiz.evaluation else [],
         },
         "xapi": {"baseIri": course.xapi.base_iri} if course.xapi is not None else None,
-        "earlier": [earlier_entry(e) for e in course.earlier],
+        "earlier": [earlier_entry(e) for e in course.readable_layouts],
         "tracking": course.tracking._asdict(),  # course.yaml's tracking: keys
     }
 

@@ -84,22 +84,12 @@ def quiz_config(course: Course, quiz: Quiz, strings: Dict[str, str], fingerprint
 
 
 def earlier_config(course: Course) -> List[Dict[str, Any]]:
-    """The earlier versions whose suspend_data this one reads: their lesson ids, and whether their quiz is this one.
-
-    Last, this course as packages built before release records stored it (``version`` null): same
-    lessons and quiz structure, so its attempt is kept as those packages kept it.
-    """
+    """The earlier versions whose suspend_data this one reads: their lesson ids, and whether their quiz is this one."""
     digest = course.quiz.digest if course.quiz is not None else None
-    out = [
+    return [
         {"fingerprint": e.fingerprint, "version": e.version, "lessons": list(e.lessons), "quiz": e.quiz == digest}
-        for e in course.earlier
+        for e in course.readable_layouts
     ]
-    before = course.structure_fingerprint
-    if before != course.fingerprint and all(e["fingerprint"] != before for e in out):
-        out.append(
-            {"fingerprint": before, "version": None, "lessons": [lesson.id for lesson in course.lessons], "quiz": True}
-        )
-    return out
 
 
 def tracking_config(course: Course) -> Dict[str, Any]:

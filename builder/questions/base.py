@@ -29,8 +29,8 @@ CHOICE_IDS = "abcdefghijklmnopqrstuvwxyz0123456789"
 POINT_IDS = "123456789abcdefghijklmnopqrstuvwxyz0"
 MAX_OPTIONS = len(CHOICE_IDS)
 RESPONSE_LIMIT = 255  #: CMIString255: the longest student_response or pattern SCORM 1.2 allows
-#: SCORM 2004's delimiters in responses and patterns (RTE 4th Edition, 4.2.9.1): between the ids of
-#: a list, between a matching pair's source and target, between a numeric range's bounds.
+#: SCORM 2004's delimiters in responses and patterns (RTE 4th Edition, 4.2.9.1), xAPI's too: between
+#: the ids of a list, between a matching pair's source and target, between a numeric range's bounds.
 LIST_2004, PAIR_2004, RANGE_2004 = "[,]", "[.]", "[:]"
 MAX_OPTION_TEXT = 500  #: choices, pairs, items, scale labels
 MAX_FEEDBACK = 1000
@@ -110,6 +110,30 @@ class QuestionType:
     def patterns_2004(self, q: dict, key: Any) -> List[str]:
         """Every ``correct_responses.n.pattern`` in SCORM 2004 format."""
         return [key]
+
+    def unreportable_2004(self, question) -> Sequence[str]:
+        """Why a strict SCORM 2004 LMS cannot store the question's correct responses (empty: it can)."""
+        return ()
+
+    # xAPI (Data 2.4.4.1) took SCORM 2004's response formats for the interaction types with
+    # delimiters; the runtime's reporter (templates/runtime/xapi.js, ``xapiResponse``) rewrites the
+    # SCORM 1.2 response it gets into them. A type whose answer has no delimiters sends its 1.2 form.
+    xapi_as_2004 = False  #: its xAPI responses and patterns are its SCORM 2004 ones
+    #: its response tells the whole answer (False: the response drops part of it, as fill-in trims
+    #: spaces, so an answer judged wrong can have a response that earns full credit)
+    response_is_whole = True
+
+    def response_xapi(self, q: dict, value: str) -> str:
+        """The ``result.response`` of its ``answered`` statement."""
+        return self.response_2004(q, value) if self.xapi_as_2004 else self.response(q, value)
+
+    def patterns_xapi(self, q: dict, key: Any) -> List[str]:
+        """The ``correctResponsesPattern`` of its interaction definition."""
+        return self.patterns_2004(q, key) if self.xapi_as_2004 else self.patterns(q, key)
+
+    def answer_from_xapi(self, q: dict, response: str) -> str:
+        """The answer that gives a non-empty xAPI *response* (the relay scores it: builder/xapi/relay/answers.py)."""
+        return response
 
     def credit(self, q: dict, value: str, key: Any) -> Optional[float]:
         """The share of the weight the answer earns, 0..1 (1 = correct)."""

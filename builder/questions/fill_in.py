@@ -71,6 +71,8 @@ class FillIn(QuestionType):
         }
 
     # The key is the list of accepted answers; each is a correct-response pattern.
+    response_is_whole = False  # the response is trimmed to one line; the credit is the typed text's
+
     def response(self, q, value):
         """As typed, without surrounding spaces, on one line, at most 255 characters."""
         return one_line(value, RESPONSE_LIMIT)

@@ -138,6 +138,13 @@ class Matching(QuestionType):
     def patterns_2004(self, q, key):
         return [LIST_2004.join(f"{source['id']}{PAIR_2004}{key[i]}" for i, source in enumerate(q["sources"]))]
 
+    xapi_as_2004 = True
+
+    def answer_from_xapi(self, q, response):
+        """One target id per source, ``-`` for a source the response leaves out."""
+        chosen = dict(pair.split(PAIR_2004, 1) for pair in response.split(LIST_2004) if PAIR_2004 in pair)
+        return "".join(chosen.get(source["id"], "-") for source in q["sources"])
+
     def credit(self, q, value, key):
         return positional(value, key, q["partial"])
 

@@ -34,6 +34,11 @@ class MultipleResponse(ChoicesType):
     def patterns_2004(self, q, key):
         return [LIST_2004.join(key)]
 
+    xapi_as_2004 = True
+
+    def answer_from_xapi(self, q, response):
+        return "".join(response.split(LIST_2004))
+
     def credit(self, q, value, key):
         right = sum(1 for oid in value if oid in key)
         wrong = len(value) - right

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from builder.digits import base36
 from builder.jsstring import number, parse_int, parse_typed_number
 from builder.model import NumericAnswer
@@ -9,6 +11,8 @@ from builder.problems import kind_of
 from builder.questions.base import RANGE_2004, QuestionType, SuspendDataError, decimal_text, plain, take
 
 INPUT_LENGTH = 20  #: the longest number a learner can type
+#: real(10,7) as strict runtimes check it (scorm-again's CMIDecimal): at most 10 digits before the point.
+REAL_2004 = re.compile(r"^-?\d{1,10}(\.\d{1,18})?$")
 
 
 class Numeric(QuestionType):
@@ -109,6 +113,14 @@ class Numeric(QuestionType):
     # SCORM 2004 has ranges: the pattern is every accepted number, an exact answer as "25[:]25".
     def patterns_2004(self, q, key):
         return [f"{key[0]}{RANGE_2004}{key[1]}"]
+
+    def unreportable_2004(self, question):
+        return tuple(
+            f"{bound} does not fit the real(10,7) numbers SCORM 2004 LMSs store (at most 10 digits before the "
+            "point and 18 after)"
+            for bound in dict.fromkeys(question.key[:2])
+            if not REAL_2004.match(bound)
+        )
 
     def credit(self, q, value, key):
         typed = number(value)

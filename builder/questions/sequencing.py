@@ -57,6 +57,11 @@ class Sequencing(QuestionType):
     def patterns_2004(self, q, key):
         return [LIST_2004.join(key)]
 
+    xapi_as_2004 = True
+
+    def answer_from_xapi(self, q, response):
+        return "".join(response.split(LIST_2004))
+
     def credit(self, q, value, key):
         return positional(value, key, q["partial"])
 

@@ -51,6 +51,11 @@ class TrueFalse(QuestionType):
     def patterns_2004(self, q, key):
         return [WORDS[key]]
 
+    xapi_as_2004 = True
+
+    def answer_from_xapi(self, q, response):
+        return {word: value for value, word in WORDS.items()}.get(response, response)
+
 
 WORDS = {"t": "true", "f": "false"}
 

@@ -8,7 +8,8 @@ from typing import Dict, List, NamedTuple, Sequence
 from builder.model import Course
 from builder.problems import Problems
 from builder.upgrade.findings import Finding, compare
-from builder.upgrade.versions import BadVersion, Version, read_version, records_of
+from builder.upgrade.legacy import resolve_for_package
+from builder.upgrade.versions import BadVersion, Version, package_config, read_version, records_of
 
 
 class Diff(NamedTuple):
@@ -26,6 +27,9 @@ def diff(old_path: Path, new_path: Path) -> Diff:
     """
     old = read_version(old_path)
     new = read_version(new_path, previous=old.record)
+    if old.record.get("legacy"):  # what a package built before release records lacks, judged against NEW
+        record = new.replaces if new.folder else resolve_for_package(old.record, package_config(new_path), new.record)
+        old = old._replace(records={name: record for name in old.records})
     common = [name for name in old.records if name in new.records]
     if not common:
         raise BadVersion(
@@ -36,7 +40,11 @@ def diff(old_path: Path, new_path: Path) -> Diff:
 
 
 def previous_record(path: Path) -> Dict:
-    """``build --previous``: the release record of the version the build replaces (a package or a folder)."""
+    """``build --previous``: the release record of the version the build replaces (a package or a folder).
+
+    A package built before release records gives a legacy record: complete it against each course
+    built (:func:`builder.upgrade.legacy.resolve_for_course`) before using it.
+    """
     return read_version(path).record
 
 

@@ -34,6 +34,17 @@ def compare(old: Dict[str, Dict[str, Any]], new: Dict[str, Dict[str, Any]]) -> L
     """
     a, b = next(iter(old.values())), next(iter(new.values()))
     out: List[Finding] = []
+    if a.get("legacy"):
+        out.append(
+            Finding(
+                "before-records",
+                "safe",
+                f"version {a['course']['version']}",
+                "built before coursepack wrote release records (coursepack.json): its identifiers, lessons and quiz "
+                "were read from its manifest and page, and its quiz compared by each question's type, options, "
+                "weight and answer key",
+            )
+        )
     out += _course(a, b)
     if a["course"]["id"] == b["course"]["id"]:
         for name in (n for n in old if n in new):
@@ -66,7 +77,8 @@ def _course(a, b) -> List[Finding]:
                 f"keep 'id: {old_id}' in course.yaml",
             )
         )
-    if a["course"]["version"] == b["course"]["version"] and _content(a) != _content(b):
+    legacy = bool(a.get("legacy"))
+    if a["course"]["version"] == b["course"]["version"] and _content(a, legacy) != _content(b, legacy):
         v = a["course"]["version"]
         out.append(
             Finding(
@@ -81,14 +93,16 @@ def _course(a, b) -> List[Finding]:
     return out
 
 
-def _content(record) -> Dict[str, Any]:
+def _content(record, legacy: bool = False) -> Dict[str, Any]:
     """What a report or a certificate tells releases apart by: lessons, quiz, pass mark, completion, xAPI IRIs.
 
     Not the LMS settings (status rule, mastery score, preset): the same release may be built for several LMSs.
+    With *legacy* (compared with a package built before release records), lessons by id and title only.
     """
     rules = record["rules"]
+    keys = ("id", "title") if legacy else ("id", "title", "file", "module")
     return {
-        "lessons": record["lessons"],
+        "lessons": [{key: lesson[key] for key in keys} for lesson in record["lessons"]],
         "quiz": record.get("quiz"),
         "passMark": rules["passMark"],
         "completion": rules["completion"],

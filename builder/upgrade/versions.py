@@ -7,10 +7,15 @@ import zipfile
 from pathlib import Path
 from typing import Any, Dict, NamedTuple, Optional
 
+from lxml import etree
+
 from builder import formats
 from builder.model import Course
 from builder.problems import CoursepackError, display_path
 from builder.record import RECORD_FORMAT, RECORD_NAME, earlier_for, make_record
+from builder.upgrade.legacy import legacy_record, resolve_for_course
+from builder.xapi.embed import UsageError
+from builder.xapi.releases import release_from_zip
 
 MAX_RECORD_BYTES = 4 * 1024 * 1024
 
@@ -25,6 +30,8 @@ class Version(NamedTuple):
     where: str  #: the path as given, for messages
     records: Dict[str, Dict[str, Any]]  #: the release record of each format, by format name
     folder: bool  #: a course folder (its records are what a build would write)
+    #: the record of the version it was read as replacing, completed against it when that one is legacy
+    replaces: Optional[Dict[str, Any]] = None
 
     @property
     def record(self) -> Dict[str, Any]:
@@ -53,10 +60,7 @@ def read_package(path: Path) -> Dict[str, Any]:
             try:
                 info = zf.getinfo(RECORD_NAME)
             except KeyError:
-                raise BadVersion(
-                    f"{shown}: has no {RECORD_NAME}, so it was not built by this coursepack (or is no coursepack "
-                    f"package); give the course folder of that version instead, or rebuild it"
-                ) from None
+                return _legacy(path, zf, shown)
             if info.file_size > MAX_RECORD_BYTES:
                 raise BadVersion(f"{shown}: {RECORD_NAME} is too large to be a coursepack release record")
             record = json.loads(zf.read(info).decode("utf-8"))
@@ -72,6 +76,30 @@ def read_package(path: Path) -> Dict[str, Any]:
             f"upgrade coursepack to compare it"
         )
     return record
+
+
+def _legacy(path: Path, zf: zipfile.ZipFile, shown: str) -> Dict[str, Any]:
+    """The record of a package built before release records, rebuilt from the package (builder/upgrade/legacy.py)."""
+    unknown = BadVersion(
+        f"{shown}: has no {RECORD_NAME} and is no coursepack package this version can read (SCORM 1.2 or Tin Can); "
+        f"give the course folder of that version instead"
+    )
+    try:
+        config = release_from_zip(path).config
+        record = legacy_record(zf, config)
+    except (UsageError, ValueError, KeyError, TypeError, etree.XMLSyntaxError):
+        raise unknown from None
+    if record is None:
+        raise unknown
+    return record
+
+
+def package_config(path: Path) -> Dict[str, Any]:
+    """The runtime configuration in a built package's page."""
+    try:
+        return release_from_zip(path).config
+    except UsageError as exc:
+        raise BadVersion(str(exc)) from None
 
 
 def read_version(path: Path, previous: Optional[Dict[str, Any]] = None) -> Version:
@@ -97,5 +125,6 @@ def read_version(path: Path, previous: Optional[Dict[str, Any]] = None) -> Versi
 
     course, _ = load_course(path)
     if previous is not None:
+        previous = resolve_for_course(previous, course)
         course = course._replace(earlier=earlier_for(course, previous))
-    return Version(shown, records_of(course), folder=True)
+    return Version(shown, records_of(course), folder=True, replaces=previous)

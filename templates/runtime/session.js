@@ -76,7 +76,8 @@
 
   // ------------------------------------------------------------------ session
   // calls: the API's function names {initialize, terminate, getValue, setValue, commit, lastError,
-  // errorString, diagnostic}.
+  // errorString, diagnostic}. options.checks: the adapter's data type per element, with every index
+  // written as n ('cmi.interactions.n.id'), for put().
   class Session {
     constructor(api, calls, options) {
       this.api = api;
@@ -84,6 +85,7 @@
       this.state = STATE.NOT_INITIALIZED;
       this.debug = Boolean(options.debug);
       this.label = `[coursepack ${options.label || 'lms'}]`;
+      this.checks = options.checks || {};
       this.onCommitFailure = options.onCommitFailure || (() => {});
       this.onCommitRecovered = options.onCommitRecovered || (() => {});
       this.commitOnExit = Boolean(options.commitOnExit);
@@ -167,6 +169,19 @@
       this.dirty = true;
       this.log('set', element, text);
       return true;
+    }
+
+    // Set a value the adapter formatted, unless it fails the element's check (then the LMS never
+    // sees it). True when it had its data type and the LMS accepted it.
+    put(element, value) {
+      if (!this.connected) return false;
+      const text = String(value);
+      const check = this.checks[element.replace(/\.\d+(?=\.|$)/g, '.n')];
+      if (check && !check(text)) {
+        if (this.debug) console.warn(this.label, 'not sent, invalid value for', element, JSON.stringify(text));
+        return false;
+      }
+      return this.set(element, text);
     }
 
     // Commit once the current handler returns (a microtask, not a timer): every write of the same

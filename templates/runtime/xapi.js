@@ -21,6 +21,9 @@
 ;(function () {
   'use strict';
 
+  // Under Node (node --test), the pure helpers only; the reporter itself needs a page.
+  if (typeof module === 'object' && module.exports) module.exports = Object.freeze({ isoDuration, xapiResponse });
+
   let config = null;
   try {
     config = JSON.parse(document.getElementById('course-config').textContent);
@@ -138,6 +141,10 @@
     if (X.endpoint) return { mode: 'build', relay: false, url: `${withSlash(X.endpoint)}statements`, auth: X.auth || null };
     return null;
   }
+
+  // The relay refuses every statement of an actor without an LMS account (docs/relay-rules.md,
+  // rule `actor`): such a learner is not reported there, and is offered no certificate.
+  const acceptedBy = (destination, actor) => !destination.relay || Boolean(actor.account);
 
   // An Agent from the launch `actor` (xAPI 1.0 JSON, or the 0.9 form with arrays TinCanJS accepts).
   function launchActor(value) {
@@ -407,6 +414,7 @@
     }
     const actor = launchActor(launch.actor) || scormActor(detail.learner);
     if (!actor) { reason = 'no actor (no launch actor, or no LMS learner with lms_homepage)'; return; }
+    if (!acceptedBy(dest, actor)) { reason = 'the relay records LMS account actors only'; return; }
     const who = actor.account ? `${actor.account.homePage} ${actor.account.name}` : actor.mbox || actor.mbox_sha1sum || actor.openid;
     const recordKey = `${STORE}registration:${hash(`${X.course.id}\n${who}`)}`;
     let record = readStore(recordKey, null);
@@ -558,7 +566,7 @@
   // For the player and the adapters. launchLearner(): {id, name} of the launch's actor when the
   // statements have somewhere to go and no adapter took over (a Tin Can launch, or the relay with an
   // actor launch parameter), else null; the name is the actor's as given (shown on the certificate,
-  // sent only with learner_name). certificateExtensions(certificate): see above.
+  // sent only with learner_name). certificateExtensions(certificate), isoDuration(ms): see above.
   // For an adapter whose LMS is the LRS (cmi5.js). delegate(): from now on statements go only where
   // open() says, and nothing is sent until then. open({label, endpoint, auth, actor, registration,
   // context}) returns {send}: send({verb, object, result, activities, extensions}, at) posts one
@@ -566,11 +574,12 @@
   window.CoursepackXapi = Object.freeze({
     launchLearner() {
       const agent = !delegated && dest ? launchActor(launch.actor) : null;
-      if (!agent) return null;
+      if (!agent || !acceptedBy(dest, agent)) return null;
       const name = Array.isArray(launch.actor.name) ? launch.actor.name[0] : launch.actor.name;
       return { id: String(learnerId(agent)), name: typeof name === 'string' ? name : '' };
     },
     certificateExtensions,
+    isoDuration,
     delegate() {
       delegated = true;
       choose();

@@ -359,6 +359,11 @@ def build_served(lms_server: LmsServer, source: Path, out: Path, prefix: str, *a
     )
     assert proc.returncode == 0, f"build of {source} exited {proc.returncode}\n{proc.stderr}"
     (zip_path,) = (out / "dist").glob("*.zip")
+    return serve_zip(lms_server, zip_path, out, prefix)
+
+
+def serve_zip(lms_server: LmsServer, zip_path: Path, out: Path, prefix: str) -> BuiltCourse:
+    """Extract the package *zip_path* (a SCORM one) into *out* and serve it under *prefix*."""
     root = out / "pkg"
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(root)

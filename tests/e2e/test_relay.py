@@ -197,6 +197,28 @@ def test_a_learner_without_an_lms_gets_the_certificate_and_the_relay_takes_its_c
     assert completed["timestamp"][:10] != date  # the date printed, not the statement's UTC day
 
 
+def test_an_e_mail_learner_is_not_sent_to_the_relay_nor_offered_a_certificate(browser, lms_server, package, relay):
+    """The relay takes LMS account actors only: a launch naming the learner by e-mail would have every
+    statement refused, so the package sends none and offers no certificate nobody could verify."""
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    posted = len([r for r in relay.log_records() if r.get("event") == "request" and r["method"] == "POST"])
+    actor = {"objectType": "Agent", "mbox": f"mailto:{new_learner()}@example.org", "name": "Eve Email"}
+    try:
+        page = context.new_page()
+        page.goto(lms_server.url + f"{package.prefix}index.html?{urlencode({'actor': json.dumps(actor)})}")
+        press_start(page)
+        read_all_and_pass(page, package)
+        expect(page.get_by_role("status").filter(has_text="not being recorded")).to_be_visible()
+        assert page.evaluate("() => window.coursepack.state().certificate") == {"available": False, "open": False}
+        state = page.evaluate("() => window.coursepackXapi.state()")
+        assert state["reason"] == "the relay records LMS account actors only" and state["queued"] == 0
+        page.close(run_before_unload=True)
+    finally:
+        context.close()
+    assert len([r for r in relay.log_records() if r.get("event") == "request" and r["method"] == "POST"]) == posted
+
+
 # ====================================================================== forgeries
 def _forgeries(session: Session, x: dict, showcase: dict) -> dict:
     def make(base, change):

@@ -1,20 +1,22 @@
 """A learner part-way through version 1 when the LMS replaces the package by version 2 (issue 20).
 
-Version 1 is the sample course; version 2 renames a lesson's title, adds a lesson before it and
-changes a question's answer, and is built with ``--previous`` the version 1 package. The learner's
-first session runs on version 1 against scorm-again; the second gets exactly what the LMS stored
-and runs on version 2: same place, same visited lessons, the new lesson unvisited, the quiz
-restarted with the notice, and nothing else lost.
+Version 1 is the sample course, built today or (``before-records``) the package the first
+releases built, without coursepack.json (tests/fixtures/before-records/); version 2 renames a
+lesson's title, adds a lesson before it and changes a question's answer, and is built with
+``--previous`` the version 1 package. The learner's first session runs on version 1 against
+scorm-again; the second gets exactly what the LMS stored and runs on version 2: same place, same
+visited lessons, the new lesson unvisited, the quiz restarted with the notice, and nothing else lost.
 """
 
 from __future__ import annotations
 
 import shutil
 
+import pytest
 from playwright.sync_api import expect
 
 from . import suspend_v2
-from .conftest import REPO_ROOT, SAMPLE_COURSE, build_served
+from .conftest import REPO_ROOT, SAMPLE_COURSE, build_served, serve_zip
 from .lms import seed_cmi
 from .quiz_helpers import show_question
 from .test_journeys import assert_clean_session, expect_lesson_shown, quiz_view, read_lessons
@@ -22,6 +24,7 @@ from .test_journeys import assert_clean_session, expect_lesson_shown, quiz_view,
 NEW_TITLE = "Why Self-Compassion Matters at Work"
 NEW_LESSON = ("a-pause", "A Short Pause", "lessons/02b-a-pause.html")
 CHANGED = "scs_subscales"
+BEFORE_RECORDS = REPO_ROOT / "tests" / "fixtures" / "before-records" / "self-compassion-1.0.0-scorm12.zip"
 
 
 def version_2(folder) -> None:
@@ -44,13 +47,18 @@ def version_2(folder) -> None:
     quiz.write_text(head + f"id: {CHANGED}\n" + rest, encoding="utf-8")
 
 
-def test_a_learner_on_version_1_resumes_on_version_2(open_lms, lms_server, tmp_path):
-    v1 = build_served(lms_server, REPO_ROOT / SAMPLE_COURSE, tmp_path / "v1", "/upgrade-v1/")
+@pytest.mark.parametrize("built", ["today", "before-records"])
+def test_a_learner_on_version_1_resumes_on_version_2(open_lms, lms_server, tmp_path, built):
+    if built == "today":
+        v1 = build_served(lms_server, REPO_ROOT / SAMPLE_COURSE, tmp_path / "v1", f"/upgrade-{built}-v1/")
+    else:
+        v1 = serve_zip(lms_server, BEFORE_RECORDS, tmp_path / "v1", f"/upgrade-{built}-v1/")
+        assert "earlier" not in v1.config  # that release's runtime knows only its own layout
     lessons_1 = v1.config["lessons"]
     answered = [q["id"] for q in v1.config["quiz"]["questions"][:2]]
 
     # Session 1 on version 1: three lessons seen, two questions answered, then back to the third lesson.
-    lms1 = open_lms(pkg="/upgrade-v1/index.html")
+    lms1 = open_lms(pkg=f"/upgrade-{built}-v1/index.html")
     sco = lms1.sco
     read_lessons(sco, lessons_1, 0, 2)
     sco.locator('button[data-goto="quiz"]').click()
@@ -71,7 +79,7 @@ def test_a_learner_on_version_1_resumes_on_version_2(open_lms, lms_server, tmp_p
     source = tmp_path / "v2-source"
     shutil.copytree(REPO_ROOT / SAMPLE_COURSE, source)
     version_2(source)
-    v2 = build_served(lms_server, source, tmp_path / "v2", "/upgrade-v2/", "--previous", str(v1.zip_path))
+    v2 = build_served(lms_server, source, tmp_path / "v2", f"/upgrade-{built}-v2/", "--previous", str(v1.zip_path))
     assert v2.config["fingerprint"] != v1.config["fingerprint"]
     assert v2.config["earlier"][0] == {
         "fingerprint": v1.config["fingerprint"],
@@ -79,11 +87,13 @@ def test_a_learner_on_version_1_resumes_on_version_2(open_lms, lms_server, tmp_p
         "lessons": [lesson["id"] for lesson in lessons_1],
         "quiz": False,
     }
-    assert [e["version"] for e in v2.config["earlier"]] == ["1.0.0", None]  # then v2 as pre-record packages wrote it
+    # then the layouts version 1 read itself (its own as packages before records wrote it), and v2's own
+    after_v1 = [None] if built == "today" else []
+    assert [e["version"] for e in v2.config["earlier"]] == ["1.0.0", *after_v1, None]
 
     # Session 2 on version 2: the LMS hands back exactly what version 1 stored.
     lms2 = open_lms(
-        pkg="/upgrade-v2/index.html",
+        pkg=f"/upgrade-{built}-v2/index.html",
         cmi=seed_cmi(
             entry="resume",
             lesson_location=stored["core"]["lesson_location"],

@@ -13,6 +13,7 @@ const Quiz = load('quiz.js');
 const Suspend = load('suspend.js');
 const Certificate = load('certificate.js');
 const Scorm2004 = load('adapters/scorm2004.js');
+const Xapi = load('xapi.js');
 
 const FOLDER = process.env.COURSEPACK_VECTORS || path.join(__dirname, '..', 'vectors');
 const read = (name) => JSON.parse(fs.readFileSync(path.join(FOLDER, `${name}.json`), 'utf-8'));
@@ -106,14 +107,23 @@ vectors('answers in suspend_data', () => {
   }
 });
 
-vectors('responses and correct-response patterns (SCORM 1.2)', () => {
+vectors('responses and correct-response patterns (SCORM 1.2, and xAPI as the reporter writes them)', () => {
   for (const c of read('responses').cases) {
     const engine = bareEngine(c.courseId, c.fingerprint);
+    const kind = c.question.interaction;
     assert.deepEqual(engine.patterns(c.question), c.patterns, c.question.id);
-    for (const { value, response } of c.responses) {
+    assert.deepEqual(c.patterns.map((p) => Xapi.xapiResponse(kind, p)), c.xapiPatterns, c.question.id);
+    for (const { value, response, xapi } of c.responses) {
       assert.equal(engine.response(c.question, value), response, `${c.question.id} ${JSON.stringify(value)}`);
+      assert.equal(Xapi.xapiResponse(kind, response), xapi, `${c.question.id} ${JSON.stringify(value)}`);
     }
   }
+});
+
+test('xAPI durations (xapi.js isoDuration, also the cmi5 adapter\'s): ISO 8601 to the hundredth of a second', () => {
+  const cases = [[0, 'PT0S'], [61234, 'PT1M1.23S'], [3600000, 'PT1H'], [3723450, 'PT1H2M3.45S'], [5, 'PT0.01S'],
+    [-40, 'PT0S'], [120000, 'PT2M']];
+  for (const [ms, expected] of cases) assert.equal(Xapi.isoDuration(ms), expected, String(ms));
 });
 
 // The type (the question's `interaction`) comes from the builder's configuration; the adapter only

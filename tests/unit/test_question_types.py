@@ -1,8 +1,9 @@
 """Adding a question type is adding one definition: a toy type registered only here builds into a package.
 
 Nothing else of the builder knows the toy: quiz.yaml reading, the runtime configuration, the
-sealed answer key, the suspend_data budget, the xAPI definition and the engine's twin all come
-from its definition (docs/architecture.md, "1.3 Adding a question type").
+sealed answer key, the suspend_data budget, the xAPI definition, the engine's twin and the
+relay's check of its answers all come from its definition (docs/architecture.md, "1.3 Adding a
+question type").
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import zipfile
 
 import pytest
 from conftest import COURSE_YAML
+from xapi.relay_statements import HOMEPAGE, Session
 
 from builder import engine
 from builder.cli import main
 from builder.questions import TYPES
 from builder.questions.base import QuestionType, config_options, ids_of, numbered
+from builder.xapi.relay.allowlist import load_allowlist
+from builder.xapi.relay.rules import Checker, Refused
+from builder.xapi.releases import release_from_source
 
 
 class OddOneOut(QuestionType):
@@ -139,3 +144,25 @@ def test_unknown_types_are_told_the_registered_ones(toy, runner, make_course, tm
     assert result.exit_code == 2
     assert "question type 'odd-one' is not supported" in result.stderr
     assert "did you mean 'odd-one-out'?" in result.stderr
+
+
+def test_the_relay_judges_its_answers_by_its_definition(toy, make_course):
+    """An xAPI relay in front of the LRS takes the toy's right and wrong answers as the package sends them,
+    and refuses a forged verdict or answer key (rule ``answer``)."""
+    root = make_course({"course.yaml": COURSE, "quiz.yaml": QUIZ})
+    checker = Checker(load_allowlist([root], homepages=[HOMEPAGE]))
+    config = release_from_source(root).config
+    learner = Session(config["xapi"], "sam", config=config)
+    patterns = engine.patterns_xapi(config["quiz"]["questions"][0], "c")
+    assert patterns == ["c"]
+    checker.check_batch(
+        [learner.answered("fruit", "c", patterns, True), learner.answered("fruit", "b", patterns, False)]
+    )
+    for forged in (
+        learner.answered("fruit", "b", patterns, True),  # a wrong answer said to be right
+        learner.answered("fruit", "c", patterns, False),  # a right answer said to be wrong
+        learner.answered("fruit", "c", ["a"], True),  # another answer key
+    ):
+        with pytest.raises(Refused) as refused:
+            checker.check_batch([forged])
+        assert refused.value.rule == "answer"

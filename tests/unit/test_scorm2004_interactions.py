@@ -14,6 +14,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -69,13 +70,16 @@ def test_every_question_type_has_a_2004_interaction_type_and_vectors():
     assert {v["type"] for v in VECTORS["interactions"]} == set(TYPES)
 
 
-def test_unreportable_numbers():
-    assert ix.unreportable("numeric", ["12345678901", "12345678901", "12345678901"]) == (
+def test_numbers_a_2004_lms_cannot_store_are_the_numeric_types_to_tell():
+    def unreportable(kind, key):
+        return TYPES[kind].unreportable_2004(SimpleNamespace(type=kind, key=key))
+
+    assert unreportable("numeric", ["12345678901", "12345678901", "12345678901"]) == (
         "12345678901 does not fit the real(10,7) numbers SCORM 2004 LMSs store (at most 10 digits before the "
         "point and 18 after)",
     )
-    assert ix.unreportable("numeric", ["-1234567890.5", "0.000000000000000001", None]) == ()
-    assert ix.unreportable("fill-in", ["12345678901"]) == ()
+    assert unreportable("numeric", ["-1234567890.5", "0.000000000000000001", None]) == ()
+    assert unreportable("fill-in", ["12345678901"]) == ()
 
 
 def _right_answer(question):

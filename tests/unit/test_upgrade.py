@@ -203,8 +203,15 @@ def test_a_package_built_with_previous_reads_the_old_progress_and_says_so(runner
     assert "reads what version 1.0.0 stored" in finding(json.loads(result.stdout), "progress")["effect"]
     with zipfile.ZipFile(v1) as old, zipfile.ZipFile(aware) as new:
         before, after = json.loads(old.read("coursepack.json")), json.loads(new.read("coursepack.json"))
-    assert [e["fingerprint"] for e in after["earlier"]] == [before["fingerprint"]]
+    # v1's layout first, then the layouts v1 read itself, then v2's own as packages before release records wrote it
+    own_before_records = load_course(v2)[0].structure_fingerprint
+    assert [e["fingerprint"] for e in after["earlier"]] == [
+        before["fingerprint"],
+        *[e["fingerprint"] for e in before["earlier"]],
+        own_before_records,
+    ]
     assert after["earlier"][0]["lessons"] == ["one", "two", "three"]
+    assert [e["version"] for e in after["earlier"]] == ["1.0.0", None, None]
 
 
 def test_build_previous_refuses_a_change_that_loses_progress_and_writes_nothing(runner, make_course, tmp_path, v1):

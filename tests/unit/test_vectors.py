@@ -14,6 +14,7 @@ import pytest
 
 from builder import answerkey, certificate, engine, randomness, suspendcodec
 from builder.jsstring import shortest_number
+from builder.questions import TYPES
 from builder.questions.base import SuspendDataError
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors"
@@ -128,8 +129,15 @@ def test_responses_and_correct_response_patterns():
         config = {"course": {"id": case["courseId"]}, "fingerprint": case["fingerprint"]}
         assert engine.secret(config, q).get("k") == case["key"], q["id"]
         assert engine.patterns(q, case["key"]) == case["patterns"], q["id"]
+        assert engine.patterns_xapi(q, case["key"]) == case["xapiPatterns"], q["id"]
         for r in case["responses"]:
             assert engine.response(q, r["value"]) == r["response"], (q["id"], r)
+            assert engine.response_xapi(q, r["value"]) == r["xapi"], (q["id"], r)
+            # what the relay scores: the answer a response stands for earns what the answer earns,
+            # unless the type's response is not the whole answer (fill-in trims)
+            if TYPES[q["type"]].response_is_whole:
+                given = engine.answer_from_xapi(q, r["xapi"])
+                assert engine.credit(q, given, case["key"]) == engine.credit(q, r["value"], case["key"]), (q["id"], r)
 
 
 def test_credit_and_attempt_scores():

@@ -237,3 +237,20 @@ def test_whole_files_wait_for_the_budget_unless_nothing_is_held(monkeypatch, tmp
         for entry in entries:
             assert len(b"".join(ahead.take(entry))) >= 3 << 20  # the writer drains it, in order
             assert ahead.sums[entry.name] == (zlib.crc32((tmp_path / entry.name).read_bytes()), 3 << 20)
+
+
+def test_the_floor_benchmark_does_the_zip_writers_deflate_work(runner, tmp_path):
+    """bench/floor.py times the least work a package needs: the same deflated bytes, and the stored files."""
+    spec = importlib.util.spec_from_file_location("bench_floor", REPO / "bench" / "floor.py")
+    floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floor)
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    package = build(runner, generator.generate("small", tmp_path / "small", seed=11), tmp_path / "out", "2")
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(package) as zf:
+        zf.extractall(unpacked)
+        infos = zf.infolist()
+    floor.floor_once(sorted(p for p in unpacked.rglob("*") if p.is_file()), tmp_path / "floor.out", 2)
+    assert (tmp_path / "floor.out").stat().st_size == sum(i.compress_size for i in infos)

@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Set
 from builder.formats import Format
 from builder.model import Course
 from builder.problems import Problems
+from builder.questions import TYPES
 from builder.scorm.contentpackage import MANIFEST_NAME, SCORM2004, edition_of, named_identifiers, schema_folder
 
 # The format's modules are imported by the methods that use them: every build reads this class's
@@ -37,12 +38,9 @@ class Scorm2004Format(Format):
         return status_config(course)
 
     def check(self, course: Course, problems: Problems, shown: str) -> None:
-        # the format's heavy parts load only when this format is used (start-up)
-        from builder.scorm.scorm2004.interactions import unreportable
-
         super().check(course, problems, shown)
         for question in course.quiz.questions if course.quiz is not None else ():
-            for reason in unreportable(question.type, question.key):
+            for reason in TYPES[question.type].unreportable_2004(question):
                 problems.add(
                     shown,
                     f"question '{question.id}' cannot be reported exactly in a {self.title}: {reason}",

@@ -4,16 +4,15 @@ Each question type owns its response and correct-response formats (``response_20
 ``patterns_2004`` of builder/questions/, ``response2004`` and ``patterns2004`` of the browser's
 quiz engine) and its interaction type (``interaction``: SCORM 2004 kept 1.2's names). What is the
 format's, for every type alike, is here: a URN per question, the question text as
-``description``, the word for the result, the evaluation's comment, and the numbers a 2004 LMS
-can store (:func:`unreportable`, checked on every build). The runtime adapter
+``description``, the word for the result and the evaluation's comment (what a 2004 LMS cannot
+store of a type's answer key is the type's ``unreportable_2004``, checked on every build). The runtime adapter
 (``templates/runtime/adapters/scorm2004.js``) mirrors these functions; ``tests/vectors/scorm2004-interactions.json``
 pins both. docs/scorm2004.md has the table.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Optional, Sequence
+from typing import Optional
 
 from builder.jsstring import length, replace_spaces, slice_units, trim
 
@@ -21,8 +20,6 @@ from builder.jsstring import length, replace_spaces, slice_units, trim
 COMMENT_TYPE = "long-fill-in"
 URN_NAMESPACE = "coursepack"  #: interaction ids are urn:coursepack:<course id>:<question id>
 DESCRIPTION_LIMIT = 250  #: localized_string_type SPM of cmi.interactions.n.description
-#: real(10,7) as strict runtimes check it (scorm-again's CMIDecimal): at most 10 digits before the point.
-REAL = re.compile(r"^-?\d{1,10}(\.\d{1,18})?$")
 
 
 def interaction_id(course_id: str, item_id: str) -> str:
@@ -56,15 +53,3 @@ def result(credit: Optional[float]) -> str:
     if credit is None:
         return "neutral"
     return "correct" if credit == 1 else "incorrect"
-
-
-def unreportable(question_type: str, key) -> Sequence[str]:
-    """Why a question's correct responses cannot be stored by a strict SCORM 2004 LMS (empty: they can)."""
-    if question_type != "numeric":
-        return ()
-    return tuple(
-        f"{number} does not fit the real(10,7) numbers SCORM 2004 LMSs store (at most 10 digits before the "
-        "point and 18 after)"
-        for number in dict.fromkeys(key[:2])
-        if not REAL.match(number)
-    )

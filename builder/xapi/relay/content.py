@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Dict, Optional, Tuple
 
 from builder.certificate import verification_code
+from builder.questions import TYPES
 from builder.xapi.relay.allowlist import COMPONENT_LISTS, Activity, CourseRules, ReleaseRules, Shape
 from builder.xapi.relay.answers import check_answer
 from builder.xapi.relay.errors import Refused
@@ -105,7 +106,7 @@ def _result(s: Dict[str, Any], verb: str, kind: str, course: CourseRules, rules:
     question = None
     if verb == "answered":
         question = rules.questions.get(s["object"]["id"])
-        scored = question is not None and question.get("type") != "likert"
+        scored = question is not None and TYPES[question["type"]].scored  # a survey item sends no success
         required = ("response", "success") if scored else ("response",)
         optional = ("duration",)
     result = result or {}
@@ -115,7 +116,7 @@ def _result(s: Dict[str, Any], verb: str, kind: str, course: CourseRules, rules:
         which = f"result.{(missing or extra)[0]}"
         raise Refused("result", f"{which}: the package sends {', '.join(required + optional)} with '{verb}'")
     if verb == "answered" and question is not None:
-        check_answer(s, rules.release.config, question, rules.activities[s["object"]["id"]][1].interaction)
+        check_answer(s, rules.release.config, question)
     if verb in ("passed", "failed"):
         _score(result["score"], verb, rules)
     if verb == "completed" and "extensions" in result:

@@ -146,19 +146,6 @@
     isUnstarted: (word) => !parseStatus(word).completion,
   });
 
-  // ISO 8601 duration with at most centisecond precision (xAPI Data 4.6): PT1H2M3.45S.
-  function isoDuration(ms) {
-    let cs = Math.max(0, Math.round(Number(ms) / 10) || 0);
-    const hours = Math.floor(cs / 360000);
-    cs -= hours * 360000;
-    const minutes = Math.floor(cs / 6000);
-    cs -= minutes * 6000;
-    let out = 'PT';
-    if (hours) out += `${hours}H`;
-    if (minutes) out += `${minutes}M`;
-    if (cs || (!hours && !minutes)) out += `${(cs / 100).toFixed(2).replace(/0+$/, '').replace(/\.$/, '')}S`;
-    return out;
-  }
 
   // A quiz score (0..100, 2 decimals) as a cmi5 score: scaled always, raw/min/max only for a whole
   // number, since cmi5 wants an integer raw (section 9.5.1).
@@ -181,6 +168,8 @@
     const launch = readLaunch(win.location && win.location.search);
     // In a cmi5 package the reporter never picks a destination of its own: only this launch's.
     const reporter = options.xapi ? options.xapi.delegate() : null;
+    // The reporter's (xapi.js, in every cmi5 package): statements' durations are written one way.
+    const isoDuration = (ms) => options.xapi.isoDuration(ms);
 
     let connected = false;
     let problem = launch.absent ? null : 'not connected yet';
@@ -469,7 +458,7 @@
     return adapter;
   }
 
-  const api = Object.freeze({ connect, readLaunch, readLaunchData, withTemplate, scoreOf, isoDuration, ...vocabulary });
+  const api = Object.freeze({ connect, readLaunch, readLaunchData, withTemplate, scoreOf, ...vocabulary });
   global.CoursepackAdapter = api;
   if (typeof module === 'object' && module.exports) module.exports = api;
 })(globalThis);

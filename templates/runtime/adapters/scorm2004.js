@@ -94,23 +94,14 @@
   function connect(options) {
     const { config, debug } = options;
     const session = options.session.open(options.window, 'API_1484_11', CALLS, {
-      debug, label: 'scorm2004', onCommitFailure: options.onCommitFailure, onCommitRecovered: options.onCommitRecovered,
+      debug, label: 'scorm2004', checks: CHECKS,
+      onCommitFailure: options.onCommitFailure, onCommitRecovered: options.onCommitRecovered,
       commitOnExit: Boolean(config.tracking && config.tracking.commitOnExit),
     });
     const written = { progress: null };
     let objectiveIndex = null;           // where config.status.objective is in cmi.objectives, once looked up
 
-    // True when the value has its data type and the LMS accepted it.
-    function put(element, value) {
-      if (!session.connected) return false;
-      const text = String(value);
-      const check = CHECKS[element.replace(/\.\d+(?=\.|$)/g, '.n')];
-      if (check && !check(text)) {
-        if (debug) console.warn('[coursepack scorm2004] not sent, invalid value for', element, JSON.stringify(text));
-        return false;
-      }
-      return session.set(element, text);
-    }
+    const put = (element, value) => session.put(element, value);
 
     // {learner: {id, name}, entry, location, suspendData, status, credit, mode}, read in this order.
     function launch() {
