@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, NamedTuple
 
+from builder.model import Tracking
+
 LEVELS = ("unsafe", "warning", "safe")
 
 
@@ -341,6 +343,11 @@ def _quiz_changes(old, new) -> List[str]:
 
 
 # ---------------------------------------------------------------------- rules a report reads
+def _tracking(record) -> Dict[str, Any]:
+    """A record's ``tracking:`` options; one written before them (or a legacy one) had the defaults, in its format."""
+    return record.get("tracking") or Tracking(format=record["format"])._asdict()
+
+
 def _rules(a, b) -> List[Finding]:
     out = []
     old, new = a["rules"], b["rules"]
@@ -379,7 +386,7 @@ def _rules(a, b) -> List[Finding]:
                     "statuses the LMS has stay; new ones follow the new setting (no identifier changes)",
                 )
             )
-    old_t, new_t = a.get("tracking") or {}, b.get("tracking") or {}
+    old_t, new_t = _tracking(a), _tracking(b)
     for key in sorted(set(old_t) | set(new_t)):
         if old_t.get(key) == new_t.get(key):
             continue

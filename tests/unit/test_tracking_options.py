@@ -125,3 +125,25 @@ def test_the_preferred_format_is_built_without_format_and_a_replacement_keeps_th
     assert "builds the replacement as a scorm12 package" in finding["effect"]
     said = runner.invoke(main, ["diff", str(old), str(new)])
     assert said.exit_code == 0 and "tracking format scorm12 -> scorm2004" in said.output
+
+
+def test_a_package_built_before_tracking_options_compares_as_the_defaults(runner, make_course, tmp_path):
+    course = make_course()
+    build(runner, course, tmp_path / "v1")
+    built = tmp_path / "v1" / "tiny-1.0.0-scorm12.zip"
+    old = tmp_path / "before.zip"  # the same package as an earlier coursepack wrote it: no 'tracking' in its record
+    with zipfile.ZipFile(built) as src, zipfile.ZipFile(old, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "coursepack.json":
+                record = json.loads(data)
+                del record["tracking"]
+                data = json.dumps(record).encode("utf-8")
+            dst.writestr(info, data)
+    result = runner.invoke(main, ["diff", str(old), str(course), "--json"])
+    assert result.exit_code == 0, result.output
+    assert [f for f in json.loads(result.stdout)["findings"] if f["code"] == "tracking"] == []
+    changed = make_course({"course.yaml": COURSE_YAML + "tracking:\n  score: raw\n"}, name="changed")
+    result = runner.invoke(main, ["diff", str(old), str(changed), "--json"])
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "tracking"]
+    assert finding["subject"] == "tracking score raw-min-max -> raw" and finding["level"] == "safe"
