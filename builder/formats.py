@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type, Union
 
 from builder.problems import Problems, display_path
-from builder.resources import adapter_scripts, templates_dir
+from builder.questions import TYPES
+from builder.resources import adapter_scripts, templates_dir, type_scripts
 
 if TYPE_CHECKING:
     from builder.model import Course
@@ -208,6 +209,9 @@ OPTIONAL_RUNTIME = {
 
 #: Where the format's adapter goes in :data:`SCRIPT_ORDER`.
 ADAPTER_SLOT = "<adapter>"
+#: Where the question types' scripts go in :data:`SCRIPT_ORDER`: those of the types the course uses
+#: (``Quiz.types``), in the registry's order, each adding itself to quiz.js's engine.
+TYPES_SLOT = "<question types>"
 #: The order the page loads the runtime scripts in (docs/architecture.md, section 1.1): reporters
 #: first (they listen before the player starts), then the adapter, the modules and the player's
 #: parts, and player.js last, which wires them and starts. Every script of ``templates/runtime/`` is
@@ -216,6 +220,7 @@ SCRIPT_ORDER = (
     "xapi.js",
     ADAPTER_SLOT,
     "quiz.js",
+    TYPES_SLOT,
     "certificate.js",
     "session.js",
     "suspend.js",
@@ -236,32 +241,46 @@ def runtime_files(course: Optional[Course] = None, adapter: Optional[str] = None
     With ``build --debug`` they are copied as they are; otherwise :func:`package_files` joins the
     scripts into one minified bundle and minifies the stylesheets.
 
-    Optional files (:data:`OPTIONAL_RUNTIME`) are included only for a *course* that uses them, and
-    of the formats' runtime adapters only *adapter*, the package's own (builder/formats.py).
+    Optional files (:data:`OPTIONAL_RUNTIME`) are included only for a *course* that uses them, of the
+    question types' scripts only those of the types the course's page renders (without a *course*:
+    all), and of the formats' runtime adapters only *adapter*, the package's own (builder/formats.py).
     A course's own ``templates/static/*`` and ``templates/runtime/*`` replace the default file
     of the same name (``assets/`` is flat) or are added to it.
     """
     root = templates_dir()
     by_name = {p.name: p for folder in ("static", "runtime") for p in (root / folder).iterdir() if p.is_file()}
     by_name.update(adapter_scripts())
+    by_name.update(type_scripts())
     if course is not None and course.templates_dir is not None:
         for rel in course.template_files:
             if rel.startswith(("static/", "runtime/")):
                 by_name[rel.split("/", 1)[1]] = course.templates_dir / rel
-    other_adapters = adapters() - {adapter}
+    unused = adapters() - {adapter}
+    if course is not None:
+        unused |= set(type_scripts()) - set(_type_scripts(course))
     files = [
         p
         for name, p in by_name.items()
-        if name not in other_adapters
+        if name not in unused
         and (name not in OPTIONAL_RUNTIME or (course is not None and OPTIONAL_RUNTIME[name](course)))
     ]
     return sorted(files, key=lambda p: p.name)
 
 
+def _type_scripts(course: Optional[Course]) -> List[str]:
+    """The question types' script names in load order: the *course*'s types (without a course: every type's)."""
+    if course is None:
+        names: Iterable[str] = TYPES
+    else:
+        names = course.quiz.types if course.quiz is not None else ()
+    return [script for script in map(TYPES.script, names) if script is not None]
+
+
 def runtime_scripts(files: Sequence[Path], adapter: str) -> List[Path]:
     """Of a package's runtime *files*, the scripts of :data:`SCRIPT_ORDER`, in the order the page loads them."""
     by_name = {p.name: p for p in files}
-    order = [adapter if name == ADAPTER_SLOT else name for name in SCRIPT_ORDER]
+    slots = {ADAPTER_SLOT: [adapter], TYPES_SLOT: _type_scripts(None)}
+    order = [script for name in SCRIPT_ORDER for script in slots.get(name, [name])]
     return [by_name[name] for name in order if name in by_name]
 
 
@@ -278,12 +297,14 @@ def package_files(
     """What every package carries, sorted by name: the page, the release record, the runtime files and the course's
     assets.
 
-    The runtime scripts go into one minified :data:`BUNDLE` and stylesheets are minified, unless *debug*
-    asks for the readable files as they are (builder/minify.py).
+    The runtime scripts go into one minified :data:`BUNDLE` and stylesheets are minified, coursepack's own
+    without the sections the course does not use (builder/styles.py), unless *debug* asks for the readable
+    files as they are (builder/minify.py).
     """
     # the zip writer, the release record and the minifiers load only for a build (start-up of the other commands)
     from builder.minify import bundle_scripts, minify_css
     from builder.record import RECORD_NAME
+    from builder.styles import for_course
     from builder.zipwriter import Entry
 
     runtime = runtime_files(course, adapter)
@@ -293,10 +314,14 @@ def package_files(
     else:
         scripts = runtime_scripts(runtime, adapter)
         files.append(Entry(f"assets/{BUNDLE}", data=bundle_scripts(scripts)))
+        own_css = templates_dir() / "static" / "player.css"
         for p in runtime:
             if p in scripts:
                 continue
-            data = minify_css(p.read_bytes()) if p.suffix == ".css" else None
+            data = None
+            if p.suffix == ".css":
+                css = p.read_text(encoding="utf-8")
+                data = minify_css((for_course(css, course) if p == own_css else css).encode("utf-8"))
             files.append(Entry(f"assets/{p.name}", data=data, source=None if data is not None else p))
     files += [Entry(asset.path, source=asset.source) for asset in course.assets]
     files.sort(key=lambda e: e.name)

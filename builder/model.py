@@ -294,6 +294,8 @@ class EvaluationItem(NamedTuple):
 class Evaluation(NamedTuple):
     """The course evaluation ("Rate this course"): likert items and an optional comment; never scored."""
 
+    ITEM_TYPE = "likert"  #: the question type its items are rendered and reported as
+
     title: str  #: "" for the locale's default title
     intro: str
     required: bool
@@ -337,6 +339,12 @@ class Quiz(NamedTuple):
     @property
     def sections(self) -> Tuple[Pool, ...]:
         return self.pools or (Pool("", self.questions, len(self.questions)),)
+
+    @property
+    def types(self) -> Tuple[str, ...]:
+        """The question types its page renders, in the registry's order: its questions' and its evaluation's."""
+        used = {q.type for q in self.questions} | ({Evaluation.ITEM_TYPE} if self.evaluation else set())
+        return tuple(name for name in TYPES if name in used)
 
     @property
     def presented(self) -> int:

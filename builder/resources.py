@@ -39,6 +39,11 @@ def adapter_scripts() -> Dict[str, Path]:
     return {p.name: p for p in sorted((templates_dir() / "runtime" / "adapters").glob("*.js"))}
 
 
+def type_scripts() -> Dict[str, Path]:
+    """The question types' browser code (``templates/runtime/types/<module>.js``, builder/questions/), by file name."""
+    return {p.name: p for p in sorted((templates_dir() / "runtime" / "types").glob("*.js"))}
+
+
 def default_runtime_scripts() -> Dict[str, Path]:
-    """Every runtime script coursepack ships, adapters included, by the name it has in ``assets/``."""
-    return {**{p.name: p for p in (templates_dir() / "runtime").glob("*.js")}, **adapter_scripts()}
+    """Every runtime script coursepack ships, adapters and question types included, by its name in ``assets/``."""
+    return {**{p.name: p for p in (templates_dir() / "runtime").glob("*.js")}, **adapter_scripts(), **type_scripts()}

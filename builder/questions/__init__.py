@@ -49,6 +49,11 @@ class Registry(Mapping):
     def __len__(self) -> int:
         return len(self._modules)
 
+    def script(self, name: str) -> Optional[str]:
+        """The file of the type's browser code, ``templates/runtime/types/<module>.js`` (None: a registered type)."""
+        module = self._modules[name]
+        return None if module is None else f"{module}.js"
+
     def register(self, kind: QuestionType) -> None:
         """Make the question type *kind* available to quiz.yaml (and to everything built from it)."""
         if kind.name in self._modules:

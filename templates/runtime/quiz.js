@@ -1,8 +1,8 @@
 /*
  * coursepack quiz engine (copied to assets/quiz.js). Pure: no page, no LMS, no clock.
- * Deterministic randomness, an attempt's layout, the sealed answer keys, scoring, and one
- * definition per question type in TYPES (adding a type: one entry here, one renderer in
- * quizview.js). The builder computes the same (builder/model.py, answerkey.py).
+ * Deterministic randomness, an attempt's layout, the sealed answer keys, scoring and the totals;
+ * each question type is defined in its own file (types/<type>.js), which adds itself to TYPES.
+ * The builder computes the same (builder/engine.py, answerkey.py).
  * One global: CoursepackQuiz (module.exports under Node).
  */
 ;(function (global) {
@@ -11,12 +11,7 @@
   const CHOICE_IDS = 'abcdefghijklmnopqrstuvwxyz0123456789';   // choices, matching targets, sequencing items
   const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   const SEED_LENGTH = 5;                                       // base 36 (builder/suspend.py)
-  const RESPONSE_LIMIT = 255;                                  // CMIString255 (student_response, pattern)
-  const STRING_2004 = 250;                // SCORM 2004: the most characters of one fill-in response or pattern string
-  // SCORM 2004's delimiters (RTE 4.2.9.1): between listed ids, a matching pair's parts, a range's bounds.
-  const LIST_2004 = '[,]';
-  const PAIR_2004 = '[.]';
-  const RANGE_2004 = '[:]';
+  const LIST_2004 = '[,]';                                     // SCORM 2004: between listed ids (RTE 4.2.9.1)
 
   // ------------------------------------------------------------------ deterministic randomness
   // 32-bit xorshift: the same generator as builder/model.py's xorshift32 (answer keys, layouts).
@@ -106,26 +101,19 @@
   const seal = (value, seed) => btoa(String.fromCharCode(...keystream(new TextEncoder().encode(JSON.stringify(sorted(value))), seed)));
   const unseal = (key, seed) => JSON.parse(new TextDecoder().decode(keystream(Uint8Array.from(atob(key), (c) => c.charCodeAt(0)), seed)));
 
-  // ------------------------------------------------------------------ helpers of the types
+  // ------------------------------------------------------------------ what the types share
+  // Each type's definition is its own file, templates/runtime/types/<type>.js, named after its
+  // builder/questions/<type>.py; a package carries only the types its course uses. The files load
+  // after this one and add their definition to TYPES. A definition: v is a given answer, k
+  // the key. response, patterns: SCORM 1.2 (RTE 8.1); response2004, patterns2004: SCORM 2004
+  // (docs/scorm2004.md, "Interactions"); credit 0..1; readable, correctText (if the key is no answer);
+  // encode (v may be null), decode: suspend_data; complete: whether v counts as answered (default:
+  // yes); initial(q, next, k): the answer before the learner does anything (default: null); survey:
+  // never scored (no key, credit null); view(kit): the renderer (quizview.js; DOM code only in there).
+  const TYPES = {};
+
   const optionText = (list, id) => { const o = list.find((x) => x.id === id); return o ? o.text : id; };
   const ids = (value) => (value ? value.split('') : []);
-
-  function normalizeText(q, value) {
-    let s = String(value).normalize('NFC');
-    if (q.whitespace === 'normalize') s = s.trim().replace(/\s+/g, ' ');
-    else if (q.whitespace === 'ignore') s = s.replace(/\s+/g, '');
-    return q.caseSensitive ? s : s.toLowerCase();
-  }
-
-  // A typed number as a plain decimal string ("-3.5"), or null if it is not a number.
-  function parseNumber(raw) {
-    const m = /^\s*([+-]?)(\d*)(?:[.,](\d*))?\s*$/.exec(String(raw));
-    if (!m || (m[2] === '' && !m[3])) return null;
-    const whole = m[2].replace(/^0+(?=\d)/, '') || '0';
-    const fraction = (m[3] || '').replace(/0+$/, '');
-    const value = whole + (fraction ? `.${fraction}` : '');
-    return (m[1] === '-' && /[1-9]/.test(value) ? '-' : '') + value;
-  }
 
   // Share of items in the right place (matching by source, sequencing by position).
   function positional(value, key, partial) {
@@ -154,10 +142,6 @@
     return { take, oneOf, done: () => at === data.length };
   }
 
-  // A typed text as one string of a response: trimmed, each line break a space, at most `limit` long.
-  const oneLine = (v, limit) => String(v).trim().replace(/[\n\r\u2028\u2029]/g, ' ').slice(0, limit);
-  const WORDS = { t: 'true', f: 'false' };
-
   // A text after its length in `digits` base-36 digits, at most `max` long.
   function readCounted(r, digits, max) {
     const n = parseInt(r.take(digits), 36);
@@ -165,10 +149,7 @@
     return r.take(n);
   }
 
-  // ------------------------------------------------------------------ the question types
-  // v: a given answer; k: the key. response, patterns: SCORM 1.2 (RTE 8.1); response2004, patterns2004:
-  // SCORM 2004 (docs/scorm2004.md, "Interactions"); credit 0..1; readable, correctText (if the key is no
-  // answer); encode (v may be null), decode: suspend_data; complete: whether v counts as answered (default: yes).
+  // A question answered with one id out of key(q), right when it is the key (true-false, single-choice, likert).
   const single = (key) => ({
     response: (q, v) => v,
     patterns: (q, k) => [k],
@@ -179,119 +160,12 @@
     decode: (q, r) => r.oneOf(key(q)),
   });
 
-  const TYPES = {
-    'true-false': {
-      ...single(() => ['t', 'f']),
-      response2004: (q, v) => WORDS[v],
-      patterns2004: (q, k) => [WORDS[k]],
-      readable: (q, v, text) => (v === 't' ? text('true') : text('false')),
-    },
-    'single-choice': {
-      ...single((q) => q.choices.map((c) => c.id)),
-      readable: (q, v) => optionText(q.choices, v),
-    },
-    likert: {
-      ...single((q) => q.scale.map((pt) => pt.id)),
-      patterns: () => [],
-      patterns2004: () => [],
-      credit: () => null,
-      readable: (q, v) => optionText(q.scale, v),
-    },
-    'multiple-response': {
-      response: (q, v) => ids(v).join(','),
-      patterns: (q, k) => [ids(k).join(',')],
-      response2004: (q, v) => ids(v).join(LIST_2004),
-      patterns2004: (q, k) => [ids(k).join(LIST_2004)],
-      credit(q, v, k) {
-        const chosen = ids(v);
-        const right = chosen.filter((id) => k.includes(id)).length;
-        const wrong = chosen.length - right;
-        if (right === k.length && wrong === 0) return 1;
-        return q.partial ? Math.max(0, (right - wrong) / k.length) : 0;
-      },
-      readable: (q, v) => ids(v).map((id) => optionText(q.choices, id)).join('; '),
-      encode: (q, v) => bitmap(q.choices.map((c) => Boolean(v) && v.includes(c.id))),
-      decode(q, r) {
-        const flags = readBitmap(r.take(Math.ceil(q.choices.length / 6)), q.choices.length, true);
-        if (!flags) throw new Error('suspend_data: bad bitmap');
-        return q.choices.filter((_, i) => flags[i]).map((c) => c.id).join('') || null;
-      },
-    },
-    'fill-in': {
-      // as typed, without surrounding spaces; one line (runtimes reject line breaks), at most 255
-      response: (q, v) => oneLine(v, RESPONSE_LIMIT),
-      patterns: (q, k) => k.map((answer) => answer.slice(0, RESPONSE_LIMIT)),
-      // at most 250; a leading '{' would read as a {lang=...} delimiter (Moodle and scorm-again refuse it)
-      response2004(q, v) {
-        const s = oneLine(v, STRING_2004);
-        return s.startsWith('{') ? ` ${s.slice(0, STRING_2004 - 1)}` : s;
-      },
-      // one per accepted answer, after the question's case rule
-      patterns2004(q, k) {
-        const rule = `{case_matters=${Boolean(q.caseSensitive)}}`;
-        return k.map((answer) => rule + oneLine(answer, STRING_2004));
-      },
-      credit: (q, v, k) => (k.some((answer) => normalizeText(q, answer) === normalizeText(q, v)) ? 1 : 0),
-      readable: (q, v) => v,
-      correctText: (q, k, text) => text('accepted_answers', { answer: k.join(' / ') }),
-      encode: (q, v) => (v || '').length.toString(36).padStart(2, '0') + (v || ''),
-      decode(q, r) {
-        const s = readCounted(r, 2, q.maxLength);
-        return s.trim() ? s : null;
-      },
-    },
-    numeric: {
-      response: (q, v) => v,
-      patterns: (q, k) => (k[2] === null ? [] : [k[2]]),
-      response2004: (q, v) => v,
-      patterns2004: (q, k) => [`${k[0]}${RANGE_2004}${k[1]}`],   // every accepted number, an exact one as 25[:]25
-      credit: (q, v, k) => (Number(v) >= Number(k[0]) && Number(v) <= Number(k[1]) ? 1 : 0),
-      readable: (q, v) => v,
-      correctText(q, k, text) {
-        const range = `${k[0]} – ${k[1]}`;
-        const answer = k[2] === null ? range : k[0] === k[1] ? k[2] : `${k[2]} (${range})`;
-        return text('correct_answer', { answer });
-      },
-      encode: (q, v) => (v || '').length.toString(36) + (v || ''),
-      decode(q, r) {
-        const s = readCounted(r, 1, q.maxLength);
-        if (s && parseNumber(s) !== s) throw new Error('suspend_data: not a number');
-        return s || null;
-      },
-    },
-    matching: {
-      response: (q, v) => q.sources.map((s, i) => (v[i] !== '-' ? `${s.id}.${v[i]}` : null)).filter(Boolean).join(','),
-      patterns: (q, k) => [q.sources.map((s, i) => `${s.id}.${k[i]}`).join(',')],
-      response2004: (q, v) => q.sources.map((s, i) => (v[i] !== '-' ? `${s.id}${PAIR_2004}${v[i]}` : null)).filter(Boolean)
-        .join(LIST_2004),
-      patterns2004: (q, k) => [q.sources.map((s, i) => `${s.id}${PAIR_2004}${k[i]}`).join(LIST_2004)],
-      credit: (q, v, k) => positional(v, k, q.partial),
-      readable: (q, v, text) => q.sources.map((s, i) => `${s.text} → ${v[i] !== '-' ? optionText(q.targets, v[i])
-        : text('no_match')}`).join('; '),
-      encode: (q, v) => v || '-'.repeat(q.sources.length),
-      decode(q, r) {
-        const targets = q.targets.map((t) => t.id);
-        const s = q.sources.map(() => r.oneOf(targets) || '-').join('');
-        return /[^-]/.test(s) ? s : null;
-      },
-      complete: (q, v) => !v.includes('-'),
-    },
-    sequencing: {
-      response: (q, v) => ids(v).join(','),
-      patterns: (q, k) => [ids(k).join(',')],
-      response2004: (q, v) => ids(v).join(LIST_2004),
-      patterns2004: (q, k) => [ids(k).join(LIST_2004)],
-      credit: (q, v, k) => positional(v, k, q.partial),
-      readable: (q, v) => ids(v).map((id) => optionText(q.items, id)).join(' → '),
-      encode: (q, v) => v,
-      decode(q, r) {
-        const s = r.take(q.items.length);
-        if (ids(s).sort().join('') !== q.items.map((i) => i.id).sort().join('')) {
-          throw new Error('suspend_data: not an order of the items');
-        }
-        return s;
-      },
-    },
+  // Ids in a row, reported as a list (multiple-response, sequencing).
+  const list = {
+    response: (q, v) => ids(v).join(','),
+    patterns: (q, k) => [ids(k).join(',')],
+    response2004: (q, v) => ids(v).join(LIST_2004),
+    patterns2004: (q, k) => [ids(k).join(LIST_2004)],
   };
 
   // ------------------------------------------------------------------ the engine for one course
@@ -338,21 +212,15 @@
       return { seed: seedText, order, options, questions: order.map((qi) => quiz.questions[qi]) };
     }
 
-    // Answers before the learner does anything: null, except a sequencing question's shuffled
-    // list (never the correct order).
+    // Answers before the learner does anything: null, unless the type says otherwise (sequencing).
     function initialAnswers(plan) {
       const seed = parseInt(plan.seed, 36) >>> 0;
-      return plan.questions.map((q) => {
-        if (q.type !== 'sequencing') return null;
-        let order = shuffled(q.items.map((item) => item.id), stream(seed, `items/${q.id}`));
-        if (order.join('') === key(q)) order = order.slice(1).concat(order.slice(0, 1));
-        return order.join('');
-      });
+      return plan.questions.map((q) => (type(q).initial ? type(q).initial(q, stream(seed, `items/${q.id}`), key(q)) : null));
     }
 
-    // Credit 0..1 for a scored question (null for likert); correct means full credit.
+    // Credit 0..1 for a scored question (null for a survey item); correct means full credit.
     function credit(q, value) {
-      if (q.type === 'likert') return null;
+      if (type(q).survey) return null;
       if (value === null || value === undefined || key(q) === undefined) return 0;
       return type(q).credit(q, value, key(q));
     }
@@ -381,7 +249,7 @@
     const patterns2004 = (q) => (key(q) === undefined ? [] : type(q).patterns2004(q, key(q)));
     const readable = (q, value) => (given(value) ? type(q).readable(q, value, text) : text('not_answered'));
     function correctText(q) {
-      if (q.type === 'likert' || key(q) === undefined) return '';
+      if (type(q).survey || key(q) === undefined) return '';
       const t = type(q);
       return t.correctText ? t.correctText(q, key(q), text) : text('correct_answer', { answer: t.readable(q, key(q), text) });
     }
@@ -411,8 +279,9 @@
   }
 
   const api = Object.freeze({
-    create, TYPES, CHOICE_IDS, BASE64URL, SEED_LENGTH, newSeed, xorshift, fnv1a, stream, shuffled,
-    shuffledKeepingFixed, bitmap, readBitmap, keySeed, seal, unseal, parseNumber,
+    create, TYPES, CHOICE_IDS, BASE64URL, SEED_LENGTH, LIST_2004, newSeed, xorshift, fnv1a, stream, shuffled,
+    shuffledKeepingFixed, bitmap, readBitmap, keySeed, seal, unseal, optionText, ids, positional, readCounted, single,
+    list,
   });
   global.CoursepackQuiz = api;
   if (typeof module === 'object' && module.exports) module.exports = api;

@@ -1,8 +1,8 @@
 /*
  * coursepack player, quiz view (copied to assets/quizview.js; loaded before assets/player.js).
  *
- * Owns what happens inside the quiz view: the controls of each question type (their scoring is
- * quiz.js's), drawing the current attempt (all at once, or one question at a time with a review
+ * Owns what happens inside the quiz view: the question controls (each type's own renderer is in
+ * types/<type>.js), drawing the current attempt (all at once, or one question at a time with a review
  * list before scoring), answers as they change, "Check answer", scoring, the results with their
  * next action and per-question feedback, retakes, the announcements of [data-quiz-live], and the
  * course evaluation under the results. What is recorded, and whether the quiz may still be
@@ -13,15 +13,15 @@
   'use strict';
 
   // ------------------------------------------------------------------ the question controls
-  // One renderer per type in RENDERERS: its controls (docs/architecture.md, section 6) and the
-  // answer they show, in quiz.js's terms ('t', 'ac', 'b-a').
+  // Each type's renderer is its definition's view(kit) (types/<type>.js; docs/architecture.md,
+  // section 6): draw(entry, option order, hooks) fills entry.fieldset; read(entry): the answer, in
+  // quiz.js's terms ('t', 'ac', 'b-a'), or null; write(entry, value); lock(entry), if it has more to lock.
   function createControls({ text, el, $, $$ }) {
     const Quiz = global.CoursepackQuiz;
     let uid = 0;
     const nextId = (prefix) => `${prefix}-${++uid}`;
 
-    // ---------------------------------------------------------------- the renderers
-    // draw(entry, option order, hooks) fills entry.fieldset; read(entry): the answer or null; write(entry, value).
+    // ---------------------------------------------------------------- what the renderers share
     function choiceList(entry, list, order, inputType) {
       const box = el('div', { class: 'choices' });
       order.forEach((index) => {
@@ -32,7 +32,7 @@
       return box;
     }
 
-    // One radio button per option: true-false, single-choice, likert.
+    // One radio button per option (true-false, single-choice, likert).
     const radios = (options, order, className) => ({
       draw(entry, layoutOrder) {
         const q = entry.question;
@@ -49,137 +49,23 @@
       },
     });
 
-    // A text box: fill-in, numeric (read in plain form, "-3.5", or marked invalid).
-    const textBox = (numeric) => ({
-      draw(entry, order, hooks) {
-        const q = entry.question;
-        const id = nextId('answer');
-        const input = el('input', { type: 'text', id, name: entry.name, maxlength: String(q.maxLength),
-          autocomplete: 'off', spellcheck: 'false', inputmode: numeric ? 'decimal' : null });
-        const label = el('label', { for: id }, text(numeric ? 'number_label' : 'your_answer_label'));
-        entry.fieldset.append(el('div', { class: 'field' }, label, input));
-        if (numeric) {
-          entry.error = el('p', { class: 'field-error', id: `${id}-error`, hidden: true }, text('number_invalid'));
-          entry.fieldset.append(entry.error);
-        }
-        entry.input = input;
-        input.addEventListener('input', () => hooks.changed(entry.position, { typing: true }));
-      },
-      read(entry) {
-        const raw = entry.input.value;
-        if (!numeric) return raw.trim() ? raw : null;
-        const parsed = Quiz.parseNumber(raw);
-        const value = parsed !== null && parsed.length <= entry.question.maxLength ? parsed : null;
-        const invalid = raw.trim() !== '' && value === null;
-        entry.error.hidden = !invalid;
-        if (invalid) {
-          entry.input.setAttribute('aria-invalid', 'true');
-          entry.input.setAttribute('aria-describedby', entry.error.id);
-        } else {
-          entry.input.removeAttribute('aria-invalid');
-          entry.input.removeAttribute('aria-describedby');
-        }
-        return value;
-      },
-      write(entry, value) {
-        entry.input.value = value || '';
-        if (entry.error) entry.error.hidden = true;
-      },
-    });
-
-    function updateSequenceButtons(entry) {
-      const items = Array.from(entry.sequence.children);
-      items.forEach((li, i) => {
-        $('button[data-move="up"]', li).disabled = entry.locked || i === 0;
-        $('button[data-move="down"]', li).disabled = entry.locked || i === items.length - 1;
-      });
+    // A labelled text box (fill-in, numeric) as entry.input; typing is an answer changing. Returns its id.
+    function textBox(entry, hooks, label, inputmode = null) {
+      const id = nextId('answer');
+      const input = el('input', { type: 'text', id, name: entry.name, maxlength: String(entry.question.maxLength),
+        autocomplete: 'off', spellcheck: 'false', inputmode });
+      entry.fieldset.append(el('div', { class: 'field' }, el('label', { for: id }, text(label)), input));
+      entry.input = input;
+      input.addEventListener('input', () => hooks.changed(entry.position, { typing: true }));
+      return id;
     }
 
-    const RENDERERS = {
-      'true-false': radios(() => [{ id: 't', text: text('true') }, { id: 'f', text: text('false') }], () => [0, 1]),
-      'single-choice': radios((q) => q.choices, (q, order) => order),
-      likert: radios((q) => q.scale, (q) => q.scale.map((_, i) => i), 'scale'),
-      'multiple-response': {
-        draw(entry, order) {
-          entry.fieldset.append(el('p', { class: 'question-hint' }, text('select_all')),
-            choiceList(entry, entry.question.choices, order, 'checkbox'));
-        },
-        read(entry) {
-          const ids = Quiz.CHOICE_IDS;
-          const chosen = $$('input:checked', entry.fieldset).map((i) => i.value).sort((a, b) => ids.indexOf(a) - ids.indexOf(b));
-          return chosen.length ? chosen.join('') : null;
-        },
-        write(entry, value) {
-          $$('input', entry.fieldset).forEach((input) => { input.checked = Boolean(value) && value.includes(input.value); });
-        },
-      },
-      'fill-in': textBox(false),
-      numeric: textBox(true),
-      // One drop-down per source, labelled by it.
-      matching: {
-        draw(entry, order) {
-          const q = entry.question;
-          const rows = el('div', { class: 'matches' });
-          q.sources.forEach((source, i) => {
-            const id = nextId('match');
-            const select = el('select', { id, name: `${entry.name}-${source.id}`, 'data-source': source.id },
-              el('option', { value: '' }, text('match_placeholder')));
-            order.forEach((t) => select.append(el('option', { value: q.targets[t].id }, q.targets[t].text)));
-            rows.append(el('div', { class: 'match-row' }, el('label', { for: id }, source.text), select));
-            select.dataset.index = String(i);
-          });
-          entry.fieldset.append(rows);
-        },
-        read(entry) {
-          const s = $$('select', entry.fieldset).map((select) => select.value || '-').join('');
-          return /[^-]/.test(s) ? s : null;
-        },
-        write(entry, value) {
-          $$('select', entry.fieldset).forEach((select, i) => { select.value = value && value[i] !== '-' ? value[i] : ''; });
-        },
-      },
-      // Move up / Move down buttons (no drag and drop); the focus stays on the moved item.
-      sequencing: {
-        draw(entry, order, hooks) {
-          const q = entry.question;
-          const list = el('ol', { class: 'sequence' });
-          entry.sequence = list;
-          q.items.forEach((item) => {
-            // An arrow shows; the accessible name says which item moves where.
-            const up = el('button', { type: 'button', class: 'button small', 'data-move': 'up',
-              'aria-label': text('move_up_item', { item: item.text }) }, el('span', { 'aria-hidden': 'true' }, '\u2191'));
-            const down = el('button', { type: 'button', class: 'button small', 'data-move': 'down',
-              'aria-label': text('move_down_item', { item: item.text }) }, el('span', { 'aria-hidden': 'true' }, '\u2193'));
-            list.append(el('li', { class: 'sequence-item', 'data-item': item.id },
-              el('span', { class: 'sequence-text' }, item.text), el('span', { class: 'sequence-buttons' }, up, down)));
-          });
-          list.addEventListener('click', (event) => {
-            const button = event.target.closest('button[data-move]');
-            if (!button || button.disabled) return;
-            const li = button.closest('li');
-            const direction = button.dataset.move;
-            const sibling = direction === 'up' ? li.previousElementSibling : li.nextElementSibling;
-            if (!sibling) return;
-            if (direction === 'up') list.insertBefore(li, sibling);
-            else list.insertBefore(sibling, li);
-            updateSequenceButtons(entry);
-            const again = $(`button[data-move="${direction}"]`, li);
-            (again.disabled ? $(`button[data-move="${direction === 'up' ? 'down' : 'up'}"]`, li) : again).focus();
-            const items = Array.from(list.children);
-            const moved = q.items.find((item) => item.id === li.dataset.item);
-            hooks.announce(text('moved_to', { item: moved.text, position: items.indexOf(li) + 1, total: items.length }));
-            hooks.changed(entry.position);
-          });
-          entry.fieldset.append(el('p', { class: 'question-hint' }, text('sequence_instructions')), list);
-        },
-        read: (entry) => Array.from(entry.sequence.children).map((li) => li.dataset.item).join(''),
-        write(entry, value) {
-          (value ? value.split('') : []).forEach((id) => entry.sequence.append($(`li[data-item="${id}"]`, entry.sequence)));
-          updateSequenceButtons(entry);
-        },
-      },
+    const kit = { text, el, $, $$, nextId, choiceList, radios, textBox };
+    const views = {};
+    const renderer = (entry) => {
+      const type = entry.question.type;
+      return views[type] || (views[type] = Quiz.TYPES[type].view(kit));
     };
-    const renderer = (entry) => RENDERERS[entry.question.type];
 
     // ---------------------------------------------------------------- one question
     // hooks: changed(position, {typing}), check(position), announce(message), checkable, missingText.
@@ -195,7 +81,7 @@
       fieldset.append(entry.missing);
       renderer(entry).draw(entry, optionOrder, hooks);
       fieldset.addEventListener('change', () => hooks.changed(position));
-      if (hooks.checkable && q.type !== 'likert') {   // a survey item has nothing to check
+      if (hooks.checkable && !Quiz.TYPES[q.type].survey) {   // a survey item has nothing to check
         const button = el('button', { type: 'button', class: 'button', 'data-check': '' }, text('check_answer'));
         button.addEventListener('click', () => hooks.check(position));
         fieldset.append(el('div', { class: 'button-row' }, button));
@@ -229,7 +115,8 @@
     function lock(entry, locked) {
       entry.locked = locked;
       $$('input, select', entry.fieldset).forEach((input) => { input.disabled = locked; });
-      if (entry.sequence) updateSequenceButtons(entry);
+      const more = renderer(entry).lock;
+      if (more) more(entry);
       if (entry.checkButton) entry.checkButton.hidden = locked;
     }
 

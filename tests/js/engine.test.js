@@ -1,11 +1,11 @@
-// The quiz engine (templates/runtime/quiz.js) under Node, without a page. Expected values come
-// from the builder (builder/model.py, builder/answerkey.py) or from the rules of
+// The quiz engine (templates/runtime/quiz.js and each type's file, types/*.js) under Node, without a
+// page. Expected values come from the builder (builder/model.py, builder/answerkey.py) or from the rules of
 // docs/architecture.md, section 5, worked out independently of the engine.
 'use strict';
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { load, text, courseConfig, byId } = require('./fixture.js');
+const { TYPE_FILES, load, text, courseConfig, byId } = require('./fixture.js');
 
 const Quiz = load('quiz.js');
 const config = courseConfig();
@@ -218,24 +218,25 @@ test('bitmaps: 6 flags per base64url digit', () => {
 
 test('numbers are read in plain form', () => {
   for (const [raw, plain] of [[' 3,50 ', '3.5'], ['-0', '0'], ['+007.10', '7.1'], ['.5', '0.5'], ['5.', '5'], ['-3.25', '-3.25']]) {
-    assert.equal(Quiz.parseNumber(raw), plain, raw);
+    assert.equal(Quiz.TYPES.numeric.parse(raw), plain, raw);
   }
-  for (const raw of ['abc', '', '-', '1e3', '1.2.3']) assert.equal(Quiz.parseNumber(raw), null, raw);
+  for (const raw of ['abc', '', '-', '1e3', '1.2.3']) assert.equal(Quiz.TYPES.numeric.parse(raw), null, raw);
 });
 
 test('a new seed is five base-36 digits', () => {
   for (let i = 0; i < 20; i++) assert.match(Quiz.newSeed(), /^[0-9a-z]{5}$/);
 });
 
-test('every question type has one complete definition', () => {
-  const parts = ['response', 'patterns', 'credit', 'readable', 'encode', 'decode'];
+test('every question type has one complete definition, in a file of its own', () => {
+  const parts = ['response', 'patterns', 'response2004', 'patterns2004', 'credit', 'readable', 'encode', 'decode', 'view'];
+  assert.equal(Object.keys(Quiz.TYPES).length, TYPE_FILES.length, 'one type per file of templates/runtime/types/');
   for (const [name, type] of Object.entries(Quiz.TYPES)) {
     for (const part of parts) assert.equal(typeof type[part], 'function', `${name}.${part}`);
   }
   assert.throws(() => engine.response({ id: 'x', type: 'essay' }, 'text'), /unknown question type essay/);
 });
 
-test('a new question type needs only its definition in TYPES (and a renderer in quizview.js)', (t) => {
+test('a new question type needs only its definition in TYPES (its file in types/, with its renderer)', (t) => {
   // A toy "rating" question: one digit 1..5, right within one point of its key.
   Quiz.TYPES.rating = {
     response: (question, v) => v,

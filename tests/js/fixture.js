@@ -10,6 +10,9 @@ const RUNTIME = path.join(__dirname, '..', '..', 'templates', 'runtime');
 const load = (name) => require(path.join(RUNTIME, name));
 
 const Quiz = load('quiz.js');
+// Every question type's file adds itself to Quiz.TYPES (a package carries only its course's types).
+const TYPE_FILES = fs.readdirSync(path.join(RUNTIME, 'types')).filter((name) => name.endsWith('.js')).sort();
+for (const name of TYPE_FILES) load(path.join('types', name));
 const strings = JSON.parse(fs.readFileSync(path.join(RUNTIME, '..', 'locales', 'en.json'), 'utf-8'));
 
 // The catalogue lookup of player.js: a string with its {name} placeholders filled in.
@@ -74,4 +77,4 @@ function courseConfig(overrides = {}) {
 // A question of the fixture by id.
 const byId = (config, id) => config.quiz.questions.find((q) => q.id === id);
 
-module.exports = { RUNTIME, load, text, courseConfig, byId };
+module.exports = { RUNTIME, TYPE_FILES, load, text, courseConfig, byId };

@@ -112,6 +112,7 @@ def js_keys() -> set:
         "quiz.js",
         "certificate.js",
         "adapters/cmi5.js",  # names the notice the player shows when a cmi5 launch fails
+        *(f"types/{p.name}" for p in (templates_dir() / "runtime" / "types").glob("*.js")),  # the renderers
     ):
         source = (templates_dir() / "runtime" / name).read_text(encoding="utf-8")
         keys |= set(re.findall(r"'([a-z]+(?:_[a-z0-9]+)+)'", source))

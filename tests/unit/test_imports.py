@@ -151,6 +151,7 @@ NODES = (
     ("builder.upgrade", "upgrade"),
     ("builder.formats", "formats"),
     ("builder.minify", "formats"),  # the runtime as packages carry it: part of what formats plan
+    ("builder.styles", "formats"),
     ("builder.lint", "lint"),
     ("builder.pipeline", "pipeline"),
     ("builder.zipwriter", "zipwriter"),

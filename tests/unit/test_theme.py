@@ -196,7 +196,7 @@ def test_static_and_runtime_files_replace_the_defaults_or_are_added(runner, make
         bundle = zf.read("assets/runtime.min.js")
         assert zf.read("assets/player.css") == b"body{color:#000}"
         assert zf.read("assets/brand.woff2") == b"wOF2 not really"
-    assert b"\n/* quiz.js */\nwindow.ownQuiz=1;\n/* session.js */\n" in bundle
+    assert b"\n/* quiz.js */\nwindow.ownQuiz=1;\n/* true_false.js */\n" in bundle  # its questions' type comes next
     assert b"/* certificate.js */" not in bundle
 
 
@@ -266,7 +266,7 @@ def test_an_overridden_page_that_drops_a_runtime_script_is_refused(runner, make_
         "hint: keep the script loop of the default templates/base.html ({% for script in scripts %})",
     )
     result, _ = build(runner, make_course({"templates/base.html": old_style}, name="c1"), tmp_path, "--debug")
-    assert_invalid(result, "c1/templates/base.html: error: the page does not load assets/nav.js")
+    assert_invalid(result, "c1/templates/base.html: error: the page does not load assets/true_false.js, assets/nav.js")
 
     reordered = base.replace(loop, loop.replace("in scripts", "in scripts|reverse"))
     result, _ = build(runner, make_course({"templates/base.html": reordered}, name="c2"), tmp_path, "--debug")

@@ -44,6 +44,7 @@ def test_wheel_installs_into_a_fresh_venv_and_builds_the_sample(tmp_path):
         "builder/templates/player.html",
         "builder/templates/locales/en.json",
         "builder/templates/runtime/adapters/scorm12.js",
+        "builder/templates/runtime/types/true_false.js",
         "builder/templates/runtime/player.js",
         "builder/templates/runtime/suspend.js",
         "builder/templates/runtime/tracking.js",
