@@ -32,7 +32,10 @@ HELP_SCHEMAS = (
     f"coursepack's own checks run."
 )
 HELP_LMS = "The LMS the package is for: its preset supplies the defaults course.yaml leaves out (in place of 'lms:')."
-HELP_FORMAT = "Output formats, comma-separated (default: {default}): {choices}."
+HELP_FORMAT = (
+    "Output formats, comma-separated (default: the course's 'tracking: format' or its LMS preset's, else {default}; "
+    "with --previous, the format of the package it replaces): {choices}."
+)
 
 
 class _FormatOption(click.Option):
@@ -43,8 +46,10 @@ class _FormatOption(click.Option):
         return super().get_help_record(ctx)
 
 
-def parse_formats(ctx, param, value: str):
-    """``--format`` callback: registered format names, comma-separated, each once."""
+def parse_formats(ctx, param, value: Optional[str]):
+    """``--format`` callback: registered format names, comma-separated, each once (None: not given)."""
+    if value is None:
+        return None
     try:
         return formats.parse(value)
     except ValueError as exc:
@@ -194,7 +199,7 @@ STRICT_HELP = "Treat warnings (lint findings) as errors: exit 2, and build write
 @click.option("-q", "--quiet", count=True, help=QUIET_HELP)
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (with sha256) on stdout.")
-@click.option("--format", "format_names", cls=_FormatOption, default=formats.DEFAULT, callback=parse_formats)
+@click.option("--format", "format_names", cls=_FormatOption, default=None, callback=parse_formats)
 @click.option(
     "--debug",
     is_flag=True,
@@ -319,10 +324,10 @@ def build(
 @click.option(
     "--format",
     "format_names",
-    default=formats.DEFAULT,
+    default=None,
     callback=parse_formats,
-    help=f"For a course folder: the formats to check it for (default: {formats.DEFAULT}). A zip's format is "
-    "recognised from its descriptor.",
+    help=f"For a course folder: the formats to check it for (default: its 'tracking: format' or its LMS preset's, "
+    f"else {formats.DEFAULT}). A zip's format is recognised from its descriptor.",
 )
 @click.option(
     "-o",

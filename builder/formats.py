@@ -59,6 +59,9 @@ class Format:
     #: the preview's test LMS (``builder/preview/static/<file>``) that the adapter talks to; by
     #: default the SCORM 1.2 one, which ``scorm12.js`` finds as ``window.API``
     preview_lms: ClassVar[str] = "lms.js"
+    #: whether its runtime honours course.yaml's ``tracking:`` options (commit on exit, interactions, launch,
+    #: score fields): the SCORM formats; the page of any other gets ``tracking`` null (the defaults)
+    reads_tracking: ClassVar[bool] = False
 
     def filename(self, course: "Course") -> str:
         return f"{course.id}-{course.version}-{self.name}.zip"

@@ -27,6 +27,13 @@ STATUS_RULES = {
 }
 DEFAULT_STATUS_RULE = "passed/incomplete"
 
+#: course.yaml ``tracking:``: each option's values, the default first (docs/lms-guide.md, "Tracking options").
+TRACKING_CHOICES = {
+    "interactions": ("all", "first-attempt", "none"),
+    "launch": ("frame", "new-window"),
+    "score": ("raw-min-max", "raw"),
+}
+
 #: When the course counts as finished.
 COMPLETION_RULES = ("lessons", "quiz", "both")
 
@@ -395,6 +402,20 @@ def scramble(n: int, salt: str) -> Tuple[int, ...]:
     return tuple(order)
 
 
+class Tracking(NamedTuple):
+    """How the package talks to its LMS (course.yaml ``tracking:``, or the LMS preset): never an identifier.
+
+    ``format`` is what ``build`` makes without ``--format``; the others are read by the SCORM
+    runtime adapters through the runtime configuration (``tracking`` there).
+    """
+
+    format: Optional[str] = None  #: a ``--format`` name; None: formats.DEFAULT (sources/course.py always names one)
+    commit_on_exit: bool = False  #: LMSCommit (Commit) before LMSFinish (Terminate) when the page closes
+    interactions: str = TRACKING_CHOICES["interactions"][0]  #: all | first-attempt | none
+    launch: str = TRACKING_CHOICES["launch"][0]  #: frame | new-window (an "Exit course" control that closes the window)
+    score: str = TRACKING_CHOICES["score"][0]  #: raw-min-max | raw
+
+
 class Course(NamedTuple):
     id: str
     title: str
@@ -421,6 +442,7 @@ class Course(NamedTuple):
     cover: Optional[Cover] = None  #: the start page's picture
     earlier: Tuple[Earlier, ...] = ()  #: earlier versions' progress layouts this version reads (newest first)
     lms: str = "generic"  #: the LMS preset (builder/presets.py) that supplied defaults; recorded, never an identifier
+    tracking: Tracking = Tracking()
 
     @property
     def lessons(self) -> Tuple[Lesson, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from builder import formats
 from builder.model import Course
@@ -67,7 +67,7 @@ class BuildResult:
 def prepare(
     sources: Sequence[Path],
     out_dir: Path,
-    format_names: Sequence[str] = (formats.DEFAULT,),
+    format_names: Optional[Sequence[str]] = None,
     schemas: Optional[Path] = None,
     xapi_embed=None,
     on_checked=None,
@@ -77,6 +77,8 @@ def prepare(
 ) -> BuildResult:
     """Load, check, render and plan every package without writing anything.
 
+    :param format_names: the formats to build; None: each course's ``tracking: format`` (with
+        *previous*: the format of the package it replaces, so that the LMS takes it as a replacement).
     :param xapi_embed: an :class:`builder.xapi.embed.EmbeddedEndpoint` to bake into xAPI packages.
     :param debug: package the runtime's readable files instead of the minified bundle (``build --debug``).
     :param previous: the package (or course folder) of the version these courses replace: its
@@ -109,18 +111,17 @@ def prepare(
             on_checked(course, files)
         if xapi_embed is not None:
             course = xapi_embed.apply(course, problems, display_path(course.source_dir / "course.yaml"))
+        names = format_names or _preferred_formats(course, replaced)
         if replaced is not None:
             previous_course = resolve_for_course(replaced, course)  # a legacy package's record, completed
             course = course._replace(earlier=earlier_for(course, previous_course))
-            check_previous(
-                course, previous_course, format_names, problems, display_path(course.source_dir / "course.yaml")
-            )
-        courses.append((course, files))
+            check_previous(course, previous_course, names, problems, display_path(course.source_dir / "course.yaml"))
+        courses.append((course, files, names))
 
     result = BuildResult()
     targets = {}
-    chosen = [formats.get(name) for name in format_names]
-    for course, files in courses:
+    for course, files, names in courses:
+        chosen = [formats.get(name) for name in names]
         shown = display_path(course.source_dir / "course.yaml")
         config = None
         pages: Dict[tuple, str] = {}  # formats with the same adapter and status words share one page
@@ -140,9 +141,10 @@ def prepare(
             if config is None:
                 config = runtime_config(course)
             status = fmt.status_words(course)
-            key = (fmt.adapter, json.dumps(status, sort_keys=True))
+            key = (fmt.adapter, json.dumps(status, sort_keys=True), fmt.reads_tracking)
             if key not in pages:
-                pages[key] = render_player(course, dict(config, status=status), fmt.adapter, debug)
+                tracking = config["tracking"] if fmt.reads_tracking else None
+                pages[key] = render_player(course, dict(config, status=status, tracking=tracking), fmt.adapter, debug)
             entries = _reuse_read_files(fmt.plan(course, pages[key], debug), files)
             fmt.verify(entries, problems, schemas)
             result.packages.append(Package(course, fmt, target, entries))
@@ -151,6 +153,13 @@ def prepare(
     result.warnings = problems.warnings
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _preferred_formats(course: Course, replaced: Optional[Dict]) -> Tuple[str, ...]:
+    """Without ``--format``: the replaced package's format, else the course's (``tracking: format``)."""
+    if replaced is not None and replaced["format"] in formats.names():
+        return (replaced["format"],)
+    return (course.tracking.format or formats.DEFAULT,)
 
 
 def _refuse_output_files(course: Course, files, problems: Problems) -> None:
@@ -178,7 +187,7 @@ def _reuse_read_files(entries: List[Entry], files) -> List[Entry]:
 def build(
     sources: Sequence[Path],
     out_dir: Path,
-    format_names: Sequence[str] = (formats.DEFAULT,),
+    format_names: Optional[Sequence[str]] = None,
     schemas: Optional[Path] = None,
     jobs: Optional[int] = None,
     progress=None,

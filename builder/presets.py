@@ -6,7 +6,7 @@ part-way through (``coursepack diff`` says so). Why each preset sets what it set
 source of each quirk: docs/lms-guide.md, "LMS presets".
 """
 
-from typing import Dict, NamedTuple
+from typing import Any, Dict, NamedTuple
 
 
 class LmsPreset(NamedTuple):
@@ -14,6 +14,8 @@ class LmsPreset(NamedTuple):
     title: str
     status_rule: str  #: the ``status_rule`` when course.yaml gives none
     mastery_score_in_manifest: bool  #: the ``mastery_score_in_manifest`` when course.yaml gives none
+    #: the ``tracking:`` keys (model.Tracking) it sets where course.yaml gives none; only a documented quirk sets one
+    tracking: Dict[str, Any] = {}
 
 
 #: Every preset by name. ``failed`` is never reported on its own: several LMSs end the attempt on it.
@@ -23,11 +25,19 @@ PRESETS: Dict[str, LmsPreset] = {
         LmsPreset("generic", "any SCORM 1.2 LMS", "passed/incomplete", False),
         LmsPreset("moodle", "Moodle", "passed/incomplete", False),
         LmsPreset("canvas", "Canvas", "passed/incomplete", False),
-        LmsPreset("brightspace", "D2L Brightspace", "passed/incomplete", False),
+        LmsPreset("brightspace", "D2L Brightspace", "passed/incomplete", False, {"score": "raw-min-max"}),
         LmsPreset("blackboard", "Blackboard Learn (SCORM Engine)", "passed/incomplete", False),
-        LmsPreset("cornerstone", "Cornerstone OnDemand", "passed/incomplete", False),
-        LmsPreset("successfactors", "SAP SuccessFactors Learning", "passed/incomplete", False),
-        LmsPreset("docebo", "Docebo", "passed/incomplete", False),
+        LmsPreset(
+            "cornerstone",
+            "Cornerstone OnDemand",
+            "passed/incomplete",
+            False,
+            {"format": "scorm2004", "commit_on_exit": False},
+        ),
+        LmsPreset(
+            "successfactors", "SAP SuccessFactors Learning", "passed/incomplete", False, {"launch": "new-window"}
+        ),
+        LmsPreset("docebo", "Docebo", "passed/incomplete", False, {"interactions": "all"}),
         LmsPreset("scorm-cloud", "SCORM Cloud", "passed/incomplete", True),
     )
 }

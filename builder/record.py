@@ -62,6 +62,7 @@ def make_record(course: Course, fmt: str, identifiers: Dict[str, str]) -> Dict[s
         },
         "xapi": {"baseIri": course.xapi.base_iri} if course.xapi is not None else None,
         "earlier": [earlier_entry(e) for e in course.readable_layouts],
+        "tracking": course.tracking._asdict(),  # course.yaml's tracking: keys
     }
 
 

@@ -92,6 +92,13 @@ def earlier_config(course: Course) -> List[Dict[str, Any]]:
     ]
 
 
+def tracking_config(course: Course) -> Dict[str, Any]:
+    """course.yaml's ``tracking:`` options as the SCORM adapters, session.js and the player read them (not the format:
+    the build's)."""
+    t = course.tracking
+    return {"commitOnExit": t.commit_on_exit, "interactions": t.interactions, "launch": t.launch, "score": t.score}
+
+
 def runtime_config(course: Course) -> Dict[str, Any]:
     """The JSON object rendered into ``<script id="course-config">`` (docs/architecture.md, section 3)."""
     lesson_module = {lesson.id: module.title for module in course.modules for lesson in module.lessons}
@@ -112,6 +119,7 @@ def runtime_config(course: Course) -> Dict[str, Any]:
         "earlier": earlier_config(course),
         "suspendWorstCase": suspend.worst_case_length(course),
         "certificate": course.certificate,  # templates/certificate.html, assets/certificate.js
+        "tracking": tracking_config(course),
         "strings": strings,
     }
     if course.xapi is not None:  # absent (not null) when off, so packages without xAPI keep their bytes

@@ -12,12 +12,14 @@ import re
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from builder import formats
 from builder.model import (
     COMPLETION_RULES,
     DEFAULT_MEDIA_BUDGET_KB,
     DEFAULT_STATUS_RULE,
     LINT_CODES,
     STATUS_RULES,
+    TRACKING_CHOICES,
     Asset,
     Author,
     CECredit,
@@ -26,8 +28,9 @@ from builder.model import (
     LintSettings,
     Module,
     Quiz,
+    Tracking,
 )
-from builder.presets import DEFAULT_PRESET, PRESETS
+from builder.presets import DEFAULT_PRESET, PRESETS, LmsPreset
 from builder.problems import InvalidCourse, Problems, did_you_mean, did_you_mean_file, display_path
 from builder.resources import available_languages, load_strings, templates_dir
 from builder.sources import limits, yamldoc
@@ -60,6 +63,7 @@ COURSE_KEYS = (
     "mastery_score_in_manifest",
     "completion",
     "lms",
+    "tracking",
     "lessons",
     "modules",
     "quiz",
@@ -154,6 +158,7 @@ def _load(src: Path, problems: Problems, files: SourceFiles, lms_override: Optio
     mastery = r.boolean(m, (), "mastery_score_in_manifest", required=False)
     if mastery is None and preset is not None and "mastery_score_in_manifest" not in m:
         mastery = preset.mastery_score_in_manifest and "quiz" in m  # a mastery score needs a quiz to score against
+    tracking = read_tracking(r, m, preset)
     duration = r.number(m, (), "duration_minutes", required=False, minimum=1, integer=True)
     status_rule = r.choice(
         m, (), "status_rule", tuple(STATUS_RULES), preset.status_rule if preset else DEFAULT_STATUS_RULE
@@ -417,6 +422,7 @@ def _load(src: Path, problems: Problems, files: SourceFiles, lms_override: Optio
         status_rule=status_rule,
         mastery_score_in_manifest=bool(mastery),
         lms=lms or DEFAULT_PRESET,
+        tracking=tracking,
         completion=completion,
         modules=built_modules,
         quiz=quiz,
@@ -464,6 +470,18 @@ def load_quiz_file(path: Path, shown: str) -> Tuple[str, yamldoc.Document, Quiz]
     if quiz is None or problems.errors:
         raise InvalidCourse(problems)
     return text, doc, quiz
+
+
+def read_tracking(r: Reader, m: dict, preset: Optional[LmsPreset]) -> Tracking:
+    """course.yaml's ``tracking:`` block; a key it leaves out comes from the LMS preset, else the default."""
+    path = ("tracking",)
+    block = (r.mapping(m["tracking"], path, Tracking._fields) if "tracking" in m else None) or {}
+    given = {**(preset.tracking if preset else {}), **block}
+    values = {"format": r.choice(given, path, "format", formats.names(), formats.DEFAULT)}
+    values["commit_on_exit"] = r.boolean(given, path, "commit_on_exit", required=False)
+    for key, choices in TRACKING_CHOICES.items():
+        values[key] = r.choice(given, path, key, choices, None)
+    return Tracking(**{k: v for k, v in values.items() if v is not None})  # the model's default for the rest
 
 
 LINT_KEYS = ("media_budget_kb", "ignore")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, NamedTuple
 
+from builder.model import Tracking
+
 LEVELS = ("unsafe", "warning", "safe")
 
 
@@ -341,6 +343,11 @@ def _quiz_changes(old, new) -> List[str]:
 
 
 # ---------------------------------------------------------------------- rules a report reads
+def _tracking(record) -> Dict[str, Any]:
+    """A record's ``tracking:`` options; one written before them (or a legacy one) had the defaults, in its format."""
+    return record.get("tracking") or Tracking(format=record["format"])._asdict()
+
+
 def _rules(a, b) -> List[Finding]:
     out = []
     old, new = a["rules"], b["rules"]
@@ -379,6 +386,20 @@ def _rules(a, b) -> List[Finding]:
                     "statuses the LMS has stay; new ones follow the new setting (no identifier changes)",
                 )
             )
+    old_t, new_t = _tracking(a), _tracking(b)
+    for key in sorted(set(old_t) | set(new_t)):
+        if old_t.get(key) == new_t.get(key):
+            continue
+        subject = f"tracking {key} {old_t.get(key)} -> {new_t.get(key)}"
+        if key == "format":
+            effect = (
+                f"only the format a build makes without --format; 'build --previous' builds the replacement as a "
+                f"{a['format']} package, like the one it replaces, so the LMS keeps its records"
+            )
+            out.append(Finding("tracking", "safe", subject, effect, f"upload the {a['format']} package"))
+        else:
+            effect = "how the package talks to the LMS changes from the next launch; what the LMS stored stays"
+            out.append(Finding("tracking", "safe", subject, effect))
     old_x, new_x = a.get("xapi"), b.get("xapi")
     if old_x and new_x and old_x["baseIri"] != new_x["baseIri"]:
         out.append(

@@ -35,8 +35,10 @@ class Version(NamedTuple):
 
     @property
     def record(self) -> Dict[str, Any]:
-        """Any one record: everything but the identifiers is the same in each."""
-        return next(iter(self.records.values()))
+        """The record of the format a build makes without ``--format`` (a package's own): the others differ only in
+        their identifiers and format."""
+        first = next(iter(self.records.values()))
+        return self.records.get((first.get("tracking") or {}).get("format"), first)
 
 
 def records_of(course: Course) -> Dict[str, Dict[str, Any]]:

@@ -170,13 +170,14 @@
     emit('status', { status, certificate: certview.record({ askLms: false }) });
   }
 
-  // The LMS wants the learner back when the session ends (cmi5's returnURL): a button in the
-  // masthead ends the session, then goes there.
-  function showExit(returnUrl) {
+  // A button in the masthead ends the session as closing the page does, then leaves: to the LMS's
+  // address (cmi5's returnURL), or by closing the window the LMS opened (tracking: launch: new-window).
+  function showExit(leave) {
     const exit = el('button', { type: 'button', class: 'button exit', 'data-exit': true }, text('exit_course'));
     exit.addEventListener('click', () => {
       tracking.finish();
-      window.location.assign(returnUrl);
+      exit.remove();                         // the session is over: nothing left to end
+      leave();
     });
     ($('.masthead-inner') || document.body).append(exit);
   }
@@ -204,7 +205,14 @@
     }
     // cmi5's learner preferences: the audio is turned on or off at start-up (section 11.2).
     if (audio === 'off') $$('video, audio').forEach((media) => { media.muted = true; });
-    if (returnUrl) showExit(returnUrl);
+    if (returnUrl) showExit(() => window.location.assign(returnUrl));
+    else if (config.tracking && config.tracking.launch === 'new-window') {
+      showExit(() => {
+        window.close();
+        // A window the LMS did not open by script (or a frame) stays open: say that the session is over.
+        if (!window.closed) notice('mode', text('course_exited'));
+      });
+    }
     nav.bind();
     certview.bind();
     quizview.bind();

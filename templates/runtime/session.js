@@ -8,7 +8,8 @@
  * Commit policy: what a learner action wrote is committed when that action's handler returns
  * (requestCommit queues a microtask), so a crash a moment later loses nothing the learner saw
  * as done, and the writes of one action share one commit. A failed commit is retried after 1 s
- * and 2 s, then the player is told; while dirty, a commit at least every 60 s.
+ * and 2 s, then the player is told; while dirty, a commit at least every 60 s. At the end of the session
+ * a commit before the terminate call only with options.commitOnExit (course.yaml tracking: commit_on_exit).
  */
 ;(function (global) {
   'use strict';
@@ -87,6 +88,7 @@
       this.checks = options.checks || {};
       this.onCommitFailure = options.onCommitFailure || (() => {});
       this.onCommitRecovered = options.onCommitRecovered || (() => {});
+      this.commitOnExit = Boolean(options.commitOnExit);
       this.dirty = false;
       this.failures = 0;        // consecutive failed commits
       this.warned = false;      // onCommitFailure called and not yet recovered
@@ -225,12 +227,14 @@
       this.commitQueued = false;
     }
 
-    // End the session once. No commit first: this runs in pagehide, where browsers refuse the
+    // End the session once. By default no commit first: this runs in pagehide, where browsers refuse the
     // synchronous XHR many LMSs commit with, while LMSFinish persists everything and may use a beacon.
+    // With commitOnExit one commit of what the exit wrote, never retried (nothing may follow the terminate call).
     finish() {
       if (!this.connected) return false;
       this.clearScheduled();
       clearInterval(this.autoTimer);
+      if (this.commitOnExit && this.dirty) this.call('commit', ['']);
       const { ok } = this.call('terminate', ['']);
       this.state = STATE.FINISHED;           // whatever the result: no call after the terminate call
       this.log('finished', ok);

@@ -16,6 +16,9 @@
   function create(p, { adapter, codec, onStatus }) {
     const { config, quiz, evaluation, engine, state, views, learner, text, emit, notice, progress, DEBUG } = p;
     const SUSPEND_LIMIT = Math.min(adapter.suspendLimit, config.suspendWorstCase || adapter.suspendLimit);
+    const policy = config.tracking || {};    // course.yaml tracking: (null in a format that ignores it: the defaults)
+    // tracking: score: raw sends score.raw alone (and 2004's scaled); by default min 0 and max 100 too.
+    const RANGE = policy.score === 'raw' ? { min: null, max: null } : { min: 0, max: 100 };
 
     const written = { suspend: null, location: null, exit: null };   // avoid re-sending equal values
     const clock = { start: Date.now(), paused: 0, pausedAt: null };    // session time without bfcache time
@@ -122,17 +125,24 @@
     }
 
     // ---------------------------------------------------------------- quiz and evaluation records
+    // tracking: interactions: none sends none; first-attempt only those of the first scored attempt, so no id
+    // goes twice (the evaluation is sent once, so only none holds it back); all (the default) every one.
+    function sendInteractions(records, attempt) {
+      if (policy.interactions === 'none' || (policy.interactions === 'first-attempt' && attempt > 1)) return;
+      adapter.appendInteractions(records);
+    }
+
     // Section 4, "Quiz submit": interactions, then the score, the status, one commit.
     function recordScore(result, answers) {
       const next = wantedStatus();
       const statusAfter = adapter.mayReplace(state.status, next) ? next : state.status;
       saveProgress();
       writeExit(statusAfter);
-      adapter.appendInteractions(answers);
+      sendInteractions(answers, state.quiz.used);
       // A failing score after passed/completed could make an LMS with a mastery score turn the
       // status into "failed" (scorm12-rte.md section 6), so it is not sent then.
       if (!(isDone(state.status) && !result.passed)) {
-        adapter.setScore({ raw: result.score, min: 0, max: 100, scaled: result.score / 100 });
+        adapter.setScore({ raw: result.score, ...RANGE, scaled: result.score / 100 });
       }
       setStatus(next, { force: true });
       adapter.commit();
@@ -143,7 +153,7 @@
       const next = wantedStatus();
       saveProgress();
       writeExit(adapter.mayReplace(state.status, next) ? next : state.status);
-      adapter.appendInteractions(records);
+      sendInteractions(records, 1);
       setStatus(next);
       adapter.commit();
     }

@@ -348,7 +348,8 @@ def cmi5_lms(cmi5_package, cmi5_ralph):
 
 # ------------------------------------------------------- any course, built and served
 def build_served(lms_server: LmsServer, source: Path, out: Path, prefix: str, *args: str) -> BuiltCourse:
-    """Build *source* (SCORM 1.2) with the real CLI and *args* into *out*, extract it and serve it under *prefix*."""
+    """Build *source* with the real CLI and *args* (one package: its preferred format, SCORM 1.2 unless it names
+    another) into *out*, extract it and serve it under *prefix*."""
     proc = subprocess.run(
         [sys.executable, "-m", "builder", "build", str(source), "-o", str(out / "dist"), *args],
         cwd=REPO_ROOT,
@@ -357,12 +358,12 @@ def build_served(lms_server: LmsServer, source: Path, out: Path, prefix: str, *a
         timeout=300,
     )
     assert proc.returncode == 0, f"build of {source} exited {proc.returncode}\n{proc.stderr}"
-    (zip_path,) = (out / "dist").glob("*-scorm12.zip")
+    (zip_path,) = (out / "dist").glob("*.zip")
     return serve_zip(lms_server, zip_path, out, prefix)
 
 
 def serve_zip(lms_server: LmsServer, zip_path: Path, out: Path, prefix: str) -> BuiltCourse:
-    """Extract the SCORM 1.2 package *zip_path* into *out* and serve it under *prefix*."""
+    """Extract the package *zip_path* (a SCORM one) into *out* and serve it under *prefix*."""
     root = out / "pkg"
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(root)

@@ -91,6 +91,7 @@ class LmsSession:
         cmi: dict | None = None,
         pkg: str = "/pkg/index.html",
         wrap: bool = False,
+        window: bool = False,
         settings: dict | None = None,
         api: str = "1.2",
         start: bool = True,
@@ -107,6 +108,7 @@ class LmsSession:
             "run": self.run,
             "pkg": pkg,
             "wrap": wrap,
+            "window": window,
             "api": api,
             "cmi": cmi,
             "settings": settings or {},
@@ -118,6 +120,7 @@ class LmsSession:
         self.page.on("console", self._on_console)
         self.closed = False
         self.start = start
+        self.window: Page | None = None  # the package's own window, when the LMS opens one (``window=True``)
 
     def _on_console(self, msg: Any) -> None:
         if msg.type == "error":
@@ -128,7 +131,13 @@ class LmsSession:
         return f"{self.server.url}/lms.html?cfg={quote(json.dumps(self.cfg))}"
 
     def open(self) -> "LmsSession":
-        self.page.goto(self.url)
+        if self.cfg["window"]:
+            with self.context.expect_page() as opened:
+                self.page.goto(self.url)
+            self.window = opened.value
+            self.window.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+        else:
+            self.page.goto(self.url)
         if self.start:
             press_start(self.sco)
         return self
@@ -174,8 +183,10 @@ class LmsSession:
         )
 
     @property
-    def sco(self) -> FrameLocator:
-        """The package's frame (``iframe#scorm_object``, one level deeper when wrapped)."""
+    def sco(self) -> FrameLocator | Page:
+        """The package's frame (``iframe#scorm_object``, one level deeper when wrapped), or its own window."""
+        if self.window is not None:
+            return self.window
         if self.wrap:
             return self.page.frame_locator("#wrapper").frame_locator("#scorm_object")
         return self.page.frame_locator("#scorm_object")

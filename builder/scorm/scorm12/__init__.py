@@ -28,6 +28,7 @@ class Scorm12Format(Format):
     title = "SCORM 1.2 package"
     descriptor = MANIFEST_NAME
     adapter = "scorm12.js"
+    reads_tracking = True
     suspend_limit = 4096  #: CMIString4096 (scorm12-rte.md, cmi.suspend_data)
     suspend_name = "cmi.suspend_data"
 

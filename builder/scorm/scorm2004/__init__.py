@@ -26,6 +26,7 @@ class Scorm2004Format(Format):
     title = "SCORM 2004 4th Edition package"
     descriptor = MANIFEST_NAME
     adapter = "scorm2004.js"
+    reads_tracking = True
     preview_lms = "lms2004.js"
     suspend_limit = 64000  #: characterstring SPM 64000 (RTE 4th Edition, cmi.suspend_data)
     suspend_name = "cmi.suspend_data"

@@ -63,6 +63,7 @@
     const session = options.session.open(options.window, 'API', CALLS, {
       debug, label: 'scorm', checks: CHECKS,
       onCommitFailure: options.onCommitFailure, onCommitRecovered: options.onCommitRecovered,
+      commitOnExit: Boolean(config.tracking && config.tracking.commitOnExit),
     });
 
     const put = (element, value) => session.put(element, value);
@@ -116,9 +117,10 @@
       setSuspendData: (data) => put('cmi.suspend_data', data),
       // SCORM 1.2 has no progress measure and no scaled score.
       setProgress: () => false,
+      // min and max null: not sent (course.yaml tracking: score: raw).
       setScore({ raw, min, max }) {
-        put('cmi.core.score.min', min);
-        put('cmi.core.score.max', max);
+        if (min !== null) put('cmi.core.score.min', min);
+        if (max !== null) put('cmi.core.score.max', max);
         put('cmi.core.score.raw', raw);
       },
       appendInteractions,

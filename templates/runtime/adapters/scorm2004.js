@@ -96,6 +96,7 @@
     const session = options.session.open(options.window, 'API_1484_11', CALLS, {
       debug, label: 'scorm2004', checks: CHECKS,
       onCommitFailure: options.onCommitFailure, onCommitRecovered: options.onCommitRecovered,
+      commitOnExit: Boolean(config.tracking && config.tracking.commitOnExit),
     });
     const written = { progress: null };
     let objectiveIndex = null;           // where config.status.objective is in cmi.objectives, once looked up
@@ -155,10 +156,12 @@
       return true;
     }
 
+    // min and max null: not sent (course.yaml tracking: score: raw); scaled always, 2004's success needs it.
     function setScore({ raw, min, max, scaled }) {
-      const score = { 'score.min': min, 'score.max': max, 'score.raw': raw, 'score.scaled': real(scaled) };
-      for (const [name, value] of Object.entries(score)) put(`cmi.${name}`, value);
-      for (const [name, value] of Object.entries(score)) putObjective(name, value);
+      const all = { 'score.min': min, 'score.max': max, 'score.raw': raw, 'score.scaled': real(scaled) };
+      const score = Object.entries(all).filter(([, value]) => value !== null);
+      for (const [name, value] of score) put(`cmi.${name}`, value);
+      for (const [name, value] of score) putObjective(name, value);
     }
 
     // Progress as a share of the course (0..1), sent when it changed.
