@@ -20,7 +20,6 @@ from builder.record import earlier_for
 from builder.sources.course import load_course
 from builder.sources.files import SourceFiles
 from builder.upgrade.check import check_previous, previous_record
-from builder.upgrade.legacy import resolve_for_course
 from builder.zipwriter import Deflater, Entry, write_zip
 
 
@@ -113,6 +112,9 @@ def prepare(
             course = xapi_embed.apply(course, problems, display_path(course.source_dir / "course.yaml"))
         names = format_names or _preferred_formats(course, replaced)
         if replaced is not None:
+            # the legacy reader loads only for a build with --previous (start-up)
+            from builder.upgrade.legacy import resolve_for_course
+
             previous_course = resolve_for_course(replaced, course)  # a legacy package's record, completed
             course = course._replace(earlier=earlier_for(course, previous_course))
             check_previous(course, previous_course, names, problems, display_path(course.source_dir / "course.yaml"))

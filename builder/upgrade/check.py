@@ -8,7 +8,6 @@ from typing import Dict, List, NamedTuple, Sequence
 from builder.model import Course
 from builder.problems import Problems
 from builder.upgrade.findings import Finding, compare
-from builder.upgrade.legacy import resolve_for_package
 from builder.upgrade.versions import BadVersion, Version, package_config, read_version, records_of
 
 
@@ -28,6 +27,9 @@ def diff(old_path: Path, new_path: Path) -> Diff:
     old = read_version(old_path)
     new = read_version(new_path, previous=old.record)
     if old.record.get("legacy"):  # what a package built before release records lacks, judged against NEW
+        # the legacy reader loads only for such a package (start-up of every build, which imports this module)
+        from builder.upgrade.legacy import resolve_for_package
+
         record = new.replaces if new.folder else resolve_for_package(old.record, package_config(new_path), new.record)
         old = old._replace(records={name: record for name in old.records})
     common = [name for name in old.records if name in new.records]

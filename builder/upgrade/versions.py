@@ -13,9 +13,6 @@ from builder import formats
 from builder.model import Course
 from builder.problems import CoursepackError, display_path
 from builder.record import RECORD_FORMAT, RECORD_NAME, earlier_for, make_record
-from builder.upgrade.legacy import legacy_record, resolve_for_course
-from builder.xapi.embed import UsageError
-from builder.xapi.releases import release_from_zip
 
 MAX_RECORD_BYTES = 4 * 1024 * 1024
 
@@ -80,6 +77,11 @@ def read_package(path: Path) -> Dict[str, Any]:
 
 def _legacy(path: Path, zf: zipfile.ZipFile, shown: str) -> Dict[str, Any]:
     """The record of a package built before release records, rebuilt from the package (builder/upgrade/legacy.py)."""
+    # the legacy reader and the page reader load only for such a package (start-up of every build)
+    from builder.upgrade.legacy import legacy_record
+    from builder.xapi.embed import UsageError
+    from builder.xapi.releases import release_from_zip
+
     unknown = BadVersion(
         f"{shown}: has no {RECORD_NAME} and is no coursepack package this version can read (SCORM 1.2 or Tin Can); "
         f"give the course folder of that version instead"
@@ -96,6 +98,10 @@ def _legacy(path: Path, zf: zipfile.ZipFile, shown: str) -> Dict[str, Any]:
 
 def package_config(path: Path) -> Dict[str, Any]:
     """The runtime configuration in a built package's page."""
+    # the page reader loads only when a diff needs a package's page (start-up of every build)
+    from builder.xapi.embed import UsageError
+    from builder.xapi.releases import release_from_zip
+
     try:
         return release_from_zip(path).config
     except UsageError as exc:
@@ -125,6 +131,9 @@ def read_version(path: Path, previous: Optional[Dict[str, Any]] = None) -> Versi
 
     course, _ = load_course(path)
     if previous is not None:
+        # the legacy reader loads only when a folder replaces a version (start-up of every build)
+        from builder.upgrade.legacy import resolve_for_course
+
         previous = resolve_for_course(previous, course)
         course = course._replace(earlier=earlier_for(course, previous))
     return Version(shown, records_of(course), folder=True, replaces=previous)
