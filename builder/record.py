@@ -19,7 +19,8 @@ RECORD_NAME = "coursepack.json"
 RECORD_FORMAT = 1  #: the record's own layout; a reader refuses a newer one
 
 
-def _digest(text: str) -> str:
+def short_digest(text: str) -> str:
+    """Twelve hex digits of *text*'s SHA-256: a digest a record can show (wording, meaning)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
@@ -55,7 +56,7 @@ def make_record(course: Course, fmt: str, identifiers: Dict[str, str]) -> Dict[s
                 for pool in quiz.sections
             ],
             "questions": [
-                {"id": q.id, "type": q.type, "meaning": q.content_digest(), "wording": _digest(q.text)}
+                {"id": q.id, "type": q.type, "meaning": q.content_digest(), "wording": short_digest(q.text)}
                 for q in quiz.questions
             ],
             "evaluation": [item.id for item in quiz.evaluation.items] if quiz.evaluation else [],

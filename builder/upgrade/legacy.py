@@ -11,7 +11,6 @@ options, weight or answer key differ.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zipfile
 from typing import Any, Dict, List, Optional
@@ -21,7 +20,7 @@ from lxml import etree
 from builder import engine
 from builder.model import Course
 from builder.page.runtime_config import runtime_config
-from builder.record import RECORD_FORMAT
+from builder.record import RECORD_FORMAT, short_digest
 from builder.xapi.vocab import course_iri
 
 #: The option lists of a question in the runtime configuration (what an answer's ids refer to).
@@ -38,7 +37,7 @@ def legacy_meaning(config: Dict[str, Any], q: Dict[str, Any]) -> str:
         "key": engine.secret(config, q).get("k"),
         **{name: [option.get("id") for option in q[name]] for name in OPTION_LISTS if isinstance(q.get(name), list)},
     }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+    return short_digest(json.dumps(parts, sort_keys=True))
 
 
 def _descriptor(zf: zipfile.ZipFile, name: str) -> Optional[etree._Element]:
@@ -94,7 +93,7 @@ def legacy_record(zf: zipfile.ZipFile, config: Dict[str, Any]) -> Optional[Dict[
     fmt, identifiers, base_iri, mastery = found
     status = config.get("status") or {}
     quiz = config.get("quiz")
-    record: Dict[str, Any] = {
+    return {
         "coursepack": RECORD_FORMAT,
         "format": fmt,
         "identifiers": identifiers,
@@ -116,7 +115,6 @@ def legacy_record(zf: zipfile.ZipFile, config: Dict[str, Any]) -> Optional[Dict[
         "earlier": [],
         "legacy": True,  #: rebuilt from a package without a record; :func:`resolve` completes the quiz
     }
-    return record
 
 
 def _quiz(config: Dict[str, Any], quiz: Dict[str, Any]) -> Dict[str, Any]:
@@ -140,7 +138,7 @@ def _quiz(config: Dict[str, Any], quiz: Dict[str, Any]) -> Dict[str, Any]:
                 "id": q["id"],
                 "type": q.get("type"),
                 "meaning": UNKNOWN + legacy_meaning(config, q),
-                "wording": hashlib.sha256(str(q.get("text", "")).encode("utf-8")).hexdigest()[:12],
+                "wording": short_digest(str(q.get("text", ""))),
             }
             for q in questions
         ],

@@ -87,7 +87,7 @@ def _legacy(path: Path, zf: zipfile.ZipFile, shown: str) -> Dict[str, Any]:
         f"give the course folder of that version instead"
     )
     try:
-        config = release_from_zip(path).config
+        config = release_from_zip(path, zf).config
         record = legacy_record(zf, config)
     except (UsageError, ValueError, KeyError, TypeError, etree.XMLSyntaxError):
         raise unknown from None

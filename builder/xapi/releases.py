@@ -119,28 +119,33 @@ class _PackagePage(HTMLParser):
             setattr(self, self._into, getattr(self, self._into) + data)
 
 
-def _read_index(path: Path) -> str:
+def _index_of(zf: zipfile.ZipFile, where) -> str:
+    """The page of an open package, within the size a package's page can have."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            try:
-                info = zf.getinfo("index.html")
-            except KeyError:
-                raise UsageError(f"{path}: not a coursepack package (no index.html)") from None
-            if info.file_size > MAX_INDEX_BYTES:
-                raise UsageError(f"{path}: index.html is too large for a coursepack package")
-            return zf.read(info).decode("utf-8")
-    except (zipfile.BadZipFile, UnicodeDecodeError, OSError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a readable zip file"
-        raise UsageError(f"{path}: {reason}") from None
+        info = zf.getinfo("index.html")
+    except KeyError:
+        raise UsageError(f"{where}: not a coursepack package (no index.html)") from None
+    if info.file_size > MAX_INDEX_BYTES:
+        raise UsageError(f"{where}: index.html is too large for a coursepack package")
+    return zf.read(info).decode("utf-8")
 
 
-def release_from_zip(path: Path) -> Release:
-    """The release a built package holds.
+def release_from_zip(path: Path, zf: Optional[zipfile.ZipFile] = None) -> Release:
+    """The release a built package holds (*zf*: the package already open, so it is not opened again).
 
     :raises UsageError: the file is not a coursepack package.
     """
+    try:
+        if zf is not None:
+            text = _index_of(zf, path)
+        else:
+            with zipfile.ZipFile(path) as opened:
+                text = _index_of(opened, path)
+    except (zipfile.BadZipFile, UnicodeDecodeError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a readable zip file"
+        raise UsageError(f"{path}: {reason}") from None
     page = _PackagePage()
-    page.feed(_read_index(path))
+    page.feed(text)
     try:
         config = json.loads(page.config or "")
     except ValueError:
